@@ -1,0 +1,466 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'ifmatch'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'ifmatch' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Fetch a resource: body to stdout (or -o FILE), validators into the state store')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Fetch, open in your editor, write back with If-Match, resolve conflicts')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Write a file (or stdin) with the validator stored by `get`')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'See the whole 412 story on a local server: edit, concurrent change, merge, retry')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a directory on loopback with strict conditional requests')
+            [CompletionResult]::new('state', 'state', [CompletionResultType]::ParameterValue, 'Inspect and manage the state store')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate shell completions or man pages')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ifmatch;get' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the body to FILE instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the body to FILE instead of stdout')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;edit' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Re-open the editor on the edit saved after an earlier failure')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write without a validator when the server gives neither ETag nor Last-Modified')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;put' {
+            [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'Send this ETag in If-Match instead of the stored one')
+            [CompletionResult]::new('--if-unmodified-since', '--if-unmodified-since', [CompletionResultType]::ParameterName, 'Send this HTTP date in If-Unmodified-Since instead of the stored one')
+            [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Content-Type to send [default: the stored one]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write without any validator (unconditionally) when none is known')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;demo' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;serve' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Port to listen on (0 = any free port)')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port to listen on (0 = any free port)')
+            [CompletionResult]::new('--bind', '--bind', [CompletionResultType]::ParameterName, 'Address to bind')
+            [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Largest request body accepted, in bytes')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('--require-precondition', '--require-precondition', [CompletionResultType]::ParameterName, 'Answer 428 Precondition Required to writes without If-Match/If-Unmodified-Since')
+            [CompletionResult]::new('--weak-etags', '--weak-etags', [CompletionResultType]::ParameterName, 'Serve weak ETags, as a compressing proxy would')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Do not log requests on stderr')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Do not log requests on stderr')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;state' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stored resources')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the stored record of one resource')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Forget a resource: its record, base body and recovered edits')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the state store''s directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ifmatch;state;list' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;state;show' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;state;forget' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;state;path' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;state;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stored resources')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the stored record of one resource')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Forget a resource: its record, base body and recovered edits')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the state store''s directory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ifmatch;state;help;list' {
+            break
+        }
+        'ifmatch;state;help;show' {
+            break
+        }
+        'ifmatch;state;help;forget' {
+            break
+        }
+        'ifmatch;state;help;path' {
+            break
+        }
+        'ifmatch;state;help;help' {
+            break
+        }
+        'ifmatch;generate' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (ifmatch.1 and one per subcommand) into DIR')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ifmatch;generate;completions' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;generate;man' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;generate;help' {
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (ifmatch.1 and one per subcommand) into DIR')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ifmatch;generate;help;completions' {
+            break
+        }
+        'ifmatch;generate;help;man' {
+            break
+        }
+        'ifmatch;generate;help;help' {
+            break
+        }
+        'ifmatch;help' {
+            [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Fetch a resource: body to stdout (or -o FILE), validators into the state store')
+            [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Fetch, open in your editor, write back with If-Match, resolve conflicts')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Write a file (or stdin) with the validator stored by `get`')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'See the whole 412 story on a local server: edit, concurrent change, merge, retry')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a directory on loopback with strict conditional requests')
+            [CompletionResult]::new('state', 'state', [CompletionResultType]::ParameterValue, 'Inspect and manage the state store')
+            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate shell completions or man pages')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ifmatch;help;get' {
+            break
+        }
+        'ifmatch;help;edit' {
+            break
+        }
+        'ifmatch;help;put' {
+            break
+        }
+        'ifmatch;help;demo' {
+            break
+        }
+        'ifmatch;help;serve' {
+            break
+        }
+        'ifmatch;help;state' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stored resources')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the stored record of one resource')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Forget a resource: its record, base body and recovered edits')
+            [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the state store''s directory')
+            break
+        }
+        'ifmatch;help;state;list' {
+            break
+        }
+        'ifmatch;help;state;show' {
+            break
+        }
+        'ifmatch;help;state;forget' {
+            break
+        }
+        'ifmatch;help;state;path' {
+            break
+        }
+        'ifmatch;help;generate' {
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (ifmatch.1 and one per subcommand) into DIR')
+            break
+        }
+        'ifmatch;help;generate;completions' {
+            break
+        }
+        'ifmatch;help;generate;man' {
+            break
+        }
+        'ifmatch;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

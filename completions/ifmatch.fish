@@ -1,0 +1,358 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_ifmatch_global_optspecs
+    string join \n H/header= u/user= bearer-env= bearer-file= timeout= v/verbose json color= state-dir= y/yes on-conflict= conflict-status= weak-etag= h/help V/version
+end
+
+function __fish_ifmatch_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_ifmatch_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_ifmatch_using_subcommand
+    set -l cmd (__fish_ifmatch_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -s V -l version -d 'Print version'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "get" -d 'Fetch a resource: body to stdout (or -o FILE), validators into the state store'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "edit" -d 'Fetch, open in your editor, write back with If-Match, resolve conflicts'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "put" -d 'Write a file (or stdin) with the validator stored by `get`'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "demo" -d 'See the whole 412 story on a local server: edit, concurrent change, merge, retry'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "serve" -d 'Serve a directory on loopback with strict conditional requests'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "state" -d 'Inspect and manage the state store'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "generate" -d 'Generate shell completions or man pages'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s o -l output -d 'Write the body to FILE instead of stdout' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l resume -d 'Re-open the editor on the edit saved after an earlier failure'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l force -d 'Write without a validator when the server gives neither ETag nor Last-Modified'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l if-match -d 'Send this ETag in If-Match instead of the stored one' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l if-unmodified-since -d 'Send this HTTP date in If-Unmodified-Since instead of the stored one' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l content-type -d 'Content-Type to send [default: the stored one]' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l force -d 'Write without any validator (unconditionally) when none is known'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s p -l port -d 'Port to listen on (0 = any free port)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l bind -d 'Address to bind' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l max-body -d 'Largest request body accepted, in bytes' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l require-precondition -d 'Answer 428 Precondition Required to writes without If-Match/If-Unmodified-Since'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l weak-etags -d 'Serve weak ETags, as a compressing proxy would'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s q -l quiet -d 'Do not log requests on stderr'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "list" -d 'List the stored resources'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "show" -d 'Show the stored record of one resource'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "forget" -d 'Forget a resource: its record, base body and recovered edits'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "path" -d 'Print the state store\'s directory'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the stored resources'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the stored record of one resource'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "forget" -d 'Forget a resource: its record, base body and recovered edits'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the state store\'s directory'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'Write man pages (ifmatch.1 and one per subcommand) into DIR'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (ifmatch.1 and one per subcommand) into DIR'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put demo serve state generate help" -f -a "get" -d 'Fetch a resource: body to stdout (or -o FILE), validators into the state store'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put demo serve state generate help" -f -a "edit" -d 'Fetch, open in your editor, write back with If-Match, resolve conflicts'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put demo serve state generate help" -f -a "put" -d 'Write a file (or stdin) with the validator stored by `get`'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put demo serve state generate help" -f -a "demo" -d 'See the whole 412 story on a local server: edit, concurrent change, merge, retry'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put demo serve state generate help" -f -a "serve" -d 'Serve a directory on loopback with strict conditional requests'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put demo serve state generate help" -f -a "state" -d 'Inspect and manage the state store'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put demo serve state generate help" -f -a "generate" -d 'Generate shell completions or man pages'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put demo serve state generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "list" -d 'List the stored resources'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "show" -d 'Show the stored record of one resource'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "forget" -d 'Forget a resource: its record, base body and recovered edits'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "path" -d 'Print the state store\'s directory'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (ifmatch.1 and one per subcommand) into DIR'

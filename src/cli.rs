@@ -1,0 +1,300 @@
+//! Command-line types, and nothing else: clap derive structs whose doc comments are the help
+//! text. Everything past parsing sees [`crate::settings::Settings`], never these types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The exit-status table, shown in `--help`, the man page and the README.
+pub const EXIT_CODES: &str = "\
+Exit status:
+  0    written, already applied, or nothing to write
+  1    other failure (I/O, corrupt input, internal)
+  2    usage error
+  3    conflict not resolved (412/409/428 and the user or the policy declined)
+  4    server answered another 4xx
+  5    server answered 5xx
+  6    editor failed, or the edited content is invalid and was not re-edited
+  7    network failure, TLS failure or timeout
+  130  interrupted";
+
+const AFTER_HELP: &str = "\
+Examples:
+  ifmatch demo                                  see the whole 412 story on a local server
+  ifmatch edit https://api.example.com/config   edit in $EDITOR, write back with If-Match
+  ifmatch get URL -o doc.json && $EDITOR doc.json && ifmatch put URL doc.json
+  ifmatch apply URL -- jq '.replicas = 3'       compare-and-swap from a script or CI
+
+Exit status:
+  0    written, already applied, or nothing to write
+  1    other failure (I/O, corrupt input, internal)
+  2    usage error
+  3    conflict not resolved (412/409/428 and the user or the policy declined)
+  4    server answered another 4xx
+  5    server answered 5xx
+  6    editor failed, or the edited content is invalid and was not re-edited
+  7    network failure, TLS failure or timeout
+  130  interrupted";
+
+/// ETag-safe editing of remote resources over HTTP.
+///
+/// ifmatch fetches a resource, remembers its validators (ETag, Last-Modified) in a local state
+/// store, and writes it back with If-Match, so that a concurrent change is never overwritten
+/// silently. When the server answers 412 Precondition Failed, it refetches, shows what changed,
+/// merges where it can, asks, and retries — and it never loses your edit.
+#[derive(Debug, Parser)]
+#[command(name = "ifmatch", version, after_help = AFTER_HELP, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by every command, in curl/xh habits.
+#[derive(Debug, Args, Clone, Default)]
+pub struct GlobalArgs {
+    /// Extra request header, e.g. -H 'Accept: application/json' (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", global = true)]
+    pub headers: Vec<String>,
+
+    /// Basic auth credentials; prompts for the password on a terminal when it is omitted
+    #[arg(short = 'u', long = "user", value_name = "USER[:PASS]", global = true)]
+    pub user: Option<String>,
+
+    /// Read a bearer token from this environment variable (keeps it off the command line)
+    #[arg(long, value_name = "VAR", global = true, conflicts_with = "bearer_file")]
+    pub bearer_env: Option<String>,
+
+    /// Read a bearer token from the first line of this file
+    #[arg(long, value_name = "FILE", global = true)]
+    pub bearer_file: Option<PathBuf>,
+
+    /// Seconds to wait for the whole request before giving up
+    #[arg(long, value_name = "SECONDS", global = true, default_value_t = 30.0)]
+    pub timeout: f64,
+
+    /// Print request and response headers on stderr (credentials redacted)
+    #[arg(short = 'v', long, global = true)]
+    pub verbose: bool,
+
+    /// Print one JSON object describing the outcome on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// When to use colors on stderr
+    #[arg(long, value_enum, value_name = "WHEN", global = true, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Directory of the state store [default: the platform state dir]/ifmatch
+    #[arg(long, value_name = "DIR", global = true, env = "IFMATCH_STATE_DIR")]
+    pub state_dir: Option<PathBuf>,
+
+    /// Answer "retry" to the conflict prompt and "yes" to confirmations
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
+    /// What to do on 412 when nobody can be asked (and the default answer at a prompt)
+    #[arg(long, value_enum, value_name = "POLICY", global = true)]
+    pub on_conflict: Option<ConflictPolicy>,
+
+    /// Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)
+    #[arg(long, value_name = "CODE", global = true)]
+    pub conflict_status: Option<u16>,
+
+    /// What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway
+    #[arg(long, value_enum, value_name = "MODE", global = true, default_value_t = WeakETagMode::Fallback)]
+    pub weak_etag: WeakETagMode,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch a resource: body to stdout (or -o FILE), validators into the state store
+    #[command(
+        after_help = "Examples:\n  ifmatch get https://api.example.com/doc.json\n  ifmatch get URL -o doc.json\n  ifmatch get -H 'Accept: application/json' URL"
+    )]
+    Get(GetArgs),
+
+    /// Fetch, open in your editor, write back with If-Match, resolve conflicts
+    #[command(
+        after_help = "Examples:\n  ifmatch edit https://api.example.com/doc.json\n  IFMATCH_EDITOR='code --wait' ifmatch edit URL\n  ifmatch edit URL --resume        re-open the edit saved after a failure"
+    )]
+    Edit(EditArgs),
+
+    /// Write a file (or stdin) with the validator stored by `get`
+    #[command(
+        after_help = "Examples:\n  ifmatch get URL -o doc.json; vi doc.json; ifmatch put URL doc.json\n  generate-config | ifmatch put URL -\n  ifmatch put URL doc.json --if-match '\"abc\"'\n  ifmatch put URL doc.json --on-conflict overwrite   replace a concurrent change, loudly"
+    )]
+    Put(PutArgs),
+
+    /// See the whole 412 story on a local server: edit, concurrent change, merge, retry
+    Demo,
+
+    /// Serve a directory on loopback with strict conditional requests
+    #[command(
+        after_help = "Examples:\n  ifmatch serve ./docs --port 8080\n  ifmatch serve --port 0 --require-precondition   prints its URL as the first line"
+    )]
+    Serve(ServeArgs),
+
+    /// Inspect and manage the state store
+    #[command(subcommand)]
+    State(StateCommand),
+
+    /// Generate shell completions or man pages
+    #[command(hide = true, subcommand)]
+    Generate(GenerateCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// The resource's URL
+    pub url: String,
+
+    /// Write the body to FILE instead of stdout
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The resource's URL
+    pub url: String,
+
+    /// Re-open the editor on the edit saved after an earlier failure
+    #[arg(long)]
+    pub resume: bool,
+
+    /// Write without a validator when the server gives neither ETag nor Last-Modified
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PutArgs {
+    /// The resource's URL
+    pub url: String,
+
+    /// File to send, or - for stdin
+    #[arg(value_name = "FILE", default_value = "-")]
+    pub file: PathBuf,
+
+    /// Send this ETag in If-Match instead of the stored one
+    #[arg(long, value_name = "ETAG", conflicts_with = "if_unmodified_since")]
+    pub if_match: Option<String>,
+
+    /// Send this HTTP date in If-Unmodified-Since instead of the stored one
+    #[arg(long, value_name = "DATE")]
+    pub if_unmodified_since: Option<String>,
+
+    /// Write without any validator (unconditionally) when none is known
+    #[arg(long)]
+    pub force: bool,
+
+    /// Content-Type to send [default: the stored one]
+    #[arg(long, value_name = "TYPE")]
+    pub content_type: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Directory to serve
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Port to listen on (0 = any free port)
+    #[arg(short, long, value_name = "PORT", default_value_t = 8080)]
+    pub port: u16,
+
+    /// Address to bind
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+
+    /// Answer 428 Precondition Required to writes without If-Match/If-Unmodified-Since
+    #[arg(long)]
+    pub require_precondition: bool,
+
+    /// Serve weak ETags, as a compressing proxy would
+    #[arg(long)]
+    pub weak_etags: bool,
+
+    /// Largest request body accepted, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_body: u64,
+
+    /// Do not log requests on stderr
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// List the stored resources
+    List,
+    /// Show the stored record of one resource
+    Show {
+        /// The resource's URL
+        url: String,
+    },
+    /// Forget a resource: its record, base body and recovered edits
+    Forget {
+        /// The resource's URL
+        url: String,
+    },
+    /// Print the state store's directory
+    Path,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Write completion scripts for bash, zsh, fish, elvish and powershell into DIR
+    Completions {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Write man pages (ifmatch.1 and one per subcommand) into DIR
+    Man {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConflictPolicy {
+    /// Ask on a terminal; abort elsewhere
+    Ask,
+    /// Retry with the three-way merge when it is clean
+    Merge,
+    /// Retry with my version over theirs, replacing their change
+    Overwrite,
+    /// Stop with exit status 3 and keep the edit
+    Abort,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum WeakETagMode {
+    /// Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since
+    #[default]
+    Fallback,
+    /// Send the weak ETag anyway, for servers that compare weakly
+    Send,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

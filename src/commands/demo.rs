@@ -1,0 +1,154 @@
+//! `ifmatch demo`: the whole story in one command, on the built-in server with a throwaway
+//! state store. You edit a JSON document; while you are in the editor a colleague changes
+//! another field; your save meets 412, ifmatch shows the diff, merges, and retries. On a
+//! terminal it uses your editor; elsewhere (CI logs, pipes) it scripts the edit.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::Method;
+
+use crate::cli::ConflictPolicy;
+use crate::cycle::{self, Job, edit_until_valid};
+use crate::error::{Error, Result};
+use crate::etag::Precondition;
+use crate::http::{WriteOutcome, WriteRequest};
+use crate::server::{ServeConfig, Server};
+use crate::session::Session;
+use crate::settings::Settings;
+
+const DOCUMENT: &str = r#"{
+  "service": "checkout",
+  "replicas": 2,
+  "timeout_ms": 1000,
+  "features": {
+    "express_shipping": false
+  }
+}
+"#;
+
+pub async fn run(mut settings: Settings) -> Result<()> {
+    crate::interrupt::install();
+    let scratch = tempfile::Builder::new()
+        .prefix("ifmatch-demo-")
+        .tempdir()
+        .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
+    let docs = scratch.path().join("docs");
+    std::fs::create_dir_all(&docs).map_err(|e| Error::io("create", &docs, e))?;
+    let path = docs.join("config.json");
+    std::fs::write(&path, DOCUMENT).map_err(|e| Error::io("write", &path, e))?;
+
+    let server = Server::bind(ServeConfig {
+        dir: docs.clone(),
+        bind: std::net::Ipv4Addr::LOCALHOST.into(),
+        port: 0,
+        require_precondition: true,
+        weak_etags: false,
+        max_body: 1024 * 1024,
+        quiet: true,
+    })
+    .await
+    .map_err(|e| Error::other(format!("could not start the demo server: {e}")))?;
+    let url = crate::session::parse_url(&format!("{}config.json", server.url()))?;
+    let serving = tokio::spawn(server.run());
+
+    let scripted = !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal());
+    settings.state_dir = scratch.path().join("state");
+    settings.json = false;
+    if scripted {
+        settings.on_conflict = ConflictPolicy::Merge;
+    }
+    let session = Session::new(settings)?;
+    let ui = session.ui;
+    let result = story(&session, &url, scripted).await;
+    serving.abort();
+    if result.is_ok() {
+        ui.heading("\nThat is the point of ifmatch: your edit was never lost, and the colleague's change was never overwritten.");
+        eprintln!("Try it on your own API: ifmatch edit URL   (ifmatch --help for more)");
+    }
+    result
+}
+
+async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<()> {
+    let ui = session.ui;
+    ui.heading(&format!("Step 1. A local server (ifmatch serve) holds a JSON document at {url}"));
+    eprintln!(
+        "  It enforces conditional requests the way RFC 9110 says, and refuses unconditional writes (428).\n"
+    );
+
+    ui.heading("Step 2. ifmatch fetches it and remembers its ETag (the version tag).");
+    let fetched = session.client.fetch(url).await?;
+    let key = session.key(url);
+    let record = super::get::record(session, &key, &fetched)?;
+    let etag = fetched.etag.clone().ok_or_else(|| Error::other("the demo server sent no ETag"))?;
+    eprintln!("  GET {url} → 200, ETag {etag}\n");
+
+    ui.heading("Step 3. You edit it. Meanwhile a colleague changes another field.");
+    // The colleague writes properly too: a conditional PUT with the ETag they fetched.
+    let colleague = DOCUMENT.replace("\"timeout_ms\": 1000", "\"timeout_ms\": 2500");
+    let colleague_write = async {
+        tokio::time::sleep(Duration::from_millis(if scripted { 0 } else { 300 })).await;
+        let precondition = Precondition::IfMatch(etag.clone());
+        let body = Bytes::from(colleague.clone().into_bytes());
+        let req = WriteRequest {
+            url,
+            method: Method::PUT,
+            body,
+            content_type: Some("application/json"),
+            precondition: &precondition,
+        };
+        session.client.write(req).await
+    };
+    let mine = if scripted {
+        eprintln!("  (no terminal: the edit is scripted: \"replicas\": 2 → 3)");
+        expect_written(colleague_write.await?)?;
+        eprintln!("  The colleague set \"timeout_ms\" to 2500 with If-Match {etag}: accepted.");
+        DOCUMENT.replace("\"replicas\": 2", "\"replicas\": 3").into_bytes()
+    } else {
+        eprintln!(
+            "  Your editor opens now. Change \"replicas\" from 2 to 3 (or anything but \"timeout_ms\"), save, and quit."
+        );
+        let editing = edit_until_valid(session, &fetched.body, ".json", true);
+        let (edited, colleague) = tokio::join!(editing, colleague_write);
+        expect_written(colleague?)?;
+        eprintln!(
+            "  While you were editing, the colleague set \"timeout_ms\" to 2500 (with If-Match {etag})."
+        );
+        edited.map_err(|(err, _)| err)?
+    };
+    if mine == fetched.body[..] {
+        ui.note("you saved without changes, so ifmatch sends nothing; run `ifmatch demo` again and change a field");
+        return Ok(());
+    }
+    eprintln!();
+    ui.heading("Step 4. ifmatch sends your version with If-Match. The server's version moved on: 412.");
+    eprintln!("  ifmatch refetches, shows both sides, and merges: different fields merge cleanly.\n");
+    let job = Job {
+        command: "demo",
+        url: url.clone(),
+        key,
+        record,
+        base: Some(fetched.body.to_vec()),
+        mine,
+        precondition: Precondition::IfMatch(etag),
+        refresh_first: false,
+    };
+    let report = cycle::run(session, job).await?;
+    eprintln!();
+    ui.heading(&format!(
+        "Step 5. The server's document now ({}, ETag {}):",
+        report.outcome,
+        report.etag.unwrap_or_default()
+    ));
+    let now = session.client.fetch(url).await?;
+    eprint!("{}", String::from_utf8_lossy(&now.body));
+    Ok(())
+}
+
+fn expect_written(outcome: WriteOutcome) -> Result<()> {
+    match outcome {
+        WriteOutcome::Written { .. } => Ok(()),
+        other => Err(Error::other(format!("the colleague's write failed unexpectedly: {other:?}"))),
+    }
+}

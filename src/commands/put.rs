@@ -1,0 +1,102 @@
+//! `ifmatch put URL [FILE|-]`: a conditional write of a file or stdin with the validator stored
+//! by `get` (or `--if-match` / `--if-unmodified-since`), through the shared write cycle.
+
+use std::io::Read;
+
+use crate::cli::PutArgs;
+use crate::cycle::{self, Job};
+use crate::error::{Error, Result};
+use crate::etag::{ETag, Precondition};
+use crate::session::{Report, Session, parse_url};
+use crate::state::Record;
+
+pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
+    let url = parse_url(&args.url)?;
+    let key = session.key(&url);
+    let mine = read_input(&args.file)?;
+    let stored = session.store.load(&key)?;
+    let explicit = explicit_precondition(args)?;
+    let base = match (&stored, &explicit) {
+        (Some(_), None) => session.store.load_base(&key)?,
+        _ => None,
+    };
+    let precondition = match (&explicit, &stored) {
+        (Some(p), _) => p.clone(),
+        (None, Some(record)) => {
+            let tag = record.etag.as_deref().and_then(ETag::parse);
+            Precondition::choose(tag.as_ref(), record.last_modified.as_deref(), session.settings.send_weak)
+        }
+        (None, None) => Precondition::None,
+    };
+    if let Precondition::IfUnmodifiedSince(_) = precondition {
+        session.ui.warn("no strong ETag known; using If-Unmodified-Since, which has one-second resolution: a change within the same second goes unnoticed");
+    }
+    let refresh_first = explicit.is_none() && stored.as_ref().is_some_and(|r| r.stale);
+    if precondition == Precondition::None && !args.force && !refresh_first {
+        let message = match &stored {
+            Some(_) => format!(
+                "the stored record for {url} has no usable validator (no strong ETag, no Last-Modified)"
+            ),
+            None => {
+                format!("ifmatch knows no validator for {url}, so the write could overwrite a change unseen")
+            }
+        };
+        return Err(Error::usage(
+            message,
+            format!("run `ifmatch get {url}` first, or pass --force to write unconditionally"),
+        ));
+    }
+    if precondition == Precondition::None && !refresh_first {
+        session.ui.warn("writing without a precondition (--force): a concurrent change would be overwritten");
+    }
+    let mut record = stored.clone().unwrap_or_else(|| Record::new(&key));
+    if let Some(ct) = &args.content_type {
+        record.content_type = Some(ct.clone());
+    }
+    if !refresh_first && base.as_deref() == Some(&mine[..]) {
+        session.ui.note("no changes: the body equals the stored base; nothing sent");
+        return session.emit(&Report {
+            command: "put",
+            url: url.to_string(),
+            outcome: "unchanged",
+            etag: record.etag.clone(),
+            bytes: mine.len(),
+            ..Report::default()
+        });
+    }
+    let job = Job { command: "put", url, key, record, base, mine, precondition, refresh_first };
+    let report = cycle::run(session, job).await?;
+    session.emit(&report)
+}
+
+fn explicit_precondition(args: &PutArgs) -> Result<Option<Precondition>> {
+    if let Some(raw) = &args.if_match {
+        let tag = ETag::parse(raw).ok_or_else(|| {
+            Error::usage(
+                format!("{raw:?} is not an entity-tag"),
+                "quote it like the server does: --if-match '\"abc\"'",
+            )
+        })?;
+        return Ok(Some(Precondition::IfMatch(tag)));
+    }
+    if let Some(date) = &args.if_unmodified_since {
+        if httpdate::parse_http_date(date).is_err() {
+            return Err(Error::usage(
+                format!("{date:?} is not an HTTP date"),
+                "write it like: --if-unmodified-since 'Tue, 15 Nov 1994 08:12:31 GMT'",
+            ));
+        }
+        return Ok(Some(Precondition::IfUnmodifiedSince(date.clone())));
+    }
+    Ok(None)
+}
+
+fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).map_err(|e| Error::io("read", "stdin", e))?;
+        Ok(buf)
+    } else {
+        std::fs::read(path).map_err(|e| Error::io("read", path, e))
+    }
+}

@@ -1,0 +1,90 @@
+//! `ifmatch state list|show|forget|path`: look into and tidy the state store.
+
+use crate::cli::StateCommand;
+use crate::error::{Error, Result};
+use crate::session::{Session, parse_url, print_json};
+
+pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
+    let json = session.settings.json;
+    match command {
+        StateCommand::Path => {
+            let dir = session.store.dir().display().to_string();
+            if json {
+                print_json(&serde_json::json!({ "path": dir }));
+            } else {
+                println!("{dir}");
+            }
+        }
+        StateCommand::List => {
+            let records = session.store.list()?;
+            if json {
+                print_json(&serde_json::to_value(&records).map_err(|e| Error::other(e.to_string()))?);
+            } else if records.is_empty() {
+                session.ui.note("the state store is empty; `ifmatch get URL` adds a resource");
+            } else {
+                for r in records {
+                    let stale = if r.stale { " (stale)" } else { "" };
+                    let accept = r.accept.as_deref().map(|a| format!(" [Accept: {a}]")).unwrap_or_default();
+                    println!(
+                        "{}{accept}\t{}{stale}\t{}",
+                        r.url,
+                        r.etag.as_deref().unwrap_or("-"),
+                        r.fetched_at
+                    );
+                }
+            }
+        }
+        StateCommand::Show { url } => {
+            let url = parse_url(url)?;
+            let key = session.key(&url);
+            let record = session.store.load(&key)?.ok_or_else(|| not_stored(&url))?;
+            let recovered: Vec<String> =
+                session.store.recovered_files(&key)?.iter().map(|p| p.display().to_string()).collect();
+            if json {
+                let mut value = serde_json::to_value(&record).map_err(|e| Error::other(e.to_string()))?;
+                value["recovered"] = serde_json::json!(recovered);
+                print_json(&value);
+            } else {
+                println!("url:           {}", record.url);
+                if let Some(a) = &record.accept {
+                    println!("accept:        {a}");
+                }
+                println!("etag:          {}", record.etag.as_deref().unwrap_or("(none)"));
+                println!("last-modified: {}", record.last_modified.as_deref().unwrap_or("(none)"));
+                println!("content-type:  {}", record.content_type.as_deref().unwrap_or("(none)"));
+                println!("fetched at:    {}", record.fetched_at);
+                println!(
+                    "stale:         {}",
+                    if record.stale { "yes (the next write refetches first)" } else { "no" }
+                );
+                println!("base:          {} bytes", record.base_len.unwrap_or(0));
+                for path in recovered {
+                    println!("recovered:     {path}");
+                }
+            }
+        }
+        StateCommand::Forget { url } => {
+            let url = parse_url(url)?;
+            let key = session.key(&url);
+            if !session.store.forget(&key)? {
+                return Err(not_stored(&url));
+            }
+            if json {
+                print_json(&serde_json::json!({ "forgot": url.to_string() }));
+            } else {
+                session.ui.note(&format!("forgot {url}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn not_stored(url: &url::Url) -> Error {
+    Error::Usage {
+        message: format!("the state store has no record of {url}"),
+        hint: Some(
+            "`ifmatch state list` shows what it has; pass the same -H 'Accept: …' used when fetching"
+                .to_string(),
+        ),
+    }
+}

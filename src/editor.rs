@@ -1,0 +1,170 @@
+//! Finding and running the user's editor: `IFMATCH_EDITOR` > `VISUAL` > `EDITOR` > `vi`, split
+//! into argv like a shell would (quotes honoured) but run without one, on a file in a private
+//! temp dir whose suffix comes from the media type. On failure the text is still handed back,
+//! so the caller can keep it.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// The resolved editor command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Editor {
+    argv: Vec<String>,
+    source: &'static str,
+}
+
+/// What came back from the editor: the file's text, and a failure if the editor failed.
+#[derive(Debug)]
+pub struct Edited {
+    pub text: Vec<u8>,
+    pub failure: Option<Error>,
+}
+
+impl Editor {
+    /// Resolves the editor from the environment.
+    pub fn from_env() -> Result<Editor> {
+        let lookup = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let (value, source) = if let Some(v) = lookup("IFMATCH_EDITOR") {
+            (v, "IFMATCH_EDITOR")
+        } else if let Some(v) = lookup("VISUAL") {
+            (v, "VISUAL")
+        } else if let Some(v) = lookup("EDITOR") {
+            (v, "EDITOR")
+        } else {
+            ("vi".to_string(), "the default")
+        };
+        Editor::parse(&value, source)
+    }
+
+    /// Splits an editor setting such as `code --wait` or `"/opt/My Editor/ed" -n` into argv.
+    pub fn parse(value: &str, source: &'static str) -> Result<Editor> {
+        let argv = shell_words::split(value).map_err(|e| Error::Editor {
+            message: format!("cannot split the editor command {value:?} from {source}: {e}"),
+            hints: vec![format!("fix the quotes in {source}, e.g. IFMATCH_EDITOR='code --wait'")],
+        })?;
+        if argv.is_empty() {
+            return Err(Error::Editor {
+                message: format!("the editor command from {source} is empty"),
+                hints: vec!["set IFMATCH_EDITOR, VISUAL or EDITOR".to_string()],
+            });
+        }
+        Ok(Editor { argv, source })
+    }
+
+    /// The command as the user wrote it, for messages.
+    pub fn describe(&self) -> String {
+        shell_words::join(&self.argv)
+    }
+
+    /// Opens `initial` in the editor and returns the saved text. The file lives in a fresh
+    /// 0700 temp dir, mode 0600, named `ifmatch-edit<suffix>` so editors pick the right mode.
+    pub async fn edit(&self, initial: &[u8], suffix: &str) -> Result<Edited> {
+        let dir = tempfile::Builder::new()
+            .prefix("ifmatch-")
+            .tempdir()
+            .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
+        let path = dir.path().join(format!("ifmatch-edit{suffix}"));
+        crate::fsutil::write_atomic(&path, initial)?;
+        let failure = self.run(&path).await.err();
+        let text = std::fs::read(&path).map_err(|e| Error::io("read back the edited file", &path, e))?;
+        Ok(Edited { text, failure })
+    }
+
+    async fn run(&self, path: &Path) -> Result<()> {
+        let status = tokio::process::Command::new(&self.argv[0])
+            .args(&self.argv[1..])
+            .arg(path)
+            .status()
+            .await
+            .map_err(|e| Error::Editor {
+                message: format!(
+                    "could not start the editor `{}` (from {}): {e}",
+                    self.describe(),
+                    self.source
+                ),
+                hints: vec![
+                    "set IFMATCH_EDITOR to an editor that exists, e.g. IFMATCH_EDITOR=nano".to_string(),
+                ],
+            })?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(Error::Editor {
+                message: format!("the editor `{}` exited with {status}", self.describe()),
+                hints: Vec::new(),
+            })
+        }
+    }
+}
+
+/// The temp-file suffix for a media type (or, without one, the URL's extension), so that the
+/// editor highlights the right language.
+pub fn suffix_for(content_type: Option<&str>, url_path: &str) -> String {
+    let media = content_type.map(|ct| ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+    let by_type = media.as_deref().and_then(|m| match m {
+        m if m.ends_with("json") || m.ends_with("+json") => Some(".json"),
+        m if m.contains("yaml") => Some(".yaml"),
+        m if m.ends_with("xml") || m.ends_with("+xml") => Some(".xml"),
+        "text/html" => Some(".html"),
+        "text/markdown" => Some(".md"),
+        "text/css" => Some(".css"),
+        "application/toml" => Some(".toml"),
+        "text/csv" => Some(".csv"),
+        m if m.starts_with("text/") => Some(".txt"),
+        _ => None,
+    });
+    if let Some(s) = by_type {
+        return s.to_string();
+    }
+    let name = url_path.rsplit('/').next().unwrap_or("");
+    match name.rsplit_once('.') {
+        Some((_, ext))
+            if !ext.is_empty() && ext.len() <= 8 && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
+        {
+            format!(".{}", ext.to_ascii_lowercase())
+        }
+        _ => ".txt".to_string(),
+    }
+}
+
+/// True for JSON media types (`application/json`, `…+json`).
+pub fn is_json_type(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|ct| {
+        let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        media == "application/json" || media.ends_with("+json") || media == "text/json"
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_like_a_shell() {
+        let e = Editor::parse("code --wait", "EDITOR").unwrap();
+        assert_eq!(e.argv, vec!["code", "--wait"]);
+        let e = Editor::parse("'/opt/My Editor/ed' -n", "EDITOR").unwrap();
+        assert_eq!(e.argv, vec!["/opt/My Editor/ed", "-n"]);
+        assert!(Editor::parse("\"unterminated", "EDITOR").is_err());
+        assert!(Editor::parse("   ", "EDITOR").is_err());
+    }
+
+    #[test]
+    fn suffixes() {
+        assert_eq!(suffix_for(Some("application/json; charset=utf-8"), "/x"), ".json");
+        assert_eq!(suffix_for(Some("application/merge-patch+json"), "/x"), ".json");
+        assert_eq!(suffix_for(Some("application/yaml"), "/x"), ".yaml");
+        assert_eq!(suffix_for(Some("text/plain"), "/x.conf"), ".txt");
+        assert_eq!(suffix_for(None, "/dir/config.toml"), ".toml");
+        assert_eq!(suffix_for(Some("application/octet-stream"), "/x"), ".txt");
+    }
+
+    #[test]
+    fn json_types() {
+        assert!(is_json_type(Some("application/json")));
+        assert!(is_json_type(Some("application/problem+json; charset=utf-8")));
+        assert!(!is_json_type(Some("text/plain")));
+        assert!(!is_json_type(None));
+    }
+}

@@ -1,0 +1,230 @@
+//! The one error type of the crate: every failure carries its context (URL, path, command) and
+//! a sentence-style message, plus `hint:` lines that name the next step. [`Error::exit_code`] is
+//! the only place where exit-status numbers appear (see the table in `cli::EXIT_CODES`).
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// A failure, with the context a user needs to act on it.
+#[derive(Debug)]
+pub enum Error {
+    /// Wrong or inconsistent arguments (exit 2).
+    Usage { message: String, hint: Option<String> },
+    /// A conflict (412, 409, 428) that the user or the policy did not resolve (exit 3).
+    Conflict { message: String, hints: Vec<String> },
+    /// The server answered 4xx other than a handled conflict (exit 4).
+    ClientStatus { url: String, status: u16, detail: String, hints: Vec<String> },
+    /// The server answered 5xx (exit 5).
+    ServerStatus { url: String, status: u16, detail: String, hints: Vec<String> },
+    /// The editor failed, or the edited text was invalid and not fixed (exit 6).
+    Editor { message: String, hints: Vec<String> },
+    /// Network, TLS or timeout (exit 7).
+    Network { url: String, message: String, hints: Vec<String> },
+    /// Interrupted by Ctrl-C (exit 130).
+    Interrupted { hints: Vec<String> },
+    /// Local I/O on a path (exit 1).
+    Io { action: String, path: PathBuf, source: std::io::Error },
+    /// Anything else that is not the user's or the server's doing (exit 1).
+    Other { message: String, hints: Vec<String> },
+    /// Any of the above, after the user's text was saved in the state store's `recovered/`.
+    Recovered { inner: Box<Error>, path: PathBuf, url: String },
+}
+
+/// Shorthand used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The process exit status for this error: the table in DESIGN.md, in one place.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Other { .. } | Error::Io { .. } => 1,
+            Error::Usage { .. } => 2,
+            Error::Conflict { .. } => 3,
+            Error::ClientStatus { .. } => 4,
+            Error::ServerStatus { .. } => 5,
+            Error::Editor { .. } => 6,
+            Error::Network { .. } => 7,
+            Error::Interrupted { .. } => 130,
+            Error::Recovered { inner, .. } => inner.exit_code(),
+        }
+    }
+
+    /// Where the user's edit was saved, when it was.
+    pub fn recovered(&self) -> Option<&std::path::Path> {
+        match self {
+            Error::Recovered { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    /// Wraps the error with the place the user's text was saved to.
+    pub fn recovered_at(self, path: PathBuf, url: &str) -> Self {
+        Error::Recovered { inner: Box::new(self), path, url: url.to_string() }
+    }
+
+    /// A short machine-readable name, used in `--json` output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Usage { .. } => "usage",
+            Error::Conflict { .. } => "conflict",
+            Error::ClientStatus { .. } => "client_status",
+            Error::ServerStatus { .. } => "server_status",
+            Error::Editor { .. } => "editor",
+            Error::Network { .. } => "network",
+            Error::Interrupted { .. } => "interrupted",
+            Error::Io { .. } => "io",
+            Error::Other { .. } => "other",
+            Error::Recovered { inner, .. } => inner.kind(),
+        }
+    }
+
+    /// The next steps to print as `hint:` lines.
+    pub fn hints(&self) -> Vec<String> {
+        match self {
+            Error::Usage { hint, .. } => hint.iter().cloned().collect(),
+            Error::Conflict { hints, .. }
+            | Error::ClientStatus { hints, .. }
+            | Error::ServerStatus { hints, .. }
+            | Error::Editor { hints, .. }
+            | Error::Network { hints, .. }
+            | Error::Interrupted { hints }
+            | Error::Other { hints, .. } => hints.clone(),
+            Error::Io { .. } => Vec::new(),
+            Error::Recovered { inner, path, url } => {
+                let mut hints = inner.hints();
+                hints.push(format!("your edit is saved at {}", path.display()));
+                hints.push(format!("pick it up with: ifmatch edit {url} --resume"));
+                hints
+            }
+        }
+    }
+
+    /// Adds a hint (e.g. where the user's edit was saved) to any error that can carry one.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        let hint = hint.into();
+        match &mut self {
+            Error::Usage { hint: h, .. } => *h = Some(hint),
+            Error::Conflict { hints, .. }
+            | Error::ClientStatus { hints, .. }
+            | Error::ServerStatus { hints, .. }
+            | Error::Editor { hints, .. }
+            | Error::Network { hints, .. }
+            | Error::Interrupted { hints }
+            | Error::Other { hints, .. } => hints.push(hint),
+            Error::Io { .. } => {
+                let message = self.to_string();
+                return Error::Other { message, hints: vec![hint] };
+            }
+            Error::Recovered { inner, .. } => {
+                let taken = std::mem::replace(inner.as_mut(), Error::other(""));
+                **inner = taken.with_hint(hint);
+            }
+        }
+        self
+    }
+
+    pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Usage { message: message.into(), hint: Some(hint.into()) }
+    }
+
+    pub fn other(message: impl Into<String>) -> Self {
+        Error::Other { message: message.into(), hints: Vec::new() }
+    }
+
+    pub fn io(action: impl Into<String>, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io { action: action.into(), path: path.into(), source }
+    }
+
+    /// The error for an HTTP status that no flow handled: 4xx → exit 4, 5xx → exit 5.
+    pub fn status(url: &str, status: u16, detail: String) -> Self {
+        let url = url.to_string();
+        let mut hints = Vec::new();
+        match status {
+            401 | 403 => hints.push(
+                "check the credentials: -u USER[:PASS], --bearer-env VAR or --bearer-file FILE".to_string(),
+            ),
+            404 => hints.push("check the URL; `ifmatch put URL FILE --force` creates a resource".to_string()),
+            405 => hints.push("the server does not accept this method on that URL".to_string()),
+            _ => {}
+        }
+        if status >= 500 {
+            hints.push("the server failed; try again later or ask its operator".to_string());
+            Error::ServerStatus { url, status, detail, hints }
+        } else {
+            Error::ClientStatus { url, status, detail, hints }
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage { message, .. }
+            | Error::Conflict { message, .. }
+            | Error::Editor { message, .. }
+            | Error::Other { message, .. } => f.write_str(message),
+            Error::ClientStatus { url, status, detail, .. }
+            | Error::ServerStatus { url, status, detail, .. } => {
+                write!(f, "{url} answered {status} {}", reason(*status))?;
+                if !detail.is_empty() {
+                    write!(f, ": {detail}")?;
+                }
+                Ok(())
+            }
+            Error::Network { url, message, .. } => write!(f, "could not reach {url}: {message}"),
+            Error::Interrupted { .. } => f.write_str("interrupted"),
+            Error::Recovered { inner, .. } => inner.fmt(f),
+            Error::Io { action, path, source } => {
+                write!(f, "could not {action} {}: {source}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The standard reason phrase of common statuses, for messages.
+pub fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        201 => "Created",
+        204 => "No Content",
+        304 => "Not Modified",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        412 => "Precondition Failed",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Content",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_table() {
+        assert_eq!(Error::usage("x", "y").exit_code(), 2);
+        assert_eq!(Error::status("u", 404, String::new()).exit_code(), 4);
+        assert_eq!(Error::status("u", 503, String::new()).exit_code(), 5);
+        assert_eq!(Error::Interrupted { hints: vec![] }.exit_code(), 130);
+    }
+
+    #[test]
+    fn hints_accumulate() {
+        let e = Error::other("boom").with_hint("do this");
+        assert_eq!(e.hints(), vec!["do this".to_string()]);
+    }
+}

@@ -1,0 +1,148 @@
+//! Validators as types: [`ETag`] (strong or weak, kept exactly as the server sent it) and
+//! [`Precondition`], the header a conditional write carries. `If-Match` can only be built from
+//! a strong tag unless the user asked to send weak ones, because RFC 9110 §13.1.1 makes
+//! If-Match use the strong comparison: a weak tag never matches, not even itself.
+
+use std::fmt;
+
+/// An entity-tag (RFC 9110 §8.8.3): `"opaque"` or `W/"opaque"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ETag {
+    raw: String,
+    weak: bool,
+}
+
+impl ETag {
+    /// Parses one entity-tag as found in an `ETag` header. Lenient about a missing pair of quotes
+    /// (some servers send bare tokens): those are quoted so that what we send back is valid.
+    pub fn parse(value: &str) -> Option<ETag> {
+        let value = value.trim();
+        if value.is_empty() {
+            return None;
+        }
+        let (weak, rest) = match value.strip_prefix("W/").or_else(|| value.strip_prefix("w/")) {
+            Some(rest) => (true, rest),
+            None => (false, value),
+        };
+        let opaque = if rest.len() >= 2 && rest.starts_with('"') && rest.ends_with('"') {
+            &rest[1..rest.len() - 1]
+        } else {
+            rest
+        };
+        if opaque.contains('"') || opaque.chars().any(|c| c.is_control()) {
+            return None;
+        }
+        let raw = if weak { format!("W/\"{opaque}\"") } else { format!("\"{opaque}\"") };
+        Some(ETag { raw, weak })
+    }
+
+    /// True for `W/"…"` tags.
+    pub fn is_weak(&self) -> bool {
+        self.weak
+    }
+
+    /// The header form, quotes included.
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+
+    /// The quoted opaque part, without any `W/` prefix.
+    pub fn opaque(&self) -> &str {
+        self.raw.strip_prefix("W/").unwrap_or(&self.raw)
+    }
+
+    /// Strong comparison (RFC 9110 §8.8.3.2): both strong and equal.
+    pub fn strong_eq(&self, other: &ETag) -> bool {
+        !self.weak && !other.weak && self.raw == other.raw
+    }
+}
+
+impl fmt::Display for ETag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
+/// The precondition a write carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Precondition {
+    /// `If-Match: <tag>`. Strong unless the user chose `--weak-etag send`.
+    IfMatch(ETag),
+    /// `If-Unmodified-Since: <HTTP-date>`: a weak validator with one-second resolution (§8.8.2).
+    IfUnmodifiedSince(String),
+    /// Nothing: an unconditional write, only with `--force`.
+    None,
+}
+
+impl Precondition {
+    /// Chooses the best precondition from what is known about the resource:
+    /// a strong ETag; else (or with a weak tag) Last-Modified; else a weak tag when
+    /// `send_weak` is set; else nothing.
+    pub fn choose(etag: Option<&ETag>, last_modified: Option<&str>, send_weak: bool) -> Precondition {
+        match (etag, last_modified) {
+            (Some(tag), _) if !tag.is_weak() => Precondition::IfMatch(tag.clone()),
+            (Some(tag), _) if send_weak => Precondition::IfMatch(tag.clone()),
+            (_, Some(date)) => Precondition::IfUnmodifiedSince(date.to_string()),
+            _ => Precondition::None,
+        }
+    }
+
+    /// The header name and value to send, if any.
+    pub fn header(&self) -> Option<(&'static str, &str)> {
+        match self {
+            Precondition::IfMatch(tag) => Some(("If-Match", tag.as_str())),
+            Precondition::IfUnmodifiedSince(date) => Some(("If-Unmodified-Since", date)),
+            Precondition::None => None,
+        }
+    }
+
+    /// A short description for messages and `--json`.
+    pub fn describe(&self) -> String {
+        match self.header() {
+            Some((name, value)) => format!("{name}: {value}"),
+            None => "no precondition".to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_strong_and_weak() {
+        let s = ETag::parse("\"abc\"").unwrap();
+        assert!(!s.is_weak());
+        assert_eq!(s.as_str(), "\"abc\"");
+        let w = ETag::parse(" W/\"abc\" ").unwrap();
+        assert!(w.is_weak());
+        assert_eq!(w.as_str(), "W/\"abc\"");
+        assert_eq!(w.opaque(), "\"abc\"");
+        assert_eq!(ETag::parse("bare").unwrap().as_str(), "\"bare\"");
+        assert!(ETag::parse("").is_none());
+        assert!(ETag::parse("\"a\"b\"").is_none());
+    }
+
+    #[test]
+    fn weak_never_matches_strongly() {
+        let w = ETag::parse("W/\"x\"").unwrap();
+        assert!(!w.strong_eq(&w));
+        let s = ETag::parse("\"x\"").unwrap();
+        assert!(s.strong_eq(&s.clone()));
+    }
+
+    #[test]
+    fn choose_prefers_strong_then_date() {
+        let s = ETag::parse("\"1\"").unwrap();
+        let w = ETag::parse("W/\"1\"").unwrap();
+        let date = "Tue, 01 Jan 2030 00:00:00 GMT";
+        assert_eq!(Precondition::choose(Some(&s), Some(date), false), Precondition::IfMatch(s.clone()));
+        assert_eq!(
+            Precondition::choose(Some(&w), Some(date), false),
+            Precondition::IfUnmodifiedSince(date.into())
+        );
+        assert_eq!(Precondition::choose(Some(&w), None, false), Precondition::None);
+        assert_eq!(Precondition::choose(Some(&w), None, true), Precondition::IfMatch(w));
+        assert_eq!(Precondition::choose(None, None, false), Precondition::None);
+    }
+}

@@ -1,0 +1,169 @@
+//! The only code that renames files, sets their permissions or locks them: [`write_atomic`],
+//! [`private_dir`] and [`lock`]. Everything that must survive a crash or a concurrent
+//! invocation goes through here.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
+
+/// The environment variable that sets how long to wait for the state store's lock, in seconds.
+pub const LOCK_TIMEOUT_ENV: &str = "IFMATCH_LOCK_TIMEOUT";
+const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Writes `bytes` to `path` atomically: a temp file in the same directory (mode 0600), written,
+/// `sync_data`'d, then renamed over `path`.
+///
+/// A crash before the rename leaves the old file intact (plus, at worst, a stray `.tmp` file);
+/// after it, the new content is complete. The directory entry itself is not fsync'd, so a power
+/// loss right after the rename may still show the old file — never a torn one.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ifmatch-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+    set_private(tmp.path(), 0o600)?;
+    tmp.write_all(bytes).map_err(|e| Error::io("write", tmp.path(), e))?;
+    tmp.as_file().sync_data().map_err(|e| Error::io("sync", tmp.path(), e))?;
+    tmp.persist(path).map_err(|e| Error::io("replace", path, e.error))?;
+    Ok(())
+}
+
+/// Creates `dir` (and its parents) and makes it private (0700).
+pub fn private_dir(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir).map_err(|e| Error::io("create the directory", dir, e))?;
+    set_private(dir, 0o700)
+}
+
+#[cfg(unix)]
+fn set_private(path: &Path, mode: u32) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+        .map_err(|e| Error::io("set permissions on", path, e))
+}
+
+#[cfg(not(unix))]
+fn set_private(_path: &Path, _mode: u32) -> Result<()> {
+    Ok(())
+}
+
+/// An exclusive lock on a lock file, released on drop.
+#[derive(Debug)]
+pub struct LockGuard {
+    file: File,
+}
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
+}
+
+/// Takes an exclusive lock on `path`: tries once, then says on stderr that it is waiting and
+/// why, and gives up after the timeout from [`LOCK_TIMEOUT_ENV`] (default 10 s) with an error
+/// that names that variable.
+pub fn lock(path: &Path, what: &str) -> Result<LockGuard> {
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io("open the lock file", path, e))?;
+    set_private(path, 0o600)?;
+    let timeout = lock_timeout();
+    let start = Instant::now();
+    let mut announced = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(LockGuard { file }),
+            Err(fs::TryLockError::WouldBlock) => {}
+            Err(fs::TryLockError::Error(e)) => return Err(Error::io("lock", path, e)),
+        }
+        if start.elapsed() >= timeout {
+            return Err(Error::Other {
+                message: format!(
+                    "timed out after {:.0}s waiting for the lock on {what} ({})",
+                    timeout.as_secs_f64(),
+                    path.display()
+                ),
+                hints: vec![
+                    "another ifmatch process is using the state store; let it finish".to_string(),
+                    format!("or wait longer: {LOCK_TIMEOUT_ENV}=SECONDS"),
+                ],
+            });
+        }
+        if !announced {
+            eprintln!("ifmatch: waiting for another ifmatch process to release the lock on {what}");
+            announced = true;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+fn lock_timeout() -> Duration {
+    std::env::var(LOCK_TIMEOUT_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .unwrap_or(DEFAULT_LOCK_TIMEOUT)
+}
+
+/// Moves `path` aside to `path.corrupt-<n>` so it is kept for inspection; returns the new path.
+pub fn move_aside(path: &Path) -> Result<PathBuf> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for n in 1.. {
+        let target = path.with_file_name(format!("{name}.corrupt-{n}"));
+        if !target.exists() {
+            fs::rename(path, &target).map_err(|e| Error::io("move aside", path, e))?;
+            return Ok(target);
+        }
+    }
+    unreachable!("the counter is unbounded")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_atomic_replaces_and_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left behind");
+    }
+
+    #[test]
+    fn lock_times_out_naming_the_env_var() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("lock");
+        let _held = lock(&p, "test").unwrap();
+        // SAFETY: tests in this module do not read the variable concurrently.
+        unsafe { std::env::set_var(LOCK_TIMEOUT_ENV, "0.1") };
+        let err = lock(&p, "test").unwrap_err();
+        unsafe { std::env::remove_var(LOCK_TIMEOUT_ENV) };
+        assert!(err.hints().iter().any(|h| h.contains(LOCK_TIMEOUT_ENV)));
+    }
+
+    #[test]
+    fn move_aside_keeps_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.json");
+        fs::write(&p, b"{").unwrap();
+        let q = move_aside(&p).unwrap();
+        assert!(!p.exists());
+        assert_eq!(fs::read(q).unwrap(), b"{");
+    }
+}

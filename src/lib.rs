@@ -1,0 +1,60 @@
+//! ifmatch: ETag-safe editing of remote resources over HTTP. The binary parses arguments and
+//! calls [`run`]; the modules below hold everything else (see each module's own docs).
+
+pub mod cli;
+pub mod commands;
+pub mod conflict;
+pub mod cycle;
+pub mod diff;
+pub mod editor;
+pub mod error;
+pub mod etag;
+pub mod fsutil;
+pub mod http;
+pub mod interrupt;
+pub mod merge;
+pub mod server;
+pub mod session;
+pub mod settings;
+pub mod state;
+pub mod ui;
+
+use cli::{Cli, Command};
+use error::Result;
+use session::Session;
+use settings::Settings;
+
+/// Runs one parsed command line.
+pub async fn run(cli: &Cli) -> Result<()> {
+    match &cli.command {
+        Command::Serve(args) => return commands::serve::run(args).await,
+        Command::Generate(args) => return commands::generate::run(args),
+        _ => {}
+    }
+    let settings = Settings::from_args(&cli.global)?;
+    if let Command::Demo = cli.command {
+        return commands::demo::run(settings).await;
+    }
+    let session = Session::new(settings)?;
+    match &cli.command {
+        Command::Get(args) => commands::get::run(&session, args).await,
+        Command::Edit(args) => commands::edit::run(&session, args).await,
+        Command::Put(args) => commands::put::run(&session, args).await,
+        Command::State(args) => commands::state::run(&session, args),
+        Command::Demo => unreachable!("handled above"),
+        Command::Serve(_) | Command::Generate(_) => unreachable!("handled above"),
+    }
+}
+
+/// The subcommand's name, for `--json` error objects.
+pub fn command_name(cli: &Cli) -> &'static str {
+    match &cli.command {
+        Command::Demo => "demo",
+        Command::Get(_) => "get",
+        Command::Edit(_) => "edit",
+        Command::Put(_) => "put",
+        Command::Serve(_) => "serve",
+        Command::State(_) => "state",
+        Command::Generate(_) => "generate",
+    }
+}

@@ -1,0 +1,187 @@
+//! Three-way merge of base / mine / theirs after a 412: JSON documents merge structurally (see
+//! `merge/json.rs`), everything else by lines (diff3) with git-style conflict markers. This
+//! module decides and produces bytes; showing the result, asking the user and retrying are left
+//! to `conflict` and `ui`.
+
+mod json;
+mod style;
+
+/// Marker lines, as `git merge-file --diff3 -L mine -L base -L theirs` writes them.
+const OPEN: &[u8] = b"<<<<<<< mine";
+const BASE: &[u8] = b"||||||| base";
+const SPLIT: &[u8] = b"=======";
+const CLOSE: &[u8] = b">>>>>>> theirs";
+
+/// The result of a three-way merge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergeOutcome {
+    /// Both sides' changes combined with nothing left to decide; safe to send.
+    Clean(Vec<u8>),
+    /// Something needs a person. `text` is the line merge of the three versions, holding
+    /// `<<<<<<< mine` / `||||||| base` / `=======` / `>>>>>>> theirs` blocks where the lines
+    /// collide, for the user to edit. `conflicts` says where, one short line each: JSON paths
+    /// (`/spec/replicas: mine 3, theirs 5`) for a structural JSON merge, else line ranges of
+    /// `text` (`lines 3-9`). Printable as they are: server text in them is already sanitized.
+    ///
+    /// A JSON conflict can come with a `text` that has no markers, when the changes collide in
+    /// meaning but not in lines (two edits of one array on different lines); such text carries
+    /// both sides' edits but must still be reviewed before it is sent.
+    Conflicted {
+        /// The line merge, with conflict markers where the lines collide.
+        text: Vec<u8>,
+        /// One description per conflict.
+        conflicts: Vec<String>,
+    },
+}
+
+impl MergeOutcome {
+    /// The merged bytes, or the text with conflict markers.
+    pub fn text(&self) -> &[u8] {
+        match self {
+            MergeOutcome::Clean(text) | MergeOutcome::Conflicted { text, .. } => text,
+        }
+    }
+}
+
+/// Merges the changes from `base` to `mine` with those from `base` to `theirs`.
+///
+/// With `json` and all three versions parsing as JSON, the merge is structural: edits to
+/// different keys combine even inside one minified line, and only edits to the same value
+/// conflict (arrays count as single values). Otherwise, or when the JSON cannot be rewritten
+/// faithfully (duplicate keys, numbers beyond f64 precision), it merges by lines.
+///
+/// A side that did not change yields the other side's bytes exactly, so an unchanged document
+/// is never reformatted.
+pub fn merge(base: &[u8], mine: &[u8], theirs: &[u8], json: bool) -> MergeOutcome {
+    if mine == theirs || base == theirs {
+        return MergeOutcome::Clean(mine.to_vec());
+    }
+    if base == mine {
+        return MergeOutcome::Clean(theirs.to_vec());
+    }
+    if json && let Some(outcome) = json::merge(base, mine, theirs) {
+        return outcome;
+    }
+    let merged = line_merge(base, mine, theirs);
+    if merged.conflicts.is_empty() {
+        MergeOutcome::Clean(merged.text)
+    } else {
+        MergeOutcome::Conflicted { text: merged.text, conflicts: merged.conflicts }
+    }
+}
+
+/// True when `text` still holds an unresolved conflict: a line `<<<<<<< …` followed later by a
+/// `=======` or `>>>>>>> …` line. Checked before sending, so that markers never reach a server.
+pub fn has_conflict_markers(text: &[u8]) -> bool {
+    let mut opened = false;
+    for line in text.split(|&b| b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if is_marker(line, b'<') {
+            opened = true;
+        } else if opened && (line == SPLIT || is_marker(line, b'>')) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A marker line: exactly seven `c`, then the end or a space and a label.
+fn is_marker(line: &[u8], c: u8) -> bool {
+    line.len() >= 7 && line[..7].iter().all(|&b| b == c) && (line.len() == 7 || line[7] == b' ')
+}
+
+struct LineMerge {
+    text: Vec<u8>,
+    /// Empty when the merge is clean.
+    conflicts: Vec<String>,
+}
+
+/// diff3 by lines, via diffy. diffy labels its markers `ours` / `original` / `theirs` and ends
+/// them with a bare LF, so we ask it for markers longer than any run of marker characters in
+/// the inputs; every such run in its output is then certainly a marker, and [`relabel`] can
+/// rewrite it with our labels and the file's line ending without touching content.
+fn line_merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> LineMerge {
+    let longest = [base, mine, theirs].iter().map(|t| longest_marker_run(t)).max().unwrap_or(0);
+    let probe = longest.max(7) + 1;
+    let mut opts = diffy::MergeOptions::new();
+    opts.set_conflict_style(diffy::ConflictStyle::Diff3)
+        .set_conflict_marker_length(probe)
+        // Markers glued to an incomplete last line; `relabel` moves them to a line of their own.
+        .set_incomplete_hunk_style(diffy::IncompleteHunkStyle::Diff3);
+    match opts.merge_bytes(base, mine, theirs) {
+        Ok(text) => LineMerge { text, conflicts: Vec::new() },
+        Err(raw) => relabel(&raw, probe, line_ending(&[mine, theirs, base])),
+    }
+}
+
+fn is_marker_char(b: u8) -> bool {
+    matches!(b, b'<' | b'|' | b'=' | b'>')
+}
+
+fn longest_marker_run(text: &[u8]) -> usize {
+    text.chunk_by(|a, b| a == b).filter(|run| is_marker_char(run[0])).map(<[u8]>::len).max().unwrap_or(0)
+}
+
+/// The line ending of the first of `texts` that has one (git does the same for its markers).
+fn line_ending(texts: &[&[u8]]) -> &'static [u8] {
+    for text in texts {
+        if let Some(i) = text.iter().position(|&b| b == b'\n') {
+            return if i > 0 && text[i - 1] == b'\r' { b"\r\n" } else { b"\n" };
+        }
+    }
+    b"\n"
+}
+
+/// Rewrites diffy's `probe`-long markers as ours, each on its own line ending in `eol`, and
+/// lists the conflicts by the lines they span in the result.
+fn relabel(raw: &[u8], probe: usize, eol: &[u8]) -> LineMerge {
+    let mut text = Vec::with_capacity(raw.len() + 64);
+    let mut conflicts = Vec::new();
+    let mut line = 1; // the line that `text` currently ends in
+    let mut open_line = 1;
+    let mut i = 0;
+    while i < raw.len() {
+        let next = raw[i..].iter().position(|&b| is_marker_char(b)).map_or(raw.len(), |n| i + n);
+        line += raw[i..next].iter().filter(|&&b| b == b'\n').count();
+        text.extend_from_slice(&raw[i..next]);
+        i = next;
+        if i == raw.len() {
+            break;
+        }
+        let c = raw[i];
+        let run = raw[i..].iter().take_while(|&&b| b == c).count();
+        if run < probe {
+            text.extend_from_slice(&raw[i..i + run]);
+            i += run;
+            continue;
+        }
+        // The run may start with content of an incomplete line that ends in the same character.
+        text.extend_from_slice(&raw[i..i + run - probe]);
+        if text.last().is_some_and(|&b| b != b'\n') {
+            text.extend_from_slice(eol);
+            line += 1;
+        }
+        let marker = match c {
+            b'<' => {
+                open_line = line;
+                OPEN
+            }
+            b'|' => BASE,
+            b'=' => SPLIT,
+            _ => {
+                conflicts.push(format!("lines {open_line}-{line}"));
+                CLOSE
+            }
+        };
+        text.extend_from_slice(marker);
+        text.extend_from_slice(eol);
+        line += 1;
+        // Skip diffy's label and its LF.
+        i += run;
+        i = raw[i..].iter().position(|&b| b == b'\n').map_or(raw.len(), |n| i + n + 1);
+    }
+    LineMerge { text, conflicts }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,198 @@
+//! Structural three-way merge of JSON documents. Objects merge key by key; any other value
+//! (scalars, and arrays, whose elements have no identity to match on) changes as a whole. Paths
+//! in conflict descriptions are RFC 6901 JSON Pointers (`/spec/replicas`). Writing the result
+//! back in mine's formatting is left to `style`; the line-merge fallback to the parent module.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use json_patch::jsonptr::PointerBuf;
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use super::{MergeOutcome, line_merge, style};
+use crate::diff::sanitize;
+
+/// Longest rendering of a value inside a conflict description.
+const MAX_SHOWN: usize = 40;
+
+/// The structural merge, or `None` when any side cannot be merged as JSON (then the caller
+/// merges by lines).
+pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<MergeOutcome> {
+    let (base_value, mine_value, theirs_value) = (parse(base)?, parse(mine)?, parse(theirs)?);
+    let mut conflicts = Vec::new();
+    let mut path = PointerBuf::new();
+    let merged =
+        merge_value(&mut path, Some(&base_value), Some(&mine_value), Some(&theirs_value), &mut conflicts);
+    if !conflicts.is_empty() {
+        let text = line_merge(base, mine, theirs).text;
+        return Some(MergeOutcome::Conflicted { text, conflicts });
+    }
+    // Both sides keep a root, so neither removal case applies; `?` only satisfies the type.
+    let merged = merged?;
+    if merged == theirs_value {
+        return Some(MergeOutcome::Clean(theirs.to_vec()));
+    }
+    if merged == mine_value {
+        return Some(MergeOutcome::Clean(mine.to_vec()));
+    }
+    // When a plain line merge reaches the same document, its bytes keep every line exactly as
+    // the user and the server wrote them, which beats re-serializing the whole document.
+    let by_lines = line_merge(base, mine, theirs);
+    if by_lines.conflicts.is_empty() && parse(&by_lines.text).is_some_and(|v| v == merged) {
+        return Some(MergeOutcome::Clean(by_lines.text));
+    }
+    Some(MergeOutcome::Clean(style::write(&merged, &style::detect(mine))))
+}
+
+/// Parses a document we may later rewrite: valid JSON, no duplicate keys (serde_json would
+/// silently keep the last one), and numbers that f64 carries without loss.
+fn parse(bytes: &[u8]) -> Option<Value> {
+    serde_json::from_slice::<NoDuplicateKeys>(bytes).ok()?;
+    let value = serde_json::from_slice(bytes).ok()?;
+    style::numbers_survive(bytes).then_some(value)
+}
+
+/// Merges one value; `None` means "absent" (never there, or removed).
+fn merge_value(
+    path: &mut PointerBuf,
+    base: Option<&Value>,
+    mine: Option<&Value>,
+    theirs: Option<&Value>,
+    conflicts: &mut Vec<String>,
+) -> Option<Value> {
+    if mine == theirs || base == theirs {
+        return mine.cloned();
+    }
+    if base == mine {
+        return theirs.cloned();
+    }
+    if let (Some(Value::Object(b)), Some(Value::Object(m)), Some(Value::Object(t))) = (base, mine, theirs) {
+        return Some(Value::Object(merge_objects(path, b, m, t, conflicts)));
+    }
+    conflicts.push(describe(path, base, mine, theirs));
+    mine.cloned()
+}
+
+/// Key order: mine's, with keys that only theirs added placed after the key that precedes them
+/// in theirs (or first, when nothing does), so a diff of the result against mine shows them
+/// where theirs put them.
+fn merge_objects(
+    path: &mut PointerBuf,
+    base: &Map<String, Value>,
+    mine: &Map<String, Value>,
+    theirs: &Map<String, Value>,
+    conflicts: &mut Vec<String>,
+) -> Map<String, Value> {
+    let mut kept: Vec<(&String, Value)> = Vec::with_capacity(mine.len());
+    for (key, value) in mine {
+        path.push_back(key.as_str());
+        if let Some(v) = merge_value(path, base.get(key), Some(value), theirs.get(key), conflicts) {
+            kept.push((key, v));
+        }
+        path.pop_back();
+    }
+    let present: HashSet<&String> = kept.iter().map(|(k, _)| *k).collect();
+
+    // Keys absent from mine, grouped by the nearest preceding key of theirs that mine kept.
+    let mut after: HashMap<Option<&String>, Vec<(&String, Value)>> = HashMap::new();
+    let mut anchor = None;
+    for (key, value) in theirs {
+        if mine.contains_key(key) {
+            if present.contains(key) {
+                anchor = Some(key);
+            }
+            continue;
+        }
+        path.push_back(key.as_str());
+        if let Some(v) = merge_value(path, base.get(key), None, Some(value), conflicts) {
+            after.entry(anchor).or_default().push((key, v));
+        }
+        path.pop_back();
+    }
+
+    let mut out = Map::new();
+    out.extend(after.remove(&None).into_iter().flatten().map(|(k, v)| (k.clone(), v)));
+    for (key, value) in kept {
+        let followers = after.remove(&Some(key));
+        out.insert(key.clone(), value);
+        out.extend(followers.into_iter().flatten().map(|(k, v)| (k.clone(), v)));
+    }
+    out
+}
+
+/// One line for the user: where, and what each side did.
+fn describe(path: &PointerBuf, base: Option<&Value>, mine: Option<&Value>, theirs: Option<&Value>) -> String {
+    let at = if path.is_root() { "(whole document)" } else { path.as_str() };
+    let text = match (base, mine, theirs) {
+        (_, None, Some(t)) => format!("{at}: mine removed it, theirs changed it to {}", show(t)),
+        (_, Some(m), None) => format!("{at}: theirs removed it, mine changed it to {}", show(m)),
+        (None, Some(m), Some(t)) => {
+            format!("{at}: added on both sides, mine {}, theirs {}", show(m), show(t))
+        }
+        (_, m, t) => format!("{at}: mine {}, theirs {}", show_opt(m), show_opt(t)),
+    };
+    sanitize(&text).into_owned()
+}
+
+fn show_opt(value: Option<&Value>) -> String {
+    value.map_or_else(|| "(absent)".to_string(), show)
+}
+
+/// Compact JSON, cut to [`MAX_SHOWN`] characters.
+fn show(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(MAX_SHOWN) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
+}
+
+/// Deserializes any JSON and fails on an object with a repeated key.
+struct NoDuplicateKeys;
+
+impl<'de> Deserialize<'de> for NoDuplicateKeys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NoDuplicateKeys)
+    }
+}
+
+impl<'de> Visitor<'de> for NoDuplicateKeys {
+    type Value = NoDuplicateKeys;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_unit<E>(self) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self, A::Error> {
+        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
+        Ok(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
+        let mut seen = HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key) {
+                return Err(de::Error::custom("duplicate key"));
+            }
+            map.next_value::<NoDuplicateKeys>()?;
+        }
+        Ok(self)
+    }
+}

@@ -1,0 +1,116 @@
+//! What every command works with: the settings, the HTTP client, the state store and the
+//! terminal UI, built once per run; and [`Report`], the one result shape printed by `--json`.
+
+use serde::Serialize;
+use url::Url;
+
+use crate::diff::{self, DiffOptions};
+use crate::error::{Error, Result};
+use crate::http::Client;
+use crate::settings::Settings;
+use crate::state::{ResourceKey, Store};
+use crate::ui::Ui;
+
+/// The per-run context.
+pub struct Session {
+    pub settings: Settings,
+    pub client: Client,
+    pub store: Store,
+    pub ui: Ui,
+}
+
+impl Session {
+    pub fn new(settings: Settings) -> Result<Session> {
+        let client = Client::new(&settings)?;
+        let store = Store::open(&settings.state_dir)?;
+        let ui = Ui { color: settings.color };
+        Ok(Session { settings, client, store, ui })
+    }
+
+    /// The resource key for a URL under the current `Accept` header.
+    pub fn key(&self, url: &Url) -> ResourceKey {
+        ResourceKey::new(url, self.settings.accept())
+    }
+
+    /// Prints a unified diff on stderr under a heading; says so when there is no difference.
+    pub fn show_diff(&self, heading: &str, old: &[u8], new: &[u8], old_label: &str, new_label: &str) {
+        self.ui.heading(heading);
+        let opts = DiffOptions { color: self.settings.color, ..DiffOptions::default() };
+        let text = diff::unified(old, new, old_label, new_label, &opts);
+        if text.is_empty() {
+            eprintln!("  (no differences)");
+        } else {
+            eprint!("{text}");
+            if !text.ends_with('\n') {
+                eprintln!();
+            }
+        }
+    }
+
+    /// Prints the `--json` report on stdout when asked.
+    pub fn emit(&self, report: &Report) -> Result<()> {
+        if self.settings.json {
+            print_json(&serde_json::to_value(report).map_err(|e| Error::other(e.to_string()))?);
+        }
+        Ok(())
+    }
+}
+
+/// Parses a URL argument, with a hint for the usual mistakes.
+pub fn parse_url(raw: &str) -> Result<Url> {
+    let url = Url::parse(raw).map_err(|e| {
+        let hint = if !raw.contains("://") {
+            format!("include the scheme, e.g. http://{raw}")
+        } else {
+            "check the URL's spelling".to_string()
+        };
+        Error::usage(format!("{raw:?} is not a valid URL: {e}"), hint)
+    })?;
+    match url.scheme() {
+        "http" | "https" => Ok(url),
+        other => {
+            Err(Error::usage(format!("ifmatch speaks HTTP, not {other}:"), "use an http:// or https:// URL"))
+        }
+    }
+}
+
+/// One line of JSON on stdout.
+pub fn print_json(value: &serde_json::Value) {
+    println!("{value}");
+}
+
+/// What a command did, for people (a line on stderr) and scripts (`--json` on stdout).
+/// The shape is stable: fields are only ever added.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Report {
+    pub command: &'static str,
+    pub url: String,
+    /// `fetched`, `written`, `merged`, `overwritten`, `already_applied`, `unchanged`,
+    /// `created`.
+    pub outcome: &'static str,
+    /// The final HTTP status, when a request decided the outcome.
+    pub status: Option<u16>,
+    /// The validator the first write carried (or, for `get`, the previous stored ETag).
+    pub etag_before: Option<String>,
+    /// The ETag now stored (null when the server gave none: the record is then stale).
+    pub etag: Option<String>,
+    /// Write attempts made (0 when nothing was sent).
+    pub attempts: u32,
+    /// Bytes of the body fetched or written.
+    pub bytes: usize,
+}
+
+/// The `--json` object for a failure.
+pub fn error_json(command: &str, err: &Error) -> serde_json::Value {
+    serde_json::json!({
+        "command": command,
+        "outcome": "error",
+        "error": {
+            "kind": err.kind(),
+            "message": err.to_string(),
+            "hints": err.hints(),
+        },
+        "exit_code": err.exit_code(),
+        "recovered": err.recovered().map(|p| p.display().to_string()),
+    })
+}

@@ -1,0 +1,225 @@
+//! Turns the parsed command line and the environment into a plain [`Settings`]: the editor
+//! argv, the state directory, colors, the conflict policy, headers and credentials. Nothing
+//! after this point reads argv or (except the editor's own children) the environment.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::cli::{ColorChoice, ConflictPolicy, GlobalArgs, WeakETagMode};
+use crate::error::{Error, Result};
+
+/// Credentials for requests. Never written to the state store or printed.
+#[derive(Clone)]
+pub enum Auth {
+    Basic { user: String, password: String },
+    Bearer(String),
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::Basic { user, .. } => write!(f, "Basic({user}, <redacted>)"),
+            Auth::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+        }
+    }
+}
+
+/// Everything the commands need to know, decided once.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Extra request headers, validated, in the order given.
+    pub headers: Vec<(String, String)>,
+    pub auth: Option<Auth>,
+    pub timeout: Duration,
+    pub verbose: bool,
+    pub json: bool,
+    /// Colors on stderr.
+    pub color: bool,
+    pub state_dir: PathBuf,
+    pub yes: bool,
+    /// What to do on a conflict; `Ask` only when [`Settings::interactive`].
+    pub on_conflict: ConflictPolicy,
+    /// Statuses besides 412 that mean "version conflict" (e.g. 409).
+    pub conflict_statuses: Vec<u16>,
+    /// Send weak ETags in If-Match (`--weak-etag send`).
+    pub send_weak: bool,
+    /// stdin and stderr are terminals: prompts are allowed.
+    pub interactive: bool,
+}
+
+impl Settings {
+    /// Builds the settings from the global options and the environment.
+    pub fn from_args(args: &GlobalArgs) -> Result<Settings> {
+        let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>>>()?;
+        let auth = auth(args, interactive)?;
+        if !(args.timeout.is_finite() && args.timeout > 0.0) {
+            return Err(Error::usage(
+                format!("--timeout must be a positive number of seconds, not {}", args.timeout),
+                "for example: --timeout 30",
+            ));
+        }
+        let on_conflict = match args.on_conflict {
+            Some(ConflictPolicy::Ask) | None if interactive => ConflictPolicy::Ask,
+            Some(ConflictPolicy::Ask) | None => ConflictPolicy::Abort,
+            Some(policy) => policy,
+        };
+        let mut conflict_statuses = Vec::new();
+        if let Some(code) = args.conflict_status {
+            if !(400..=499).contains(&code) {
+                return Err(Error::usage(
+                    format!("--conflict-status takes a 4xx status, not {code}"),
+                    "for example: --conflict-status 409",
+                ));
+            }
+            conflict_statuses.push(code);
+        }
+        Ok(Settings {
+            headers,
+            auth,
+            timeout: Duration::from_secs_f64(args.timeout),
+            verbose: args.verbose,
+            json: args.json,
+            color: use_color(args.color, std::io::stderr().is_terminal()),
+            state_dir: match &args.state_dir {
+                Some(dir) => dir.clone(),
+                None => default_state_dir()?,
+            },
+            yes: args.yes,
+            on_conflict,
+            conflict_statuses,
+            send_weak: args.weak_etag == WeakETagMode::Send,
+            interactive,
+        })
+    }
+
+    /// The `Accept` header the user gave, which is part of the resource key.
+    pub fn accept(&self) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("accept")).map(|(_, v)| v.as_str())
+    }
+}
+
+/// `--color auto` means: the stream is a terminal, `NO_COLOR` is unset, `TERM` is not `dumb`.
+pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// The state store's default place: the platform state dir, else the local data dir.
+fn default_state_dir() -> Result<PathBuf> {
+    dirs::state_dir().or_else(dirs::data_local_dir).map(|d| d.join("ifmatch")).ok_or_else(|| {
+        Error::usage(
+            "could not find a directory for the state store",
+            "set --state-dir DIR or IFMATCH_STATE_DIR",
+        )
+    })
+}
+
+/// Parses `Name: value` into a validated pair.
+fn parse_header(raw: &str) -> Result<(String, String)> {
+    let Some((name, value)) = raw.split_once(':') else {
+        return Err(Error::usage(
+            format!("header {raw:?} has no colon"),
+            "write headers as -H 'Name: value'",
+        ));
+    };
+    let name = name.trim();
+    let value = value.trim();
+    if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err(Error::usage(
+            format!("{name:?} is not a valid header name"),
+            "write headers as -H 'Name: value'",
+        ));
+    }
+    if reqwest::header::HeaderValue::from_str(value).is_err() {
+        return Err(Error::usage(
+            format!("the value of header {name} has characters HTTP does not allow"),
+            "remove control characters from the value",
+        ));
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower == "if-match" || lower == "if-unmodified-since" {
+        return Err(Error::usage(
+            format!("ifmatch sets {name} itself"),
+            "use `ifmatch put --if-match ETAG` or `--if-unmodified-since DATE` to choose the validator",
+        ));
+    }
+    Ok((name.to_string(), value.to_string()))
+}
+
+fn auth(args: &GlobalArgs, interactive: bool) -> Result<Option<Auth>> {
+    if let Some(user) = &args.user {
+        let (user, password) = match user.split_once(':') {
+            Some((u, p)) => (u.to_string(), p.to_string()),
+            None if interactive => {
+                let password = rpassword::prompt_password(format!("Password for {user}: "))
+                    .map_err(|e| Error::other(format!("could not read the password: {e}")))?;
+                (user.clone(), password)
+            }
+            None => {
+                return Err(Error::usage(
+                    format!("-u {user} has no password and there is no terminal to ask for one"),
+                    "give it as -u USER:PASS, or use --bearer-env VAR / --bearer-file FILE",
+                ));
+            }
+        };
+        return Ok(Some(Auth::Basic { user, password }));
+    }
+    if let Some(var) = &args.bearer_env {
+        let token = std::env::var(var).map_err(|_| {
+            Error::usage(
+                format!("--bearer-env {var}: the environment variable {var} is not set"),
+                format!("export {var}=TOKEN first"),
+            )
+        })?;
+        return Ok(Some(Auth::Bearer(token.trim().to_string())));
+    }
+    if let Some(path) = &args.bearer_file {
+        return Ok(Some(Auth::Bearer(read_token(path)?)));
+    }
+    Ok(None)
+}
+
+fn read_token(path: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read the token file", path, e))?;
+    let token = text.lines().next().unwrap_or("").trim().to_string();
+    if token.is_empty() {
+        return Err(Error::usage(
+            format!("the token file {} is empty", path.display()),
+            "put the token on its first line",
+        ));
+    }
+    Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_parse_and_refuse_validators() {
+        assert_eq!(
+            parse_header("Accept: application/json").unwrap(),
+            ("Accept".into(), "application/json".into())
+        );
+        assert_eq!(parse_header("X-A:b").unwrap(), ("X-A".into(), "b".into()));
+        assert!(parse_header("nocolon").is_err());
+        assert!(parse_header("bad name: x").is_err());
+        assert_eq!(parse_header("If-Match: \"x\"").unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn color_choice() {
+        assert!(use_color(ColorChoice::Always, false));
+        assert!(!use_color(ColorChoice::Never, true));
+        assert!(!use_color(ColorChoice::Auto, false));
+    }
+}

@@ -1,0 +1,332 @@
+//! The state store: one versioned JSON record per resource (its validators and where it came
+//! from), the base body beside it, and the `recovered/` folder that keeps a user's edit after
+//! any failure. Atomic writes and locking are left to `fsutil`; what a record means to a write
+//! is left to the commands.
+//!
+//! Layout under the store directory (0700; files 0600):
+//! `records/<id>.json`, `bases/<id>.body`, `recovered/<id>-<unix-millis>.<ext>`, `lock`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::fsutil;
+
+/// The record format version this build reads and writes.
+pub const RECORD_VERSION: u32 = 1;
+
+/// What identifies a stored resource: the normalized URL plus the representation-affecting
+/// request headers (`Accept`), since one URL can have several representations, each with its
+/// own ETag (RFC 9110 §8.8.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceKey {
+    url: String,
+    accept: Option<String>,
+}
+
+impl ResourceKey {
+    /// Normalizes the URL (scheme and host lowercased, default port and fragment dropped,
+    /// empty path made `/`) and keeps the `Accept` value when one is given.
+    pub fn new(url: &url::Url, accept: Option<&str>) -> ResourceKey {
+        let mut url = url.clone();
+        url.set_fragment(None);
+        ResourceKey {
+            url: url.to_string(),
+            accept: accept.map(|a| a.trim().to_string()).filter(|a| !a.is_empty()),
+        }
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn accept(&self) -> Option<&str> {
+        self.accept.as_deref()
+    }
+
+    /// A stable file-name-safe id: the first 24 hex digits of SHA-256 over the key.
+    pub fn id(&self) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(self.url.as_bytes());
+        if let Some(accept) = &self.accept {
+            hasher.update(b"\naccept: ");
+            hasher.update(accept.as_bytes());
+        }
+        hasher.finalize().iter().take(12).map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// What the store remembers about one resource. Never holds credentials.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Record {
+    pub version: u32,
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept: Option<String>,
+    /// The ETag exactly as the server sent it (strong or weak).
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
+    /// When the base was fetched or last written, as an HTTP-date.
+    pub fetched_at: String,
+    /// True when a write succeeded but the response had no ETag (RFC 9110 §9.3.4): the next
+    /// write must refetch first.
+    #[serde(default)]
+    pub stale: bool,
+    /// Length of the base body stored beside the record.
+    pub base_len: Option<u64>,
+}
+
+impl Record {
+    pub fn new(key: &ResourceKey) -> Record {
+        Record {
+            version: RECORD_VERSION,
+            url: key.url.clone(),
+            accept: key.accept.clone(),
+            etag: None,
+            last_modified: None,
+            content_type: None,
+            fetched_at: now_http_date(),
+            stale: false,
+            base_len: None,
+        }
+    }
+}
+
+/// The current time as an HTTP-date.
+pub fn now_http_date() -> String {
+    httpdate::fmt_http_date(SystemTime::now())
+}
+
+/// A state store rooted at one directory.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+impl Store {
+    /// Opens (and creates, private) the store at `dir`.
+    pub fn open(dir: &Path) -> Result<Store> {
+        fsutil::private_dir(dir)?;
+        for sub in ["records", "bases", "recovered"] {
+            fsutil::private_dir(&dir.join(sub))?;
+        }
+        Ok(Store { dir: dir.to_path_buf() })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn record_path(&self, key: &ResourceKey) -> PathBuf {
+        self.dir.join("records").join(format!("{}.json", key.id()))
+    }
+
+    fn base_path(&self, key: &ResourceKey) -> PathBuf {
+        self.dir.join("bases").join(format!("{}.body", key.id()))
+    }
+
+    fn lock(&self) -> Result<fsutil::LockGuard> {
+        fsutil::lock(&self.dir.join("lock"), "the state store")
+    }
+
+    /// Loads a record. A missing record is `None`; a corrupt one is moved aside with a warning
+    /// on stderr and also reads as `None`, so a damaged store never stops the user.
+    pub fn load(&self, key: &ResourceKey) -> Result<Option<Record>> {
+        let path = self.record_path(key);
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io("read", &path, e)),
+        };
+        match serde_json::from_slice::<Record>(&bytes) {
+            Ok(record) if record.version == RECORD_VERSION => Ok(Some(record)),
+            Ok(record) => {
+                let _guard = self.lock()?;
+                let aside = fsutil::move_aside(&path)?;
+                eprintln!(
+                    "ifmatch: warning: the state record for {} has version {} (this ifmatch reads {}); moved it to {} and starting fresh",
+                    key.url,
+                    record.version,
+                    RECORD_VERSION,
+                    aside.display()
+                );
+                Ok(None)
+            }
+            Err(e) => {
+                let _guard = self.lock()?;
+                let aside = fsutil::move_aside(&path)?;
+                eprintln!(
+                    "ifmatch: warning: the state record for {} was corrupt ({e}); moved it to {} and starting fresh",
+                    key.url,
+                    aside.display()
+                );
+                Ok(None)
+            }
+        }
+    }
+
+    /// The base body stored with the record, if any.
+    pub fn load_base(&self, key: &ResourceKey) -> Result<Option<Vec<u8>>> {
+        let path = self.base_path(key);
+        match fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io("read", &path, e)),
+        }
+    }
+
+    /// Saves a record, and the base body when given (written first, so a record never points
+    /// at a base that is not there yet). Both atomic, under the store lock.
+    pub fn save(&self, key: &ResourceKey, record: &Record, base: Option<&[u8]>) -> Result<()> {
+        let mut record = record.clone();
+        let _guard = self.lock()?;
+        if let Some(base) = base {
+            fsutil::write_atomic(&self.base_path(key), base)?;
+            record.base_len = Some(base.len() as u64);
+        }
+        let json = serde_json::to_vec_pretty(&record).map_err(|e| Error::other(e.to_string()))?;
+        fsutil::write_atomic(&self.record_path(key), &json)
+    }
+
+    /// Removes a record, its base and its recovered edits; returns whether anything existed.
+    pub fn forget(&self, key: &ResourceKey) -> Result<bool> {
+        let _guard = self.lock()?;
+        let mut existed = false;
+        let mut paths = vec![self.record_path(key), self.base_path(key)];
+        paths.extend(self.recovered_files(key)?);
+        for path in paths {
+            match fs::remove_file(&path) {
+                Ok(()) => existed = true,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io("remove", &path, e)),
+            }
+        }
+        Ok(existed)
+    }
+
+    /// Every valid record, sorted by URL. Unreadable files are skipped (and reported by `load`).
+    pub fn list(&self) -> Result<Vec<Record>> {
+        let dir = self.dir.join("records");
+        let entries = fs::read_dir(&dir).map_err(|e| Error::io("list", &dir, e))?;
+        let mut records: Vec<Record> = entries
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "json"))
+            .filter_map(|entry| fs::read(entry.path()).ok())
+            .filter_map(|bytes| serde_json::from_slice::<Record>(&bytes).ok())
+            .filter(|record| record.version == RECORD_VERSION)
+            .collect();
+        records.sort_by(|a, b| (&a.url, &a.accept).cmp(&(&b.url, &b.accept)));
+        Ok(records)
+    }
+
+    /// Keeps an edit that could not be written; returns where it is.
+    pub fn save_recovered(&self, key: &ResourceKey, bytes: &[u8], suffix: &str) -> Result<PathBuf> {
+        let millis = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+        let path = self.dir.join("recovered").join(format!("{}-{millis}{suffix}", key.id()));
+        fsutil::write_atomic(&path, bytes)?;
+        Ok(path)
+    }
+
+    /// The newest recovered edit of a resource, if any.
+    pub fn latest_recovered(&self, key: &ResourceKey) -> Result<Option<PathBuf>> {
+        let mut files = self.recovered_files(key)?;
+        files.sort_by_key(|p| recovered_millis(p));
+        Ok(files.pop())
+    }
+
+    /// Removes one recovered edit once it has been written.
+    pub fn discard_recovered(&self, path: &Path) -> Result<()> {
+        match fs::remove_file(path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(Error::io("remove", path, e)),
+        }
+    }
+
+    /// Every recovered edit of a resource.
+    pub fn recovered_files(&self, key: &ResourceKey) -> Result<Vec<PathBuf>> {
+        let dir = self.dir.join("recovered");
+        let prefix = format!("{}-", key.id());
+        let entries = fs::read_dir(&dir).map_err(|e| Error::io("list", &dir, e))?;
+        Ok(entries
+            .filter_map(|entry| entry.ok())
+            .map(|entry| entry.path())
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix)))
+            .collect())
+    }
+}
+
+fn recovered_millis(path: &Path) -> u128 {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    name.split_once('-')
+        .map(|(_, rest)| rest.chars().take_while(|c| c.is_ascii_digit()).collect::<String>())
+        .and_then(|digits| digits.parse().ok())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(s: &str) -> ResourceKey {
+        ResourceKey::new(&url::Url::parse(s).unwrap(), None)
+    }
+
+    #[test]
+    fn keys_normalize() {
+        assert_eq!(key("HTTP://Example.COM:80/a#frag").url(), "http://example.com/a");
+        assert_eq!(key("https://example.com:443").url(), "https://example.com/");
+        assert_eq!(key("http://example.com:8080/a").url(), "http://example.com:8080/a");
+        let a = ResourceKey::new(&url::Url::parse("http://x/a").unwrap(), Some("application/json"));
+        assert_ne!(a.id(), key("http://x/a").id());
+    }
+
+    #[test]
+    fn save_load_forget() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s")).unwrap();
+        let k = key("http://x/a");
+        assert!(store.load(&k).unwrap().is_none());
+        let mut rec = Record::new(&k);
+        rec.etag = Some("\"1\"".into());
+        store.save(&k, &rec, Some(b"body")).unwrap();
+        let loaded = store.load(&k).unwrap().unwrap();
+        assert_eq!(loaded.etag.as_deref(), Some("\"1\""));
+        assert_eq!(loaded.base_len, Some(4));
+        assert_eq!(store.load_base(&k).unwrap().unwrap(), b"body");
+        assert_eq!(store.list().unwrap().len(), 1);
+        assert!(store.forget(&k).unwrap());
+        assert!(store.load(&k).unwrap().is_none());
+    }
+
+    #[test]
+    fn corrupt_record_is_moved_aside() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let k = key("http://x/a");
+        fs::write(store.record_path(&k), b"{not json").unwrap();
+        assert!(store.load(&k).unwrap().is_none());
+        let names: Vec<_> =
+            fs::read_dir(dir.path().join("records")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1);
+        assert!(names[0].to_string_lossy().contains(".corrupt-1"));
+    }
+
+    #[test]
+    fn recovered_newest_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let k = key("http://x/a");
+        let first = store.save_recovered(&k, b"1", ".json").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(3));
+        let second = store.save_recovered(&k, b"2", ".json").unwrap();
+        assert_ne!(first, second);
+        assert_eq!(store.latest_recovered(&k).unwrap(), Some(second));
+        assert!(store.latest_recovered(&key("http://x/b")).unwrap().is_none());
+    }
+}

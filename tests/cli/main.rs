@@ -1,0 +1,7 @@
+//! The one integration-test binary: the real `ifmatch` against real servers on loopback.
+
+mod support;
+
+mod core;
+mod generated;
+mod prompt;

@@ -1,0 +1,120 @@
+//! The conflict prompt and the re-edit offer, driven in a pseudo-terminal as a person would.
+
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession as Session;
+use expectrl::{Eof, Expect};
+
+use crate::support::Env;
+use crate::support::fake_server::{FakeServer, Quirks};
+
+const BASE: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
+const THEIRS: &[u8] = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 1\n}\n";
+
+fn spawn(env: &Env, args: &[&str]) -> Session {
+    let mut cmd = env.cmd(args);
+    cmd.env("TERM", "xterm").stdin(std::process::Stdio::inherit());
+    let mut session = Session::spawn(cmd).expect("spawn in a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session
+}
+
+fn exit_code(session: &mut Session) -> i32 {
+    session.expect(Eof).ok();
+    match session.get_process().wait().expect("wait") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("ifmatch did not exit normally: {other:?}"),
+    }
+}
+
+/// A server whose document changes (another field) right after our GET.
+fn concurrent(theirs: &[u8]) -> (FakeServer, String) {
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", BASE, "application/json");
+    server.change_after(1, "/doc.json", theirs);
+    let url = server.url("/doc.json");
+    (server, url)
+}
+
+#[test]
+fn merge_and_retry_at_the_prompt() {
+    let env = Env::new();
+    let (server, url) = concurrent(THEIRS);
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("412").unwrap();
+    p.expect("merge cleanly").unwrap();
+    p.expect("[m]erge & retry").unwrap();
+    p.send_line("m").unwrap();
+    p.expect("theirs → merged").unwrap();
+    p.expect("wrote").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"theirs\",\n  \"replicas\": 3\n}\n");
+    let puts = server.requests_with("PUT");
+    assert_eq!(puts[1].header("if-match"), Some("\"v2\""));
+}
+
+#[test]
+fn abort_at_the_prompt_keeps_the_edit() {
+    let env = Env::new();
+    let (server, url) = concurrent(THEIRS);
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("[a]bort").unwrap();
+    p.send_line("a").unwrap();
+    p.expect("your edit is saved at").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+    assert_eq!(server.body("/doc.json").unwrap(), THEIRS);
+    assert_eq!(server.requests_with("PUT").len(), 1);
+    let saved = std::fs::read(&env.recovered()[0]).unwrap();
+    assert!(String::from_utf8_lossy(&saved).contains("\"replicas\": 3"));
+}
+
+#[test]
+fn edit_again_on_a_real_conflict() {
+    let env = Env::new();
+    // Both sides change "replicas": a true conflict, resolved by hand in the editor.
+    let (server, url) = concurrent(b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    env.editor_writes(2, b"{\n  \"name\": \"demo\",\n  \"replicas\": 8\n}\n");
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("conflict").unwrap();
+    p.expect("[e]dit").unwrap();
+    p.send_line("e").unwrap();
+    p.expect("wrote").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    let second = String::from_utf8_lossy(&env.editor_saw(2)).into_owned();
+    assert!(second.contains("<<<<<<< mine") && second.contains(">>>>>>> theirs"), "{second}");
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 8\n}\n");
+}
+
+#[test]
+fn overwrite_at_the_prompt() {
+    let env = Env::new();
+    let (server, url) = concurrent(THEIRS);
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("[o]verwrite").unwrap();
+    p.send_line("o").unwrap();
+    p.expect("overwriting").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n");
+}
+
+#[test]
+fn invalid_json_offers_the_editor_again() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", BASE, "application/json");
+    env.editor_writes(1, b"{\"replicas\": 2,}");
+    env.editor_writes(2, b"{\"replicas\": 2}\n");
+    let mut p = spawn(&env, &["edit", &server.url("/doc.json")]);
+    p.expect("invalid JSON").unwrap();
+    p.expect("Re-open the editor on your text?").unwrap();
+    p.send_line("y").unwrap();
+    p.expect("wrote").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(env.editor_saw(2), b"{\"replicas\": 2,}", "the editor reopened on the user's own text");
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\"replicas\": 2}\n");
+}

@@ -1,0 +1,158 @@
+//! Shared test helpers: running the real binary in a clean environment, a scripted fake editor,
+//! the fault-injecting server, and `ifmatch serve` as a child process.
+
+#![allow(dead_code)]
+
+pub mod fake_server;
+pub mod serve;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The binary under test.
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_ifmatch")
+}
+
+/// A sandbox: its own state dir and HOME, and a fake editor whose every run is scripted.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        std::fs::create_dir_all(dir.path().join("editor")).unwrap();
+        let script = dir.path().join("fake-editor.sh");
+        std::fs::write(&script, FAKE_EDITOR).unwrap();
+        Env { dir }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn state_dir(&self) -> PathBuf {
+        self.path("state")
+    }
+
+    /// `ifmatch ARGS` with a clean environment.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(bin());
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.path("home"))
+            .env("IFMATCH_STATE_DIR", self.state_dir())
+            .env("NO_COLOR", "1")
+            .env("TERM", "dumb")
+            .env("IFMATCH_EDITOR", format!("sh {}", self.path("fake-editor.sh").display()))
+            .env("FAKE_EDITOR_DIR", self.path("editor"))
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("run ifmatch")
+    }
+
+    /// Runs with `input` on stdin.
+    pub fn run_with_stdin(&self, args: &[&str], input: &[u8]) -> Output {
+        use std::io::Write;
+        let mut child = self
+            .cmd(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    /// Scripts the editor's Nth run (1-based): the file gets `content`.
+    pub fn editor_writes(&self, n: usize, content: &[u8]) {
+        std::fs::write(self.path("editor").join(format!("{n}.content")), content).unwrap();
+    }
+
+    /// Scripts the editor's Nth run to replace `from` with `to` in the file (sed, first match).
+    pub fn editor_replaces(&self, n: usize, from: &str, to: &str) {
+        std::fs::write(self.path("editor").join(format!("{n}.from")), from).unwrap();
+        std::fs::write(self.path("editor").join(format!("{n}.to")), to).unwrap();
+    }
+
+    /// Scripts the editor's Nth run to exit with `code` (after any change).
+    pub fn editor_exits(&self, n: usize, code: i32) {
+        std::fs::write(self.path("editor").join(format!("{n}.exit")), code.to_string()).unwrap();
+    }
+
+    /// Scripts the editor's Nth run to run a shell command first (a concurrent change).
+    pub fn editor_hook(&self, n: usize, command: &str) {
+        std::fs::write(self.path("editor").join(format!("{n}.hook")), command).unwrap();
+    }
+
+    /// How many times the editor ran, and what the file held when it was last opened.
+    pub fn editor_runs(&self) -> usize {
+        std::fs::read_to_string(self.path("editor").join("count"))
+            .map(|s| s.trim().parse().unwrap())
+            .unwrap_or(0)
+    }
+
+    pub fn editor_saw(&self, n: usize) -> Vec<u8> {
+        std::fs::read(self.path("editor").join(format!("{n}.seen"))).unwrap_or_default()
+    }
+
+    /// Files in the store's recovered/ folder.
+    pub fn recovered(&self) -> Vec<PathBuf> {
+        match std::fs::read_dir(self.state_dir().join("recovered")) {
+            Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+}
+
+/// The fake editor: on its Nth run it records what it saw, runs N.hook, writes N.content or
+/// replaces N.from with N.to (a literal, via python-free awk-free shell), exits with N.exit.
+const FAKE_EDITOR: &str = r#"#!/bin/sh
+set -e
+d="$FAKE_EDITOR_DIR"
+file="$1"
+n=$(cat "$d/count" 2>/dev/null || echo 0)
+n=$((n + 1))
+echo "$n" > "$d/count"
+cp "$file" "$d/$n.seen"
+[ -f "$d/$n.hook" ] && sh "$d/$n.hook"
+if [ -f "$d/$n.content" ]; then cat "$d/$n.content" > "$file"; fi
+if [ -f "$d/$n.from" ]; then
+  from=$(cat "$d/$n.from"); to=$(cat "$d/$n.to")
+  content=$(cat "$file"; printf x); content=${content%x}
+  printf '%s' "${content%%"$from"*}$to${content#*"$from"}" > "$file"
+fi
+if [ -f "$d/$n.exit" ]; then exit "$(cat "$d/$n.exit")"; fi
+exit 0
+"#;
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts the exit code, showing the output when it differs.
+#[track_caller]
+pub fn assert_code(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "exit code\n--- stdout\n{}\n--- stderr\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+pub fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
