@@ -137,7 +137,7 @@ _ifmatch() {
 
     case "${cmd}" in
         ifmatch)
-            opts="-H -u -v -y -h -V --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help --version get edit put demo serve state generate help"
+            opts="-H -u -k -v -y -h -V --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help --version get edit put demo serve state generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,6 +164,30 @@ _ifmatch() {
                     return 0
                     ;;
                 --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -199,7 +223,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__demo)
-            opts="-H -u -v -y -h --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -226,6 +250,30 @@ _ifmatch() {
                     return 0
                     ;;
                 --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -261,7 +309,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__edit)
-            opts="-H -u -v -y -h --resume --force --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -v -y -h --resume --force --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -288,6 +336,30 @@ _ifmatch() {
                     return 0
                     ;;
                 --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -323,7 +395,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__generate)
-            opts="-H -u -v -y -h --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help completions man help"
+            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,6 +422,30 @@ _ifmatch() {
                     return 0
                     ;;
                 --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -385,7 +481,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__generate__subcmd__completions)
-            opts="-H -u -v -y -h --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -412,6 +508,30 @@ _ifmatch() {
                     return 0
                     ;;
                 --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -503,7 +623,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__generate__subcmd__man)
-            opts="-H -u -v -y -h --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -530,6 +650,30 @@ _ifmatch() {
                     return 0
                     ;;
                 --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -565,7 +709,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__get)
-            opts="-o -H -u -v -y -h --output --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-o -H -u -k -v -y -h --output --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +744,30 @@ _ifmatch() {
                     return 0
                     ;;
                 --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -845,7 +1013,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__put)
-            opts="-H -u -v -y -h --if-match --if-unmodified-since --force --content-type --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -v -y -h --if-match --if-unmodified-since --force --content-type --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -887,6 +1055,30 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -919,7 +1111,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__serve)
-            opts="-p -q -H -u -v -y -h --port --bind --require-precondition --weak-etags --max-body --quiet --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-p -q -H -u -k -v -y -h --port --bind --require-precondition --weak-etags --max-body --quiet --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -965,6 +1157,30 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -997,7 +1213,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state)
-            opts="-H -u -v -y -h --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help list show forget path help"
+            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help list show forget path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1024,6 +1240,30 @@ _ifmatch() {
                     return 0
                     ;;
                 --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1059,7 +1299,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state__subcmd__forget)
-            opts="-H -u -v -y -h --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1086,6 +1326,30 @@ _ifmatch() {
                     return 0
                     ;;
                 --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1205,7 +1469,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state__subcmd__list)
-            opts="-H -u -v -y -h --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1232,6 +1496,30 @@ _ifmatch() {
                     return 0
                     ;;
                 --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1267,7 +1555,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state__subcmd__path)
-            opts="-H -u -v -y -h --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1294,6 +1582,30 @@ _ifmatch() {
                     return 0
                     ;;
                 --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1329,7 +1641,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state__subcmd__show)
-            opts="-H -u -v -y -h --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1356,6 +1668,30 @@ _ifmatch() {
                     return 0
                     ;;
                 --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ifmatch_global_optspecs
-    string join \n H/header= u/user= bearer-env= bearer-file= timeout= v/verbose json color= state-dir= y/yes on-conflict= conflict-status= weak-etag= h/help V/version
+    string join \n H/header= u/user= bearer-env= bearer-file= netrc cacert= cert= key= k/insecure proxy= noproxy= max-redirects= follow-writes timeout= v/verbose json color= state-dir= y/yes on-conflict= conflict-status= weak-etag= h/help V/version
 end
 
 function __fish_ifmatch_needs_command
@@ -28,6 +28,12 @@ complete -c ifmatch -n "__fish_ifmatch_needs_command" -s H -l header -d 'Extra r
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -40,6 +46,9 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
@@ -58,6 +67,12 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s H -l header -d '
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -70,6 +85,9 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
@@ -78,6 +96,12 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s H -l header -d 
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -92,6 +116,9 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l weak-etag -d 'W
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l resume -d 'Re-open the editor on the edit saved after an earlier failure'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l force -d 'Write without a validator when the server gives neither ETag nor Last-Modified'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
@@ -103,6 +130,12 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s H -l header -d '
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -116,6 +149,9 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l conflict-status 
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l force -d 'Write without any validator (unconditionally) when none is known'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
@@ -124,6 +160,12 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s H -l header -d 
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -136,6 +178,9 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
@@ -147,6 +192,12 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s H -l header -d
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -162,6 +213,9 @@ send\t'Send the weak ETag anyway, for servers that compare weakly'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l require-precondition -d 'Answer 428 Precondition Required to writes without If-Match/If-Unmodified-Since'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l weak-etags -d 'Serve weak ETags, as a compressing proxy would'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s q -l quiet -d 'Do not log requests on stderr'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
@@ -170,6 +224,12 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_se
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -182,6 +242,9 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
@@ -195,6 +258,12 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -207,6 +276,9 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
@@ -215,6 +287,12 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -227,6 +305,9 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
@@ -235,6 +316,12 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -247,6 +334,9 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
@@ -255,6 +345,12 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -267,6 +363,9 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
@@ -280,6 +379,12 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -292,6 +397,9 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
@@ -303,6 +411,12 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_see
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -315,6 +429,9 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
@@ -323,6 +440,12 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_see
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
@@ -335,6 +458,9 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'

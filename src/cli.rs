@@ -71,6 +71,42 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "FILE", global = true)]
     pub bearer_file: Option<PathBuf>,
 
+    /// Use the credentials for the host from ~/.netrc (or the file in NETRC)
+    #[arg(long, global = true)]
+    pub netrc: bool,
+
+    /// Trust the CA certificate(s) in this PEM file, in addition to the system's
+    #[arg(long, value_name = "FILE", global = true)]
+    pub cacert: Option<PathBuf>,
+
+    /// Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both
+    #[arg(long, value_name = "FILE", global = true)]
+    pub cert: Option<PathBuf>,
+
+    /// Private key (PEM) for --cert
+    #[arg(long, value_name = "FILE", global = true, requires = "cert")]
+    pub key: Option<PathBuf>,
+
+    /// Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)
+    #[arg(short = 'k', long, global = true)]
+    pub insecure: bool,
+
+    /// Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)
+    #[arg(long, value_name = "URL", global = true)]
+    pub proxy: Option<String>,
+
+    /// Hosts to reach without a proxy, comma-separated (like NO_PROXY)
+    #[arg(long, value_name = "HOSTS", global = true)]
+    pub noproxy: Option<String>,
+
+    /// Redirects a GET may follow
+    #[arg(long, value_name = "N", global = true, default_value_t = 10)]
+    pub max_redirects: usize,
+
+    /// Follow 307/308 redirects on writes too (same origin only); by default they are reported
+    #[arg(long, global = true)]
+    pub follow_writes: bool,
+
     /// Seconds to wait for the whole request before giving up
     #[arg(long, value_name = "SECONDS", global = true, default_value_t = 30.0)]
     pub timeout: f64,

@@ -14,9 +14,6 @@ use crate::error::{Error, Result};
 use crate::etag::{ETag, Precondition};
 use crate::settings::{Auth, Settings};
 
-/// Redirects followed by a fetch before giving up.
-const MAX_REDIRECTS: usize = 10;
-
 /// A successful GET.
 #[derive(Debug, Clone)]
 pub struct Fetched {
@@ -28,6 +25,43 @@ pub struct Fetched {
     pub content_type: Option<String>,
     pub accept_patch: Option<String>,
     pub body: Bytes,
+}
+
+/// A GET whose body has not been read yet: for streaming large bodies to disk.
+pub struct Download {
+    pub status: u16,
+    pub url: Url,
+    pub etag: Option<ETag>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
+    pub accept_patch: Option<String>,
+    /// From Content-Length, when the server sent one.
+    pub content_length: Option<u64>,
+    response: reqwest::Response,
+}
+
+impl Download {
+    /// The next chunk of the body; `None` at the end.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>> {
+        self.response.chunk().await.map_err(|e| network(&self.url, &e))
+    }
+
+    /// Reads the rest of the body into memory.
+    pub async fn collect(mut self) -> Result<Fetched> {
+        let mut body = Vec::with_capacity(self.content_length.unwrap_or(0).min(64 << 20) as usize);
+        while let Some(chunk) = self.chunk().await? {
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Fetched {
+            status: self.status,
+            url: self.url,
+            etag: self.etag,
+            last_modified: self.last_modified,
+            content_type: self.content_type,
+            accept_patch: self.accept_patch,
+            body: Bytes::from(body),
+        })
+    }
 }
 
 /// How a conditional write ended. Conflicts are outcomes the caller handles, not errors.
@@ -58,8 +92,11 @@ pub struct Client {
     inner: reqwest::Client,
     headers: Vec<(String, String)>,
     auth: Option<Auth>,
+    netrc: Option<crate::netrc::Netrc>,
     verbose: bool,
     conflict_statuses: Vec<u16>,
+    max_redirects: usize,
+    follow_writes: bool,
 }
 
 impl Client {
@@ -68,19 +105,56 @@ impl Client {
     pub fn new(settings: &Settings) -> Result<Client> {
         // Installing twice is harmless: the second call reports an error we can ignore.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let inner = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("ifmatch/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("ifmatch/", env!("CARGO_PKG_VERSION")));
+        builder = tls(builder, &settings.tls)?;
+        if let Some(proxy) = &settings.proxy {
+            let mut p = reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
+                Error::usage(
+                    format!("--proxy {proxy}: {}", chain(&e)),
+                    "give a proxy URL such as http://proxy:3128",
+                )
+            })?;
+            if let Some(hosts) = &settings.noproxy {
+                p = p.no_proxy(reqwest::NoProxy::from_string(hosts));
+            }
+            builder = builder.proxy(p);
+        } else if let Some(hosts) = &settings.noproxy {
+            // Keep the environment's proxies but with these exceptions (replacing NO_PROXY, as
+            // curl's --noproxy does). Adding any proxy turns reqwest's own env lookup off.
+            let exceptions = reqwest::NoProxy::from_string(hosts);
+            for var in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+                if let Ok(url) = std::env::var(var)
+                    && !url.is_empty()
+                {
+                    let proxy = if var.to_ascii_lowercase().starts_with("https") {
+                        reqwest::Proxy::https(url.as_str())
+                    } else if var.to_ascii_lowercase().starts_with("http") {
+                        reqwest::Proxy::http(url.as_str())
+                    } else {
+                        reqwest::Proxy::all(url.as_str())
+                    };
+                    if let Ok(p) = proxy {
+                        builder = builder.proxy(p.no_proxy(exceptions.clone()));
+                    }
+                }
+            }
+        }
+        let inner = builder
             .build()
             .map_err(|e| Error::other(format!("could not set up the HTTP client: {}", chain(&e))))?;
         Ok(Client {
             inner,
             headers: settings.headers.clone(),
             auth: settings.auth.clone(),
+            netrc: settings.netrc.clone(),
             verbose: settings.verbose,
             conflict_statuses: settings.conflict_statuses.clone(),
+            max_redirects: settings.max_redirects,
+            follow_writes: settings.follow_writes,
         })
     }
 
@@ -88,9 +162,14 @@ impl Client {
     /// `Accept-Encoding: identity` so no compression changes the ETag. Follows redirects
     /// (bounded), dropping credentials when the origin changes. Any non-2xx is an error.
     pub async fn fetch(&self, url: &Url) -> Result<Fetched> {
+        self.open(url).await?.collect().await
+    }
+
+    /// Like [`Client::fetch`], but hands back the body unread, to stream it.
+    pub async fn open(&self, url: &Url) -> Result<Download> {
         let mut current = url.clone();
         let mut with_auth = true;
-        for _ in 0..=MAX_REDIRECTS {
+        for _ in 0..=self.max_redirects {
             let mut request = self.request(Method::GET, &current, with_auth);
             request = request.header("Cache-Control", "no-cache");
             if !self.has_header("accept-encoding") {
@@ -101,37 +180,52 @@ impl Client {
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let next = redirect_target(&current, response.headers())?;
                 if next.origin() != url.origin() {
+                    // Credentials are for the origin the user named, never for another one.
                     with_auth = false;
                 }
                 current = next;
                 continue;
             }
             let headers = response.headers().clone();
-            let final_url = response.url().clone();
-            let body = response.bytes().await.map_err(|e| network(&current, &e))?;
             if !status.is_success() {
+                let body = response.bytes().await.map_err(|e| network(&current, &e))?;
                 return Err(Error::status(current.as_str(), status.as_u16(), detail(&headers, &body)));
             }
-            return Ok(Fetched {
+            return Ok(Download {
                 status: status.as_u16(),
-                url: final_url,
+                url: response.url().clone(),
                 etag: header(&headers, "etag").and_then(|v| ETag::parse(&v)),
                 last_modified: header(&headers, "last-modified"),
                 content_type: header(&headers, "content-type"),
                 accept_patch: header(&headers, "accept-patch"),
-                body,
+                content_length: response.content_length(),
+                response,
             });
         }
         Err(Error::Other {
-            message: format!("{url} redirected more than {MAX_REDIRECTS} times"),
-            hints: vec!["check the URL; the server may be in a redirect loop".to_string()],
+            message: format!("{url} redirected more than {} times", self.max_redirects),
+            hints: vec!["check the URL, or raise --max-redirects N".to_string()],
         })
     }
 
     /// Sends a conditional write. Redirects are reported, never followed: the write must not
     /// silently land somewhere else.
     pub async fn write(&self, req: WriteRequest<'_>) -> Result<WriteOutcome> {
-        let mut request = self.request(req.method.clone(), req.url, true);
+        let mut target = req.url.clone();
+        for _ in 0..=self.max_redirects {
+            match self.write_once(&req, &target).await? {
+                Step::Done(outcome) => return Ok(outcome),
+                Step::Redirect(next) => target = next,
+            }
+        }
+        Err(Error::Other {
+            message: format!("{} redirected the write more than {} times", req.url, self.max_redirects),
+            hints: vec!["check the URL; nothing was written".to_string()],
+        })
+    }
+
+    async fn write_once(&self, req: &WriteRequest<'_>, url: &Url) -> Result<Step> {
+        let mut request = self.request(req.method.clone(), url, url.origin() == req.url.origin());
         if let Some((name, value)) = req.precondition.header() {
             request = request.header(name, value);
         }
@@ -143,49 +237,58 @@ impl Client {
         if self.verbose {
             eprintln!("> ({} bytes of body)", req.body.len());
         }
-        let response = self.send(request.body(req.body), req.url).await?;
+        let response = self.send(request.body(req.body.clone()), url).await?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| network(req.url, &e))?;
+        let body = response.bytes().await.map_err(|e| network(url, &e))?;
         let code = status.as_u16();
-        if status.is_success() {
-            return Ok(WriteOutcome::Written {
+        let outcome = if status.is_success() {
+            WriteOutcome::Written {
                 status: code,
                 etag: header(&headers, "etag").and_then(|v| ETag::parse(&v)),
                 last_modified: header(&headers, "last-modified"),
-            });
-        }
-        if code == 412 || self.conflict_statuses.contains(&code) {
-            return Ok(WriteOutcome::PreconditionFailed { status: code, detail: detail(&headers, &body) });
-        }
-        if code == 428 {
-            return Ok(WriteOutcome::PreconditionRequired { detail: detail(&headers, &body) });
-        }
-        if code == 409 {
-            return Ok(WriteOutcome::Conflict { detail: detail(&headers, &body) });
-        }
-        if status.is_redirection() {
-            let target = header(&headers, "location").unwrap_or_default();
+            }
+        } else if code == 412 || self.conflict_statuses.contains(&code) {
+            WriteOutcome::PreconditionFailed { status: code, detail: detail(&headers, &body) }
+        } else if code == 428 {
+            WriteOutcome::PreconditionRequired { detail: detail(&headers, &body) }
+        } else if code == 409 {
+            WriteOutcome::Conflict { detail: detail(&headers, &body) }
+        } else if status.is_redirection() {
+            let next = redirect_target(url, &headers)?;
+            // Only 307/308 promise the same method and body (RFC 9110 §15.4.8, §15.4.9); a
+            // write is followed only when asked, and never to another origin.
+            let replayable = code == 307 || code == 308;
+            if self.follow_writes && replayable && next.origin() == req.url.origin() {
+                return Ok(Step::Redirect(next));
+            }
+            let hint = if !replayable {
+                "a 301/302/303 would turn the write into a GET; use the new URL directly"
+            } else if next.origin() != req.url.origin() {
+                "ifmatch never follows a write to another origin; use the new URL directly if you trust it"
+            } else {
+                "nothing was written; use the new URL, or --follow-writes to follow 307/308 on the same origin"
+            };
             return Err(Error::Other {
                 message: format!(
-                    "{} answered {code} and points the {} at {}",
-                    req.url,
+                    "{url} answered {code} and points the {} at {}",
                     req.method,
-                    sanitize(&target)
+                    sanitize(next.as_str())
                 ),
-                hints: vec![
-                    "ifmatch does not follow redirects on writes; run the command again with that URL"
-                        .to_string(),
-                ],
+                hints: vec![hint.to_string()],
             });
-        }
-        Err(Error::status(req.url.as_str(), code, detail(&headers, &body)))
+        } else {
+            return Err(Error::status(url.as_str(), code, detail(&headers, &body)));
+        };
+        Ok(Step::Done(outcome))
     }
 
     fn has_header(&self, lower: &str) -> bool {
         self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(lower))
     }
 
+    /// A request with the user's headers and, unless `with_auth` is off, credentials: `-u`,
+    /// a bearer token, or the `--netrc` entry for the URL's host.
     fn request(&self, method: Method, url: &Url, with_auth: bool) -> reqwest::RequestBuilder {
         let mut request = self.inner.request(method, url.clone());
         for (name, value) in &self.headers {
@@ -195,10 +298,16 @@ impl Client {
             }
             request = request.header(name.as_str(), value.as_str());
         }
-        match (&self.auth, with_auth) {
-            (Some(Auth::Basic { user, password }), true) => request.basic_auth(user, Some(password)),
-            (Some(Auth::Bearer(token)), true) => request.bearer_auth(token),
-            _ => request,
+        if !with_auth {
+            return request;
+        }
+        match &self.auth {
+            Some(Auth::Basic { user, password }) => request.basic_auth(user, Some(password)),
+            Some(Auth::Bearer(token)) => request.bearer_auth(token),
+            None => match self.netrc.as_ref().zip(url.host_str()).and_then(|(n, host)| n.lookup(host)) {
+                Some(entry) => request.basic_auth(&entry.login, Some(&entry.password)),
+                None => request,
+            },
         }
     }
 
@@ -218,6 +327,52 @@ impl Client {
         }
         Ok(response)
     }
+}
+
+enum Step {
+    Done(WriteOutcome),
+    Redirect(Url),
+}
+
+/// Applies `--cacert`, `--cert`/`--key` and `-k` to the builder.
+fn tls(mut builder: reqwest::ClientBuilder, tls: &crate::settings::Tls) -> Result<reqwest::ClientBuilder> {
+    let read = |path: &std::path::Path| std::fs::read(path).map_err(|e| Error::io("read", path, e));
+    if let Some(path) = &tls.cacert {
+        let certs = reqwest::Certificate::from_pem_bundle(&read(path)?).map_err(|e| {
+            Error::usage(
+                format!("--cacert {}: {}", path.display(), chain(&e)),
+                "give a PEM file of CA certificates",
+            )
+        })?;
+        if certs.is_empty() {
+            return Err(Error::usage(
+                format!("--cacert {} holds no certificate", path.display()),
+                "give a PEM file with -----BEGIN CERTIFICATE----- blocks",
+            ));
+        }
+        builder = builder.tls_certs_merge(certs);
+    }
+    if let Some(cert) = &tls.cert {
+        let mut pem = read(cert)?;
+        if let Some(key) = &tls.key {
+            pem.push(b'\n');
+            pem.extend(read(key)?);
+        }
+        let identity = reqwest::Identity::from_pem(&pem).map_err(|e| {
+            Error::usage(
+                format!("--cert {}: {}", cert.display(), chain(&e)),
+                "give the certificate and its private key in PEM (--key FILE)",
+            )
+        })?;
+        builder = builder.identity(identity);
+    }
+    if tls.insecure {
+        eprintln!(
+            "ifmatch: warning: --insecure: TLS certificates are not verified; anyone in the path can read and change this traffic"
+        );
+        builder = builder.tls_danger_accept_invalid_certs(true);
+    }
+    Ok(builder)
 }
 
 /// `-v` output: every header, credentials redacted.

@@ -13,6 +13,7 @@ pub mod fsutil;
 pub mod http;
 pub mod interrupt;
 pub mod merge;
+pub mod netrc;
 pub mod server;
 pub mod session;
 pub mod settings;

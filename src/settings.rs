@@ -25,12 +25,29 @@ impl std::fmt::Debug for Auth {
     }
 }
 
+/// TLS choices: extra trust, a client identity, or (loudly) no verification.
+#[derive(Debug, Clone, Default)]
+pub struct Tls {
+    pub cacert: Option<PathBuf>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    pub insecure: bool,
+}
+
 /// Everything the commands need to know, decided once.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Extra request headers, validated, in the order given.
     pub headers: Vec<(String, String)>,
     pub auth: Option<Auth>,
+    /// Credentials by host, from `--netrc`; used when `auth` is not set.
+    pub netrc: Option<crate::netrc::Netrc>,
+    pub tls: Tls,
+    /// `--proxy`; `None` means the environment's proxies.
+    pub proxy: Option<String>,
+    pub noproxy: Option<String>,
+    pub max_redirects: usize,
+    pub follow_writes: bool,
     pub timeout: Duration,
     pub verbose: bool,
     pub json: bool,
@@ -75,9 +92,29 @@ impl Settings {
             }
             conflict_statuses.push(code);
         }
+        let netrc = match (args.netrc, &auth) {
+            (true, None) => {
+                let path = crate::netrc::Netrc::default_path().ok_or_else(|| {
+                    Error::usage("--netrc: no home directory to find .netrc in", "set NETRC=FILE")
+                })?;
+                Some(crate::netrc::Netrc::load(&path)?)
+            }
+            _ => None,
+        };
         Ok(Settings {
             headers,
             auth,
+            netrc,
+            tls: Tls {
+                cacert: args.cacert.clone(),
+                cert: args.cert.clone(),
+                key: args.key.clone(),
+                insecure: args.insecure,
+            },
+            proxy: args.proxy.clone(),
+            noproxy: args.noproxy.clone(),
+            max_redirects: args.max_redirects,
+            follow_writes: args.follow_writes,
             timeout: Duration::from_secs_f64(args.timeout),
             verbose: args.verbose,
             json: args.json,

@@ -193,6 +193,36 @@ impl Store {
         fsutil::write_atomic(&self.record_path(key), &json)
     }
 
+    /// A temp file in the store for a base body that arrives in chunks; hand it to
+    /// [`Store::save_streamed`] once complete. Dropped unfinished, it is removed.
+    pub fn base_writer(&self) -> Result<tempfile::NamedTempFile> {
+        let dir = self.dir.join("bases");
+        tempfile::Builder::new()
+            .prefix(".ifmatch-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(|e| Error::io("create a temporary file in", &dir, e))
+    }
+
+    /// Like [`Store::save`] with a base written through [`Store::base_writer`]: synced,
+    /// renamed into place, then the record, under the store lock.
+    pub fn save_streamed(
+        &self,
+        key: &ResourceKey,
+        record: &Record,
+        base: tempfile::NamedTempFile,
+    ) -> Result<()> {
+        let mut record = record.clone();
+        base.as_file().sync_data().map_err(|e| Error::io("sync", base.path(), e))?;
+        let len = base.as_file().metadata().map_err(|e| Error::io("inspect", base.path(), e))?.len();
+        record.base_len = Some(len);
+        let _guard = self.lock()?;
+        let path = self.base_path(key);
+        base.persist(&path).map_err(|e| Error::io("replace", &path, e.error))?;
+        let json = serde_json::to_vec_pretty(&record).map_err(|e| Error::other(e.to_string()))?;
+        fsutil::write_atomic(&self.record_path(key), &json)
+    }
+
     /// Removes a record, its base and its recovered edits; returns whether anything existed.
     pub fn forget(&self, key: &ResourceKey) -> Result<bool> {
         let _guard = self.lock()?;

@@ -1,8 +1,8 @@
 //! `ifmatch get URL [-o FILE]`: fetch, print or save the body byte-exact, record the validators
 //! and the base body.
 
-use std::io::Write;
-use std::path::Path;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use crate::cli::GetArgs;
 use crate::error::{Error, Result};
@@ -14,13 +14,39 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     let url = parse_url(&args.url)?;
     let key = session.key(&url);
     let before = session.store.load(&key)?.and_then(|r| r.etag);
-    let fetched = crate::interrupt::guard(session.client.fetch(&url)).await?;
-    record(session, &key, &fetched)?;
-    warn_about_validators(session, &fetched);
-    match &args.output {
-        Some(path) => write_file(path, &fetched.body)?,
-        None => write_stdout(&fetched.body)?,
+    let mut download = crate::interrupt::guard(session.client.open(&url)).await?;
+    // The body streams to its destination and to the store's base at once, so a large
+    // resource is never held in memory.
+    let mut base = session.store.base_writer()?;
+    let mut output = match &args.output {
+        Some(path) => Output::File(file_beside(path)?, path.clone()),
+        None => Output::Stdout(std::io::stdout().lock()),
+    };
+    let progress = progress_bar(download.content_length, args.output.is_some());
+    let mut bytes = 0usize;
+    while let Some(chunk) = crate::interrupt::guard(download.chunk()).await? {
+        bytes += chunk.len();
+        output.write(&chunk)?;
+        base.write_all(&chunk).map_err(|e| Error::io("write", base.path(), e))?;
+        if let Some(bar) = &progress {
+            bar.set_position(bytes as u64);
+        }
     }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    output.finish()?;
+    let fetched = Fetched {
+        status: download.status,
+        url: download.url.clone(),
+        etag: download.etag.clone(),
+        last_modified: download.last_modified.clone(),
+        content_type: download.content_type.clone(),
+        accept_patch: download.accept_patch.clone(),
+        body: bytes::Bytes::new(),
+    };
+    session.store.save_streamed(&key, &new_record(&key, &fetched), base)?;
+    warn_about_validators(session, &fetched);
     session.emit(&Report {
         command: "get",
         url: url.to_string(),
@@ -29,19 +55,105 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         etag_before: before,
         etag: fetched.etag.as_ref().map(|t| t.to_string()),
         attempts: 0,
-        bytes: fetched.body.len(),
+        bytes,
     })
+}
+
+/// Where the body goes: stdout, or a temp file renamed over FILE when complete (so an
+/// interrupted download never leaves half a file under the user's name).
+enum Output {
+    Stdout(std::io::StdoutLock<'static>),
+    File(tempfile::NamedTempFile, PathBuf),
+}
+
+impl Output {
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        match self {
+            Output::Stdout(out) => match out.write_all(bytes) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+                Err(e) => Err(Error::io("write to", "stdout", e)),
+            },
+            Output::File(file, _) => file.write_all(bytes).map_err(|e| Error::io("write", file.path(), e)),
+        }
+    }
+
+    fn finish(self) -> Result<()> {
+        match self {
+            Output::Stdout(mut out) => match out.flush() {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(Error::io("write to", "stdout", e))
+                }
+                _ => Ok(()),
+            },
+            Output::File(file, path) => {
+                file.as_file().sync_data().map_err(|e| Error::io("sync", file.path(), e))?;
+                file.persist(&path).map_err(|e| Error::io("write", &path, e.error))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+fn file_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let file = tempfile::Builder::new()
+        .prefix(".ifmatch-")
+        .suffix(".part")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("create a file in", dir, e))?;
+    // A downloaded file keeps the permissions of the file it replaces, or gets the usual 0644,
+    // not the temp file's 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match std::fs::metadata(path) {
+            Ok(meta) => meta.permissions().mode(),
+            Err(_) => 0o644,
+        };
+        let _ = std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(mode));
+    }
+    Ok(file)
+}
+
+/// A progress bar on stderr for long transfers, only when stderr is a terminal and the body
+/// is not going to that same terminal.
+fn progress_bar(total: Option<u64>, to_file: bool) -> Option<indicatif::ProgressBar> {
+    let big = total.is_none_or(|n| n >= 1 << 20);
+    let body_on_terminal = !to_file && std::io::stdout().is_terminal();
+    if !std::io::stderr().is_terminal() || body_on_terminal || !big {
+        return None;
+    }
+    let bar = match total {
+        Some(n) => indicatif::ProgressBar::new(n),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bytes}/{total_bytes} {wide_bar} {bytes_per_sec} {eta}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
 }
 
 /// Stores what a fetch taught us: validators, content type, and the body as the new base.
 pub fn record(session: &Session, key: &ResourceKey, fetched: &Fetched) -> Result<Record> {
+    let record = new_record(key, fetched);
+    session.store.save(key, &record, Some(&fetched.body))?;
+    Ok(record)
+}
+
+fn new_record(key: &ResourceKey, fetched: &Fetched) -> Record {
     let mut record = Record::new(key);
     record.etag = fetched.etag.as_ref().map(|t| t.to_string());
     record.last_modified = fetched.last_modified.clone();
     record.content_type = fetched.content_type.clone();
     record.fetched_at = now_http_date();
-    session.store.save(key, &record, Some(&fetched.body))?;
-    Ok(record)
+    record
 }
 
 /// Says early when later writes cannot be fully protected.
@@ -59,10 +171,6 @@ pub fn warn_about_validators(session: &Session, fetched: &Fetched) {
         (None, Some(_)) => ui.warn("the server sent no ETag; writes will use If-Unmodified-Since (1-second resolution)"),
         (None, None) => ui.warn("the server sent neither ETag nor Last-Modified; writes cannot be protected (--force writes anyway)"),
     }
-}
-
-fn write_file(path: &Path, body: &[u8]) -> Result<()> {
-    std::fs::write(path, body).map_err(|e| Error::io("write", path, e))
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends quietly.

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod client;
 mod core;
 mod generated;
 mod prompt;

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
@@ -56,6 +56,7 @@ struct State {
     change_after: Option<(usize, String, Vec<u8>)>,
     quirks: Quirks,
     lost_one: bool,
+    redirects: HashMap<String, (u16, String)>,
 }
 
 /// A running fake server on 127.0.0.1.
@@ -66,6 +67,15 @@ pub struct FakeServer {
 
 impl FakeServer {
     pub fn start(quirks: Quirks) -> FakeServer {
+        FakeServer::start_with(quirks, None)
+    }
+
+    /// The same server speaking HTTPS with this rustls configuration.
+    pub fn start_tls(quirks: Quirks, tls: rustls::ServerConfig) -> FakeServer {
+        FakeServer::start_with(quirks, Some(Arc::new(tls)))
+    }
+
+    fn start_with(quirks: Quirks, tls: Option<Arc<rustls::ServerConfig>>) -> FakeServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let port = listener.local_addr().unwrap().port();
         let state = Arc::new(Mutex::new(State { quirks, ..State::default() }));
@@ -73,12 +83,28 @@ impl FakeServer {
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let shared = shared.clone();
+                let tls = tls.clone();
                 thread::spawn(move || {
-                    let _ = serve(stream, &shared);
+                    let _ = match tls {
+                        Some(config) => match rustls::ServerConnection::new(config) {
+                            Ok(conn) => serve(rustls::StreamOwned::new(conn, stream), &shared),
+                            Err(_) => Ok(()),
+                        },
+                        None => serve(stream, &shared),
+                    };
                 });
             }
         });
         FakeServer { port, state }
+    }
+
+    pub fn https_url(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.port)
+    }
+
+    /// Requests to `path` get `status` with `Location: location`.
+    pub fn redirect(&self, path: &str, status: u16, location: &str) {
+        self.state.lock().unwrap().redirects.insert(path.to_string(), (status, location.to_string()));
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -129,8 +155,8 @@ fn last_modified(r: &Resource) -> String {
     httpdate::fmt_http_date(t)
 }
 
-fn serve(stream: TcpStream, shared: &Arc<Mutex<State>>) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
+fn serve<S: Read + Write>(stream: S, shared: &Arc<Mutex<State>>) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line)?;
     let mut parts = line.split_whitespace();
@@ -157,7 +183,7 @@ fn serve(stream: TcpStream, shared: &Arc<Mutex<State>>) -> std::io::Result<()> {
     reader.read_exact(&mut body)?;
     let request = Request { method, path, headers, body };
     let response = handle(shared, request);
-    let mut stream = stream;
+    let stream = reader.get_mut();
     stream.write_all(&response)?;
     stream.flush()
 }
@@ -187,7 +213,12 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
     let count = s.requests.len();
     let q = s.quirks.clone();
     let status_path = req.path.strip_prefix("/status/").and_then(|c| c.parse::<u16>().ok());
+    let redirect = s.redirects.get(&req.path).cloned();
     let response = match req.method.as_str() {
+        _ if redirect.is_some() => {
+            let (status, location) = redirect.unwrap_or_default();
+            respond(status, &[("Location", location)], b"")
+        }
         _ if status_path.is_some() => respond(status_path.unwrap_or(500), &[], b"as requested\n"),
         "GET" | "HEAD" => match s.resources.get(&req.path) {
             Some(r) => {

@@ -1,0 +1,226 @@
+//! Everyday HTTP-client behaviour: TLS trust, redirects and credentials, netrc, proxies, and
+//! the `--json` shape scripts rely on.
+
+use crate::support::fake_server::{FakeServer, Quirks};
+use crate::support::{Env, assert_code, stderr};
+
+/// A CA, and a server certificate for `localhost` signed by it.
+struct Pki {
+    ca_pem: String,
+    server: rustls::ServerConfig,
+}
+
+fn pki() -> Pki {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(rcgen::DnType::CommonName, "ifmatch test CA");
+    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap()).unwrap();
+    let leaf_key = rcgen::KeyPair::generate().unwrap();
+    let leaf = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&leaf_key, &ca)
+        .unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into());
+    let server = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf.der().clone(), ca.der().clone()], key)
+        .unwrap();
+    Pki { ca_pem: ca.pem(), server }
+}
+
+fn tls_server() -> (FakeServer, String) {
+    let pki = pki();
+    let server = FakeServer::start_tls(Quirks::default(), pki.server);
+    server.put_resource("/doc.json", b"{\"tls\": true}\n", "application/json");
+    (server, pki.ca_pem)
+}
+
+#[test]
+fn tls_needs_the_ca_and_works_with_cacert() {
+    let env = Env::new();
+    let (server, ca_pem) = tls_server();
+    let url = server.https_url("/doc.json");
+
+    let out = env.run(&["get", &url]);
+    assert_code(&out, 7);
+    assert!(stderr(&out).to_lowercase().contains("certificate"), "{}", stderr(&out));
+
+    let ca = env.path("ca.pem");
+    std::fs::write(&ca, &ca_pem).unwrap();
+    let out = env.run(&["get", &url, "--cacert", ca.to_str().unwrap()]);
+    assert_code(&out, 0);
+    assert_eq!(out.stdout, b"{\"tls\": true}\n");
+
+    let out = env.run_with_stdin(&["put", &url, "--cacert", ca.to_str().unwrap()], b"{\"tls\": 2}\n");
+    assert_code(&out, 0);
+    assert_eq!(server.requests_with("PUT")[0].header("if-match"), Some("\"v1\""));
+
+    let out = env.run(&["get", &url, "-k"]);
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("--insecure"), "a warning: {}", stderr(&out));
+}
+
+#[test]
+fn cacert_that_is_not_pem_is_a_usage_error() {
+    let env = Env::new();
+    let bad = env.path("bad.pem");
+    std::fs::write(&bad, "not a certificate").unwrap();
+    let out = env.run(&["get", "https://localhost:1/x", "--cacert", bad.to_str().unwrap()]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("hint:"));
+}
+
+#[test]
+fn cross_origin_redirect_drops_credentials() {
+    let env = Env::new();
+    let origin = FakeServer::start(Quirks::default());
+    let other = FakeServer::start(Quirks::default());
+    other.put_resource("/doc.json", b"moved\n", "text/plain");
+    origin.put_resource("/same.json", b"same\n", "text/plain");
+    origin.redirect("/doc.json", 302, &other.url("/doc.json"));
+    origin.redirect("/old.json", 301, "/same.json");
+
+    let out = env.run(&["get", &origin.url("/doc.json"), "-u", "alice:secret"]);
+    assert_code(&out, 0);
+    assert_eq!(out.stdout, b"moved\n");
+    assert!(origin.requests()[0].header("authorization").is_some());
+    assert_eq!(other.requests()[0].header("authorization"), None, "credentials never go to another origin");
+
+    let out = env.run(&["get", &origin.url("/old.json"), "-u", "alice:secret"]);
+    assert_code(&out, 0);
+    let last = origin.requests().pop().unwrap();
+    assert_eq!(last.path, "/same.json");
+    assert!(last.header("authorization").is_some(), "same origin keeps them");
+}
+
+#[test]
+fn redirect_limit_is_enforced() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.redirect("/loop", 302, "/loop");
+    let out = env.run(&["get", &server.url("/loop"), "--max-redirects", "3"]);
+    assert_code(&out, 1);
+    assert!(stderr(&out).contains("redirected more than 3 times"), "{}", stderr(&out));
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[test]
+fn writes_are_never_silently_retargeted() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/new.json", b"{}", "application/json");
+    server.redirect("/old.json", 308, "/new.json");
+    let out = env.run_with_stdin(&["put", &server.url("/old.json"), "--if-match", "\"v1\""], b"{\"a\":1}");
+    assert_code(&out, 1);
+    assert!(
+        stderr(&out).contains("/new.json") && stderr(&out).contains("--follow-writes"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(server.body("/new.json").unwrap(), b"{}", "nothing written");
+
+    let out = env.run_with_stdin(
+        &["put", &server.url("/old.json"), "--if-match", "\"v1\"", "--follow-writes"],
+        b"{\"a\":1}",
+    );
+    assert_code(&out, 0);
+    assert_eq!(server.body("/new.json").unwrap(), b"{\"a\":1}");
+    let put = server.requests_with("PUT").pop().unwrap();
+    assert_eq!((put.path.as_str(), put.header("if-match")), ("/new.json", Some("\"v1\"")));
+}
+
+#[test]
+fn netrc_supplies_credentials_for_its_host() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", b"x", "text/plain");
+    let netrc = env.path("netrc");
+    std::fs::write(&netrc, "machine 127.0.0.1 login alice password wonder\n").unwrap();
+    let out = env.cmd(&["get", &server.url("/doc.json"), "--netrc"]).env("NETRC", &netrc).output().unwrap();
+    assert_code(&out, 0);
+    // base64("alice:wonder")
+    assert_eq!(server.requests()[0].header("authorization"), Some("Basic YWxpY2U6d29uZGVy"));
+    // Without --netrc the file is not read.
+    let out = env.cmd(&["get", &server.url("/doc.json")]).env("NETRC", &netrc).output().unwrap();
+    assert_code(&out, 0);
+    assert_eq!(server.requests()[1].header("authorization"), None);
+}
+
+#[test]
+fn proxy_receives_the_absolute_url() {
+    let env = Env::new();
+    let proxy = FakeServer::start(Quirks::default());
+    proxy.put_resource("http://origin.invalid/doc.json", b"via proxy\n", "text/plain");
+    let out = env.run(&["get", "http://origin.invalid/doc.json", "--proxy", &proxy.url("")]);
+    assert_code(&out, 0);
+    assert_eq!(out.stdout, b"via proxy\n");
+    assert_eq!(proxy.requests()[0].path, "http://origin.invalid/doc.json");
+    // --noproxy bypasses it (and then the made-up host cannot be resolved: exit 7).
+    let out = env.run(&[
+        "get",
+        "http://origin.invalid/doc.json",
+        "--proxy",
+        &proxy.url(""),
+        "--noproxy",
+        "origin.invalid",
+    ]);
+    assert_code(&out, 7);
+    assert_eq!(proxy.requests().len(), 1);
+}
+
+#[test]
+fn json_reports_have_a_stable_shape() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", b"{\"a\":1}", "application/json");
+    let url = server.url("/doc.json");
+    let keys = |out: &std::process::Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object on stdout");
+        v.as_object().unwrap().keys().cloned().collect()
+    };
+    let get = env.run(&["get", &url, "-o", env.path("doc.json").to_str().unwrap(), "--json"]);
+    assert_code(&get, 0);
+    let expected = ["command", "url", "outcome", "status", "etag_before", "etag", "attempts", "bytes"];
+    assert_eq!(keys(&get), expected);
+    let v: serde_json::Value = serde_json::from_slice(&get.stdout).unwrap();
+    assert_eq!(
+        (v["command"].as_str(), v["outcome"].as_str(), v["bytes"].as_u64()),
+        (Some("get"), Some("fetched"), Some(7))
+    );
+
+    let put = env.run_with_stdin(&["put", &url, "--json"], b"{\"a\":2}");
+    assert_code(&put, 0);
+    assert_eq!(keys(&put), expected);
+
+    server.put_resource("/doc.json", b"{\"a\":3}", "application/json");
+    let failed = env.run_with_stdin(&["put", &url, "--json"], b"{\"a\":4}");
+    assert_code(&failed, 3);
+    let v: serde_json::Value = serde_json::from_slice(&failed.stdout).unwrap();
+    assert_eq!(v["outcome"], "error");
+    assert_eq!(v["exit_code"], 3);
+    assert_eq!(v["error"]["kind"], "conflict");
+    assert!(std::path::Path::new(v["recovered"].as_str().unwrap()).exists());
+}
+
+#[test]
+fn get_to_a_file_is_atomic_and_byte_exact() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    let body: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    server.put_resource("/blob.bin", &body, "application/octet-stream");
+    let file = env.path("blob.bin");
+    let out = env.run(&["get", &server.url("/blob.bin"), "-o", file.to_str().unwrap()]);
+    assert_code(&out, 0);
+    assert!(std::fs::read(&file).unwrap() == body);
+    let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    let show: serde_json::Value =
+        serde_json::from_slice(&env.run(&["state", "show", &server.url("/blob.bin"), "--json"]).stdout)
+            .unwrap();
+    assert_eq!(show["base_len"], body.len());
+}
