@@ -386,3 +386,17 @@ fn corrupt_record_is_moved_aside_with_a_warning() {
     );
     let _ = stdout(&out);
 }
+
+#[test]
+fn timeout_is_a_network_failure_that_keeps_the_edit() {
+    let env = Env::new();
+    let server = server_with_doc(Quirks { put_delay_ms: 3000, ..Quirks::default() });
+    let url = server.url("/doc.json");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 6");
+    let out = env.run(&["edit", &url, "--timeout", "0.5"]);
+    assert_code(&out, 7);
+    let err = stderr(&out);
+    assert!(err.contains("--timeout"), "{err}");
+    let saved = std::fs::read(&env.recovered()[0]).unwrap();
+    assert!(String::from_utf8_lossy(&saved).contains("\"replicas\": 6"));
+}

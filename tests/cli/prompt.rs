@@ -118,3 +118,25 @@ fn invalid_json_offers_the_editor_again() {
     assert_eq!(env.editor_saw(2), b"{\"replicas\": 2,}", "the editor reopened on the user's own text");
     assert_eq!(server.body("/doc.json").unwrap(), b"{\"replicas\": 2}\n");
 }
+
+#[test]
+fn ctrl_c_during_the_write_keeps_the_edit() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks { put_delay_ms: 10_000, ..Quirks::default() });
+    server.put_resource("/doc.json", BASE, "application/json");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 7");
+    let mut p = spawn(&env, &["edit", &server.url("/doc.json")]);
+    // Wait until the PUT is in flight, then press Ctrl-C.
+    for _ in 0..200 {
+        if !server.requests_with("PUT").is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    p.send(expectrl::ControlCode::EndOfText).unwrap();
+    p.expect("interrupted").unwrap();
+    p.expect("your edit is saved at").unwrap();
+    assert_eq!(exit_code(&mut p), 130);
+    let saved = std::fs::read(&env.recovered()[0]).unwrap();
+    assert!(String::from_utf8_lossy(&saved).contains("\"replicas\": 7"));
+}

@@ -46,6 +46,8 @@ pub struct Quirks {
     pub conflict_status: Option<u16>,
     /// Apply the write but answer 412 to it, as after a lost response.
     pub lose_first_write_response: bool,
+    /// Wait this long before answering a PUT (a slow server: timeouts, Ctrl-C).
+    pub put_delay_ms: u64,
 }
 
 #[derive(Default)]
@@ -208,6 +210,10 @@ fn validators(q: &Quirks, r: &Resource) -> Vec<(&'static str, String)> {
 }
 
 fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
+    let delay = shared.lock().unwrap().quirks.put_delay_ms;
+    if req.method == "PUT" && delay > 0 {
+        thread::sleep(std::time::Duration::from_millis(delay));
+    }
     let mut s = shared.lock().unwrap();
     s.requests.push(req.clone());
     let count = s.requests.len();
