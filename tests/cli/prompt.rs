@@ -140,3 +140,17 @@ fn ctrl_c_during_the_write_keeps_the_edit() {
     let saved = std::fs::read(&env.recovered()[0]).unwrap();
     assert!(String::from_utf8_lossy(&saved).contains("\"replicas\": 7"));
 }
+
+#[test]
+fn password_is_asked_on_the_terminal_and_never_echoed() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", BASE, "application/json");
+    let mut p = spawn(&env, &["get", &server.url("/doc.json"), "-u", "alice"]);
+    p.expect("Password for alice:").unwrap();
+    p.send_line("open sesame").unwrap();
+    let rest = p.expect(Eof).unwrap();
+    assert!(!String::from_utf8_lossy(rest.before()).contains("open sesame"), "the password is not echoed");
+    // base64("alice:open sesame")
+    assert_eq!(server.requests()[0].header("authorization"), Some("Basic YWxpY2U6b3BlbiBzZXNhbWU="));
+}
