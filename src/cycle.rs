@@ -3,7 +3,6 @@
 //! ask or follow the policy, and retry with the fresh validator — a bounded number of times.
 //! Whatever goes wrong after the user's text exists, the text is kept in `recovered/`.
 
-use bytes::Bytes;
 use reqwest::Method;
 use url::Url;
 
@@ -102,7 +101,7 @@ impl Cycle<'_> {
             let request = WriteRequest {
                 url: &self.job.url,
                 method: Method::PUT,
-                body: Bytes::from(self.job.mine.clone()),
+                body: self.job.mine.clone().into(),
                 content_type: self.job.record.content_type.as_deref(),
                 precondition: &self.job.precondition,
             };

@@ -77,12 +77,56 @@ pub enum WriteOutcome {
     Conflict { detail: String },
 }
 
+/// What a write sends: bytes in memory, or a file streamed from disk (large uploads with
+/// nothing to merge, so they never need to be held in memory).
+#[derive(Debug, Clone)]
+pub enum Payload {
+    Bytes(Bytes),
+    File { path: std::path::PathBuf, len: u64 },
+}
+
+impl Payload {
+    pub fn len(&self) -> u64 {
+        match self {
+            Payload::Bytes(b) => b.len() as u64,
+            Payload::File { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A fresh request body (a file is reopened, so a redirected write can resend it).
+    async fn body(&self) -> Result<reqwest::Body> {
+        match self {
+            Payload::Bytes(b) => Ok(reqwest::Body::from(b.clone())),
+            Payload::File { path, .. } => {
+                let file = tokio::fs::File::open(path).await.map_err(|e| Error::io("open", path, e))?;
+                Ok(reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file)))
+            }
+        }
+    }
+}
+
+impl From<Bytes> for Payload {
+    fn from(bytes: Bytes) -> Payload {
+        Payload::Bytes(bytes)
+    }
+}
+
+impl From<Vec<u8>> for Payload {
+    fn from(bytes: Vec<u8>) -> Payload {
+        Payload::Bytes(Bytes::from(bytes))
+    }
+}
+
 /// One conditional write.
 #[derive(Debug, Clone)]
 pub struct WriteRequest<'a> {
     pub url: &'a Url,
     pub method: Method,
-    pub body: Bytes,
+    pub body: Payload,
     pub content_type: Option<&'a str>,
     pub precondition: &'a Precondition,
 }
@@ -237,7 +281,10 @@ impl Client {
         if self.verbose {
             eprintln!("> ({} bytes of body)", req.body.len());
         }
-        let response = self.send(request.body(req.body.clone()), url).await?;
+        if let Payload::File { len, .. } = &req.body {
+            request = request.header("Content-Length", *len);
+        }
+        let response = self.send(request.body(req.body.body().await?), url).await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(|e| network(url, &e))?;

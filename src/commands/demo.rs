@@ -94,7 +94,7 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<()> 
         let req = WriteRequest {
             url,
             method: Method::PUT,
-            body,
+            body: body.into(),
             content_type: Some("application/json"),
             precondition: &precondition,
         };
