@@ -133,17 +133,7 @@ impl Cycle<'_> {
                     );
                     pending = Some((428, self.fetch().await?));
                 }
-                WriteOutcome::Conflict { detail } => {
-                    return Err(Error::Conflict {
-                        message: format!("{} answered 409 Conflict: {detail}", self.job.url),
-                        hints: vec![
-                            "409 is a conflict with the resource's state, not a failed precondition"
-                                .to_string(),
-                            "if this API signals version conflicts with 409, add --conflict-status 409"
-                                .to_string(),
-                        ],
-                    });
-                }
+                WriteOutcome::Conflict { detail } => return Err(state_conflict(&self.job.url, &detail)),
             }
         }
     }
@@ -392,6 +382,17 @@ impl Cycle<'_> {
             attempts: self.attempts,
             bytes: body.len(),
         })
+    }
+}
+
+/// A 409 that is not configured as a version conflict: explained as a state conflict.
+pub fn state_conflict(url: &Url, detail: &str) -> Error {
+    Error::Conflict {
+        message: format!("{url} answered 409 Conflict: {detail}"),
+        hints: vec![
+            "409 is a conflict with the resource's state, not a failed precondition".to_string(),
+            "if this API signals version conflicts with 409, add --conflict-status 409".to_string(),
+        ],
     }
 }
 

@@ -19,6 +19,7 @@ pub mod session;
 pub mod settings;
 pub mod state;
 pub mod ui;
+pub mod upload;
 
 use cli::{Cli, Command};
 use error::Result;

@@ -11,9 +11,9 @@ use crate::session::{Report, Session, parse_url};
 use crate::state::Record;
 
 pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
+    crate::interrupt::install();
     let url = parse_url(&args.url)?;
     let key = session.key(&url);
-    let mine = read_input(&args.file)?;
     let stored = session.store.load(&key)?;
     let explicit = explicit_precondition(args)?;
     let base = match (&stored, &explicit) {
@@ -53,6 +53,11 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     if let Some(ct) = &args.content_type {
         record.content_type = Some(ct.clone());
     }
+    if base.is_none() && !refresh_first && is_large_file(&args.file) {
+        let report = crate::upload::run(session, &url, &key, record, &args.file, precondition).await?;
+        return session.emit(&report);
+    }
+    let mine = read_input(&args.file)?;
     if !refresh_first && base.as_deref() == Some(&mine[..]) {
         session.ui.note("no changes: the body equals the stored base; nothing sent");
         return session.emit(&Report {
@@ -89,6 +94,12 @@ fn explicit_precondition(args: &PutArgs) -> Result<Option<Precondition>> {
         return Ok(Some(Precondition::IfUnmodifiedSince(date.clone())));
     }
     Ok(None)
+}
+
+/// FILE is a regular file big enough to stream (with no base, there is nothing to merge).
+fn is_large_file(path: &std::path::Path) -> bool {
+    path.as_os_str() != "-"
+        && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= crate::upload::STREAM_THRESHOLD)
 }
 
 fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {

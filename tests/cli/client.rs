@@ -224,3 +224,37 @@ fn get_to_a_file_is_atomic_and_byte_exact() {
             .unwrap();
     assert_eq!(show["base_len"], body.len());
 }
+
+#[test]
+fn large_put_streams_and_conflicts_leave_the_file_alone() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    let big: Vec<u8> = (0..9_000_000u32).map(|i| (i % 253) as u8).collect();
+    let file = env.path("big.bin");
+    std::fs::write(&file, &big).unwrap();
+    let url = server.url("/big.bin");
+
+    let out = env.run(&["put", &url, file.to_str().unwrap(), "--force", "--json"]);
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("streamed"), "{}", stderr(&out));
+    let put = &server.requests_with("PUT")[0];
+    assert_eq!(put.header("content-length"), Some("9000000"));
+    assert!(server.body("/big.bin").unwrap() == big);
+    let show: serde_json::Value =
+        serde_json::from_slice(&env.run(&["state", "show", &url, "--json"]).stdout).unwrap();
+    assert_eq!((show["etag"].as_str(), show["base_len"].as_u64()), (Some("\"v1\""), Some(9_000_000)));
+
+    // Someone else replaces it; a put with a stale explicit ETag cannot merge a file this big.
+    server.put_resource("/big.bin", b"theirs", "application/octet-stream");
+    let out = env.run(&["put", &url, file.to_str().unwrap(), "--if-match", "\"v1\""]);
+    assert_code(&out, 3);
+    assert!(stderr(&out).contains("is unchanged"), "{}", stderr(&out));
+    assert_eq!(server.body("/big.bin").unwrap(), b"theirs");
+    assert!(env.recovered().is_empty(), "the user's own file is the copy; nothing to recover");
+
+    let out =
+        env.run(&["put", &url, file.to_str().unwrap(), "--if-match", "\"v1\"", "--on-conflict", "overwrite"]);
+    assert_code(&out, 0);
+    assert_eq!(server.requests_with("PUT").last().unwrap().header("if-match"), Some("\"v2\""));
+    assert!(server.body("/big.bin").unwrap() == big);
+}

@@ -1,0 +1,158 @@
+//! Large uploads with nothing to merge: `put FILE` for a file of [`STREAM_THRESHOLD`] bytes or
+//! more when the state store holds no base for it. The file streams from disk on every
+//! attempt and is never held in memory; a conflict can then only be overwritten or abandoned
+//! (there is no base to merge from), and the user's file is never touched either way.
+
+use std::io::Read;
+use std::path::Path;
+
+use reqwest::Method;
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::cli::ConflictPolicy;
+use crate::error::{Error, Result};
+use crate::etag::Precondition;
+use crate::http::{Payload, WriteOutcome, WriteRequest};
+use crate::interrupt;
+use crate::session::{Report, Session};
+use crate::state::{Record, ResourceKey, now_http_date};
+
+/// Files at least this large stream when there is no base to merge with.
+pub const STREAM_THRESHOLD: u64 = 8 << 20;
+
+const MAX_ATTEMPTS: u32 = 5;
+
+/// Streams `path` to `url` with `precondition`, handling conflicts by policy.
+pub async fn run(
+    session: &Session,
+    url: &Url,
+    key: &ResourceKey,
+    mut record: Record,
+    path: &Path,
+    mut precondition: Precondition,
+) -> Result<Report> {
+    let ui = session.ui;
+    let len = std::fs::metadata(path).map_err(|e| Error::io("inspect", path, e))?.len();
+    let etag_before = precondition.header().map(|(_, v)| v.to_string());
+    let mut overwrote = false;
+    for attempt in 1..=MAX_ATTEMPTS {
+        let request = WriteRequest {
+            url,
+            method: Method::PUT,
+            body: Payload::File { path: path.to_path_buf(), len },
+            content_type: record.content_type.as_deref(),
+            precondition: &precondition,
+        };
+        let (status, detail) = match interrupt::guard(session.client.write(request)).await? {
+            WriteOutcome::Written { status, etag, last_modified } => {
+                record.etag = etag.map(|t| t.to_string());
+                record.last_modified = last_modified;
+                record.stale = record.etag.is_none();
+                record.fetched_at = now_http_date();
+                save_with_base(session, key, &record, path)?;
+                ui.success(&format!(
+                    "wrote {url} ({status} {}; {len} bytes streamed)",
+                    crate::error::reason(status)
+                ));
+                return Ok(Report {
+                    command: "put",
+                    url: url.to_string(),
+                    outcome: if overwrote {
+                        "overwritten"
+                    } else if status == 201 {
+                        "created"
+                    } else {
+                        "written"
+                    },
+                    status: Some(status),
+                    etag_before,
+                    etag: record.etag,
+                    attempts: attempt,
+                    bytes: len as usize,
+                });
+            }
+            WriteOutcome::PreconditionFailed { status, detail } => (status, detail),
+            WriteOutcome::PreconditionRequired { detail } => (428, detail),
+            WriteOutcome::Conflict { detail } => return Err(crate::cycle::state_conflict(url, &detail)),
+        };
+        ui.warn(&format!("the server answered {status} {}: {detail}", crate::error::reason(status)));
+        // Compare what the server holds with the file by hash, streaming both.
+        let mut theirs = interrupt::guard(session.client.open(url)).await?;
+        let mut hasher = Sha256::new();
+        while let Some(chunk) = interrupt::guard(theirs.chunk()).await? {
+            hasher.update(&chunk);
+        }
+        if hasher.finalize() == hash_file(path)? {
+            ui.success("the server already holds exactly this file (an earlier write was applied)");
+            record.etag = theirs.etag.as_ref().map(|t| t.to_string());
+            record.last_modified = theirs.last_modified.clone();
+            record.stale = false;
+            save_with_base(session, key, &record, path)?;
+            return Ok(Report {
+                command: "put",
+                url: url.to_string(),
+                outcome: "already_applied",
+                status: Some(theirs.status),
+                etag_before,
+                etag: record.etag,
+                attempts: attempt,
+                bytes: len as usize,
+            });
+        }
+        let overwrite = match session.settings.on_conflict {
+            ConflictPolicy::Overwrite => true,
+            ConflictPolicy::Ask if !session.settings.yes => {
+                let question = "The server holds another version and there is no base to merge with. [o]verwrite theirs · [a]bort ?";
+                interrupt::guard_blocking(move || ui.ask(question)).await? == Some('o')
+            }
+            _ => false,
+        };
+        if !overwrite {
+            return Err(Error::Conflict {
+                message: format!(
+                    "{url} changed on the server; nothing was written and {} is unchanged",
+                    path.display()
+                ),
+                hints: vec![
+                    format!(
+                        "to merge, run `ifmatch get {url} -o FILE`, apply your change to FILE, then `ifmatch put {url} FILE`"
+                    ),
+                    "to replace their version on purpose: --on-conflict overwrite".to_string(),
+                ],
+            });
+        }
+        precondition = Precondition::choose(
+            theirs.etag.as_ref(),
+            theirs.last_modified.as_deref(),
+            session.settings.send_weak,
+        );
+        ui.warn(&format!("overwriting the other version of {url} with {}, as asked", path.display()));
+        overwrote = true;
+    }
+    Err(Error::Conflict {
+        message: format!("{url} kept changing: gave up after {MAX_ATTEMPTS} attempts"),
+        hints: vec!["try again when the resource is less busy".to_string()],
+    })
+}
+
+fn hash_file(path: &Path) -> Result<sha2::digest::Output<Sha256>> {
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io("open", path, e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0; 1 << 16];
+    loop {
+        let n = file.read(&mut buf).map_err(|e| Error::io("read", path, e))?;
+        if n == 0 {
+            return Ok(hasher.finalize());
+        }
+        hasher.update(&buf[..n]);
+    }
+}
+
+/// Records the write with the file as the new base, copied in chunks.
+fn save_with_base(session: &Session, key: &ResourceKey, record: &Record, path: &Path) -> Result<()> {
+    let mut base = session.store.base_writer()?;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io("open", path, e))?;
+    std::io::copy(&mut file, &mut base).map_err(|e| Error::io("copy into the state store", path, e))?;
+    session.store.save_streamed(key, record, base)
+}
