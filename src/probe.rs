@@ -76,18 +76,20 @@ pub enum WriteProbe {
     Sent { header: &'static str, value: String, response: Exchange },
 }
 
-/// Everything the probes saw. Every GET and HEAD asks for `Accept-Encoding: identity` and,
-/// except `cached`, sends `Cache-Control: no-cache`, as `ifmatch edit` fetches.
+/// Everything the probes saw. Every GET and HEAD but `gzip` asks for
+/// `Accept-Encoding: identity`, and all but `cached` send `Cache-Control: no-cache`, as
+/// `ifmatch edit` fetches.
 #[derive(Debug, Clone)]
 pub struct Recording {
-    /// The first GET, as `ifmatch edit` fetches.
+    /// The GET as `ifmatch edit` fetches (the first with no-cache).
     pub get: Exchange,
     /// The same GET again: is the ETag stable?
     pub get_again: Exchange,
     pub head: Exchange,
     /// GET with `Accept-Encoding: gzip`: does compression change or weaken the ETag?
     pub gzip: Exchange,
-    /// GET without `Cache-Control: no-cache`: does a cache hand out other validators?
+    /// GET without `Cache-Control: no-cache`, sent before all others: does a cache hand out
+    /// other validators?
     pub cached: Exchange,
     /// GET with `If-Match: "ifmatch-probe"`.
     pub if_match_bogus: Exchange,
@@ -106,9 +108,12 @@ const NO_CACHE: (&str, &str) = ("Cache-Control", "no-cache");
 const IDENTITY: (&str, &str) = ("Accept-Encoding", "identity");
 
 /// Sends the safe probes: GET, HEAD and OPTIONS only, nothing that changes the resource.
-/// A first GET that fails is an error (4xx → exit 4, 5xx → exit 5, a redirect → exit 1 with
+/// A first no-cache GET that fails is an error (4xx → exit 4, 5xx → exit 5, a redirect → exit 1 with
 /// the target to probe instead); later answers are recorded whatever they are.
 pub async fn read(client: &Client, url: &Url) -> Result<Recording> {
+    // Without no-cache first: a no-cache request makes a cache revalidate and store the fresh
+    // response, after which a stale copy could no longer be seen.
+    let cached = send(client, Method::GET, url, &[IDENTITY]).await?;
     let first = client.probe(Method::GET, url, &[NO_CACHE, IDENTITY], None).await?;
     check_first(url, &first)?;
     let get = record(first);
@@ -116,7 +121,6 @@ pub async fn read(client: &Client, url: &Url) -> Result<Recording> {
     let get_again = send(client, Method::GET, url, &[NO_CACHE, IDENTITY]).await?;
     let head = send(client, Method::HEAD, url, &[NO_CACHE, IDENTITY]).await?;
     let gzip = send(client, Method::GET, url, &[NO_CACHE, ("Accept-Encoding", "gzip")]).await?;
-    let cached = send(client, Method::GET, url, &[IDENTITY]).await?;
     let if_match_bogus =
         send(client, Method::GET, url, &[NO_CACHE, IDENTITY, ("If-Match", BOGUS_TAG)]).await?;
     let (mut if_match_current, mut if_none_match) = (None, None);
