@@ -3,5 +3,6 @@
 mod support;
 
 mod core;
+mod doctor;
 mod generated;
 mod prompt;
