@@ -233,10 +233,12 @@ The write probe fetches the body and PUTs it back byte for byte, with the same C
 carrying If-Match with a random tag (If-Unmodified-Since a day before Last-Modified when there
 is no strong ETag). A server that protects writes answers 412 and nothing is written. One that
 answers 2xx does not protect writes; it then stored the body it already had, so only its
-modification time changed (unless someone else wrote in the same instant).
+modification time changed (unless someone else wrote between that GET and the PUT, whose change
+the PUT would then undo: probe at a quiet moment).
 
 Exit status:
   0    the probe ran and writes can be protected, or it could not be verified (see the verdict)
+  1    the URL redirects (probe the target instead), or another failure
   2    --write-probe without --yes and no terminal to ask on
   4/5  the first GET answered 4xx/5xx
   7    network failure, TLS failure or timeout
