@@ -52,6 +52,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand get 'Fetch a resource: body to stdout (or -o FILE), validators into the state store'
             cand edit 'Fetch, open in your editor, write back with If-Match, resolve conflicts'
             cand put 'Write a file (or stdin) with the validator stored by `get`'
+            cand doctor 'Probe a server''s conditional-request support without changing anything, and explain it'
             cand demo 'See the whole 412 story on a local server: edit, concurrent change, merge, retry'
             cand serve 'Serve a directory on loopback with strict conditional requests'
             cand state 'Inspect and manage the state store'
@@ -147,6 +148,38 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand --conflict-status 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)'
             cand --weak-etag 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway'
             cand --force 'Write without any validator (unconditionally) when none is known'
+            cand --netrc 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+            cand -k 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+            cand --insecure 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+            cand --follow-writes 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
+            cand -v 'Print request and response headers on stderr (credentials redacted)'
+            cand --verbose 'Print request and response headers on stderr (credentials redacted)'
+            cand --json 'Print one JSON object describing the outcome on stdout'
+            cand -y 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+            cand --yes 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ifmatch;doctor'= {
+            cand -H 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)'
+            cand --header 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)'
+            cand -u 'Basic auth credentials; prompts for the password on a terminal when it is omitted'
+            cand --user 'Basic auth credentials; prompts for the password on a terminal when it is omitted'
+            cand --bearer-env 'Read a bearer token from this environment variable (keeps it off the command line)'
+            cand --bearer-file 'Read a bearer token from the first line of this file'
+            cand --cacert 'Trust the CA certificate(s) in this PEM file, in addition to the system''s'
+            cand --cert 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both'
+            cand --key 'Private key (PEM) for --cert'
+            cand --proxy 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)'
+            cand --noproxy 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)'
+            cand --max-redirects 'Redirects a GET may follow'
+            cand --timeout 'Seconds to wait for the whole request before giving up'
+            cand --color 'When to use colors on stderr'
+            cand --state-dir 'Directory of the state store [default: the platform state dir]/ifmatch'
+            cand --on-conflict 'What to do on 412 when nobody can be asked (and the default answer at a prompt)'
+            cand --conflict-status 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)'
+            cand --weak-etag 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway'
+            cand --write-probe 'Also PUT the current body back unchanged with a precondition that must fail, to prove that writes are protected (asks first; --yes does not ask)'
             cand --netrc 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
             cand -k 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
             cand --insecure 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
@@ -517,6 +550,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand get 'Fetch a resource: body to stdout (or -o FILE), validators into the state store'
             cand edit 'Fetch, open in your editor, write back with If-Match, resolve conflicts'
             cand put 'Write a file (or stdin) with the validator stored by `get`'
+            cand doctor 'Probe a server''s conditional-request support without changing anything, and explain it'
             cand demo 'See the whole 412 story on a local server: edit, concurrent change, merge, retry'
             cand serve 'Serve a directory on loopback with strict conditional requests'
             cand state 'Inspect and manage the state store'
@@ -528,6 +562,8 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
         &'ifmatch;help;edit'= {
         }
         &'ifmatch;help;put'= {
+        }
+        &'ifmatch;help;doctor'= {
         }
         &'ifmatch;help;demo'= {
         }

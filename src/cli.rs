@@ -24,6 +24,7 @@ Examples:
   ifmatch edit https://api.example.com/config   edit in $EDITOR, write back with If-Match
   ifmatch get URL -o doc.json && $EDITOR doc.json && ifmatch put URL doc.json
   ifmatch apply URL -- jq '.replicas = 3'       compare-and-swap from a script or CI
+  ifmatch doctor URL                            can this server protect writes? (sends no write)
 
 Exit status:
   0    written, already applied, or nothing to write
@@ -164,6 +165,19 @@ pub enum Command {
     )]
     Put(PutArgs),
 
+    /// Probe a server's conditional-request support without changing anything, and explain it
+    ///
+    /// Sends only GET, HEAD and OPTIONS requests (about ten) and reports, each with what to do:
+    /// strong or weak ETag, Last-Modified, whether HEAD agrees with GET, whether the ETag is
+    /// stable and survives `Accept-Encoding: gzip`, whether the server evaluates If-Match,
+    /// If-None-Match and If-Unmodified-Since, signs of a cache handing out stale validators,
+    /// and the methods it allows. The report goes to stdout (`--json`: one object), ending in
+    /// a verdict: "safe for ifmatch edit", "usable with If-Unmodified-Since only", "not
+    /// verified" (the server has validators but ignored them on GET: try --write-probe), or
+    /// "writes cannot be protected".
+    #[command(after_help = DOCTOR_HELP)]
+    Doctor(DoctorArgs),
+
     /// See the whole 412 story on a local server: edit, concurrent change, merge, retry
     Demo,
 
@@ -231,6 +245,39 @@ pub struct PutArgs {
     #[arg(long, value_name = "TYPE")]
     pub content_type: Option<String>,
 }
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The resource's URL
+    pub url: String,
+
+    /// Also PUT the current body back unchanged with a precondition that must fail, to prove
+    /// that writes are protected (asks first; --yes does not ask)
+    #[arg(long)]
+    pub write_probe: bool,
+}
+
+const DOCTOR_HELP: &str = "\
+Examples:
+  ifmatch doctor https://api.example.com/config.json
+  ifmatch doctor URL --write-probe        also check a PUT (asks first)
+  ifmatch doctor URL --json | jq -r .verdict
+
+The write probe fetches the body and PUTs it back byte for byte, with the same Content-Type,
+carrying If-Match with a random tag (If-Unmodified-Since a day before Last-Modified when there
+is no strong ETag). A server that protects writes answers 412 and nothing is written. One that
+answers 2xx does not protect writes; it then stored the body it already had, so only its
+modification time changed (unless someone else wrote between that GET and the PUT, whose change
+the PUT would then undo: probe at a quiet moment).
+
+Exit status:
+  0    the probe ran and writes can be protected, or it could not be verified (see the verdict)
+  1    writes cannot be protected (no usable validator, or the write probe was accepted),
+       so a CI step `ifmatch doctor URL` fails before a script writes unprotected; also when
+       the URL redirects (probe the target instead), or another failure
+  2    --write-probe without --yes and no terminal to ask on
+  4/5  the first GET answered 4xx/5xx
+  7    network failure, TLS failure or timeout";
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {

@@ -20,6 +20,10 @@ pub enum Error {
     Editor { message: String, hints: Vec<String> },
     /// Network, TLS or timeout (exit 7).
     Network { url: String, message: String, hints: Vec<String> },
+    /// `doctor` ran and found that writes to the URL cannot be protected (exit 1: the table has no
+    /// code of its own for a verdict). Its report,
+    /// `--json` included, is already printed.
+    Unprotected { url: String, hints: Vec<String> },
     /// Interrupted by Ctrl-C (exit 130).
     Interrupted { hints: Vec<String> },
     /// Local I/O on a path (exit 1).
@@ -44,6 +48,7 @@ impl Error {
             Error::ServerStatus { .. } => 5,
             Error::Editor { .. } => 6,
             Error::Network { .. } => 7,
+            Error::Unprotected { .. } => 1,
             Error::Interrupted { .. } => 130,
             Error::Recovered { inner, .. } => inner.exit_code(),
         }
@@ -71,11 +76,18 @@ impl Error {
             Error::ServerStatus { .. } => "server_status",
             Error::Editor { .. } => "editor",
             Error::Network { .. } => "network",
+            Error::Unprotected { .. } => "unprotected",
             Error::Interrupted { .. } => "interrupted",
             Error::Io { .. } => "io",
             Error::Other { .. } => "other",
             Error::Recovered { inner, .. } => inner.kind(),
         }
+    }
+
+    /// Whether the command already printed its own `--json` object for this outcome, so
+    /// that no error object follows it on stdout.
+    pub fn json_printed(&self) -> bool {
+        matches!(self, Error::Unprotected { .. })
     }
 
     /// The next steps to print as `hint:` lines.
@@ -87,6 +99,7 @@ impl Error {
             | Error::ServerStatus { hints, .. }
             | Error::Editor { hints, .. }
             | Error::Network { hints, .. }
+            | Error::Unprotected { hints, .. }
             | Error::Interrupted { hints }
             | Error::Other { hints, .. } => hints.clone(),
             Error::Io { .. } => Vec::new(),
@@ -109,6 +122,7 @@ impl Error {
             | Error::ServerStatus { hints, .. }
             | Error::Editor { hints, .. }
             | Error::Network { hints, .. }
+            | Error::Unprotected { hints, .. }
             | Error::Interrupted { hints }
             | Error::Other { hints, .. } => hints.push(hint),
             Error::Io { .. } => {
@@ -172,6 +186,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Network { url, message, .. } => write!(f, "could not reach {url}: {message}"),
+            Error::Unprotected { url, .. } => write!(f, "writes to {url} cannot be protected"),
             Error::Interrupted { .. } => f.write_str("interrupted"),
             Error::Recovered { inner, .. } => inner.fmt(f),
             Error::Io { action, path, source } => {
@@ -220,6 +235,9 @@ mod tests {
         assert_eq!(Error::status("u", 404, String::new()).exit_code(), 4);
         assert_eq!(Error::status("u", 503, String::new()).exit_code(), 5);
         assert_eq!(Error::Interrupted { hints: vec![] }.exit_code(), 130);
+        let unprotected = Error::Unprotected { url: "u".into(), hints: vec![] };
+        assert_eq!(unprotected.exit_code(), 1);
+        assert!(unprotected.json_printed() && !Error::other("x").json_printed());
     }
 
     #[test]

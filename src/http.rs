@@ -1,6 +1,7 @@
-//! The HTTP client: [`Client::fetch`] → [`Fetched`] and [`Client::write`] → [`WriteOutcome`].
-//! It owns headers, credentials, redirects, `-v` output and turning transport failures into
-//! errors; what a status means for the user's edit is left to the write cycle.
+//! The HTTP client: [`Client::fetch`] → [`Fetched`], [`Client::write`] → [`WriteOutcome`], and
+//! [`Client::probe`] → [`ProbeResponse`] (one raw exchange, for `doctor`). It owns headers,
+//! credentials, redirects, `-v` output and turning transport failures into errors; what a
+//! status means for the user's edit is left to the write cycle.
 
 use std::time::Duration;
 
@@ -119,6 +120,14 @@ impl From<Vec<u8>> for Payload {
     fn from(bytes: Vec<u8>) -> Payload {
         Payload::Bytes(Bytes::from(bytes))
     }
+}
+
+/// One raw exchange, as [`Client::probe`] recorded it: whatever the status.
+#[derive(Debug, Clone)]
+pub struct ProbeResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
 }
 
 /// One conditional write.
@@ -330,6 +339,38 @@ impl Client {
         Ok(Step::Done(outcome))
     }
 
+    /// Sends exactly one request and returns what came back, whatever the status: no redirect
+    /// is followed and no status is an error (only transport failures are). The user's `-H`
+    /// headers and credentials go along as on every request; `headers` are added on top and
+    /// replace a user header of the same name, because they are what the probe is about.
+    pub async fn probe(
+        &self,
+        method: Method,
+        url: &Url,
+        headers: &[(&str, &str)],
+        body: Option<Bytes>,
+    ) -> Result<ProbeResponse> {
+        let mut request = build(self.request(method, url, true))?;
+        for (name, value) in headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| Error::other(format!("invalid probe header name {name:?}: {e}")))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|e| Error::other(format!("invalid value for probe header {name}: {e}")))?;
+            request.headers_mut().insert(name, value);
+        }
+        if let Some(body) = body {
+            if self.verbose {
+                eprintln!("> ({} bytes of body)", body.len());
+            }
+            *request.body_mut() = Some(body.into());
+        }
+        let response = self.execute(request, url).await?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(|e| network(url, &e))?;
+        Ok(ProbeResponse { status, headers, body })
+    }
+
     fn has_header(&self, lower: &str) -> bool {
         self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(lower))
     }
@@ -359,9 +400,11 @@ impl Client {
     }
 
     async fn send(&self, request: reqwest::RequestBuilder, url: &Url) -> Result<reqwest::Response> {
-        let request = request
-            .build()
-            .map_err(|e| Error::other(format!("could not build the request: {}", chain(&e))))?;
+        self.execute(build(request)?, url).await
+    }
+
+    /// Sends a built request, with `-v` output; transport failures become exit-7 errors.
+    async fn execute(&self, request: reqwest::Request, url: &Url) -> Result<reqwest::Response> {
         if self.verbose {
             eprintln!("> {} {} HTTP/1.1", request.method(), request.url());
             print_headers('>', request.headers());
@@ -422,6 +465,10 @@ fn tls(mut builder: reqwest::ClientBuilder, tls: &crate::settings::Tls) -> Resul
     Ok(builder)
 }
 
+fn build(request: reqwest::RequestBuilder) -> Result<reqwest::Request> {
+    request.build().map_err(|e| Error::other(format!("could not build the request: {}", chain(&e))))
+}
+
 /// `-v` output: every header, credentials redacted.
 fn print_headers(prefix: char, headers: &HeaderMap) {
     for (name, value) in headers {
@@ -455,7 +502,7 @@ fn redirect_target(from: &Url, headers: &HeaderMap) -> Result<Url> {
 
 /// A one-line description of an error response body, for messages: the `detail`/`title` of an
 /// RFC 9457 problem, else the first line of a short text body.
-fn detail(headers: &HeaderMap, body: &[u8]) -> String {
+pub fn detail(headers: &HeaderMap, body: &[u8]) -> String {
     let is_json = header(headers, "content-type").is_some_and(|ct| ct.contains("json"));
     if is_json && let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
         for key in ["detail", "title", "message", "error"] {

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod commands;
 pub mod conflict;
 pub mod cycle;
+pub mod diagnosis;
 pub mod diff;
 pub mod editor;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod http;
 pub mod interrupt;
 pub mod merge;
 pub mod netrc;
+pub mod probe;
 pub mod server;
 pub mod session;
 pub mod settings;
@@ -34,8 +36,11 @@ pub async fn run(cli: &Cli) -> Result<()> {
         _ => {}
     }
     let settings = Settings::from_args(&cli.global)?;
-    if let Command::Demo = cli.command {
-        return commands::demo::run(settings).await;
+    match &cli.command {
+        Command::Demo => return commands::demo::run(settings).await,
+        // doctor changes nothing, the state store included.
+        Command::Doctor(args) => return commands::doctor::run(&settings, args).await,
+        _ => {}
     }
     let session = Session::new(settings)?;
     match &cli.command {
@@ -43,7 +48,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
         Command::Edit(args) => commands::edit::run(&session, args).await,
         Command::Put(args) => commands::put::run(&session, args).await,
         Command::State(args) => commands::state::run(&session, args),
-        Command::Demo => unreachable!("handled above"),
+        Command::Demo | Command::Doctor(_) => unreachable!("handled above"),
         Command::Serve(_) | Command::Generate(_) => unreachable!("handled above"),
     }
 }
@@ -52,6 +57,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
 pub fn command_name(cli: &Cli) -> &'static str {
     match &cli.command {
         Command::Demo => "demo",
+        Command::Doctor(_) => "doctor",
         Command::Get(_) => "get",
         Command::Edit(_) => "edit",
         Command::Put(_) => "put",

@@ -16,7 +16,7 @@ fn main() {
     if let Err(err) = result {
         let color = ifmatch::settings::use_color(cli.global.color, std::io::stderr().is_terminal());
         ifmatch::ui::Ui { color }.error(&err);
-        if cli.global.json {
+        if cli.global.json && !err.json_printed() {
             ifmatch::session::print_json(&ifmatch::session::error_json(ifmatch::command_name(&cli), &err));
         }
         runtime.shutdown_background();

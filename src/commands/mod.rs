@@ -2,6 +2,7 @@
 //! cycle together for its job.
 
 pub mod demo;
+pub mod doctor;
 pub mod edit;
 pub mod generate;
 pub mod get;

@@ -1,7 +1,9 @@
 //! A small HTTP/1.1 server for what a correct server never does, and for asserting what was
-//! sent: it records every request, enforces If-Match with strong comparison, and can be told
-//! to change a resource behind the client's back, drop ETags from write responses, send weak
-//! ETags, require preconditions (428) or answer version conflicts with 409.
+//! sent: it records every request, enforces If-Match with strong comparison (on GET too, with
+//! If-None-Match → 304 and If-Unmodified-Since), and can be told to change a resource behind
+//! the client's back, drop ETags from write responses, send weak ETags or no validators,
+//! require preconditions (428), answer version conflicts with 409, ignore If-Match on GET or
+//! on PUT, or sit behind a caching proxy that serves stale validators.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -48,6 +50,17 @@ pub struct Quirks {
     pub lose_first_write_response: bool,
     /// Wait this long before answering a PUT (a slow server: timeouts, Ctrl-C).
     pub put_delay_ms: u64,
+    /// Send no Last-Modified (with `no_etag`: no validator at all).
+    pub no_last_modified: bool,
+    /// Answer GET and HEAD without evaluating If-Match.
+    pub ignore_if_match_on_get: bool,
+    /// Perform a PUT whatever its If-Match says.
+    pub ignore_if_match_on_put: bool,
+    /// Behave like a shared cache in front of the origin: every GET/HEAD answer carries
+    /// `Cache-Control: public, max-age=600`, `Via` and `X-Cache`; a request without
+    /// `Cache-Control: no-cache` gets the cached copy (see [`FakeServer::prime_cache`]) with
+    /// its stale ETag and an `Age`, a no-cache request gets the origin's and refreshes the copy.
+    pub caching_proxy: bool,
 }
 
 #[derive(Default)]
@@ -59,6 +72,8 @@ struct State {
     quirks: Quirks,
     lost_one: bool,
     redirects: HashMap<String, (u16, String)>,
+    /// The caching proxy's copies (with `Quirks::caching_proxy`).
+    cache: HashMap<String, Resource>,
 }
 
 /// A running fake server on 127.0.0.1.
@@ -124,6 +139,13 @@ impl FakeServer {
 
     pub fn body(&self, path: &str) -> Option<Vec<u8>> {
         self.state.lock().unwrap().resources.get(path).map(|r| r.body.clone())
+    }
+
+    /// Stores the current version of `path` in the caching proxy, as if someone had fetched it.
+    pub fn prime_cache(&self, path: &str) {
+        let mut s = self.state.lock().unwrap();
+        let current = s.resources[path].clone();
+        s.cache.insert(path.to_string(), current);
     }
 
     /// Once `n` requests have arrived, someone else replaces `path` with `body`.
@@ -202,11 +224,69 @@ fn respond(status: u16, headers: &[(&str, String)], body: &[u8]) -> Vec<u8> {
 }
 
 fn validators(q: &Quirks, r: &Resource) -> Vec<(&'static str, String)> {
-    let mut h = vec![("Last-Modified", last_modified(r))];
+    let mut h = Vec::new();
+    if !q.no_last_modified {
+        h.push(("Last-Modified", last_modified(r)));
+    }
     if !q.no_etag {
         h.push(("ETag", etag_of(q, r)));
     }
     h
+}
+
+/// GET and HEAD, through the caching proxy when there is one; preconditions in the order of
+/// RFC 9110 §13.2.2 (If-Match strong, If-Unmodified-Since, If-None-Match weak → 304).
+fn read(s: &mut State, q: &Quirks, req: &Request) -> Vec<u8> {
+    let Some(origin) = s.resources.get(&req.path).cloned() else {
+        return respond(404, &[], b"not found\n");
+    };
+    let no_cache = req.header("cache-control").is_some_and(|v| v.contains("no-cache"));
+    let mut extra: Vec<(&str, String)> = Vec::new();
+    let r = if q.caching_proxy {
+        extra.push(("Cache-Control", "public, max-age=600".into()));
+        extra.push(("Via", "1.1 fake-cache".into()));
+        match s.cache.get(&req.path).cloned() {
+            Some(copy) if !no_cache => {
+                extra.push(("X-Cache", "HIT".into()));
+                extra.push(("Age", "42".into()));
+                copy
+            }
+            _ => {
+                extra.push(("X-Cache", "MISS".into()));
+                s.cache.insert(req.path.clone(), origin.clone());
+                origin
+            }
+        }
+    } else {
+        origin
+    };
+    let tag = etag_of(q, &r);
+    let has_tag = !q.no_etag;
+    let opaque = |t: &str| t.trim().trim_start_matches("W/").to_string();
+    if let Some(v) = req.header("if-match").filter(|_| !q.ignore_if_match_on_get) {
+        let ok = v.trim() == "*" || (has_tag && !q.weak_etags && v.split(',').any(|t| t.trim() == tag));
+        if !ok {
+            return respond(412, &extra, b"");
+        }
+    } else if let Some(d) = req.header("if-unmodified-since").filter(|_| !q.no_last_modified) {
+        let newer = httpdate::parse_http_date(d)
+            .ok()
+            .zip(httpdate::parse_http_date(&last_modified(&r)).ok())
+            .is_some_and(|(since, modified)| modified > since);
+        if newer {
+            return respond(412, &extra, b"");
+        }
+    }
+    let mut h = validators(q, &r);
+    h.extend(extra);
+    if let Some(v) = req.header("if-none-match")
+        && has_tag
+        && v.split(',').any(|t| opaque(t) == opaque(&tag))
+    {
+        return respond(304, &h, b"");
+    }
+    h.push(("Content-Type", r.content_type.clone()));
+    respond(200, &h, if req.method == "GET" { &r.body } else { b"" })
 }
 
 fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
@@ -226,17 +306,10 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
             respond(status, &[("Location", location)], b"")
         }
         _ if status_path.is_some() => respond(status_path.unwrap_or(500), &[], b"as requested\n"),
-        "GET" | "HEAD" => match s.resources.get(&req.path) {
-            Some(r) => {
-                let mut h = validators(&q, r);
-                h.push(("Content-Type", r.content_type.clone()));
-                respond(200, &h, if req.method == "GET" { &r.body } else { b"" })
-            }
-            None => respond(404, &[], b"not found\n"),
-        },
+        "GET" | "HEAD" => read(&mut s, &q, &req),
         "PUT" => {
             let if_match = req.header("if-match").map(str::to_string);
-            let ius = req.header("if-unmodified-since").map(str::to_string);
+            let ius = req.header("if-unmodified-since").filter(|_| !q.no_last_modified).map(str::to_string);
             let current = s.resources.get(&req.path).cloned();
             if q.require_precondition && if_match.is_none() && ius.is_none() {
                 respond(
@@ -246,6 +319,7 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
                 )
             } else {
                 let ok = match (&if_match, &current) {
+                    (Some(_), Some(_)) if q.ignore_if_match_on_put => true,
                     (Some(v), Some(r)) => {
                         v.trim() == "*"
                             || (!q.weak_etags

@@ -1,0 +1,248 @@
+//! What `ifmatch doctor` concludes from a [`Recording`]: a list of [`Finding`]s, each with
+//! what to do about it, and a [`Verdict`]. Pure: no I/O, so every judgement is unit-tested on
+//! made-up responses (see `diagnosis/tests.rs`). The checks live in `validators`,
+//! `preconditions` and `cache`; this file holds the types, the verdict, the order of the
+//! findings and the two renderings (the text report and the `--json` object).
+
+mod cache;
+mod preconditions;
+#[cfg(test)]
+mod tests;
+mod validators;
+
+use serde::Serialize;
+
+use crate::probe::{Recording, WriteProbe};
+
+/// How a finding bears on safe editing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// As it should be.
+    Ok,
+    /// Works for ifmatch, with a caveat or a risk for other clients.
+    Warn,
+    /// Breaks protected writes.
+    Fail,
+    /// Worth knowing, no effect on the verdict.
+    Info,
+}
+
+impl Status {
+    /// The mark at the start of a report line.
+    pub fn mark(self) -> &'static str {
+        match self {
+            Status::Ok => "✓",
+            Status::Warn => "!",
+            Status::Fail => "✗",
+            Status::Info => "·",
+        }
+    }
+}
+
+/// One observation and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// A stable identifier: `etag`, `last_modified`, `stability`, `head`, `compression`,
+    /// `cache`, `no_cache`, `if_match`, `if_match_current`, `if_none_match`,
+    /// `if_unmodified_since`, `methods`, `write_probe`.
+    pub check: &'static str,
+    pub status: Status,
+    /// What was seen, in a sentence.
+    pub message: String,
+    /// What to do about it, in a sentence; `None` when there is nothing to do.
+    pub advice: Option<String>,
+}
+
+/// The overall answer: can `ifmatch edit` protect writes to this URL?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// A strong, stable ETag, and the server evaluates If-Match.
+    Safe,
+    /// No usable strong ETag, but Last-Modified and If-Unmodified-Since work.
+    IfUnmodifiedSinceOnly,
+    /// Validators are there, but nothing showed that the server evaluates them; the write
+    /// probe would tell.
+    Unverified,
+    /// No usable validator, or the server accepted a write whose precondition failed.
+    Unprotected,
+}
+
+impl Verdict {
+    /// The verdict as the report says it.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Verdict::Safe => "safe for ifmatch edit",
+            Verdict::IfUnmodifiedSinceOnly => "usable with If-Unmodified-Since only",
+            Verdict::Unverified => "not verified: run again with --write-probe",
+            Verdict::Unprotected => "writes cannot be protected",
+        }
+    }
+
+    /// One sentence under the verdict.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Verdict::Safe => {
+                "ifmatch sends the strong ETag in If-Match; a concurrent change meets 412 and goes through the merge"
+            }
+            Verdict::IfUnmodifiedSinceOnly => {
+                "ifmatch falls back to If-Unmodified-Since, which has one-second resolution: a change made in the same second as the fetch goes unnoticed"
+            }
+            Verdict::Unverified => {
+                "the server has validators but did not show that it checks them; --write-probe PUTs the body back unchanged with a failing precondition to find out"
+            }
+            Verdict::Unprotected => {
+                "a write to this URL can overwrite a concurrent change unseen; ifmatch refuses to write without a validator unless --force"
+            }
+        }
+    }
+}
+
+/// The findings and the verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnosis {
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+}
+
+/// Judges a recording. `conflict_statuses` are the statuses besides 412 that the user said
+/// mean "version conflict" (`--conflict-status`).
+pub fn diagnose(rec: &Recording, conflict_statuses: &[u16]) -> Diagnosis {
+    let findings = findings(rec, conflict_statuses);
+    Diagnosis { verdict: verdict(rec, conflict_statuses), findings }
+}
+
+/// Every finding, in report order.
+fn findings(rec: &Recording, conflict_statuses: &[u16]) -> Vec<Finding> {
+    [
+        Some(validators::etag(rec)),
+        Some(validators::last_modified(rec)),
+        validators::stability(rec),
+        Some(validators::head(rec)),
+        validators::compression(rec),
+        Some(preconditions::if_match(rec)),
+        preconditions::if_match_current(rec),
+        preconditions::if_none_match(rec),
+        preconditions::if_unmodified_since(rec),
+        Some(cache::cache(rec)),
+        Some(cache::no_cache(rec)),
+        Some(preconditions::methods(rec)),
+        preconditions::write_probe(rec, conflict_statuses),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+fn finding(check: &'static str, status: Status, message: String, advice: Option<&str>) -> Finding {
+    Finding { check, status, message, advice: advice.map(str::to_string) }
+}
+
+fn with_advice(check: &'static str, status: Status, message: String, advice: String) -> Finding {
+    Finding { check, status, message, advice: Some(advice) }
+}
+
+/// Server text made safe for a terminal.
+fn shown(text: &str) -> String {
+    crate::diff::sanitize(text).into_owned()
+}
+
+/// How the write probe came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WriteResult {
+    NotRun,
+    /// Refused with 412 (or a configured conflict status).
+    Protected,
+    /// Accepted despite the failing precondition.
+    Unprotected,
+    /// Any other answer.
+    Inconclusive,
+}
+
+pub(crate) fn write_result(rec: &Recording, conflict_statuses: &[u16]) -> WriteResult {
+    match &rec.write {
+        WriteProbe::Sent { response, .. } if response.status == 412 => WriteResult::Protected,
+        WriteProbe::Sent { response, .. } if conflict_statuses.contains(&response.status) => {
+            WriteResult::Protected
+        }
+        WriteProbe::Sent { response, .. } if response.is_success() => WriteResult::Unprotected,
+        WriteProbe::Sent { .. } => WriteResult::Inconclusive,
+        _ => WriteResult::NotRun,
+    }
+}
+
+/// Whether ifmatch can rely on the ETag: strong, the same on a second GET of the same body,
+/// and not refused by the server itself in If-Match.
+pub(crate) fn strong_etag_usable(rec: &Recording) -> bool {
+    let Some(tag) = rec.get.etag().filter(|t| !t.is_weak()) else {
+        return false;
+    };
+    let unstable = rec.get_again.is_success()
+        && rec.get_again.same_body(&rec.get)
+        && rec.get_again.etag().is_none_or(|again| !again.strong_eq(&tag));
+    let refused = rec.if_match_bogus.status == 412
+        && rec.if_match_current.as_ref().is_some_and(|current| current.status == 412);
+    !unstable && !refused
+}
+
+/// Whether Last-Modified is present and a valid HTTP-date, so If-Unmodified-Since can use it.
+pub(crate) fn last_modified_usable(rec: &Recording) -> bool {
+    rec.get.last_modified().is_some_and(|v| httpdate::parse_http_date(&v).is_ok())
+}
+
+fn verdict(rec: &Recording, conflict_statuses: &[u16]) -> Verdict {
+    let write = write_result(rec, conflict_statuses);
+    if write == WriteResult::Unprotected {
+        return Verdict::Unprotected;
+    }
+    if strong_etag_usable(rec) {
+        let evaluated = rec.if_match_bogus.status == 412
+            || (write == WriteResult::Protected && sent_header(rec) == Some("If-Match"));
+        return if evaluated { Verdict::Safe } else { Verdict::Unverified };
+    }
+    if last_modified_usable(rec) {
+        let evaluated = rec.if_unmodified_since.as_ref().is_some_and(|e| e.status == 412)
+            || (write == WriteResult::Protected && sent_header(rec) == Some("If-Unmodified-Since"));
+        return if evaluated { Verdict::IfUnmodifiedSinceOnly } else { Verdict::Unverified };
+    }
+    Verdict::Unprotected
+}
+
+fn sent_header(rec: &Recording) -> Option<&'static str> {
+    match &rec.write {
+        WriteProbe::Sent { header, .. } => Some(header),
+        _ => None,
+    }
+}
+
+impl Diagnosis {
+    /// The text report: one line per finding with its mark, the advice indented under it,
+    /// then the verdict.
+    pub fn render(&self, url: &str) -> String {
+        let mut out = format!("ifmatch doctor {}\n\n", crate::diff::sanitize(url));
+        for f in &self.findings {
+            out.push_str(&format!("{} {}\n", f.status.mark(), f.message));
+            if let Some(advice) = &f.advice {
+                out.push_str(&format!("    → {advice}\n"));
+            }
+        }
+        out.push_str(&format!("\nVerdict: {}\n  {}\n", self.verdict.summary(), self.verdict.explanation()));
+        out
+    }
+
+    /// The `--json` object. Its shape is stable (fields are only ever added):
+    /// `{command, url, verdict, summary, etag, last_modified, findings: [{check, status,
+    /// message, advice}]}`.
+    pub fn to_json(&self, url: &str, rec: &Recording) -> serde_json::Value {
+        serde_json::json!({
+            "command": "doctor",
+            "url": url,
+            "verdict": self.verdict,
+            "summary": self.verdict.summary(),
+            "etag": rec.get.header("etag"),
+            "last_modified": rec.get.last_modified(),
+            "findings": self.findings,
+        })
+    }
+}

@@ -1,0 +1,223 @@
+//! The requests `ifmatch doctor` sends, and what came back: [`read`] makes the safe probes
+//! (GET, HEAD, OPTIONS only) and [`write`] the opt-in write probe, each recorded into a
+//! [`Recording`]. What the answers mean is left to [`crate::diagnosis`], which is pure, so
+//! that the judgement can be unit-tested on recorded responses without a server.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::error::{Error, Result};
+use crate::etag::ETag;
+use crate::http::{Client, ProbeResponse, detail};
+
+/// The entity-tag the safe If-Match probe sends: no server has it, so a server that
+/// evaluates If-Match must answer 412 (RFC 9110 §13.1.1).
+pub const BOGUS_TAG: &str = "\"ifmatch-probe\"";
+
+/// One response, reduced to what the diagnosis compares: status, headers, and the body's
+/// length and hash (the body itself is not kept).
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub len: usize,
+    pub digest: [u8; 32],
+}
+
+impl Exchange {
+    /// Records a response.
+    pub fn new(status: u16, headers: HeaderMap, body: &[u8]) -> Exchange {
+        Exchange { status, headers, len: body.len(), digest: Sha256::digest(body).into() }
+    }
+
+    /// A header's value, trimmed; several lines are joined with `, `. `None` when absent or
+    /// not visible ASCII.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let values: Vec<&str> =
+            self.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).map(str::trim).collect();
+        if values.is_empty() { None } else { Some(values.join(", ")) }
+    }
+
+    /// The ETag, when present and well-formed.
+    pub fn etag(&self) -> Option<ETag> {
+        self.header("etag").and_then(|v| ETag::parse(&v))
+    }
+
+    /// The Last-Modified value as sent.
+    pub fn last_modified(&self) -> Option<String> {
+        self.header("last-modified")
+    }
+
+    /// 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// Same body bytes (by hash).
+    pub fn same_body(&self, other: &Exchange) -> bool {
+        self.len == other.len && self.digest == other.digest
+    }
+}
+
+/// What became of the opt-in write probe.
+#[derive(Debug, Clone)]
+pub enum WriteProbe {
+    /// `--write-probe` was not given.
+    NotAsked,
+    /// The user answered no at the prompt.
+    Declined,
+    /// Not sent, for the reason given (e.g. the body came content-encoded).
+    Skipped(String),
+    /// Sent: the precondition it carried and the answer.
+    Sent { header: &'static str, value: String, response: Exchange },
+}
+
+/// Everything the probes saw. Every GET and HEAD but `gzip` asks for
+/// `Accept-Encoding: identity`, and all but `cached` send `Cache-Control: no-cache`, as
+/// `ifmatch edit` fetches.
+#[derive(Debug, Clone)]
+pub struct Recording {
+    /// The GET as `ifmatch edit` fetches (the first with no-cache).
+    pub get: Exchange,
+    /// The same GET again: is the ETag stable?
+    pub get_again: Exchange,
+    pub head: Exchange,
+    /// GET with `Accept-Encoding: gzip`: does compression change or weaken the ETag?
+    pub gzip: Exchange,
+    /// GET without `Cache-Control: no-cache`, sent before all others: does a cache hand out
+    /// other validators?
+    pub cached: Exchange,
+    /// GET with `If-Match: "ifmatch-probe"`.
+    pub if_match_bogus: Exchange,
+    /// GET with `If-Match: <the current ETag>`; `None` without an ETag.
+    pub if_match_current: Option<Exchange>,
+    /// GET with `If-None-Match: <the current ETag>`; `None` without an ETag.
+    pub if_none_match: Option<Exchange>,
+    /// GET with `If-Unmodified-Since: <a day before Last-Modified>`; `None` without a valid
+    /// Last-Modified.
+    pub if_unmodified_since: Option<Exchange>,
+    pub options: Exchange,
+    pub write: WriteProbe,
+}
+
+const NO_CACHE: (&str, &str) = ("Cache-Control", "no-cache");
+const IDENTITY: (&str, &str) = ("Accept-Encoding", "identity");
+
+/// Sends the safe probes: GET, HEAD and OPTIONS only, nothing that changes the resource.
+/// A first no-cache GET that fails is an error (4xx → exit 4, 5xx → exit 5, a redirect → exit 1 with
+/// the target to probe instead); later answers are recorded whatever they are.
+pub async fn read(client: &Client, url: &Url) -> Result<Recording> {
+    // Without no-cache first: a no-cache request makes a cache revalidate and store the fresh
+    // response, after which a stale copy could no longer be seen.
+    let cached = send(client, Method::GET, url, &[IDENTITY]).await?;
+    let first = client.probe(Method::GET, url, &[NO_CACHE, IDENTITY], None).await?;
+    check_first(url, &first)?;
+    let get = record(first);
+    let etag = get.etag();
+    let get_again = send(client, Method::GET, url, &[NO_CACHE, IDENTITY]).await?;
+    let head = send(client, Method::HEAD, url, &[NO_CACHE, IDENTITY]).await?;
+    let gzip = send(client, Method::GET, url, &[NO_CACHE, ("Accept-Encoding", "gzip")]).await?;
+    let if_match_bogus =
+        send(client, Method::GET, url, &[NO_CACHE, IDENTITY, ("If-Match", BOGUS_TAG)]).await?;
+    let (mut if_match_current, mut if_none_match) = (None, None);
+    if let Some(tag) = &etag {
+        let sent = [NO_CACHE, IDENTITY, ("If-Match", tag.as_str())];
+        if_match_current = Some(send(client, Method::GET, url, &sent).await?);
+        let sent = [NO_CACHE, IDENTITY, ("If-None-Match", tag.as_str())];
+        if_none_match = Some(send(client, Method::GET, url, &sent).await?);
+    }
+    let mut if_unmodified_since = None;
+    if let Some(date) = get.last_modified().as_deref().and_then(day_before) {
+        let sent = [NO_CACHE, IDENTITY, ("If-Unmodified-Since", date.as_str())];
+        if_unmodified_since = Some(send(client, Method::GET, url, &sent).await?);
+    }
+    let options = send(client, Method::OPTIONS, url, &[]).await?;
+    Ok(Recording {
+        get,
+        get_again,
+        head,
+        gzip,
+        cached,
+        if_match_bogus,
+        if_match_current,
+        if_none_match,
+        if_unmodified_since,
+        options,
+        write: WriteProbe::NotAsked,
+    })
+}
+
+/// The write probe: fetches the current body once more and PUTs it back unchanged, with the
+/// same Content-Type and a precondition that must fail — `If-Match` with a random tag when
+/// the resource has a strong ETag, else `If-Unmodified-Since` a day before its Last-Modified
+/// (the validator ifmatch would rely on). 412 proves writes are protected; a 2xx proves they
+/// are not, and then only the modification time changed. A body that arrives content-encoded
+/// is never sent back.
+pub async fn write(client: &Client, url: &Url) -> Result<WriteProbe> {
+    let fresh = client.probe(Method::GET, url, &[NO_CACHE, IDENTITY], None).await?;
+    let seen = record(fresh.clone());
+    if !seen.is_success() {
+        return Ok(WriteProbe::Skipped(format!("the GET before it answered {}", seen.status)));
+    }
+    if let Some(coding) = seen.header("content-encoding").filter(|c| !c.eq_ignore_ascii_case("identity")) {
+        return Ok(WriteProbe::Skipped(format!(
+            "the body came with Content-Encoding: {coding} despite Accept-Encoding: identity, so it cannot be sent back as it is"
+        )));
+    }
+    let (header, value) = match (seen.etag(), seen.last_modified().as_deref().and_then(day_before)) {
+        (Some(tag), _) if !tag.is_weak() => ("If-Match", random_tag()),
+        (_, Some(date)) => ("If-Unmodified-Since", date),
+        _ => ("If-Match", random_tag()),
+    };
+    let content_type = seen.header("content-type");
+    let mut headers = vec![(header, value.as_str())];
+    if let Some(ct) = &content_type {
+        headers.push(("Content-Type", ct.as_str()));
+    }
+    let response = client.probe(Method::PUT, url, &headers, Some(fresh.body)).await?;
+    Ok(WriteProbe::Sent { header, value, response: record(response) })
+}
+
+/// A fresh tag for each write probe, so that no server can have it.
+fn random_tag() -> String {
+    format!("\"ifmatch-probe-{:016x}\"", fastrand::u64(..))
+}
+
+/// The HTTP-date one day before `last_modified`: a server that evaluates
+/// If-Unmodified-Since must answer 412 to it (RFC 9110 §13.1.4). `None` when the value is
+/// not a valid HTTP-date.
+pub fn day_before(last_modified: &str) -> Option<String> {
+    let time = httpdate::parse_http_date(last_modified).ok()?;
+    time.checked_sub(Duration::from_secs(86_400)).map(httpdate::fmt_http_date)
+}
+
+fn check_first(url: &Url, first: &ProbeResponse) -> Result<()> {
+    let status = first.status;
+    if (300..400).contains(&status) && status != 304 {
+        let target = first.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let target = url.join(target).map(|u| u.to_string()).unwrap_or_else(|_| target.to_string());
+        return Err(Error::Other {
+            message: format!("{url} answered {status} and redirects to {}", crate::diff::sanitize(&target)),
+            hints: vec![format!(
+                "doctor probes one URL exactly: run `ifmatch doctor {}`",
+                crate::diff::sanitize(&target)
+            )],
+        });
+    }
+    if status >= 400 {
+        return Err(Error::status(url.as_str(), status, detail(&first.headers, &first.body)));
+    }
+    Ok(())
+}
+
+async fn send(client: &Client, method: Method, url: &Url, headers: &[(&str, &str)]) -> Result<Exchange> {
+    Ok(record(client.probe(method, url, headers, None).await?))
+}
+
+fn record(response: ProbeResponse) -> Exchange {
+    Exchange::new(response.status, response.headers, &response.body)
+}
