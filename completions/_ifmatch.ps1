@@ -45,6 +45,8 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Fetch a resource: body to stdout (or -o FILE), validators into the state store')
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Fetch, open in your editor, write back with If-Match, resolve conflicts')
             [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Write a file (or stdin) with the validator stored by `get`')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Read-modify-write through a command: pipe the body through CMD, write with If-Match, re-run on 412')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show the server''s changes since the stored base, or FILE against the server''s body')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'See the whole 412 story on a local server: edit, concurrent change, merge, retry')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a directory on loopback with strict conditional requests')
             [CompletionResult]::new('state', 'state', [CompletionResultType]::ParameterValue, 'Inspect and manage the state store')
@@ -77,6 +79,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             break
         }
         'ifmatch;edit' {
+            [CompletionResult]::new('--patch', '--patch', [CompletionResultType]::ParameterName, 'Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server''s Accept-Patch offers, else PUT) or none (PUT)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
@@ -104,6 +107,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'Send this ETag in If-Match instead of the stored one')
             [CompletionResult]::new('--if-unmodified-since', '--if-unmodified-since', [CompletionResultType]::ParameterName, 'Send this HTTP date in If-Unmodified-Since instead of the stored one')
             [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Content-Type to send [default: the stored one]')
+            [CompletionResult]::new('--patch', '--patch', [CompletionResultType]::ParameterName, 'Send the change as PATCH computed from the stored base: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server''s Accept-Patch offered, else PUT) or none')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
@@ -117,6 +121,53 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
             [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write without any validator (unconditionally) when none is known')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;apply' {
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a 412 before giving up (each re-fetches and runs CMD again)')
+            [CompletionResult]::new('--patch', '--patch', [CompletionResultType]::ParameterName, 'Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server''s Accept-Patch offers, else PUT) or none (PUT)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write without a validator when the server gives neither ETag nor Last-Modified')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;diff' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
@@ -404,6 +455,8 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Fetch a resource: body to stdout (or -o FILE), validators into the state store')
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Fetch, open in your editor, write back with If-Match, resolve conflicts')
             [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Write a file (or stdin) with the validator stored by `get`')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Read-modify-write through a command: pipe the body through CMD, write with If-Match, re-run on 412')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show the server''s changes since the stored base, or FILE against the server''s body')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'See the whole 412 story on a local server: edit, concurrent change, merge, retry')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a directory on loopback with strict conditional requests')
             [CompletionResult]::new('state', 'state', [CompletionResultType]::ParameterValue, 'Inspect and manage the state store')
@@ -418,6 +471,12 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             break
         }
         'ifmatch;help;put' {
+            break
+        }
+        'ifmatch;help;apply' {
+            break
+        }
+        'ifmatch;help;diff' {
             break
         }
         'ifmatch;help;demo' {

@@ -16,8 +16,14 @@ _ifmatch() {
             ",$1")
                 cmd="ifmatch"
                 ;;
+            ifmatch,apply)
+                cmd="ifmatch__subcmd__apply"
+                ;;
             ifmatch,demo)
                 cmd="ifmatch__subcmd__demo"
+                ;;
+            ifmatch,diff)
+                cmd="ifmatch__subcmd__diff"
                 ;;
             ifmatch,edit)
                 cmd="ifmatch__subcmd__edit"
@@ -58,8 +64,14 @@ _ifmatch() {
             ifmatch__subcmd__generate__subcmd__help,man)
                 cmd="ifmatch__subcmd__generate__subcmd__help__subcmd__man"
                 ;;
+            ifmatch__subcmd__help,apply)
+                cmd="ifmatch__subcmd__help__subcmd__apply"
+                ;;
             ifmatch__subcmd__help,demo)
                 cmd="ifmatch__subcmd__help__subcmd__demo"
+                ;;
+            ifmatch__subcmd__help,diff)
+                cmd="ifmatch__subcmd__help__subcmd__diff"
                 ;;
             ifmatch__subcmd__help,edit)
                 cmd="ifmatch__subcmd__help__subcmd__edit"
@@ -137,12 +149,82 @@ _ifmatch() {
 
     case "${cmd}" in
         ifmatch)
-            opts="-H -u -v -y -h -V --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help --version get edit put demo serve state generate help"
+            opts="-H -u -v -y -h -V --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help --version get edit put apply diff demo serve state generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on-conflict)
+                    COMPREPLY=($(compgen -W "ask merge overwrite abort" -- "${cur}"))
+                    return 0
+                    ;;
+                --conflict-status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --weak-etag)
+                    COMPREPLY=($(compgen -W "fallback send" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ifmatch__subcmd__apply)
+            opts="-H -u -v -y -h --retries --force --patch --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --patch)
+                    COMPREPLY=($(compgen -W "none merge json auto" -- "${cur}"))
+                    return 0
+                    ;;
                 --header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -260,13 +342,79 @@ _ifmatch() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ifmatch__subcmd__edit)
-            opts="-H -u -v -y -h --resume --force --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+        ifmatch__subcmd__diff)
+            opts="-H -u -v -y -h --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on-conflict)
+                    COMPREPLY=($(compgen -W "ask merge overwrite abort" -- "${cur}"))
+                    return 0
+                    ;;
+                --conflict-status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --weak-etag)
+                    COMPREPLY=($(compgen -W "fallback send" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ifmatch__subcmd__edit)
+            opts="-H -u -v -y -h --resume --force --patch --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --patch)
+                    COMPREPLY=($(compgen -W "none merge json auto" -- "${cur}"))
+                    return 0
+                    ;;
                 --header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -635,7 +783,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__help)
-            opts="get edit put demo serve state generate help"
+            opts="get edit put apply diff demo serve state generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -648,7 +796,35 @@ _ifmatch() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ifmatch__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ifmatch__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ifmatch__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -845,7 +1021,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__put)
-            opts="-H -u -v -y -h --if-match --if-unmodified-since --force --content-type --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -v -y -h --if-match --if-unmodified-since --force --content-type --patch --header --user --bearer-env --bearer-file --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -861,6 +1037,10 @@ _ifmatch() {
                     ;;
                 --content-type)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --patch)
+                    COMPREPLY=($(compgen -W "none merge json auto" -- "${cur}"))
                     return 0
                     ;;
                 --header)

@@ -42,6 +42,8 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand get 'Fetch a resource: body to stdout (or -o FILE), validators into the state store'
             cand edit 'Fetch, open in your editor, write back with If-Match, resolve conflicts'
             cand put 'Write a file (or stdin) with the validator stored by `get`'
+            cand apply 'Read-modify-write through a command: pipe the body through CMD, write with If-Match, re-run on 412'
+            cand diff 'Show the server''s changes since the stored base, or FILE against the server''s body'
             cand demo 'See the whole 412 story on a local server: edit, concurrent change, merge, retry'
             cand serve 'Serve a directory on loopback with strict conditional requests'
             cand state 'Inspect and manage the state store'
@@ -72,6 +74,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'ifmatch;edit'= {
+            cand --patch 'Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server''s Accept-Patch offers, else PUT) or none (PUT)'
             cand -H 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)'
             cand --header 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)'
             cand -u 'Basic auth credentials; prompts for the password on a terminal when it is omitted'
@@ -98,6 +101,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand --if-match 'Send this ETag in If-Match instead of the stored one'
             cand --if-unmodified-since 'Send this HTTP date in If-Unmodified-Since instead of the stored one'
             cand --content-type 'Content-Type to send [default: the stored one]'
+            cand --patch 'Send the change as PATCH computed from the stored base: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server''s Accept-Patch offered, else PUT) or none'
             cand -H 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)'
             cand --header 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)'
             cand -u 'Basic auth credentials; prompts for the password on a terminal when it is omitted'
@@ -111,6 +115,51 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand --conflict-status 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)'
             cand --weak-etag 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway'
             cand --force 'Write without any validator (unconditionally) when none is known'
+            cand -v 'Print request and response headers on stderr (credentials redacted)'
+            cand --verbose 'Print request and response headers on stderr (credentials redacted)'
+            cand --json 'Print one JSON object describing the outcome on stdout'
+            cand -y 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+            cand --yes 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ifmatch;apply'= {
+            cand --retries 'Retries after a 412 before giving up (each re-fetches and runs CMD again)'
+            cand --patch 'Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server''s Accept-Patch offers, else PUT) or none (PUT)'
+            cand -H 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)'
+            cand --header 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)'
+            cand -u 'Basic auth credentials; prompts for the password on a terminal when it is omitted'
+            cand --user 'Basic auth credentials; prompts for the password on a terminal when it is omitted'
+            cand --bearer-env 'Read a bearer token from this environment variable (keeps it off the command line)'
+            cand --bearer-file 'Read a bearer token from the first line of this file'
+            cand --timeout 'Seconds to wait for the whole request before giving up'
+            cand --color 'When to use colors on stderr'
+            cand --state-dir 'Directory of the state store [default: the platform state dir]/ifmatch'
+            cand --on-conflict 'What to do on 412 when nobody can be asked (and the default answer at a prompt)'
+            cand --conflict-status 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)'
+            cand --weak-etag 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway'
+            cand --force 'Write without a validator when the server gives neither ETag nor Last-Modified'
+            cand -v 'Print request and response headers on stderr (credentials redacted)'
+            cand --verbose 'Print request and response headers on stderr (credentials redacted)'
+            cand --json 'Print one JSON object describing the outcome on stdout'
+            cand -y 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+            cand --yes 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'ifmatch;diff'= {
+            cand -H 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)'
+            cand --header 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)'
+            cand -u 'Basic auth credentials; prompts for the password on a terminal when it is omitted'
+            cand --user 'Basic auth credentials; prompts for the password on a terminal when it is omitted'
+            cand --bearer-env 'Read a bearer token from this environment variable (keeps it off the command line)'
+            cand --bearer-file 'Read a bearer token from the first line of this file'
+            cand --timeout 'Seconds to wait for the whole request before giving up'
+            cand --color 'When to use colors on stderr'
+            cand --state-dir 'Directory of the state store [default: the platform state dir]/ifmatch'
+            cand --on-conflict 'What to do on 412 when nobody can be asked (and the default answer at a prompt)'
+            cand --conflict-status 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)'
+            cand --weak-etag 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway'
             cand -v 'Print request and response headers on stderr (credentials redacted)'
             cand --verbose 'Print request and response headers on stderr (credentials redacted)'
             cand --json 'Print one JSON object describing the outcome on stdout'
@@ -377,6 +426,8 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand get 'Fetch a resource: body to stdout (or -o FILE), validators into the state store'
             cand edit 'Fetch, open in your editor, write back with If-Match, resolve conflicts'
             cand put 'Write a file (or stdin) with the validator stored by `get`'
+            cand apply 'Read-modify-write through a command: pipe the body through CMD, write with If-Match, re-run on 412'
+            cand diff 'Show the server''s changes since the stored base, or FILE against the server''s body'
             cand demo 'See the whole 412 story on a local server: edit, concurrent change, merge, retry'
             cand serve 'Serve a directory on loopback with strict conditional requests'
             cand state 'Inspect and manage the state store'
@@ -388,6 +439,10 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
         &'ifmatch;help;edit'= {
         }
         &'ifmatch;help;put'= {
+        }
+        &'ifmatch;help;apply'= {
+        }
+        &'ifmatch;help;diff'= {
         }
         &'ifmatch;help;demo'= {
         }

@@ -39,6 +39,7 @@ pub fn record(session: &Session, key: &ResourceKey, fetched: &Fetched) -> Result
     record.etag = fetched.etag.as_ref().map(|t| t.to_string());
     record.last_modified = fetched.last_modified.clone();
     record.content_type = fetched.content_type.clone();
+    record.accept_patch = fetched.accept_patch.clone();
     record.fetched_at = now_http_date();
     session.store.save(key, &record, Some(&fetched.body))?;
     Ok(record)

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::etag::{ETag, Precondition};
 use crate::session::{Report, Session, parse_url};
 use crate::state::Record;
+use crate::write_mode;
 
 pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     let url = parse_url(&args.url)?;
@@ -64,7 +65,15 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
             ..Report::default()
         });
     }
-    let job = Job { command: "put", url, key, record, base, mine, precondition, refresh_first };
+    let inputs = write_mode::Inputs {
+        content_type: record.content_type.as_deref(),
+        accept_patch: record.accept_patch.as_deref(),
+        base: base.as_deref(),
+        mine: &mine,
+        url: url.as_str(),
+    };
+    let mode = write_mode::choose(args.patch, &inputs)?;
+    let job = Job { command: "put", url, key, record, base, mine, precondition, refresh_first, mode };
     let report = cycle::run(session, job).await?;
     session.emit(&report)
 }
@@ -91,7 +100,8 @@ fn explicit_precondition(args: &PutArgs) -> Result<Option<Precondition>> {
     Ok(None)
 }
 
-fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
+/// Reads FILE, or stdin for `-`.
+pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
     if path.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::stdin().read_to_end(&mut buf).map_err(|e| Error::io("read", "stdin", e))?;

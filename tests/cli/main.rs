@@ -2,6 +2,7 @@
 
 mod support;
 
+mod apply;
 mod core;
 mod generated;
 mod prompt;
