@@ -314,6 +314,14 @@ impl Cycle<'_> {
                 );
                 self.merged = true;
             }
+            Choice::Overwrite if status == 428 => {
+                ui.warn(&format!(
+                    "replacing the server's version of {} with yours, now with {}, as asked",
+                    self.job.url,
+                    fresh.describe()
+                ));
+                self.overwrote = true;
+            }
             Choice::Overwrite => {
                 ui.warn(&format!(
                     "overwriting the other change on {} with your version, as asked",

@@ -4,5 +4,8 @@ mod support;
 
 mod apply;
 mod core;
+mod diff;
 mod generated;
+mod patch;
+mod preconditions;
 mod prompt;
