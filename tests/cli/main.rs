@@ -6,6 +6,7 @@ mod apply;
 mod core;
 mod diff;
 mod generated;
+mod merge;
 mod patch;
 mod preconditions;
 mod prompt;
