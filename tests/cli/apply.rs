@@ -254,3 +254,29 @@ fn json_patch_instead_of_put() {
     let now: serde_json::Value = serde_json::from_slice(&server.body("/doc.json").unwrap()).unwrap();
     assert_eq!(now, serde_json::json!({"name": "demo", "replicas": 2}));
 }
+
+#[test]
+fn ctrl_c_while_the_command_runs_exits_130_and_sends_nothing() {
+    let env = Env::new();
+    let server = server_with_doc(Quirks::default());
+    let started = env.path("started");
+    // exec: the process ifmatch kills is the one holding the pipes.
+    let script = format!("touch '{}'; exec sleep 30", started.display());
+    let child = env
+        .cmd(&["apply", &server.url("/doc.json"), "--", "sh", "-c", &script])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !started.exists() {
+        assert!(std::time::Instant::now() < deadline, "the command never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(kill.success());
+    let out = child.wait_with_output().unwrap();
+    assert_code(&out, 130);
+    assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+    assert!(server.requests_with("PUT").is_empty());
+}
