@@ -15,7 +15,7 @@ use crate::filter::Filter;
 use crate::http::{Fetched, WriteOutcome, WriteRequest};
 use crate::interrupt::guard;
 use crate::session::{Report, Session, parse_url};
-use crate::state::{ResourceKey, now_http_date};
+use crate::state::{Record, ResourceKey, now_http_date};
 use crate::write_mode::{self, PatchFormat, WriteMode};
 
 /// The first pause after a 412; it doubles each round, ±50 %.
@@ -31,19 +31,20 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
     let ui = session.ui;
     let mut attempts = 0;
     let mut etag_before = None;
-    // The body and precondition of the last write the server refused.
-    let mut refused: Option<(Fetched, Precondition)> = None;
+    // Unlike `edit`, a fresh body equal to our last output is not taken as "already applied":
+    // another applier running the same command produces the same output, and its change must
+    // not stand in for ours (five concurrent `n += 1` must add 5).
+    let mut refused: Option<Refused> = None;
     for round in 0..=args.retries {
         let fetched = guard(session.client.fetch(&url)).await?;
         let precondition = precondition(session, &fetched, args.force, round == 0)?;
-        if let Some((before, sent)) = &refused
-            && before.body == fetched.body
-            && *sent == precondition
+        if let Some(last) = &refused
+            && last.body == fetched.body
+            && last.precondition == precondition
         {
             // Same content, same validator, refused again: retrying cannot help.
-            return Err(rejected_validator(&url, 412, sent, fetched.etag.as_ref()));
+            return Err(rejected_validator(&url, last.status, &precondition, fetched.etag.as_ref()));
         }
-        let record = super::get::record(session, &key, &fetched)?;
         let mine = guard(filter.run(&fetched.body)).await?;
         if mine == fetched.body[..] {
             ui.note(&format!("no changes: `{}` printed the body unchanged; nothing sent", filter.describe()));
@@ -52,15 +53,16 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 url: url.to_string(),
                 outcome: "unchanged",
                 status: Some(fetched.status),
-                etag: record.etag,
+                etag: fetched.etag.as_ref().map(|t| t.to_string()),
                 attempts,
                 bytes: mine.len(),
                 ..Report::default()
             });
         }
-        check_output(&filter, &url, record.content_type.as_deref(), &mine)?;
-        let mode = mode(args.patch, &url, &record.content_type, &record.accept_patch, &fetched, &mine)?;
-        let payload = write_mode::payload(mode, Some(&fetched.body), &mine, record.content_type.as_deref())?;
+        let content_type = fetched.content_type.as_deref();
+        check_output(&filter, &url, content_type, &mine)?;
+        let mode = mode(args.patch, &url, &fetched, &mine)?;
+        let payload = write_mode::payload(mode, Some(&fetched.body), &mine, content_type)?;
         attempts += 1;
         if etag_before.is_none() {
             etag_before = precondition.header().map(|(_, v)| v.to_string());
@@ -81,7 +83,8 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                     (WriteMode::Patch(_), Some(tag)) => patched_representation(session, &url, tag).await,
                     _ => None,
                 };
-                store(session, &key, stored.as_deref().unwrap_or(&mine), etag.as_ref(), last_modified)?;
+                let body = stored.as_deref().unwrap_or(&mine);
+                store(session, &key, &fetched, body, etag.as_ref(), last_modified)?;
                 let validator = etag.as_ref().map_or_else(
                     || "no ETag in the response; the next write refetches first".to_string(),
                     |t| format!("new ETag {t}"),
@@ -142,9 +145,17 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             Ok(())
         })
         .await?;
-        refused = Some((fetched, precondition));
+        refused = Some(Refused { body: fetched.body.to_vec(), precondition, status });
     }
     unreachable!("the last round returns")
+}
+
+/// A write the server refused with a version conflict, and what it was made from.
+struct Refused {
+    /// The body CMD ran on.
+    body: Vec<u8>,
+    precondition: Precondition,
+    status: u16,
 }
 
 /// The precondition for writing over `fetched`, by the rules `put` and `edit` follow: a strong
@@ -201,17 +212,10 @@ fn check_output(filter: &Filter, url: &url::Url, content_type: Option<&str>, min
     Ok(())
 }
 
-fn mode(
-    requested: PatchMode,
-    url: &url::Url,
-    content_type: &Option<String>,
-    accept_patch: &Option<String>,
-    fetched: &Fetched,
-    mine: &[u8],
-) -> Result<WriteMode> {
+fn mode(requested: PatchMode, url: &url::Url, fetched: &Fetched, mine: &[u8]) -> Result<WriteMode> {
     let inputs = write_mode::Inputs {
-        content_type: content_type.as_deref(),
-        accept_patch: accept_patch.as_deref(),
+        content_type: fetched.content_type.as_deref(),
+        accept_patch: fetched.accept_patch.as_deref(),
         base: Some(&fetched.body),
         mine,
         url: url.as_str(),
@@ -219,15 +223,20 @@ fn mode(
     write_mode::choose(requested, &inputs)
 }
 
-/// Records the written body as the new base with the response's validators.
+/// Records the written body as the new base with the response's validators, as `put` does.
+/// Only a write is recorded: a failed or empty run leaves the store as it was, so a base that
+/// `get` stored for a later `put` is not silently replaced.
 fn store(
     session: &Session,
     key: &ResourceKey,
+    fetched: &Fetched,
     body: &[u8],
     etag: Option<&ETag>,
     last_modified: Option<String>,
 ) -> Result<()> {
-    let mut record = session.store.load(key)?.unwrap_or_else(|| crate::state::Record::new(key));
+    let mut record = Record::new(key);
+    record.content_type = fetched.content_type.clone();
+    record.accept_patch = fetched.accept_patch.clone();
     record.etag = etag.map(|t| t.to_string());
     record.last_modified = last_modified;
     record.stale = etag.is_none();

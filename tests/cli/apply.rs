@@ -146,6 +146,8 @@ fn a_failing_command_exits_6_and_sends_nothing() {
     assert!(err.contains("exited with status 4"), "{err}");
     assert!(serve.log_of("PUT").is_empty());
     assert_eq!(std::fs::read(docs.join("counter.json")).unwrap(), b"{\"n\": 0}\n");
+    let list = env.run(&["state", "list", "--json"]);
+    assert_eq!(stdout(&list).trim(), "[]", "nothing recorded");
 
     let out = env.run(&["apply", &url, "--", "ifmatch-test-no-such-command"]);
     assert_code(&out, 6);
