@@ -90,7 +90,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                     |t| format!("new ETag {t}"),
                 );
                 let retried =
-                    if attempts > 1 { format!(", after {} attempts", attempts) } else { String::new() };
+                    if attempts > 1 { format!(", after {attempts} attempts") } else { String::new() };
                 ui.success(&format!(
                     "wrote {url} ({status} {}; {validator}{retried})",
                     crate::error::reason(status)
