@@ -56,6 +56,8 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Fetch, open in your editor, write back with If-Match, resolve conflicts')
             [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Write a file (or stdin) with the validator stored by `get`')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Probe a server''s conditional-request support without changing anything, and explain it')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Read-modify-write through a command: pipe the body through CMD, write with If-Match, re-run on 412')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show the server''s changes since the stored base, or FILE against the server''s body')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'See the whole 412 story on a local server: edit, concurrent change, merge, retry')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a directory on loopback with strict conditional requests')
             [CompletionResult]::new('state', 'state', [CompletionResultType]::ParameterValue, 'Inspect and manage the state store')
@@ -98,6 +100,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             break
         }
         'ifmatch;edit' {
+            [CompletionResult]::new('--patch', '--patch', [CompletionResultType]::ParameterName, 'Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server''s Accept-Patch offers, else PUT) or none (PUT)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
@@ -135,6 +138,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'Send this ETag in If-Match instead of the stored one')
             [CompletionResult]::new('--if-unmodified-since', '--if-unmodified-since', [CompletionResultType]::ParameterName, 'Send this HTTP date in If-Unmodified-Since instead of the stored one')
             [CompletionResult]::new('--content-type', '--content-type', [CompletionResultType]::ParameterName, 'Content-Type to send [default: the stored one]')
+            [CompletionResult]::new('--patch', '--patch', [CompletionResultType]::ParameterName, 'Send the change as PATCH computed from the stored base: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server''s Accept-Patch offered, else PUT) or none')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
@@ -187,6 +191,73 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
             [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
             [CompletionResult]::new('--write-probe', '--write-probe', [CompletionResultType]::ParameterName, 'Also PUT the current body back unchanged with a precondition that must fail, to prove that writes are protected (asks first; --yes does not ask)')
+            [CompletionResult]::new('--netrc', '--netrc', [CompletionResultType]::ParameterName, 'Use the credentials for the host from ~/.netrc (or the file in NETRC)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)')
+            [CompletionResult]::new('--follow-writes', '--follow-writes', [CompletionResultType]::ParameterName, 'Follow 307/308 redirects on writes too (same origin only); by default they are reported')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;apply' {
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Retries after a 412 before giving up (each re-fetches and runs CMD again)')
+            [CompletionResult]::new('--patch', '--patch', [CompletionResultType]::ParameterName, 'Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server''s Accept-Patch offers, else PUT) or none (PUT)')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificate(s) in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM) for --cert')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)')
+            [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)')
+            [CompletionResult]::new('--max-redirects', '--max-redirects', [CompletionResultType]::ParameterName, 'Redirects a GET may follow')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write without a validator when the server gives neither ETag nor Last-Modified')
+            [CompletionResult]::new('--netrc', '--netrc', [CompletionResultType]::ParameterName, 'Use the credentials for the host from ~/.netrc (or the file in NETRC)')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)')
+            [CompletionResult]::new('--follow-writes', '--follow-writes', [CompletionResultType]::ParameterName, 'Follow 307/308 redirects on writes too (same origin only); by default they are reported')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print request and response headers on stderr (credentials redacted)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object describing the outcome on stdout')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Answer "retry" to the conflict prompt and "yes" to confirmations')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'ifmatch;diff' {
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Extra request header, e.g. -H ''Accept: application/json'' (repeatable)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'Basic auth credentials; prompts for the password on a terminal when it is omitted')
+            [CompletionResult]::new('--bearer-env', '--bearer-env', [CompletionResultType]::ParameterName, 'Read a bearer token from this environment variable (keeps it off the command line)')
+            [CompletionResult]::new('--bearer-file', '--bearer-file', [CompletionResultType]::ParameterName, 'Read a bearer token from the first line of this file')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificate(s) in this PEM file, in addition to the system''s')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM) for --cert')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)')
+            [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)')
+            [CompletionResult]::new('--max-redirects', '--max-redirects', [CompletionResultType]::ParameterName, 'Redirects a GET may follow')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for the whole request before giving up')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [default: the platform state dir]/ifmatch')
+            [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on 412 when nobody can be asked (and the default answer at a prompt)')
+            [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
             [CompletionResult]::new('--netrc', '--netrc', [CompletionResultType]::ParameterName, 'Use the credentials for the host from ~/.netrc (or the file in NETRC)')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)')
@@ -579,6 +650,8 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('edit', 'edit', [CompletionResultType]::ParameterValue, 'Fetch, open in your editor, write back with If-Match, resolve conflicts')
             [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'Write a file (or stdin) with the validator stored by `get`')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Probe a server''s conditional-request support without changing anything, and explain it')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Read-modify-write through a command: pipe the body through CMD, write with If-Match, re-run on 412')
+            [CompletionResult]::new('diff', 'diff', [CompletionResultType]::ParameterValue, 'Show the server''s changes since the stored base, or FILE against the server''s body')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'See the whole 412 story on a local server: edit, concurrent change, merge, retry')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a directory on loopback with strict conditional requests')
             [CompletionResult]::new('state', 'state', [CompletionResultType]::ParameterValue, 'Inspect and manage the state store')
@@ -596,6 +669,12 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             break
         }
         'ifmatch;help;doctor' {
+            break
+        }
+        'ifmatch;help;apply' {
+            break
+        }
+        'ifmatch;help;diff' {
             break
         }
         'ifmatch;help;demo' {

@@ -16,8 +16,14 @@ _ifmatch() {
             ",$1")
                 cmd="ifmatch"
                 ;;
+            ifmatch,apply)
+                cmd="ifmatch__subcmd__apply"
+                ;;
             ifmatch,demo)
                 cmd="ifmatch__subcmd__demo"
+                ;;
+            ifmatch,diff)
+                cmd="ifmatch__subcmd__diff"
                 ;;
             ifmatch,doctor)
                 cmd="ifmatch__subcmd__doctor"
@@ -61,8 +67,14 @@ _ifmatch() {
             ifmatch__subcmd__generate__subcmd__help,man)
                 cmd="ifmatch__subcmd__generate__subcmd__help__subcmd__man"
                 ;;
+            ifmatch__subcmd__help,apply)
+                cmd="ifmatch__subcmd__help__subcmd__apply"
+                ;;
             ifmatch__subcmd__help,demo)
                 cmd="ifmatch__subcmd__help__subcmd__demo"
+                ;;
+            ifmatch__subcmd__help,diff)
+                cmd="ifmatch__subcmd__help__subcmd__diff"
                 ;;
             ifmatch__subcmd__help,doctor)
                 cmd="ifmatch__subcmd__help__subcmd__doctor"
@@ -143,7 +155,7 @@ _ifmatch() {
 
     case "${cmd}" in
         ifmatch)
-            opts="-H -u -k -v -y -h -V --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help --version get edit put doctor demo serve state generate help"
+            opts="-H -u -k -v -y -h -V --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help --version get edit put doctor apply diff demo serve state generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -228,7 +240,187 @@ _ifmatch() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ifmatch__subcmd__apply)
+            opts="-H -u -k -v -y -h --retries --force --patch --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --patch)
+                    COMPREPLY=($(compgen -W "none merge json auto" -- "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on-conflict)
+                    COMPREPLY=($(compgen -W "ask merge overwrite abort" -- "${cur}"))
+                    return 0
+                    ;;
+                --conflict-status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --weak-etag)
+                    COMPREPLY=($(compgen -W "fallback send" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ifmatch__subcmd__demo)
+            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bearer-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-redirects)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --on-conflict)
+                    COMPREPLY=($(compgen -W "ask merge overwrite abort" -- "${cur}"))
+                    return 0
+                    ;;
+                --conflict-status)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --weak-etag)
+                    COMPREPLY=($(compgen -W "fallback send" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ifmatch__subcmd__diff)
             opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -401,12 +593,16 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__edit)
-            opts="-H -u -k -v -y -h --resume --force --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -v -y -h --resume --force --patch --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --patch)
+                    COMPREPLY=($(compgen -W "none merge json auto" -- "${cur}"))
+                    return 0
+                    ;;
                 --header)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -895,7 +1091,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__help)
-            opts="get edit put doctor demo serve state generate help"
+            opts="get edit put doctor apply diff demo serve state generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -908,7 +1104,35 @@ _ifmatch() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ifmatch__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ifmatch__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ifmatch__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1119,7 +1343,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__put)
-            opts="-H -u -k -v -y -h --if-match --if-unmodified-since --force --content-type --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -v -y -h --if-match --if-unmodified-since --force --content-type --patch --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1135,6 +1359,10 @@ _ifmatch() {
                     ;;
                 --content-type)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --patch)
+                    COMPREPLY=($(compgen -W "none merge json auto" -- "${cur}"))
                     return 0
                     ;;
                 --header)

@@ -58,6 +58,8 @@ complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "get" -d 'Fetch a re
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "edit" -d 'Fetch, open in your editor, write back with If-Match, resolve conflicts'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "put" -d 'Write a file (or stdin) with the validator stored by `get`'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "doctor" -d 'Probe a server\'s conditional-request support without changing anything, and explain it'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "apply" -d 'Read-modify-write through a command: pipe the body through CMD, write with If-Match, re-run on 412'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "diff" -d 'Show the server\'s changes since the stored base, or FILE against the server\'s body'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "demo" -d 'See the whole 412 story on a local server: edit, concurrent change, merge, retry'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "serve" -d 'Serve a directory on loopback with strict conditional requests'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "state" -d 'Inspect and manage the state store'
@@ -93,6 +95,10 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s v -l verbose -d 
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l patch -d 'Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server\'s Accept-Patch offers, else PUT) or none (PUT)' -r -f -a "none\t'PUT the whole body'
+merge\t'PATCH with a JSON Merge Patch (RFC 7396); cannot set a value to null'
+json\t'PATCH with a JSON Patch (RFC 6902) whose test operations guard each changed field'
+auto\t'PATCH in a format the server lists in Accept-Patch (JSON Patch first), else PUT'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
@@ -127,6 +133,10 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s h -l help -d 'P
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l if-match -d 'Send this ETag in If-Match instead of the stored one' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l if-unmodified-since -d 'Send this HTTP date in If-Unmodified-Since instead of the stored one' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l content-type -d 'Content-Type to send [default: the stored one]' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l patch -d 'Send the change as PATCH computed from the stored base: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server\'s Accept-Patch offered, else PUT) or none' -r -f -a "none\t'PUT the whole body'
+merge\t'PATCH with a JSON Merge Patch (RFC 7396); cannot set a value to null'
+json\t'PATCH with a JSON Patch (RFC 6902) whose test operations guard each changed field'
+auto\t'PATCH in a format the server lists in Accept-Patch (JSON Patch first), else PUT'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
@@ -187,6 +197,70 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s v -l verbose 
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l retries -d 'Retries after a 412 before giving up (each re-fetches and runs CMD again)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l patch -d 'Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server\'s Accept-Patch offers, else PUT) or none (PUT)' -r -f -a "none\t'PUT the whole body'
+merge\t'PATCH with a JSON Merge Patch (RFC 7396); cannot set a value to null'
+json\t'PATCH with a JSON Patch (RFC 6902) whose test operations guard each changed field'
+auto\t'PATCH in a format the server lists in Accept-Patch (JSON Patch first), else PUT'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l max-redirects -d 'Redirects a GET may follow' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l force -d 'Write without a validator when the server gives neither ETag nor Last-Modified'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l key -d 'Private key (PEM) for --cert' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l max-redirects -d 'Redirects a GET may follow' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean'
+overwrite\t'Retry with my version over theirs, replacing their change'
+abort\t'Stop with exit status 3 and keep the edit'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
@@ -499,15 +573,17 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_see
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (ifmatch.1 and one per subcommand) into DIR'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor demo serve state generate help" -f -a "get" -d 'Fetch a resource: body to stdout (or -o FILE), validators into the state store'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor demo serve state generate help" -f -a "edit" -d 'Fetch, open in your editor, write back with If-Match, resolve conflicts'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor demo serve state generate help" -f -a "put" -d 'Write a file (or stdin) with the validator stored by `get`'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor demo serve state generate help" -f -a "doctor" -d 'Probe a server\'s conditional-request support without changing anything, and explain it'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor demo serve state generate help" -f -a "demo" -d 'See the whole 412 story on a local server: edit, concurrent change, merge, retry'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor demo serve state generate help" -f -a "serve" -d 'Serve a directory on loopback with strict conditional requests'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor demo serve state generate help" -f -a "state" -d 'Inspect and manage the state store'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor demo serve state generate help" -f -a "generate" -d 'Generate shell completions or man pages'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor demo serve state generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor apply diff demo serve state generate help" -f -a "get" -d 'Fetch a resource: body to stdout (or -o FILE), validators into the state store'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor apply diff demo serve state generate help" -f -a "edit" -d 'Fetch, open in your editor, write back with If-Match, resolve conflicts'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor apply diff demo serve state generate help" -f -a "put" -d 'Write a file (or stdin) with the validator stored by `get`'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor apply diff demo serve state generate help" -f -a "doctor" -d 'Probe a server\'s conditional-request support without changing anything, and explain it'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor apply diff demo serve state generate help" -f -a "apply" -d 'Read-modify-write through a command: pipe the body through CMD, write with If-Match, re-run on 412'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor apply diff demo serve state generate help" -f -a "diff" -d 'Show the server\'s changes since the stored base, or FILE against the server\'s body'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor apply diff demo serve state generate help" -f -a "demo" -d 'See the whole 412 story on a local server: edit, concurrent change, merge, retry'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor apply diff demo serve state generate help" -f -a "serve" -d 'Serve a directory on loopback with strict conditional requests'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor apply diff demo serve state generate help" -f -a "state" -d 'Inspect and manage the state store'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor apply diff demo serve state generate help" -f -a "generate" -d 'Generate shell completions or man pages'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor apply diff demo serve state generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "list" -d 'List the stored resources'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "show" -d 'Show the stored record of one resource'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "forget" -d 'Forget a resource: its record, base body and recovered edits'

@@ -14,7 +14,7 @@ Exit status:
   3    conflict not resolved (412/409/428 and the user or the policy declined)
   4    server answered another 4xx
   5    server answered 5xx
-  6    editor failed, or the edited content is invalid and was not re-edited
+  6    editor or apply's command failed, or the edited content is invalid and was not re-edited
   7    network failure, TLS failure or timeout
   130  interrupted";
 
@@ -33,9 +33,37 @@ Exit status:
   3    conflict not resolved (412/409/428 and the user or the policy declined)
   4    server answered another 4xx
   5    server answered 5xx
-  6    editor failed, or the edited content is invalid and was not re-edited
+  6    editor or apply's command failed, or the edited content is invalid and was not re-edited
   7    network failure, TLS failure or timeout
   130  interrupted";
+
+const APPLY_HELP: &str = "\
+Examples:
+  ifmatch apply URL -- jq '.replicas = 3'
+  ifmatch apply URL -- sed 's/debug = false/debug = true/'
+  ifmatch apply URL --patch json -- python3 bump.py
+  ifmatch apply URL --retries 10 -- ./migrate-config
+
+CMD reads the current body on stdin and prints the new body on stdout. ifmatch writes it with
+If-Match; when someone else wrote first (412), it fetches again and re-runs CMD on the fresh
+body: a compare-and-swap loop, up to --retries times with a growing random pause. Output equal
+to the body sends nothing. It never prompts.
+
+Exit status: 0 written or nothing to write; 3 still conflicting after --retries; 6 CMD failed or
+printed something unusable (invalid JSON for a JSON resource, nothing at all); others as for
+every command (ifmatch --help).";
+
+const DIFF_HELP: &str = "\
+Examples:
+  ifmatch diff URL              what the server changed since `ifmatch get`/`edit` stored it
+  ifmatch diff URL doc.json     what `ifmatch put URL doc.json` would change on the server
+  generate | ifmatch diff URL -
+
+The diff goes to stdout, like diff(1); --color applies to it.
+
+Exit status (like diff(1)): 0 no differences; 1 differences found (1 is also \"other failure\",
+which prints an error on stderr); 2 usage error, e.g. no stored base; 4, 5, 7 as for every
+command (ifmatch --help).";
 
 /// ETag-safe editing of remote resources over HTTP.
 ///
@@ -177,6 +205,14 @@ pub enum Command {
     /// "writes cannot be protected".
     #[command(after_help = DOCTOR_HELP)]
     Doctor(DoctorArgs),
+    /// Read-modify-write through a command: pipe the body through CMD, write with If-Match,
+    /// re-run on 412
+    #[command(after_help = APPLY_HELP)]
+    Apply(ApplyArgs),
+
+    /// Show the server's changes since the stored base, or FILE against the server's body
+    #[command(after_help = DIFF_HELP)]
+    Diff(DiffArgs),
 
     /// See the whole 412 story on a local server: edit, concurrent change, merge, retry
     Demo,
@@ -218,6 +254,11 @@ pub struct EditArgs {
     /// Write without a validator when the server gives neither ETag nor Last-Modified
     #[arg(long)]
     pub force: bool,
+
+    /// Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test
+    /// ops), auto (what the server's Accept-Patch offers, else PUT) or none (PUT)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = PatchMode::None)]
+    pub patch: PatchMode,
 }
 
 #[derive(Debug, Args)]
@@ -244,6 +285,46 @@ pub struct PutArgs {
     /// Content-Type to send [default: the stored one]
     #[arg(long, value_name = "TYPE")]
     pub content_type: Option<String>,
+
+    /// Send the change as PATCH computed from the stored base: merge (RFC 7396), json
+    /// (RFC 6902 with test ops), auto (what the server's Accept-Patch offered, else PUT) or none
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = PatchMode::None)]
+    pub patch: PatchMode,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    /// The resource's URL
+    pub url: String,
+
+    /// The command that turns the body (on its stdin) into the new body (on its stdout); run
+    /// without a shell
+    #[arg(value_name = "CMD", required = true, last = true, num_args = 1..)]
+    pub command: Vec<String>,
+
+    /// Retries after a 412 before giving up (each re-fetches and runs CMD again)
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub retries: u32,
+
+    /// Write without a validator when the server gives neither ETag nor Last-Modified
+    #[arg(long)]
+    pub force: bool,
+
+    /// Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test
+    /// ops), auto (what the server's Accept-Patch offers, else PUT) or none (PUT)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = PatchMode::None)]
+    pub patch: PatchMode,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The resource's URL
+    pub url: String,
+
+    /// Compare this file (or - for stdin) with the server's current body, instead of the
+    /// server's current body with the stored base
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -360,6 +441,20 @@ pub enum ConflictPolicy {
     Overwrite,
     /// Stop with exit status 3 and keep the edit
     Abort,
+}
+
+/// How a write goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum PatchMode {
+    /// PUT the whole body
+    #[default]
+    None,
+    /// PATCH with a JSON Merge Patch (RFC 7396); cannot set a value to null
+    Merge,
+    /// PATCH with a JSON Patch (RFC 6902) whose test operations guard each changed field
+    Json,
+    /// PATCH in a format the server lists in Accept-Patch (JSON Patch first), else PUT
+    Auto,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

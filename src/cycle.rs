@@ -2,20 +2,29 @@
 //! (or a configured conflict status, or 428) refetch, assess with `conflict`, show the diffs,
 //! ask or follow the policy, and retry with the fresh validator — a bounded number of times.
 //! Whatever goes wrong after the user's text exists, the text is kept in `recovered/`.
+//! Each attempt is a PUT, or a PATCH recomputed from the current base (`write_mode`).
 
-use reqwest::Method;
+mod diagnosis;
+mod outcome;
+mod reedit;
+
+pub use diagnosis::{rejected_validator, required_although_sent, state_conflict};
+pub use outcome::patched_representation;
+pub use reedit::edit_until_valid;
+
 use url::Url;
 
 use crate::cli::ConflictPolicy;
 use crate::conflict::{self, Assessment, Choice};
-use crate::editor::{self, Editor};
+use crate::editor;
 use crate::error::{Error, Result};
-use crate::etag::{ETag, Precondition};
+use crate::etag::Precondition;
 use crate::http::{Fetched, WriteOutcome, WriteRequest};
 use crate::interrupt;
 use crate::merge::MergeOutcome;
 use crate::session::{Report, Session};
-use crate::state::{Record, ResourceKey, now_http_date};
+use crate::state::{Record, ResourceKey};
+use crate::write_mode::{self, PatchFormat, WriteMode};
 
 /// Conflict rounds before giving up: each one is a real concurrent change, so hitting the limit
 /// means the resource is too busy to win by retrying.
@@ -34,6 +43,8 @@ pub struct Job {
     pub precondition: Precondition,
     /// Refetch before the first write (the record is stale: §9.3.4).
     pub refresh_first: bool,
+    /// PUT, or PATCH computed from `base` to `mine` on every attempt.
+    pub mode: WriteMode,
 }
 
 /// Runs the cycle. On failure the latest text (mine, or the merge the user accepted) is saved in
@@ -98,16 +109,24 @@ impl Cycle<'_> {
                 }
             }
             self.attempts += 1;
+            // A patch is recomputed each time: after a conflict the base is the server's
+            // version, so the patch carries exactly the retry's changes.
+            let payload = write_mode::payload(
+                self.job.mode,
+                self.job.base.as_deref(),
+                &self.job.mine,
+                self.job.record.content_type.as_deref(),
+            )?;
             let request = WriteRequest {
                 url: &self.job.url,
-                method: Method::PUT,
-                body: self.job.mine.clone().into(),
-                content_type: self.job.record.content_type.as_deref(),
+                method: payload.method,
+                body: payload.body.into(),
+                content_type: payload.content_type.as_deref(),
                 precondition: &self.job.precondition,
             };
             match interrupt::guard(self.session.client.write(request)).await? {
                 WriteOutcome::Written { status, etag, last_modified } => {
-                    return self.written(status, etag, last_modified);
+                    return self.written(status, etag, last_modified).await;
                 }
                 WriteOutcome::PreconditionFailed { status, detail } => {
                     ui.warn(&format!(
@@ -119,23 +138,42 @@ impl Cycle<'_> {
                 }
                 WriteOutcome::PreconditionRequired { detail } => {
                     if self.job.precondition != Precondition::None {
-                        return Err(Error::Conflict {
-                            message: format!(
-                                "{} answered 428 Precondition Required although ifmatch sent {}: {detail}",
-                                self.job.url,
-                                self.job.precondition.describe()
-                            ),
-                            hints: vec!["the server wants another validator; run `ifmatch doctor URL` to see what it supports".to_string()],
-                        });
+                        return Err(required_although_sent(&self.job.url, &self.job.precondition, &detail));
                     }
                     ui.warn(
                         "the server answered 428 Precondition Required: it only accepts conditional writes",
                     );
                     pending = Some((428, self.fetch().await?));
                 }
+                WriteOutcome::Conflict { detail } if self.job.mode == WriteMode::Patch(PatchFormat::Json) => {
+                    pending = Some((409, self.failed_test(&detail).await?));
+                }
                 WriteOutcome::Conflict { detail } => return Err(state_conflict(&self.job.url, &detail)),
             }
         }
+    }
+
+    /// A 409 to a JSON Patch: RFC 5789 §2.2 and RFC 6902 §5 make a failed `test` a conflict with
+    /// the resource's state, i.e. a field the patch changes was changed on the server. Refetch
+    /// and go through the conflict flow; when the content did not change at all, the server
+    /// refused the patch for another reason, and retrying would not help.
+    async fn failed_test(&self, detail: &str) -> Result<Fetched> {
+        let ui = self.session.ui;
+        let detail = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
+        ui.warn(&format!(
+            "the server answered 409 Conflict to the JSON Patch{detail}: a test operation failed, so a field you changed was changed on the server"
+        ));
+        let theirs = self.fetch().await?;
+        if self.job.base.as_deref() == Some(&theirs.body[..]) {
+            return Err(Error::Conflict {
+                message: format!(
+                    "{} refused the JSON Patch with 409 Conflict{detail}, although its content is still your base",
+                    self.job.url
+                ),
+                hints: vec!["send the whole document instead: drop --patch".to_string()],
+            });
+        }
+        Ok(theirs)
     }
 
     async fn fetch(&self) -> Result<Fetched> {
@@ -178,6 +216,7 @@ impl Cycle<'_> {
                 if fresh == self.job.precondition && status != 428 {
                     return Err(rejected_validator(
                         &self.job.url,
+                        status,
                         &self.job.precondition,
                         theirs.etag.as_ref(),
                     ));
@@ -203,7 +242,7 @@ impl Cycle<'_> {
                         merge.as_ref(),
                     )
                 };
-                self.apply(choice, &theirs, merge).await
+                self.apply(choice, status, &theirs, merge).await
             }
         }
     }
@@ -225,6 +264,7 @@ impl Cycle<'_> {
     async fn apply(
         &mut self,
         choice: Choice,
+        status: u16,
         theirs: &Fetched,
         merge: Option<MergeOutcome>,
     ) -> Result<Option<Report>> {
@@ -276,12 +316,32 @@ impl Cycle<'_> {
                 );
                 self.merged = true;
             }
+            Choice::Overwrite if status == 428 => {
+                ui.warn(&format!(
+                    "replacing the server's version of {} with yours, now with {}, as asked",
+                    self.job.url,
+                    fresh.describe()
+                ));
+                self.overwrote = true;
+            }
             Choice::Overwrite => {
                 ui.warn(&format!(
                     "overwriting the other change on {} with your version, as asked",
                     self.job.url
                 ));
                 self.overwrote = true;
+            }
+            Choice::Abort | Choice::Diff if status == 428 => {
+                return Err(Error::Conflict {
+                    message: format!(
+                        "{} only accepts conditional writes (428 Precondition Required), and its current version differs from yours; nothing was written",
+                        self.job.url
+                    ),
+                    hints: vec![
+                        "to replace it with yours, run again with --yes (or --on-conflict overwrite): the retry carries If-Match".to_string(),
+                        format!("to start from the server's version: ifmatch edit {}", self.job.url),
+                    ],
+                });
             }
             Choice::Abort | Choice::Diff => {
                 return Err(Error::Conflict {
@@ -334,144 +394,4 @@ impl Cycle<'_> {
             }
         }
     }
-
-    fn written(&mut self, status: u16, etag: Option<ETag>, last_modified: Option<String>) -> Result<Report> {
-        let ui = self.session.ui;
-        let mine = std::mem::take(&mut self.job.mine);
-        let report = self.store(&mine, etag.as_ref(), last_modified);
-        self.job.mine = mine;
-        let mut report = report?;
-        report.status = Some(status);
-        report.outcome = if self.overwrote {
-            "overwritten"
-        } else if self.merged {
-            "merged"
-        } else if status == 201 {
-            "created"
-        } else {
-            "written"
-        };
-        let validator = match &etag {
-            Some(tag) => format!("new ETag {tag}"),
-            None => "no ETag in the response; the next write refetches first".to_string(),
-        };
-        ui.success(&format!(
-            "wrote {} ({status} {}; {validator})",
-            self.job.url,
-            crate::error::reason(status)
-        ));
-        Ok(report)
-    }
-
-    /// Records a body as the new base with its validators; a missing ETag marks the record
-    /// stale (RFC 9110 §9.3.4).
-    fn store(&mut self, body: &[u8], etag: Option<&ETag>, last_modified: Option<String>) -> Result<Report> {
-        let record = &mut self.job.record;
-        record.etag = etag.map(|t| t.to_string());
-        record.last_modified = last_modified;
-        record.stale = etag.is_none();
-        record.fetched_at = now_http_date();
-        self.session.store.save(&self.job.key, record, Some(body))?;
-        Ok(Report {
-            command: self.job.command,
-            url: self.job.url.to_string(),
-            outcome: "written",
-            status: None,
-            etag_before: self.etag_before.clone(),
-            etag: record.etag.clone(),
-            attempts: self.attempts,
-            bytes: body.len(),
-        })
-    }
-}
-
-/// A 409 that is not configured as a version conflict: explained as a state conflict.
-pub fn state_conflict(url: &Url, detail: &str) -> Error {
-    Error::Conflict {
-        message: format!("{url} answered 409 Conflict: {detail}"),
-        hints: vec![
-            "409 is a conflict with the resource's state, not a failed precondition".to_string(),
-            "if this API signals version conflicts with 409, add --conflict-status 409".to_string(),
-        ],
-    }
-}
-
-/// A 412 although the content is exactly the base: the validator itself is being rejected.
-fn rejected_validator(url: &Url, sent: &Precondition, current: Option<&ETag>) -> Error {
-    let mut hints = Vec::new();
-    let cause = match sent {
-        Precondition::IfMatch(tag) if tag.is_weak() => {
-            hints.push(
-                "weak ETags never match If-Match (RFC 9110 §13.1.1); drop --weak-etag send".to_string(),
-            );
-            "a weak ETag was sent"
-        }
-        Precondition::IfUnmodifiedSince(_) => {
-            hints.push(
-                "the server's clock or Last-Modified may be off; `ifmatch doctor URL` checks it".to_string(),
-            );
-            "If-Unmodified-Since was rejected"
-        }
-        _ => {
-            hints.push("a proxy or CDN may rewrite the ETag (compression weakens it); `ifmatch doctor URL` checks it".to_string());
-            "the ETag the server sends is not the one it accepts"
-        }
-    };
-    Error::Conflict {
-        message: format!(
-            "{url} answered 412 but its content did not change: {cause}{}; retrying would fail the same way",
-            current.map(|t| format!(" (current ETag {t})")).unwrap_or_default()
-        ),
-        hints,
-    }
-}
-
-/// Opens the editor until the text is acceptable: valid JSON for a JSON type, no conflict
-/// markers. Invalid text is never discarded: the user is offered the editor again, and a
-/// refusal hands the text back with the error.
-pub async fn edit_until_valid(
-    session: &Session,
-    start: &[u8],
-    suffix: &str,
-    json: bool,
-) -> Result<Vec<u8>, (Error, Vec<u8>)> {
-    let editor = Editor::from_env().map_err(|e| (e, start.to_vec()))?;
-    let mut text = start.to_vec();
-    loop {
-        let edited = editor.edit(&text, suffix).await.map_err(|e| (e, text.clone()))?;
-        text = edited.text;
-        if let Some(err) = edited.failure {
-            return Err((err, text));
-        }
-        let Some(problem) = problem(&text, json) else { return Ok(text) };
-        session.ui.warn(&problem);
-        let again = session.settings.interactive && {
-            let ui = session.ui;
-            interrupt::guard_blocking(move || ui.confirm("Re-open the editor on your text?", true))
-                .await
-                .map_err(|e| (e, text.clone()))?
-        };
-        if !again {
-            return Err((
-                Error::Editor {
-                    message: format!("the edited text was not sent: {problem}"),
-                    hints: Vec::new(),
-                },
-                text,
-            ));
-        }
-    }
-}
-
-/// Why an edited text cannot be sent, if it cannot.
-fn problem(text: &[u8], json: bool) -> Option<String> {
-    if crate::merge::has_conflict_markers(text) {
-        return Some(
-            "the text still has conflict markers (<<<<<<< … >>>>>>>); resolve them first".to_string(),
-        );
-    }
-    if json && let Err(e) = serde_json::from_slice::<serde_json::Value>(text) {
-        return Some(format!("invalid JSON: {e}"));
-    }
-    None
 }

@@ -18,6 +18,12 @@ pub enum Error {
     ServerStatus { url: String, status: u16, detail: String, hints: Vec<String> },
     /// The editor failed, or the edited text was invalid and not fixed (exit 6).
     Editor { message: String, hints: Vec<String> },
+    /// The command `apply` pipes the body through failed, or printed something that cannot be
+    /// sent (exit 6, like the editor).
+    Command { message: String, hints: Vec<String> },
+    /// Not a failure: `ifmatch diff` found differences and printed them (exit 1, as diff(1)
+    /// does). The command has said everything, so nothing more is printed.
+    Differences,
     /// Network, TLS or timeout (exit 7).
     Network { url: String, message: String, hints: Vec<String> },
     /// `doctor` ran and found that writes to the URL cannot be protected (exit 1: the table has no
@@ -41,17 +47,22 @@ impl Error {
     /// The process exit status for this error: the table in DESIGN.md, in one place.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Other { .. } | Error::Io { .. } => 1,
+            Error::Other { .. } | Error::Io { .. } | Error::Differences => 1,
             Error::Usage { .. } => 2,
             Error::Conflict { .. } => 3,
             Error::ClientStatus { .. } => 4,
             Error::ServerStatus { .. } => 5,
-            Error::Editor { .. } => 6,
+            Error::Editor { .. } | Error::Command { .. } => 6,
             Error::Network { .. } => 7,
             Error::Unprotected { .. } => 1,
             Error::Interrupted { .. } => 130,
             Error::Recovered { inner, .. } => inner.exit_code(),
         }
+    }
+
+    /// True when the command already said everything and nothing should be printed for it.
+    pub fn is_silent(&self) -> bool {
+        matches!(self, Error::Differences)
     }
 
     /// Where the user's edit was saved, when it was.
@@ -75,6 +86,8 @@ impl Error {
             Error::ClientStatus { .. } => "client_status",
             Error::ServerStatus { .. } => "server_status",
             Error::Editor { .. } => "editor",
+            Error::Command { .. } => "command",
+            Error::Differences => "differences",
             Error::Network { .. } => "network",
             Error::Unprotected { .. } => "unprotected",
             Error::Interrupted { .. } => "interrupted",
@@ -98,11 +111,12 @@ impl Error {
             | Error::ClientStatus { hints, .. }
             | Error::ServerStatus { hints, .. }
             | Error::Editor { hints, .. }
+            | Error::Command { hints, .. }
             | Error::Network { hints, .. }
             | Error::Unprotected { hints, .. }
             | Error::Interrupted { hints }
             | Error::Other { hints, .. } => hints.clone(),
-            Error::Io { .. } => Vec::new(),
+            Error::Io { .. } | Error::Differences => Vec::new(),
             Error::Recovered { inner, path, url } => {
                 let mut hints = inner.hints();
                 hints.push(format!("your edit is saved at {}", path.display()));
@@ -121,11 +135,12 @@ impl Error {
             | Error::ClientStatus { hints, .. }
             | Error::ServerStatus { hints, .. }
             | Error::Editor { hints, .. }
+            | Error::Command { hints, .. }
             | Error::Network { hints, .. }
             | Error::Unprotected { hints, .. }
             | Error::Interrupted { hints }
             | Error::Other { hints, .. } => hints.push(hint),
-            Error::Io { .. } => {
+            Error::Io { .. } | Error::Differences => {
                 let message = self.to_string();
                 return Error::Other { message, hints: vec![hint] };
             }
@@ -176,7 +191,9 @@ impl fmt::Display for Error {
             Error::Usage { message, .. }
             | Error::Conflict { message, .. }
             | Error::Editor { message, .. }
+            | Error::Command { message, .. }
             | Error::Other { message, .. } => f.write_str(message),
+            Error::Differences => f.write_str("the two versions differ"),
             Error::ClientStatus { url, status, detail, .. }
             | Error::ServerStatus { url, status, detail, .. } => {
                 write!(f, "{url} answered {status} {}", reason(*status))?;
@@ -238,6 +255,9 @@ mod tests {
         let unprotected = Error::Unprotected { url: "u".into(), hints: vec![] };
         assert_eq!(unprotected.exit_code(), 1);
         assert!(unprotected.json_printed() && !Error::other("x").json_printed());
+        assert_eq!(Error::Command { message: "x".into(), hints: vec![] }.exit_code(), 6);
+        assert_eq!(Error::Differences.exit_code(), 1);
+        assert!(Error::Differences.is_silent());
     }
 
     #[test]

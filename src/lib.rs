@@ -10,11 +10,13 @@ pub mod diff;
 pub mod editor;
 pub mod error;
 pub mod etag;
+pub mod filter;
 pub mod fsutil;
 pub mod http;
 pub mod interrupt;
 pub mod merge;
 pub mod netrc;
+pub mod patch;
 pub mod probe;
 pub mod server;
 pub mod session;
@@ -22,6 +24,7 @@ pub mod settings;
 pub mod state;
 pub mod ui;
 pub mod upload;
+pub mod write_mode;
 
 use cli::{Cli, Command};
 use error::Result;
@@ -47,6 +50,8 @@ pub async fn run(cli: &Cli) -> Result<()> {
         Command::Get(args) => commands::get::run(&session, args).await,
         Command::Edit(args) => commands::edit::run(&session, args).await,
         Command::Put(args) => commands::put::run(&session, args).await,
+        Command::Apply(args) => commands::apply::run(&session, args).await,
+        Command::Diff(args) => commands::diff::run(&session, args).await,
         Command::State(args) => commands::state::run(&session, args),
         Command::Demo | Command::Doctor(_) => unreachable!("handled above"),
         Command::Serve(_) | Command::Generate(_) => unreachable!("handled above"),
@@ -61,6 +66,8 @@ pub fn command_name(cli: &Cli) -> &'static str {
         Command::Get(_) => "get",
         Command::Edit(_) => "edit",
         Command::Put(_) => "put",
+        Command::Apply(_) => "apply",
+        Command::Diff(_) => "diff",
         Command::Serve(_) => "serve",
         Command::State(_) => "state",
         Command::Generate(_) => "generate",

@@ -14,6 +14,10 @@ fn main() {
     };
     let result = runtime.block_on(ifmatch::run(&cli));
     if let Err(err) = result {
+        if err.is_silent() {
+            runtime.shutdown_background();
+            std::process::exit(err.exit_code());
+        }
         let color = ifmatch::settings::use_color(cli.global.color, std::io::stderr().is_terminal());
         ifmatch::ui::Ui { color }.error(&err);
         if cli.global.json && !err.json_printed() {

@@ -53,6 +53,8 @@ pub struct Settings {
     pub json: bool,
     /// Colors on stderr.
     pub color: bool,
+    /// Colors on stdout, for commands whose output is a diff (`ifmatch diff`).
+    pub color_stdout: bool,
     pub state_dir: PathBuf,
     pub yes: bool,
     /// What to do on a conflict; `Ask` only when [`Settings::interactive`].
@@ -119,6 +121,7 @@ impl Settings {
             verbose: args.verbose,
             json: args.json,
             color: use_color(args.color, std::io::stderr().is_terminal()),
+            color_stdout: use_color(args.color, std::io::stdout().is_terminal()),
             state_dir: match &args.state_dir {
                 Some(dir) => dir.clone(),
                 None => default_state_dir()?,

@@ -71,6 +71,9 @@ pub struct Record {
     pub etag: Option<String>,
     pub last_modified: Option<String>,
     pub content_type: Option<String>,
+    /// The server's `Accept-Patch` from the last fetch (RFC 5789 §3.1), for `--patch auto`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accept_patch: Option<String>,
     /// When the base was fetched or last written, as an HTTP-date.
     pub fetched_at: String,
     /// True when a write succeeded but the response had no ETag (RFC 9110 §9.3.4): the next
@@ -90,6 +93,7 @@ impl Record {
             etag: None,
             last_modified: None,
             content_type: None,
+            accept_patch: None,
             fetched_at: now_http_date(),
             stale: false,
             base_len: None,

@@ -133,6 +133,7 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<()> 
         mine,
         precondition: Precondition::IfMatch(etag),
         refresh_first: false,
+        mode: crate::write_mode::WriteMode::Put,
     };
     let report = cycle::run(session, job).await?;
     eprintln!();

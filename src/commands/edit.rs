@@ -8,6 +8,7 @@ use crate::editor;
 use crate::error::{Error, Result};
 use crate::etag::{ETag, Precondition};
 use crate::session::{Report, Session, parse_url};
+use crate::write_mode;
 
 pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
     crate::interrupt::install();
@@ -96,8 +97,23 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
             ..Report::default()
         });
     }
+    let inputs = write_mode::Inputs {
+        content_type: record.content_type.as_deref(),
+        accept_patch: record.accept_patch.as_deref(),
+        base: Some(&base),
+        mine: &mine,
+        url: url.as_str(),
+    };
+    let mode = match write_mode::choose(args.patch, &inputs) {
+        Ok(mode) => mode,
+        Err(err) => {
+            let path = session.store.save_recovered(&key, &mine, &suffix)?;
+            return Err(err.recovered_at(path, url.as_str()));
+        }
+    };
     let refresh_first = record.stale;
-    let job = Job { command: "edit", url, key, record, base: Some(base), mine, precondition, refresh_first };
+    let job =
+        Job { command: "edit", url, key, record, base: Some(base), mine, precondition, refresh_first, mode };
     let report = cycle::run(session, job).await?;
     if let Some(path) = &resumed {
         session.store.discard_recovered(path)?;

@@ -152,6 +152,7 @@ fn new_record(key: &ResourceKey, fetched: &Fetched) -> Record {
     record.etag = fetched.etag.as_ref().map(|t| t.to_string());
     record.last_modified = fetched.last_modified.clone();
     record.content_type = fetched.content_type.clone();
+    record.accept_patch = fetched.accept_patch.clone();
     record.fetched_at = now_http_date();
     record
 }

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::etag::{ETag, Precondition};
 use crate::session::{Report, Session, parse_url};
 use crate::state::Record;
+use crate::write_mode;
 
 pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     crate::interrupt::install();
@@ -69,7 +70,15 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
             ..Report::default()
         });
     }
-    let job = Job { command: "put", url, key, record, base, mine, precondition, refresh_first };
+    let inputs = write_mode::Inputs {
+        content_type: record.content_type.as_deref(),
+        accept_patch: record.accept_patch.as_deref(),
+        base: base.as_deref(),
+        mine: &mine,
+        url: url.as_str(),
+    };
+    let mode = write_mode::choose(args.patch, &inputs)?;
+    let job = Job { command: "put", url, key, record, base, mine, precondition, refresh_first, mode };
     let report = cycle::run(session, job).await?;
     session.emit(&report)
 }
@@ -102,7 +111,8 @@ fn is_large_file(path: &std::path::Path) -> bool {
         && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= crate::upload::STREAM_THRESHOLD)
 }
 
-fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
+/// Reads FILE, or stdin for `-`.
+pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
     if path.as_os_str() == "-" {
         let mut buf = Vec::new();
         std::io::stdin().read_to_end(&mut buf).map_err(|e| Error::io("read", "stdin", e))?;

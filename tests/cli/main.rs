@@ -2,8 +2,13 @@
 
 mod support;
 
+mod apply;
 mod client;
 mod core;
+mod diff;
 mod doctor;
 mod generated;
+mod merge;
+mod patch;
+mod preconditions;
 mod prompt;

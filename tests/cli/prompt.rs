@@ -154,3 +154,36 @@ fn password_is_asked_on_the_terminal_and_never_echoed() {
     // base64("alice:open sesame")
     assert_eq!(server.requests()[0].header("authorization"), Some("Basic YWxpY2U6b3BlbiBzZXNhbWU="));
 }
+
+#[test]
+fn a_428_asks_before_writing_over_the_server() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks { require_precondition: true, ..Quirks::default() });
+    server.put_resource("/doc.json", BASE, "application/json");
+    let url = server.url("/doc.json");
+    let file = env.path("mine.json");
+    std::fs::write(&file, THEIRS).unwrap();
+    let file = file.to_str().unwrap();
+
+    // Abort: nothing written, exit 3.
+    let mut p = spawn(&env, &["put", &url, file, "--force"]);
+    p.expect("428 Precondition Required").unwrap();
+    p.expect("theirs → mine").unwrap();
+    p.expect("[o]verwrite theirs").unwrap();
+    p.send_line("a").unwrap();
+    p.expect("only accepts conditional writes").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+    assert_eq!(server.body("/doc.json").unwrap(), BASE);
+
+    // Overwrite: the retry carries If-Match.
+    let mut p = spawn(&env, &["put", &url, file, "--force"]);
+    p.expect("[o]verwrite theirs").unwrap();
+    p.send_line("o").unwrap();
+    p.expect("now with If-Match: \"v1\"").unwrap();
+    p.expect("wrote").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(server.body("/doc.json").unwrap(), THEIRS);
+    let puts = server.requests_with("PUT");
+    assert_eq!(puts.len(), 3);
+    assert_eq!(puts[2].header("if-match"), Some("\"v1\""));
+}

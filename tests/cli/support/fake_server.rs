@@ -4,6 +4,8 @@
 //! the client's back, drop ETags from write responses, send weak ETags or no validators,
 //! require preconditions (428), answer version conflicts with 409, ignore If-Match on GET or
 //! on PUT, or sit behind a caching proxy that serves stale validators.
+//! PATCH takes JSON Merge Patch and JSON Patch (a failed `test` is 409) under the same
+//! preconditions as PUT.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -61,6 +63,10 @@ pub struct Quirks {
     /// `Cache-Control: no-cache` gets the cached copy (see [`FakeServer::prime_cache`]) with
     /// its stale ETag and an `Age`, a no-cache request gets the origin's and refreshes the copy.
     pub caching_proxy: bool,
+    /// Send this `Accept-Patch` with GET responses.
+    pub accept_patch: Option<String>,
+    /// Evaluate no precondition at all, as many APIs do (only a JSON Patch `test` guards then).
+    pub ignore_preconditions: bool,
 }
 
 #[derive(Default)]
@@ -286,6 +292,9 @@ fn read(s: &mut State, q: &Quirks, req: &Request) -> Vec<u8> {
         return respond(304, &h, b"");
     }
     h.push(("Content-Type", r.content_type.clone()));
+    if let Some(accept) = &q.accept_patch {
+        h.push(("Accept-Patch", accept.clone()));
+    }
     respond(200, &h, if req.method == "GET" { &r.body } else { b"" })
 }
 
@@ -307,62 +316,34 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
         }
         _ if status_path.is_some() => respond(status_path.unwrap_or(500), &[], b"as requested\n"),
         "GET" | "HEAD" => read(&mut s, &q, &req),
-        "PUT" => {
-            let if_match = req.header("if-match").map(str::to_string);
-            let ius = req.header("if-unmodified-since").filter(|_| !q.no_last_modified).map(str::to_string);
+        "PUT" | "PATCH" => {
             let current = s.resources.get(&req.path).cloned();
-            if q.require_precondition && if_match.is_none() && ius.is_none() {
-                respond(
-                    428,
-                    &[("Content-Type", "application/problem+json".into())],
-                    br#"{"title":"Precondition Required","detail":"send If-Match"}"#,
-                )
-            } else {
-                let ok = match (&if_match, &current) {
-                    (Some(_), Some(_)) if q.ignore_if_match_on_put => true,
-                    (Some(v), Some(r)) => {
-                        v.trim() == "*"
-                            || (!q.weak_etags
-                                && !q.no_etag
-                                && v.split(',').any(|t| t.trim() == etag_of(&q, r)))
-                    }
-                    (Some(_), None) => false,
-                    (None, Some(r)) => match &ius {
-                        Some(d) => httpdate::parse_http_date(d)
-                            .ok()
-                            .zip(httpdate::parse_http_date(&last_modified(r)).ok())
-                            .is_some_and(|(a, b)| b <= a),
-                        None => true,
-                    },
-                    (None, None) => true,
-                };
-                if !ok {
-                    let status = q.conflict_status.unwrap_or(412);
-                    respond(
-                        status,
-                        &[("Content-Type", "application/problem+json".into())],
-                        br#"{"title":"Precondition Failed","detail":"the ETag does not match"}"#,
-                    )
-                } else {
-                    let ct = req
-                        .header("content-type")
-                        .map(str::to_string)
+            match precondition_refusal(&q, &req, current.as_ref()) {
+                Some(refusal) => refusal,
+                None => match new_body(&req, current.as_ref()) {
+                    Err(refusal) => refusal,
+                    Ok(body) => {
+                        let ct = match req.method.as_str() {
+                            "PUT" => req.header("content-type").map(str::to_string),
+                            _ => None,
+                        }
                         .or_else(|| current.as_ref().map(|r| r.content_type.clone()))
                         .unwrap_or_else(|| "application/octet-stream".into());
-                    let version = current.as_ref().map_or(1, |r| r.version + 1);
-                    let r = Resource { body: req.body.clone(), content_type: ct, version };
-                    s.resources.insert(req.path.clone(), r.clone());
-                    if q.lose_first_write_response && !s.lost_one {
-                        s.lost_one = true;
-                        respond(412, &[], b"")
-                    } else {
-                        let h = if q.no_etag_on_write { vec![] } else { validators(&q, &r) };
-                        respond(if current.is_some() { 200 } else { 201 }, &h, b"")
+                        let version = current.as_ref().map_or(1, |r| r.version + 1);
+                        let r = Resource { body, content_type: ct, version };
+                        s.resources.insert(req.path.clone(), r.clone());
+                        if q.lose_first_write_response && !s.lost_one {
+                            s.lost_one = true;
+                            respond(412, &[], b"")
+                        } else {
+                            let h = if q.no_etag_on_write { vec![] } else { validators(&q, &r) };
+                            respond(if current.is_some() { 200 } else { 201 }, &h, b"")
+                        }
                     }
-                }
+                },
             }
         }
-        _ => respond(405, &[("Allow", "GET, HEAD, PUT".into())], b""),
+        _ => respond(405, &[("Allow", "GET, HEAD, PUT, PATCH".into())], b""),
     };
     if let Some((n, path, body)) = s.change_after.clone()
         && count >= n
@@ -375,4 +356,63 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
         }
     }
     response
+}
+
+fn problem(status: u16, detail: &str) -> Vec<u8> {
+    let body = serde_json::json!({ "title": "refused", "detail": detail }).to_string();
+    respond(status, &[("Content-Type", "application/problem+json".into())], body.as_bytes())
+}
+
+/// The response that refuses a write for its preconditions (428, 412 or the configured
+/// conflict status), or `None` to go ahead.
+fn precondition_refusal(q: &Quirks, req: &Request, current: Option<&Resource>) -> Option<Vec<u8>> {
+    let if_match = req.header("if-match");
+    let ius = req.header("if-unmodified-since").filter(|_| !q.no_last_modified);
+    if q.ignore_preconditions || (q.ignore_if_match_on_put && if_match.is_some() && current.is_some()) {
+        return None;
+    }
+    if q.require_precondition && if_match.is_none() && ius.is_none() {
+        return Some(problem(428, "send If-Match"));
+    }
+    let ok = match (if_match, current) {
+        (Some(v), Some(r)) => {
+            v.trim() == "*"
+                || (!q.weak_etags && !q.no_etag && v.split(',').any(|t| t.trim() == etag_of(q, r)))
+        }
+        (Some(_), None) => false,
+        (None, Some(r)) => match ius {
+            Some(d) => httpdate::parse_http_date(d)
+                .ok()
+                .zip(httpdate::parse_http_date(&last_modified(r)).ok())
+                .is_some_and(|(a, b)| b <= a),
+            None => true,
+        },
+        (None, None) => true,
+    };
+    (!ok).then(|| problem(q.conflict_status.unwrap_or(412), "the ETag does not match"))
+}
+
+/// The body a write leaves: the request body for PUT, the patched document for PATCH (404 for
+/// nothing to patch, 415 for an unknown patch type, 409 when a JSON Patch op fails).
+fn new_body(req: &Request, current: Option<&Resource>) -> Result<Vec<u8>, Vec<u8>> {
+    if req.method == "PUT" {
+        return Ok(req.body.clone());
+    }
+    let current = current.ok_or_else(|| problem(404, "nothing to patch"))?;
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&current.body).map_err(|_| problem(409, "not JSON"))?;
+    let patch: serde_json::Value =
+        serde_json::from_slice(&req.body).map_err(|_| problem(400, "the patch is not JSON"))?;
+    match req.header("content-type") {
+        Some("application/merge-patch+json") => json_patch::merge(&mut doc, &patch),
+        Some("application/json-patch+json") => {
+            let ops: json_patch::Patch =
+                serde_json::from_value(patch).map_err(|_| problem(400, "not a JSON Patch"))?;
+            json_patch::patch(&mut doc, &ops).map_err(|e| problem(409, &e.to_string()))?;
+        }
+        _ => return Err(problem(415, "unsupported patch type")),
+    }
+    let mut out = serde_json::to_vec_pretty(&doc).unwrap();
+    out.push(b'\n');
+    Ok(out)
 }

@@ -1,0 +1,268 @@
+//! `ifmatch apply URL -- CMD [ARGS…]`: read-modify-write for scripts and CI. Fetch (no-cache),
+//! pipe the body through CMD, write the output with the fetch's validator; on 412 fetch again,
+//! run CMD on the fresh body and retry — a compare-and-swap loop bounded by `--retries`, with a
+//! jittered exponential pause so that competing writers spread out. It never prompts: CMD is
+//! the merge.
+
+use std::time::Duration;
+
+use crate::cli::{ApplyArgs, PatchMode};
+use crate::cycle::{patched_representation, rejected_validator, required_although_sent, state_conflict};
+use crate::editor::is_json_type;
+use crate::error::{Error, Result};
+use crate::etag::{ETag, Precondition};
+use crate::filter::Filter;
+use crate::http::{Fetched, WriteOutcome, WriteRequest};
+use crate::interrupt::guard;
+use crate::session::{Report, Session, parse_url};
+use crate::state::{Record, ResourceKey, now_http_date};
+use crate::write_mode::{self, PatchFormat, WriteMode};
+
+/// The first pause after a 412; it doubles each round, ±50 %.
+const BACKOFF_START: Duration = Duration::from_millis(50);
+/// The longest pause between two rounds.
+const BACKOFF_CAP: Duration = Duration::from_secs(2);
+
+pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
+    crate::interrupt::install();
+    let url = parse_url(&args.url)?;
+    let key = session.key(&url);
+    let filter = Filter::new(&args.command)?;
+    let ui = session.ui;
+    let mut attempts = 0;
+    let mut etag_before = None;
+    // Unlike `edit`, a fresh body equal to our last output is not taken as "already applied":
+    // another applier running the same command produces the same output, and its change must
+    // not stand in for ours (five concurrent `n += 1` must add 5).
+    let mut refused: Option<Refused> = None;
+    for round in 0..=args.retries {
+        let fetched = guard(session.client.fetch(&url)).await?;
+        let precondition = precondition(session, &fetched, args.force, round == 0)?;
+        if let Some(last) = &refused
+            && last.body == fetched.body
+            && last.precondition == precondition
+        {
+            // Same content, same validator, refused again: retrying cannot help.
+            return Err(rejected_validator(&url, last.status, &precondition, fetched.etag.as_ref()));
+        }
+        let mine = guard(filter.run(&fetched.body)).await?;
+        if mine == fetched.body[..] {
+            ui.note(&format!("no changes: `{}` printed the body unchanged; nothing sent", filter.describe()));
+            return session.emit(&Report {
+                command: "apply",
+                url: url.to_string(),
+                outcome: "unchanged",
+                status: Some(fetched.status),
+                etag: fetched.etag.as_ref().map(|t| t.to_string()),
+                attempts,
+                bytes: mine.len(),
+                ..Report::default()
+            });
+        }
+        let content_type = fetched.content_type.as_deref();
+        check_output(&filter, &url, content_type, &mine)?;
+        let mode = mode(args.patch, &url, &fetched, &mine)?;
+        let payload = write_mode::payload(mode, Some(&fetched.body), &mine, content_type)?;
+        attempts += 1;
+        if etag_before.is_none() {
+            etag_before = precondition.header().map(|(_, v)| v.to_string());
+        }
+        let request = WriteRequest {
+            url: &url,
+            method: payload.method,
+            body: payload.body.into(),
+            content_type: payload.content_type.as_deref(),
+            precondition: &precondition,
+        };
+        let (status, detail) = match guard(session.client.write(request)).await? {
+            WriteOutcome::Written { status, etag, last_modified } => {
+                // An unconditional PATCH landed on whatever the server held: its result is
+                // unknown, so store no ETag (the record is then stale).
+                let etag = etag.filter(|_| !(mode != WriteMode::Put && precondition == Precondition::None));
+                let stored = match (mode, &etag) {
+                    (WriteMode::Patch(_), Some(tag)) => patched_representation(session, &url, tag).await,
+                    _ => None,
+                };
+                let body = stored.as_deref().unwrap_or(&mine);
+                store(session, &key, &fetched, body, etag.as_ref(), last_modified)?;
+                let validator = etag.as_ref().map_or_else(
+                    || "no ETag in the response; the next write refetches first".to_string(),
+                    |t| format!("new ETag {t}"),
+                );
+                let retried =
+                    if attempts > 1 { format!(", after {attempts} attempts") } else { String::new() };
+                ui.success(&format!(
+                    "wrote {url} ({status} {}; {validator}{retried})",
+                    crate::error::reason(status)
+                ));
+                return session.emit(&Report {
+                    command: "apply",
+                    url: url.to_string(),
+                    outcome: if status == 201 { "created" } else { "written" },
+                    status: Some(status),
+                    etag_before,
+                    etag: etag.map(|t| t.to_string()),
+                    attempts,
+                    bytes: mine.len(),
+                });
+            }
+            WriteOutcome::PreconditionFailed { status, detail } => (status, detail),
+            // A failed JSON Patch `test` is a field-level version conflict (RFC 6902 §5).
+            WriteOutcome::Conflict { detail } if mode == WriteMode::Patch(PatchFormat::Json) => (409, detail),
+            WriteOutcome::Conflict { detail } => return Err(state_conflict(&url, &detail)),
+            WriteOutcome::PreconditionRequired { detail } => {
+                if precondition != Precondition::None {
+                    return Err(required_although_sent(&url, &precondition, &detail));
+                }
+                return Err(Error::Conflict {
+                    message: format!(
+                        "{url} answered 428 Precondition Required, and it sends neither ETag nor Last-Modified for a conditional write"
+                    ),
+                    hints: vec!["run `ifmatch doctor URL` to see what the server supports".to_string()],
+                });
+            }
+        };
+        let detail = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
+        if round == args.retries {
+            return Err(Error::Conflict {
+                message: format!(
+                    "{url} kept changing: the server answered {status} {}{detail} to all {attempts} attempts; nothing of yours was written",
+                    crate::error::reason(status)
+                ),
+                hints: vec!["try again later, or allow more rounds with --retries N".to_string()],
+            });
+        }
+        let pause = backoff(round);
+        ui.note(&format!(
+            "the server answered {status} {}{detail}: someone else wrote first; fetching again and re-running the command in {} ms (retry {} of {})",
+            crate::error::reason(status),
+            pause.as_millis(),
+            round + 1,
+            args.retries
+        ));
+        guard(async {
+            tokio::time::sleep(pause).await;
+            Ok(())
+        })
+        .await?;
+        refused = Some(Refused { body: fetched.body.to_vec(), precondition, status });
+    }
+    unreachable!("the last round returns")
+}
+
+/// A write the server refused with a version conflict, and what it was made from.
+struct Refused {
+    /// The body CMD ran on.
+    body: Vec<u8>,
+    precondition: Precondition,
+    status: u16,
+}
+
+/// The precondition for writing over `fetched`, by the rules `put` and `edit` follow: a strong
+/// ETag; else If-Unmodified-Since, with a warning; else nothing, only with `--force`.
+fn precondition(session: &Session, fetched: &Fetched, force: bool, first: bool) -> Result<Precondition> {
+    let ui = session.ui;
+    let chosen = Precondition::choose(
+        fetched.etag.as_ref(),
+        fetched.last_modified.as_deref(),
+        session.settings.send_weak,
+    );
+    match &chosen {
+        Precondition::IfUnmodifiedSince(_) if first => {
+            ui.warn("no strong ETag; using If-Unmodified-Since, which has one-second resolution: a change within the same second goes unnoticed");
+        }
+        Precondition::None if !force => {
+            return Err(Error::usage(
+                format!(
+                    "{} sends neither a strong ETag nor Last-Modified, so the write could overwrite a change unseen",
+                    fetched.url
+                ),
+                "pass --force to write unconditionally (or --weak-etag send for a weak ETag)",
+            ));
+        }
+        Precondition::None if first => {
+            ui.warn("writing without a precondition (--force): a concurrent change would be overwritten");
+        }
+        _ => {}
+    }
+    Ok(chosen)
+}
+
+/// Refuses output that cannot be what the user meant: nothing at all, or invalid JSON for a
+/// JSON resource. Exit 6, like an invalid edit.
+fn check_output(filter: &Filter, url: &url::Url, content_type: Option<&str>, mine: &[u8]) -> Result<()> {
+    let hint = format!("try the command on the body: ifmatch get {url} | {}", filter.describe());
+    if mine.is_empty() {
+        return Err(Error::Command {
+            message: format!("`{}` printed nothing; refusing to empty {url}", filter.describe()),
+            hints: vec![hint, format!("to empty it on purpose: ifmatch put {url} /dev/null")],
+        });
+    }
+    if is_json_type(content_type)
+        && let Err(e) = serde_json::from_slice::<serde_json::Value>(mine)
+    {
+        return Err(Error::Command {
+            message: format!(
+                "`{}` printed invalid JSON for a JSON resource ({e}); nothing was sent",
+                filter.describe()
+            ),
+            hints: vec![hint],
+        });
+    }
+    Ok(())
+}
+
+fn mode(requested: PatchMode, url: &url::Url, fetched: &Fetched, mine: &[u8]) -> Result<WriteMode> {
+    let inputs = write_mode::Inputs {
+        content_type: fetched.content_type.as_deref(),
+        accept_patch: fetched.accept_patch.as_deref(),
+        base: Some(&fetched.body),
+        mine,
+        url: url.as_str(),
+    };
+    write_mode::choose(requested, &inputs)
+}
+
+/// Records the written body as the new base with the response's validators, as `put` does.
+/// Only a write is recorded: a failed or empty run leaves the store as it was, so a base that
+/// `get` stored for a later `put` is not silently replaced.
+fn store(
+    session: &Session,
+    key: &ResourceKey,
+    fetched: &Fetched,
+    body: &[u8],
+    etag: Option<&ETag>,
+    last_modified: Option<String>,
+) -> Result<()> {
+    let mut record = Record::new(key);
+    record.content_type = fetched.content_type.clone();
+    record.accept_patch = fetched.accept_patch.clone();
+    record.etag = etag.map(|t| t.to_string());
+    record.last_modified = last_modified;
+    record.stale = etag.is_none();
+    record.fetched_at = now_http_date();
+    session.store.save(key, &record, Some(body))
+}
+
+/// The pause before retry `round + 1`: 50 ms · 2^round, ±50 % at random, at most 2 s. The
+/// randomness keeps writers that collided from colliding again in lockstep.
+fn backoff(round: u32) -> Duration {
+    let nominal = BACKOFF_START.saturating_mul(1 << round.min(16)).min(BACKOFF_CAP);
+    nominal.mul_f64(0.5 + fastrand::f64()).min(BACKOFF_CAP)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_jitter_and_a_cap() {
+        for _ in 0..100 {
+            let first = backoff(0);
+            assert!(first >= Duration::from_millis(25) && first <= Duration::from_millis(75), "{first:?}");
+            let third = backoff(2);
+            assert!(third >= Duration::from_millis(100) && third <= Duration::from_millis(300), "{third:?}");
+            assert!(backoff(40) <= BACKOFF_CAP);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! `ifmatch diff URL [FILE]`: without FILE, what the server changed since the stored base
+//! (base → theirs); with FILE (or `-`), what writing FILE would change (theirs → FILE). The diff
+//! is the command's output, so it goes to stdout, and the exit status is diff(1)'s: 0 equal,
+//! 1 different. Nothing is recorded: the stored base stays the base of the user's copy.
+
+use crate::cli::DiffArgs;
+use crate::diff::{self, DiffOptions};
+use crate::error::{Error, Result};
+use crate::session::{Session, parse_url, print_json};
+
+/// One side of the comparison.
+struct Side {
+    label: String,
+    bytes: Vec<u8>,
+    etag: Option<String>,
+}
+
+pub async fn run(session: &Session, args: &DiffArgs) -> Result<()> {
+    let url = parse_url(&args.url)?;
+    let key = session.key(&url);
+    let (old, new) = match &args.file {
+        None => {
+            let (Some(record), Some(base)) = (session.store.load(&key)?, session.store.load_base(&key)?)
+            else {
+                return Err(Error::usage(
+                    format!(
+                        "nothing is stored for {url}, so there is no base to compare the server's version with"
+                    ),
+                    format!("run `ifmatch get {url}` first, or compare a file: ifmatch diff {url} FILE"),
+                ));
+            };
+            let theirs = crate::interrupt::guard(session.client.fetch(&url)).await?;
+            (
+                Side { label: "base".into(), bytes: base, etag: record.etag },
+                Side {
+                    label: "theirs".into(),
+                    bytes: theirs.body.to_vec(),
+                    etag: theirs.etag.map(|t| t.to_string()),
+                },
+            )
+        }
+        Some(file) => {
+            let mine = super::put::read_input(file)?;
+            let theirs = crate::interrupt::guard(session.client.fetch(&url)).await?;
+            let label =
+                if file.as_os_str() == "-" { "stdin".to_string() } else { file.display().to_string() };
+            (
+                Side {
+                    label: "theirs".into(),
+                    bytes: theirs.body.to_vec(),
+                    etag: theirs.etag.map(|t| t.to_string()),
+                },
+                Side { label, bytes: mine, etag: None },
+            )
+        }
+    };
+    let equal = old.bytes == new.bytes;
+    if session.settings.json {
+        let (added, removed) = diff::summary(&old.bytes, &new.bytes);
+        let text = diff::unified(&old.bytes, &new.bytes, &old.label, &new.label, &DiffOptions::default());
+        print_json(&serde_json::json!({
+            "command": "diff",
+            "url": url.to_string(),
+            "equal": equal,
+            "from": old.label,
+            "to": new.label,
+            "etag_from": old.etag,
+            "etag_to": new.etag,
+            "added": added,
+            "removed": removed,
+            "diff": text,
+        }));
+    } else if equal {
+        session.ui.note(&format!("no differences: {} and {} are identical", old.label, new.label));
+    } else {
+        let opts = DiffOptions { color: session.settings.color_stdout, ..DiffOptions::default() };
+        let text = diff::unified(&old.bytes, &new.bytes, &old.label, &new.label, &opts);
+        super::get::write_stdout(text.as_bytes())?;
+    }
+    if equal { Ok(()) } else { Err(Error::Differences) }
+}
