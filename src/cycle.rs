@@ -16,7 +16,6 @@ use url::Url;
 
 use crate::cli::ConflictPolicy;
 use crate::conflict::{self, Assessment, Choice};
-use crate::editor;
 use crate::error::{Error, Result};
 use crate::etag::Precondition;
 use crate::http::{Fetched, WriteOutcome, WriteRequest};
@@ -54,7 +53,7 @@ pub async fn run(session: &Session, job: Job) -> Result<Report> {
     match state.drive().await {
         Ok(report) => Ok(report),
         Err(err) => {
-            let suffix = editor::suffix_for(state.job.record.content_type.as_deref(), state.job.url.path());
+            let suffix = crate::media::suffix(state.job.record.content_type.as_deref(), state.job.url.path());
             match session.store.save_recovered(&state.job.key, &state.job.mine, &suffix) {
                 Ok(path) => Err(err.recovered_at(path, state.job.url.as_str())),
                 Err(save_err) => {
@@ -201,7 +200,7 @@ impl Cycle<'_> {
     /// Handles one conflict. `Ok(Some)` ends the cycle successfully; `Ok(None)` retries.
     async fn resolve(&mut self, status: u16, theirs: Fetched) -> Result<Option<Report>> {
         let ui = self.session.ui;
-        let json = editor::is_json_type(self.job.record.content_type.as_deref());
+        let json = crate::media::is_json(self.job.record.content_type.as_deref());
         match conflict::assess(self.job.base.as_deref(), &self.job.mine, &theirs.body, json) {
             Assessment::AlreadyApplied => {
                 ui.success("the server already holds exactly your version (an earlier write was applied); nothing more to send");
@@ -290,8 +289,9 @@ impl Cycle<'_> {
                     Some(MergeOutcome::Clean(text)) | Some(MergeOutcome::Conflicted { text, .. }) => text,
                     None => self.job.mine.clone(),
                 };
-                let suffix = editor::suffix_for(self.job.record.content_type.as_deref(), self.job.url.path());
-                let json = editor::is_json_type(self.job.record.content_type.as_deref());
+                let suffix =
+                    crate::media::suffix(self.job.record.content_type.as_deref(), self.job.url.path());
+                let json = crate::media::is_json(self.job.record.content_type.as_deref());
                 let edited = edit_until_valid(self.session, &start, &suffix, json).await;
                 match edited {
                     Ok(text) => self.job.mine = text,

@@ -98,44 +98,6 @@ impl Editor {
     }
 }
 
-/// The temp-file suffix for a media type (or, without one, the URL's extension), so that the
-/// editor highlights the right language.
-pub fn suffix_for(content_type: Option<&str>, url_path: &str) -> String {
-    let media = content_type.map(|ct| ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
-    let by_type = media.as_deref().and_then(|m| match m {
-        m if m.ends_with("json") || m.ends_with("+json") => Some(".json"),
-        m if m.contains("yaml") => Some(".yaml"),
-        m if m.ends_with("xml") || m.ends_with("+xml") => Some(".xml"),
-        "text/html" => Some(".html"),
-        "text/markdown" => Some(".md"),
-        "text/css" => Some(".css"),
-        "application/toml" => Some(".toml"),
-        "text/csv" => Some(".csv"),
-        m if m.starts_with("text/") => Some(".txt"),
-        _ => None,
-    });
-    if let Some(s) = by_type {
-        return s.to_string();
-    }
-    let name = url_path.rsplit('/').next().unwrap_or("");
-    match name.rsplit_once('.') {
-        Some((_, ext))
-            if !ext.is_empty() && ext.len() <= 8 && ext.chars().all(|c| c.is_ascii_alphanumeric()) =>
-        {
-            format!(".{}", ext.to_ascii_lowercase())
-        }
-        _ => ".txt".to_string(),
-    }
-}
-
-/// True for JSON media types (`application/json`, `…+json`).
-pub fn is_json_type(content_type: Option<&str>) -> bool {
-    content_type.is_some_and(|ct| {
-        let media = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        media == "application/json" || media.ends_with("+json") || media == "text/json"
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,23 +110,5 @@ mod tests {
         assert_eq!(e.argv, vec!["/opt/My Editor/ed", "-n"]);
         assert!(Editor::parse("\"unterminated", "EDITOR").is_err());
         assert!(Editor::parse("   ", "EDITOR").is_err());
-    }
-
-    #[test]
-    fn suffixes() {
-        assert_eq!(suffix_for(Some("application/json; charset=utf-8"), "/x"), ".json");
-        assert_eq!(suffix_for(Some("application/merge-patch+json"), "/x"), ".json");
-        assert_eq!(suffix_for(Some("application/yaml"), "/x"), ".yaml");
-        assert_eq!(suffix_for(Some("text/plain"), "/x.conf"), ".txt");
-        assert_eq!(suffix_for(None, "/dir/config.toml"), ".toml");
-        assert_eq!(suffix_for(Some("application/octet-stream"), "/x"), ".txt");
-    }
-
-    #[test]
-    fn json_types() {
-        assert!(is_json_type(Some("application/json")));
-        assert!(is_json_type(Some("application/problem+json; charset=utf-8")));
-        assert!(!is_json_type(Some("text/plain")));
-        assert!(!is_json_type(None));
     }
 }

@@ -14,6 +14,7 @@ pub mod filter;
 pub mod fsutil;
 pub mod http;
 pub mod interrupt;
+pub mod media;
 pub mod merge;
 pub mod netrc;
 pub mod patch;

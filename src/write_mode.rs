@@ -8,8 +8,8 @@ use bytes::Bytes;
 use reqwest::Method;
 
 use crate::cli::PatchMode;
-use crate::editor::is_json_type;
 use crate::error::{Error, Result};
+use crate::media;
 use crate::patch::{self, PatchError};
 
 /// A PATCH document format ifmatch can produce.
@@ -77,7 +77,7 @@ pub fn choose(requested: PatchMode, inputs: &Inputs<'_>) -> Result<WriteMode> {
         PatchMode::Auto => return Ok(auto(inputs)),
     };
     if let Some(ct) = inputs.content_type
-        && !is_json_type(Some(ct))
+        && !media::is_json(Some(ct))
     {
         return Err(Error::usage(
             format!("--patch {} needs a JSON resource, and {} is {ct}", format.flag(), inputs.url),
@@ -104,7 +104,7 @@ fn auto(inputs: &Inputs<'_>) -> WriteMode {
     let (Some(base), Some(offered)) = (inputs.base, inputs.accept_patch) else {
         return WriteMode::Put;
     };
-    if inputs.content_type.is_some_and(|ct| !is_json_type(Some(ct))) {
+    if inputs.content_type.is_some_and(|ct| !media::is_json(Some(ct))) {
         return WriteMode::Put;
     }
     let offers = |format: PatchFormat| {

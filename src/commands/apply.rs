@@ -8,12 +8,12 @@ use std::time::Duration;
 
 use crate::cli::{ApplyArgs, PatchMode};
 use crate::cycle::{patched_representation, rejected_validator, required_although_sent, state_conflict};
-use crate::editor::is_json_type;
 use crate::error::{Error, Result};
 use crate::etag::{ETag, Precondition};
 use crate::filter::Filter;
 use crate::http::{Fetched, WriteOutcome, WriteRequest};
 use crate::interrupt::guard;
+use crate::media;
 use crate::session::{Report, Session, parse_url};
 use crate::state::{Record, ResourceKey, now_http_date};
 use crate::write_mode::{self, PatchFormat, WriteMode};
@@ -198,7 +198,7 @@ fn check_output(filter: &Filter, url: &url::Url, content_type: Option<&str>, min
             hints: vec![hint, format!("to empty it on purpose: ifmatch put {url} /dev/null")],
         });
     }
-    if is_json_type(content_type)
+    if media::is_json(content_type)
         && let Err(e) = serde_json::from_slice::<serde_json::Value>(mine)
     {
         return Err(Error::Command {

@@ -4,7 +4,6 @@
 use crate::cli::EditArgs;
 use crate::cycle::{self, Job, edit_until_valid};
 use crate::diff;
-use crate::editor;
 use crate::error::{Error, Result};
 use crate::etag::{ETag, Precondition};
 use crate::session::{Report, Session, parse_url};
@@ -70,8 +69,8 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
             "pass --force to edit and write it unconditionally",
         ));
     }
-    let suffix = editor::suffix_for(record.content_type.as_deref(), url.path());
-    let json = editor::is_json_type(record.content_type.as_deref());
+    let suffix = crate::media::suffix(record.content_type.as_deref(), url.path());
+    let json = crate::media::is_json(record.content_type.as_deref());
 
     let mine = match edit_until_valid(session, &start, &suffix, json).await {
         Ok(text) => text,

@@ -53,6 +53,12 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     let mut record = stored.clone().unwrap_or_else(|| Record::new(&key));
     if let Some(ct) = &args.content_type {
         record.content_type = Some(ct.clone());
+    } else if record.content_type.is_none() && args.file.as_os_str() != "-" {
+        // A resource ifmatch never fetched: say what the file is, when its name tells.
+        let guessed = crate::media::from_extension(&args.file);
+        if guessed != "application/octet-stream" {
+            record.content_type = Some(guessed.to_string());
+        }
     }
     if base.is_none() && !refresh_first && is_large_file(&args.file) {
         let report = crate::upload::run(session, &url, &key, record, &args.file, precondition).await?;

@@ -76,7 +76,7 @@ async fn route(shared: &Arc<Shared>, req: Request<Incoming>) -> Result<Reply, Pr
             let root = shared.root.clone();
             let rel = logical.rel.clone();
             let is_dir = blocking(move || Ok(sandbox::resolve(&root, &rel)?.real.is_dir())).await?;
-            let json = resource::is_json(resource::content_type(&logical.rel));
+            let json = crate::media::is_json(Some(crate::media::from_extension(&logical.rel)));
             Ok(options_reply(if is_dir { DIR_ALLOW } else { FILE_ALLOW }, json && !is_dir))
         }
         _ => write(shared, logical, cond, req).await,
@@ -111,13 +111,13 @@ async fn read(shared: &Arc<Shared>, logical: Logical, cond: &Conditions) -> Resu
         Outcome::Proceed => {}
     }
     let content_type =
-        if snap.is_dir { "text/plain; charset=utf-8" } else { resource::content_type(&logical.rel) };
+        if snap.is_dir { "text/plain; charset=utf-8" } else { crate::media::from_extension(&logical.rel) };
     let mut reply = Response::new(Full::new(Bytes::from(std::mem::take(&mut snap.body))));
     validators(&mut reply, &snap.etag, snap.modified);
     let headers = reply.headers_mut();
     headers.insert(CONTENT_TYPE, hv(content_type));
     headers.insert(ALLOW, hv(if snap.is_dir { DIR_ALLOW } else { FILE_ALLOW }));
-    if !snap.is_dir && resource::is_json(content_type) {
+    if !snap.is_dir && crate::media::is_json(Some(content_type)) {
         headers.insert(ACCEPT_PATCH, hv(patch::ACCEPT_PATCH));
     }
     Ok(reply)
@@ -156,7 +156,7 @@ async fn write(
         }
         return Err(Problem::new(StatusCode::PRECONDITION_REQUIRED, detail));
     }
-    let content_type = resource::content_type(&logical.rel);
+    let content_type = crate::media::from_extension(&logical.rel);
     let format = if method == Method::PATCH { Some(patch_format(&req, content_type)?) } else { None };
     let max = shared.config.max_body;
     if method != Method::DELETE && req.body().size_hint().lower() > max {
@@ -183,7 +183,7 @@ fn patch_format(req: &Request<Incoming>, content_type: &str) -> Result<Format, P
     let unsupported = |detail: String| {
         Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, detail).header(ACCEPT_PATCH, hv(patch::ACCEPT_PATCH))
     };
-    if !resource::is_json(content_type) {
+    if !crate::media::is_json(Some(content_type)) {
         return Err(unsupported(format!("PATCH applies only to JSON resources; this one is {content_type}")));
     }
     let sent = req.headers().get(CONTENT_TYPE);

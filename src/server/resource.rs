@@ -147,28 +147,6 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
-/// The media type served for a name, from its extension (case-insensitive).
-pub fn content_type(name: &Path) -> &'static str {
-    let ext = name.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    match ext.as_str() {
-        "json" => "application/json",
-        "txt" | "text" => "text/plain; charset=utf-8",
-        "yaml" | "yml" => "application/yaml",
-        "xml" => "application/xml",
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "md" | "markdown" => "text/markdown; charset=utf-8",
-        "toml" => "application/toml",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Whether PATCH (merge-patch, json-patch) applies to resources of this media type.
-pub fn is_json(content_type: &str) -> bool {
-    content_type == "application/json"
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,16 +156,6 @@ mod tests {
         // sha256("") = e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
         assert_eq!(etag_of(b"", false).to_string(), "\"e3b0c44298fc1c149afbf4c8996fb924\"");
         assert_eq!(etag_of(b"", true).to_string(), "W/\"e3b0c44298fc1c149afbf4c8996fb924\"");
-    }
-
-    #[test]
-    fn content_types() {
-        assert_eq!(content_type(Path::new("a/b.JSON")), "application/json");
-        assert_eq!(content_type(Path::new("n.txt")), "text/plain; charset=utf-8");
-        assert_eq!(content_type(Path::new("c.yml")), "application/yaml");
-        assert_eq!(content_type(Path::new("c.toml")), "application/toml");
-        assert_eq!(content_type(Path::new("README.md")), "text/markdown; charset=utf-8");
-        assert_eq!(content_type(Path::new("Makefile")), "application/octet-stream");
     }
 
     #[test]

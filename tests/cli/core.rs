@@ -400,3 +400,20 @@ fn timeout_is_a_network_failure_that_keeps_the_edit() {
     let saved = std::fs::read(&env.recovered()[0]).unwrap();
     assert!(String::from_utf8_lossy(&saved).contains("\"replicas\": 6"));
 }
+
+#[test]
+fn put_of_a_new_file_sends_the_type_its_name_implies() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    let file = env.path("new.json");
+    std::fs::write(&file, b"{\"new\": true}\n").unwrap();
+    let out = env.run(&["put", &server.url("/new.json"), file.to_str().unwrap(), "--force"]);
+    assert_code(&out, 0);
+    let put = &server.requests_with("PUT")[0];
+    assert_eq!(put.header("content-type"), Some("application/json"));
+    assert_eq!(put.header("if-match"), None);
+    let out =
+        env.run_with_stdin(&["put", &server.url("/x"), "--force", "--content-type", "text/csv"], b"a,b\n");
+    assert_code(&out, 0);
+    assert_eq!(server.requests_with("PUT")[1].header("content-type"), Some("text/csv"));
+}
