@@ -299,13 +299,17 @@ fn read(s: &mut State, q: &Quirks, req: &Request) -> Vec<u8> {
 }
 
 fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
+    // Recorded on arrival, so a test sees a slow request while it is still in flight.
+    let count = {
+        let mut s = shared.lock().unwrap();
+        s.requests.push(req.clone());
+        s.requests.len()
+    };
     let delay = shared.lock().unwrap().quirks.put_delay_ms;
     if req.method == "PUT" && delay > 0 {
         thread::sleep(std::time::Duration::from_millis(delay));
     }
     let mut s = shared.lock().unwrap();
-    s.requests.push(req.clone());
-    let count = s.requests.len();
     let q = s.quirks.clone();
     let status_path = req.path.strip_prefix("/status/").and_then(|c| c.parse::<u16>().ok());
     let redirect = s.redirects.get(&req.path).cloned();
