@@ -3,5 +3,7 @@
 mod support;
 
 mod core;
+mod demo;
 mod generated;
 mod prompt;
+mod serve;
