@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::diff::sanitize;
 use crate::error::{Error, Result};
-use crate::etag::{ETag, Precondition};
+use crate::etag::{ETag, Precondition, settling_delay};
 use crate::settings::{Auth, Settings};
 
 /// Redirects followed by a fetch before giving up.
@@ -87,7 +87,26 @@ impl Client {
     /// GET for editing: `Cache-Control: no-cache` so no cache hands out a stale validator,
     /// `Accept-Encoding: identity` so no compression changes the ETag. Follows redirects
     /// (bounded), dropping credentials when the origin changes. Any non-2xx is an error.
+    ///
+    /// A weak ETag on a resource that changed within the last second (Apache's mtime-based
+    /// ETags) is waited out once — one or two seconds — and fetched again, since a second later
+    /// the server hands out the strong tag that `If-Match` needs (see [`settling_delay`]).
     pub async fn fetch(&self, url: &Url) -> Result<Fetched> {
+        let (fetched, date) = self.fetch_once(url).await?;
+        let delay = settling_delay(fetched.etag.as_ref(), date.as_deref(), fetched.last_modified.as_deref());
+        let Some(delay) = delay else { return Ok(fetched) };
+        if self.verbose {
+            eprintln!(
+                "* weak ETag on a resource changed within the last second; fetching again in {} s for a strong one",
+                delay.as_secs()
+            );
+        }
+        tokio::time::sleep(delay).await;
+        Ok(self.fetch_once(url).await?.0)
+    }
+
+    /// One fetch (with its redirects), and the response's `Date`.
+    async fn fetch_once(&self, url: &Url) -> Result<(Fetched, Option<String>)> {
         let mut current = url.clone();
         let mut with_auth = true;
         for _ in 0..=MAX_REDIRECTS {
@@ -112,7 +131,7 @@ impl Client {
             if !status.is_success() {
                 return Err(Error::status(current.as_str(), status.as_u16(), detail(&headers, &body)));
             }
-            return Ok(Fetched {
+            let fetched = Fetched {
                 status: status.as_u16(),
                 url: final_url,
                 etag: header(&headers, "etag").and_then(|v| ETag::parse(&v)),
@@ -120,7 +139,8 @@ impl Client {
                 content_type: header(&headers, "content-type"),
                 accept_patch: header(&headers, "accept-patch"),
                 body,
-            });
+            };
+            return Ok((fetched, header(&headers, "date")));
         }
         Err(Error::Other {
             message: format!("{url} redirected more than {MAX_REDIRECTS} times"),
