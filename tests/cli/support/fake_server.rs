@@ -1,7 +1,8 @@
 //! A small HTTP/1.1 server for what a correct server never does, and for asserting what was
 //! sent: it records every request, enforces If-Match with strong comparison, and can be told
 //! to change a resource behind the client's back, drop ETags from write responses, send weak
-//! ETags, require preconditions (428) or answer version conflicts with 409.
+//! ETags or ETags that ignore the content, require preconditions (428) or answer version
+//! conflicts with 409.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -46,6 +47,9 @@ pub struct Quirks {
     pub conflict_status: Option<u16>,
     /// Apply the write but answer 412 to it, as after a lost response.
     pub lose_first_write_response: bool,
+    /// Keep one ETag whatever the content, like an ETag built from a coarse mtime and the size
+    /// when changes of equal size land within the same second.
+    pub etag_ignores_content: bool,
 }
 
 #[derive(Default)]
@@ -120,6 +124,9 @@ impl FakeServer {
 }
 
 fn etag_of(quirks: &Quirks, r: &Resource) -> String {
+    if quirks.etag_ignores_content {
+        return "\"same\"".to_string();
+    }
     if quirks.weak_etags { format!("W/\"v{}\"", r.version) } else { format!("\"v{}\"", r.version) }
 }
 
