@@ -5,5 +5,6 @@ mod support;
 mod core;
 mod demo;
 mod generated;
+mod interop;
 mod prompt;
 mod serve;
