@@ -190,6 +190,26 @@ fn weak_etags_make_ifmatch_use_if_unmodified_since() {
 }
 
 #[test]
+fn a_fresh_weak_etag_is_waited_out_once_then_if_unmodified_since_is_used() {
+    let env = Env::new();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.json"), DOC).unwrap();
+    let serve = Serve::start(dir.path(), &["--weak-etags"]);
+    let url = serve.url("/doc.json");
+    let out = env.run(&["get", &url, "-v", "-o", env.path("copy").to_str().unwrap()]);
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("fetching again in"), "{}", stderr(&out));
+    // Still weak a second later: this server means it. One retry, no more.
+    assert_eq!(serve.log_of("GET"), ["GET /doc.json 200", "GET /doc.json 200"]);
+    assert!(stderr(&out).contains("weak ETag"), "{}", stderr(&out));
+    let out = env.run_with_stdin(&["put", &url], b"{}\n");
+    assert_code(&out, 0);
+    let put = &serve.log_of("PUT")[0];
+    assert!(put.starts_with("PUT /doc.json 204 if-unmodified-since="), "{put}");
+    assert_eq!(read(&dir.path().join("doc.json")), b"{}\n");
+}
+
+#[test]
 fn of_twenty_concurrent_puts_with_the_same_if_match_exactly_one_wins() {
     let env = Env::new();
     let (dir, serve) = served(&[]);
