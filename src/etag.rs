@@ -4,6 +4,7 @@
 //! If-Match use the strong comparison: a weak tag never matches, not even itself.
 
 use std::fmt;
+use std::time::Duration;
 
 /// An entity-tag (RFC 9110 §8.8.3): `"opaque"` or `W/"opaque"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +106,31 @@ impl Precondition {
     }
 }
 
+/// How long to wait before fetching again when a weak ETag is only weak because the resource
+/// changed within the last second, or `None` when that is not the case.
+///
+/// Apache httpd builds its default ETag from the file's mtime and size and marks it weak while
+/// the file is less than a second old (`request_time - mtime < 1 s`): a second change within the
+/// same second might keep the tag, so it cannot yet promise a strong validator (RFC 9110
+/// §8.8.1). A second later the same tag comes back strong. Falling back to
+/// `If-Unmodified-Since` instead would be weakest exactly then, since Last-Modified has
+/// one-second resolution (§8.8.2). `date` and `last_modified` are the response's `Date` and
+/// `Last-Modified` (the server's clock for both); when the resource changed in the second of
+/// `Date` or the one before, the wait lasts until two seconds after Last-Modified: 1 or 2 s.
+pub fn settling_delay(
+    etag: Option<&ETag>,
+    date: Option<&str>,
+    last_modified: Option<&str>,
+) -> Option<Duration> {
+    if !etag?.is_weak() {
+        return None;
+    }
+    let date = httpdate::parse_http_date(date?).ok()?;
+    let modified = httpdate::parse_http_date(last_modified?).ok()?;
+    let age = date.duration_since(modified).ok()?;
+    (age <= Duration::from_secs(1)).then(|| Duration::from_secs(2) - age)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +155,26 @@ mod tests {
         assert!(!w.strong_eq(&w));
         let s = ETag::parse("\"x\"").unwrap();
         assert!(s.strong_eq(&s.clone()));
+    }
+
+    #[test]
+    fn settling_delay_only_for_weak_tags_on_fresh_resources() {
+        let weak = ETag::parse("W/\"8-66122ec9f28bc\"").unwrap();
+        let strong = ETag::parse("\"8-66122ec9f28bc\"").unwrap();
+        let lm = "Thu, 26 Nov 2026 00:21:26 GMT";
+        let same = Some(lm);
+        let next = Some("Thu, 26 Nov 2026 00:21:27 GMT");
+        let later = Some("Thu, 26 Nov 2026 00:21:28 GMT");
+        assert_eq!(settling_delay(Some(&weak), same, Some(lm)), Some(Duration::from_secs(2)));
+        assert_eq!(settling_delay(Some(&weak), next, Some(lm)), Some(Duration::from_secs(1)));
+        assert_eq!(settling_delay(Some(&weak), later, Some(lm)), None, "settled: weak on purpose");
+        assert_eq!(settling_delay(Some(&strong), same, Some(lm)), None);
+        assert_eq!(settling_delay(None, same, Some(lm)), None);
+        assert_eq!(settling_delay(Some(&weak), None, Some(lm)), None);
+        assert_eq!(settling_delay(Some(&weak), same, None), None);
+        assert_eq!(settling_delay(Some(&weak), Some("yesterday"), Some(lm)), None);
+        // Last-Modified in the server's future: a clock problem, not a fresh change.
+        assert_eq!(settling_delay(Some(&weak), same, next), None);
     }
 
     #[test]

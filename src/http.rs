@@ -12,7 +12,7 @@ use url::Url;
 
 use crate::diff::sanitize;
 use crate::error::{Error, Result};
-use crate::etag::{ETag, Precondition};
+use crate::etag::{ETag, Precondition, settling_delay};
 use crate::settings::{Auth, Settings};
 
 /// A successful GET.
@@ -38,6 +38,8 @@ pub struct Download {
     pub accept_patch: Option<String>,
     /// From Content-Length, when the server sent one.
     pub content_length: Option<u64>,
+    /// The response's `Date`, to judge how fresh Last-Modified is.
+    date: Option<String>,
     response: reqwest::Response,
 }
 
@@ -219,7 +221,30 @@ impl Client {
     }
 
     /// Like [`Client::fetch`], but hands back the body unread, to stream it.
+    ///
+    /// A weak ETag on a resource that changed within the last second (Apache's mtime-based
+    /// ETags) is waited out once — one or two seconds — and fetched again, since a second later
+    /// the server hands out the strong tag that `If-Match` needs (see [`settling_delay`]).
     pub async fn open(&self, url: &Url) -> Result<Download> {
+        let first = self.open_once(url).await?;
+        let Some(delay) =
+            settling_delay(first.etag.as_ref(), first.date.as_deref(), first.last_modified.as_deref())
+        else {
+            return Ok(first);
+        };
+        drop(first);
+        if self.verbose {
+            eprintln!(
+                "* weak ETag on a resource changed within the last second; fetching again in {} s for a strong one",
+                delay.as_secs()
+            );
+        }
+        tokio::time::sleep(delay).await;
+        self.open_once(url).await
+    }
+
+    /// One GET (with its redirects), body unread.
+    async fn open_once(&self, url: &Url) -> Result<Download> {
         let mut current = url.clone();
         let mut with_auth = true;
         for _ in 0..=self.max_redirects {
@@ -252,6 +277,7 @@ impl Client {
                 content_type: header(&headers, "content-type"),
                 accept_patch: header(&headers, "accept-patch"),
                 content_length: response.content_length(),
+                date: header(&headers, "date"),
                 response,
             });
         }

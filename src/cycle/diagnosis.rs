@@ -49,6 +49,12 @@ pub fn rejected_validator(url: &Url, status: u16, sent: &Precondition, current: 
             hints.push(
                 "the server's clock or Last-Modified may be off; `ifmatch doctor URL` checks it".to_string(),
             );
+            // Seen with Apache httpd mod_dav: on PUT it compares the date with the time of the
+            // request, so a Last-Modified from the past always fails (see README, Compatibility).
+            hints.push(
+                "some servers (Apache mod_dav) check If-Unmodified-Since on writes against the current time, so it always fails there; such a server needs ETags (Apache: FileETag MTime Size)"
+                    .to_string(),
+            );
             "If-Unmodified-Since was rejected"
         }
         _ => {

@@ -32,10 +32,21 @@ impl Cycle<'_> {
             }
             _ => None,
         };
+        let reused = self.etag_reused(etag.as_ref());
         let mine = std::mem::take(&mut self.job.mine);
         let report = self.store(stored.as_deref().unwrap_or(&mine), etag.as_ref(), last_modified);
         self.job.mine = mine;
         let mut report = report?;
+        if let Some(tag) = reused {
+            ui.warn(&format!(
+                "{} answered with the same ETag {tag} it had before this change: its ETags do not track the content \
+                 (some servers build them from the size and a one-second mtime), so a change by someone else within \
+                 the same second can pass If-Match unseen; the next write refetches and compares the content first",
+                self.job.url
+            ));
+            self.job.record.stale = true;
+            self.session.store.save(&self.job.key, &self.job.record, None)?;
+        }
         report.status = Some(status);
         report.outcome = if self.overwrote {
             "overwritten"
@@ -63,6 +74,15 @@ impl Cycle<'_> {
             crate::error::reason(status)
         ));
         Ok(report)
+    }
+
+    /// The ETag of a successful write when it equals the `If-Match` tag that was sent although
+    /// the content changed: the server's ETag does not identify the representation (RFC 9110
+    /// §8.8.3 says a strong ETag changes with every change to the representation data).
+    fn etag_reused(&self, etag: Option<&ETag>) -> Option<ETag> {
+        let Precondition::IfMatch(sent) = &self.job.precondition else { return None };
+        let changed = self.job.base.as_deref().is_some_and(|base| base != &self.job.mine[..]);
+        etag.filter(|tag| changed && tag.strong_eq(sent)).cloned()
     }
 
     /// Records a body as the new base with its validators; a missing ETag marks the record

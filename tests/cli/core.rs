@@ -166,6 +166,31 @@ fn missing_etag_on_write_marks_the_record_stale() {
 }
 
 #[test]
+fn an_etag_that_survives_a_change_is_not_trusted() {
+    let env = Env::new();
+    let server = server_with_doc(Quirks { etag_ignores_content: true, ..Quirks::default() });
+    let url = server.url("/doc.json");
+    assert_code(&env.run(&["get", &url]), 0);
+    let mine = b"{\n  \"name\": \"demo\",\n  \"replicas\": 2\n}\n";
+    let out = env.run_with_stdin(&["put", &url], mine);
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("same ETag \"same\" it had before this change"), "{}", stderr(&out));
+    let show: serde_json::Value =
+        serde_json::from_slice(&env.run(&["state", "show", &url, "--json"]).stdout).unwrap();
+    assert_eq!(show["stale"], true);
+    // Someone changes it and the ETag stays: If-Match alone would let the next write through.
+    let theirs = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 2\n}\n";
+    server.put_resource("/doc.json", theirs, "application/json");
+    let before = server.requests().len();
+    let out = env.run_with_stdin(&["put", &url], b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n");
+    assert_code(&out, 3);
+    let after: Vec<_> = server.requests()[before..].iter().map(|r| r.method.clone()).collect();
+    assert_eq!(after, ["GET"], "the refetch saw their change before anything was sent");
+    assert!(stderr(&out).contains("base → theirs"), "{}", stderr(&out));
+    assert_eq!(server.body("/doc.json").unwrap(), theirs);
+}
+
+#[test]
 fn weak_etag_falls_back_to_if_unmodified_since() {
     let env = Env::new();
     let server = server_with_doc(Quirks { weak_etags: true, ..Quirks::default() });

@@ -3,9 +3,9 @@
 //! If-None-Match → 304 and If-Unmodified-Since), and can be told to change a resource behind
 //! the client's back, drop ETags from write responses, send weak ETags or no validators,
 //! require preconditions (428), answer version conflicts with 409, ignore If-Match on GET or
-//! on PUT, or sit behind a caching proxy that serves stale validators.
-//! PATCH takes JSON Merge Patch and JSON Patch (a failed `test` is 409) under the same
-//! preconditions as PUT.
+//! on PUT, keep one ETag whatever the content, or sit behind a caching proxy that serves stale
+//! validators. PATCH takes JSON Merge Patch and JSON Patch (a failed `test` is 409) under the
+//! same preconditions as PUT.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -67,6 +67,9 @@ pub struct Quirks {
     pub accept_patch: Option<String>,
     /// Evaluate no precondition at all, as many APIs do (only a JSON Patch `test` guards then).
     pub ignore_preconditions: bool,
+    /// Keep one ETag whatever the content, like an ETag built from a coarse mtime and the size
+    /// when changes of equal size land within the same second.
+    pub etag_ignores_content: bool,
 }
 
 #[derive(Default)]
@@ -176,6 +179,9 @@ impl FakeServer {
 }
 
 fn etag_of(quirks: &Quirks, r: &Resource) -> String {
+    if quirks.etag_ignores_content {
+        return "\"same\"".to_string();
+    }
     if quirks.weak_etags { format!("W/\"v{}\"", r.version) } else { format!("\"v{}\"", r.version) }
 }
 

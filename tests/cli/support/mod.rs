@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fake_server;
+pub mod interop;
 pub mod serve;
 
 use std::path::{Path, PathBuf};
