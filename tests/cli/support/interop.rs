@@ -2,10 +2,10 @@
 //! with mod_dav and wsgidav. Each test starts its own instance on 127.0.0.1 with a fresh
 //! directory and stops it when done.
 //!
-//! They only run when `IFMATCH_INTEROP` is set (to anything but `0`): plain `cargo test` must
-//! pass on machines without these servers. When it is set, a server that cannot be found or
-//! started fails the test with a message that says what to install — it never skips.
-//! `.ci/run` installs both and runs `IFMATCH_INTEROP=1 cargo test --locked interop`.
+//! The tests are `#[ignore]`d, so plain `cargo test` passes on machines without these servers
+//! and lists them as ignored. Run with `--ignored`, a server that cannot be found or started
+//! fails the test with a message that says what to install — it never skips. `.ci/run`
+//! installs both and runs `cargo test --locked -- --ignored interop`.
 //!
 //! Overrides: `IFMATCH_INTEROP_APACHE` (the httpd binary), `IFMATCH_INTEROP_APACHE_MODULES`
 //! (the directory holding mod_dav.so), `IFMATCH_INTEROP_APACHE_USER` (the account httpd drops
@@ -37,38 +37,30 @@ pub struct Dav {
 }
 
 /// Whether the interop group is enabled.
-pub fn enabled() -> bool {
-    std::env::var("IFMATCH_INTEROP").is_ok_and(|v| !v.is_empty() && v != "0")
-}
-
-/// Apache httpd with mod_dav, or `None` when the interop group is not enabled.
-pub fn apache() -> Option<Dav> {
+/// Apache httpd with mod_dav, started for one test.
+pub fn apache() -> Dav {
     apache_with(&[])
 }
 
 /// Apache httpd with extra configuration lines (e.g. `FileETag None`).
-pub fn apache_with(extra: &[&str]) -> Option<Dav> {
-    enabled().then(|| {
-        start(Kind::Apache, extra).unwrap_or_else(|e| {
-            panic!(
-                "IFMATCH_INTEROP is set, but Apache httpd could not be started: {e}\n\
-                 hint: install it (Debian: apt-get install apache2) or point IFMATCH_INTEROP_APACHE at httpd; \
-                 unset IFMATCH_INTEROP to leave the interop tests out"
-            )
-        })
+pub fn apache_with(extra: &[&str]) -> Dav {
+    start(Kind::Apache, extra).unwrap_or_else(|e| {
+        panic!(
+            "Apache httpd could not be started for the interop tests: {e}\n\
+             hint: install it (Debian: apt-get install apache2) or point IFMATCH_INTEROP_APACHE at httpd; \
+             a plain `cargo test` (without --ignored) leaves the interop tests out"
+        )
     })
 }
 
-/// wsgidav (on cheroot), or `None` when the interop group is not enabled.
-pub fn wsgidav() -> Option<Dav> {
-    enabled().then(|| {
-        start(Kind::Wsgidav, &[]).unwrap_or_else(|e| {
-            panic!(
-                "IFMATCH_INTEROP is set, but wsgidav could not be started: {e}\n\
-                 hint: pip install wsgidav cheroot, or point IFMATCH_INTEROP_WSGIDAV at the wsgidav script; \
-                 unset IFMATCH_INTEROP to leave the interop tests out"
-            )
-        })
+/// wsgidav (on cheroot), started for one test.
+pub fn wsgidav() -> Dav {
+    start(Kind::Wsgidav, &[]).unwrap_or_else(|e| {
+        panic!(
+            "wsgidav could not be started for the interop tests: {e}\n\
+             hint: pip install wsgidav cheroot, or point IFMATCH_INTEROP_WSGIDAV at the wsgidav script; \
+             a plain `cargo test` (without --ignored) leaves the interop tests out"
+        )
     })
 }
 
