@@ -1,5 +1,5 @@
 //! The requests `ifmatch doctor` sends, and what came back: [`read`] makes the safe probes
-//! (GET, HEAD, OPTIONS only) and [`write`] the opt-in write probe, each recorded into a
+//! (GET, HEAD, OPTIONS only) and [`write()`] the opt-in write probe, each recorded into a
 //! [`Recording`]. What the answers mean is left to [`crate::diagnosis`], which is pure, so
 //! that the judgement can be unit-tested on recorded responses without a server.
 

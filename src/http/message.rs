@@ -1,0 +1,139 @@
+//! The client's messages: what a fetch returns ([`Fetched`], or [`Download`] to stream),
+//! what a write sends ([`WriteRequest`], [`Payload`]) and how it ended ([`WriteOutcome`]), and
+//! one raw exchange for `doctor` ([`ProbeResponse`]).
+
+use bytes::Bytes;
+use reqwest::Method;
+use reqwest::header::HeaderMap;
+use url::Url;
+
+use super::wire::network;
+use crate::error::{Error, Result};
+use crate::etag::{ETag, Precondition};
+
+/// A successful GET.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    pub status: u16,
+    /// The URL the body came from, after redirects.
+    pub url: Url,
+    pub etag: Option<ETag>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
+    pub accept_patch: Option<String>,
+    pub body: Bytes,
+}
+
+/// A GET whose body has not been read yet: for streaming large bodies to disk.
+pub struct Download {
+    pub status: u16,
+    pub url: Url,
+    pub etag: Option<ETag>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
+    pub accept_patch: Option<String>,
+    /// From Content-Length, when the server sent one.
+    pub content_length: Option<u64>,
+    /// The response's `Date`, to judge how fresh Last-Modified is.
+    pub(super) date: Option<String>,
+    pub(super) response: reqwest::Response,
+}
+
+impl Download {
+    /// The next chunk of the body; `None` at the end.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>> {
+        self.response.chunk().await.map_err(|e| network(&self.url, &e))
+    }
+
+    /// Reads the rest of the body into memory.
+    pub async fn collect(mut self) -> Result<Fetched> {
+        let mut body = Vec::with_capacity(self.content_length.unwrap_or(0).min(64 << 20) as usize);
+        while let Some(chunk) = self.chunk().await? {
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Fetched {
+            status: self.status,
+            url: self.url,
+            etag: self.etag,
+            last_modified: self.last_modified,
+            content_type: self.content_type,
+            accept_patch: self.accept_patch,
+            body: Bytes::from(body),
+        })
+    }
+}
+
+/// How a conditional write ended. Conflicts are outcomes the caller handles, not errors.
+#[derive(Debug, Clone)]
+pub enum WriteOutcome {
+    /// 2xx. The new validators, when the response carried them (§9.3.4: often it does not).
+    Written { status: u16, etag: Option<ETag>, last_modified: Option<String> },
+    /// 412, or a status configured with `--conflict-status`: the validator did not match.
+    PreconditionFailed { status: u16, detail: String },
+    /// 428 (RFC 6585): the server wants a precondition and we sent none.
+    PreconditionRequired { detail: String },
+    /// 409 without `--conflict-status 409`: a state conflict, not a version conflict.
+    Conflict { detail: String },
+}
+
+/// What a write sends: bytes in memory, or a file streamed from disk (large uploads with
+/// nothing to merge, so they never need to be held in memory).
+#[derive(Debug, Clone)]
+pub enum Payload {
+    Bytes(Bytes),
+    File { path: std::path::PathBuf, len: u64 },
+}
+
+impl Payload {
+    pub fn len(&self) -> u64 {
+        match self {
+            Payload::Bytes(b) => b.len() as u64,
+            Payload::File { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A fresh request body (a file is reopened, so a redirected write can resend it).
+    pub(super) async fn body(&self) -> Result<reqwest::Body> {
+        match self {
+            Payload::Bytes(b) => Ok(reqwest::Body::from(b.clone())),
+            Payload::File { path, .. } => {
+                let file = tokio::fs::File::open(path).await.map_err(|e| Error::io("open", path, e))?;
+                Ok(reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file)))
+            }
+        }
+    }
+}
+
+impl From<Bytes> for Payload {
+    fn from(bytes: Bytes) -> Payload {
+        Payload::Bytes(bytes)
+    }
+}
+
+impl From<Vec<u8>> for Payload {
+    fn from(bytes: Vec<u8>) -> Payload {
+        Payload::Bytes(Bytes::from(bytes))
+    }
+}
+
+/// One raw exchange, as [`super::Client::probe`] recorded it: whatever the status.
+#[derive(Debug, Clone)]
+pub struct ProbeResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+/// One conditional write.
+#[derive(Debug, Clone)]
+pub struct WriteRequest<'a> {
+    pub url: &'a Url,
+    pub method: Method,
+    pub body: Payload,
+    pub content_type: Option<&'a str>,
+    pub precondition: &'a Precondition,
+}
