@@ -104,13 +104,16 @@ impl Verdict {
 pub struct Diagnosis {
     pub verdict: Verdict,
     pub findings: Vec<Finding>,
+    /// The write probe was sent (so "run again with --write-probe" would not help).
+    pub probed: bool,
 }
 
 /// Judges a recording. `conflict_statuses` are the statuses besides 412 that the user said
 /// mean "version conflict" (`--conflict-status`).
 pub fn diagnose(rec: &Recording, conflict_statuses: &[u16]) -> Diagnosis {
     let findings = findings(rec, conflict_statuses);
-    Diagnosis { verdict: verdict(rec, conflict_statuses), findings }
+    let probed = matches!(rec.write, WriteProbe::Sent { .. });
+    Diagnosis { verdict: verdict(rec, conflict_statuses), findings, probed }
 }
 
 /// Every finding, in report order.
@@ -227,8 +230,26 @@ impl Diagnosis {
                 out.push_str(&format!("    → {advice}\n"));
             }
         }
-        out.push_str(&format!("\nVerdict: {}\n  {}\n", self.verdict.summary(), self.verdict.explanation()));
+        out.push_str(&format!("\nVerdict: {}\n  {}\n", self.summary(), self.explanation()));
         out
+    }
+
+    /// The verdict in words; a write probe that decided nothing is not sent again.
+    pub fn summary(&self) -> &'static str {
+        match (self.verdict, self.probed) {
+            (Verdict::Unverified, true) => "not verified: the write probe's answer decides nothing",
+            (verdict, _) => verdict.summary(),
+        }
+    }
+
+    /// One sentence under the verdict.
+    pub fn explanation(&self) -> &'static str {
+        match (self.verdict, self.probed) {
+            (Verdict::Unverified, true) => {
+                "the server has validators, but neither the safe probes nor the write probe showed that it checks them (see the write probe line)"
+            }
+            (verdict, _) => verdict.explanation(),
+        }
     }
 
     /// The `--json` object. Its shape is stable (fields are only ever added):
@@ -239,7 +260,7 @@ impl Diagnosis {
             "command": "doctor",
             "url": url,
             "verdict": self.verdict,
-            "summary": self.verdict.summary(),
+            "summary": self.summary(),
             "etag": rec.get.header("etag"),
             "last_modified": rec.get.last_modified(),
             "findings": self.findings,

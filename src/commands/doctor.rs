@@ -21,6 +21,21 @@ pub async fn run(settings: &Settings, args: &DoctorArgs) -> Result<()> {
             format!("add --yes to send it without asking: ifmatch doctor --write-probe --yes {url}"),
         ));
     }
+    // The write probe PUTs back what the GET returned; under a representation-choosing header
+    // that may be another representation than the one stored, which an unprotected server
+    // would then store: refuse rather than risk changing the resource.
+    let negotiating =
+        settings.headers.iter().map(|(n, _)| n.to_ascii_lowercase()).find(|n| {
+            matches!(n.as_str(), "accept" | "accept-language" | "accept-encoding" | "accept-charset")
+        });
+    if let (true, Some(name)) = (args.write_probe, negotiating) {
+        return Err(Error::usage(
+            format!(
+                "--write-probe would PUT back the representation chosen by your -H {name}, which may not be the one stored"
+            ),
+            "run the write probe without representation-choosing -H headers",
+        ));
+    }
     let client = Client::new(settings)?;
     let mut recording = guard(probe::read(&client, &url)).await?;
     if args.write_probe {

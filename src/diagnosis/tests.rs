@@ -203,7 +203,14 @@ fn write_probe_statuses_other_than_412_and_2xx_decide_nothing() {
     assert_eq!(diagnose(&rec, &[409]).verdict, Verdict::Safe);
 
     rec.write = sent(405, "If-Match");
-    assert_eq!(diagnose(&rec, &[]).verdict, Verdict::Unverified);
+    let d = diagnose(&rec, &[]);
+    assert_eq!(d.verdict, Verdict::Unverified);
+    assert!(
+        !d.summary().contains("--write-probe"),
+        "a probe that ran is not suggested again: {}",
+        d.summary()
+    );
+    assert!(d.render("u").contains("decides nothing"));
     rec.write = WriteProbe::Declined;
     assert!(find(&diagnose(&rec, &[]), "write_probe").message.contains("declined"));
     rec.write = WriteProbe::Skipped("the body came gzip-encoded".into());

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Incoming};
 use hyper::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderName, HeaderValue, LAST_MODIFIED};
 
@@ -160,15 +160,19 @@ async fn write(
     let format = if method == Method::PATCH { Some(patch_format(&req, content_type)?) } else { None };
     let max = shared.config.max_body;
     if method != Method::DELETE && req.body().size_hint().lower() > max {
+        drain(req.into_body()).await;
         return Err(too_large(max));
     }
     // Fail early, before the body is read (this also answers `Expect: 100-continue` correctly).
-    check(&method, &cond, &load_async(shared, &logical).await?)?;
+    let early = load_async(shared, &logical).await?;
+    check(&method, &cond, &early)?;
     let prefer_representation = prefers_representation(req.headers());
     let body = if method == Method::DELETE { Bytes::new() } else { read_body(req.into_body(), max).await? };
     let write = Write { method, cond, format, body, content_type, prefer_representation };
 
-    let guard = shared.locks.lock(logical.rel.clone()).await;
+    // Lock the file itself, not the URL path: a symlink or another spelling of the same file
+    // must serialize with it, or two writers with the same If-Match could both win.
+    let guard = shared.locks.lock(early.real.clone()).await;
     let shared = Arc::clone(shared);
     blocking(move || {
         let _guard = guard;
@@ -304,16 +308,41 @@ fn precondition_failed(field: &str, detail: String, snap: Option<&Snapshot>) -> 
 
 /// Reads the whole body, refusing more than `max` bytes even without a Content-Length
 /// (chunked). A body cut short (client gone) is an error, and nothing gets written.
-async fn read_body(body: Incoming, max: u64) -> Result<Bytes, Problem> {
-    let limit = usize::try_from(max).unwrap_or(usize::MAX);
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<LengthLimitError>() => Err(too_large(max)),
-        Err(e) => Err(Problem::new(
-            StatusCode::BAD_REQUEST,
-            format!("the request body was not received completely: {e}"),
-        )),
+async fn read_body(mut body: Incoming, max: u64) -> Result<Bytes, Problem> {
+    let mut collected = Vec::new();
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                format!("the request body was not received completely: {e}"),
+            )
+        })?;
+        if let Ok(data) = frame.into_data() {
+            if (collected.len() + data.len()) as u64 > max {
+                drain(body).await;
+                return Err(too_large(max));
+            }
+            collected.extend_from_slice(&data);
+        }
     }
+    Ok(Bytes::from(collected))
+}
+
+/// Reads and discards the rest of a refused body (bounded in size and time), so that a client
+/// still sending it reads our 413 instead of failing on a reset connection.
+async fn drain(mut body: Incoming) {
+    const DRAIN_BYTES: u64 = 256 << 20;
+    const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+    let _ = tokio::time::timeout(DRAIN_TIME, async {
+        let mut seen = 0u64;
+        while let Some(Ok(frame)) = body.frame().await {
+            seen += frame.data_ref().map_or(0, |d| d.len() as u64);
+            if seen > DRAIN_BYTES {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 fn too_large(max: u64) -> Problem {

@@ -131,13 +131,10 @@ pub fn evaluate(cond: &Conditions, safe: bool, current: Option<Current<'_>>) -> 
             return Outcome::Failed { field: Field::IfMatch, detail: if_match_detail(list, sent, current) };
         }
     } else if let Some((date, sent)) = &cond.if_unmodified_since {
-        // Step 2: If-Unmodified-Since, only without If-Match (§13.1.4). A missing resource
-        // fails it: a deletion is a modification, and recreating silently would lose it.
+        // Step 2: If-Unmodified-Since, only without If-Match (§13.1.4), and ignored when the
+        // resource has no modification date — which includes a resource that does not exist
+        // (a client that must not recreate a deleted resource sends If-Match instead).
         match current {
-            None => {
-                let detail = format!("If-Unmodified-Since {sent}: the resource does not exist (any more)");
-                return Outcome::Failed { field: Field::IfUnmodifiedSince, detail };
-            }
             Some(Current { modified: Some(m), .. }) if secs(m) > secs(*date) => {
                 let detail = format!(
                     "the resource was modified at {}, after If-Unmodified-Since {sent}",
@@ -145,7 +142,7 @@ pub fn evaluate(cond: &Conditions, safe: bool, current: Option<Current<'_>>) -> 
                 );
                 return Outcome::Failed { field: Field::IfUnmodifiedSince, detail };
             }
-            Some(_) => {}
+            _ => {}
         }
     }
     // Step 3: If-None-Match, weak comparison (§13.1.2).
@@ -297,7 +294,8 @@ mod tests {
         assert_eq!(evaluate(&ius(100), false, c(at(100) + Duration::from_millis(900))), Outcome::Proceed);
         assert_eq!(evaluate(&ius(200), false, c(at(100))), Outcome::Proceed);
         assert_eq!(failed(&evaluate(&ius(99), false, c(at(100)))), Some(Field::IfUnmodifiedSince));
-        assert_eq!(failed(&evaluate(&ius(100), false, None)), Some(Field::IfUnmodifiedSince));
+        // A resource that does not exist has no modification date: ignored (§13.1.4).
+        assert_eq!(evaluate(&ius(100), false, None), Outcome::Proceed);
         // Ignored when If-Match is present (§13.1.4), in both directions.
         let both = cond(&[("if-match", "\"abc\""), ("if-unmodified-since", &date(1))]);
         assert_eq!(evaluate(&both, false, c(at(100))), Outcome::Proceed);

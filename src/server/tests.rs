@@ -255,6 +255,33 @@ async fn concurrent_writers_exactly_one_wins() {
     assert_eq!(std::fs::read_to_string(dir.path().join("c.json")).unwrap(), winners[0]);
 }
 
+#[cfg(unix)]
+#[tokio::test]
+async fn writers_through_a_symlink_share_the_file_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("c.json"), "{\"n\":-1}").unwrap();
+    std::os::unix::fs::symlink("c.json", dir.path().join("alias.json")).unwrap();
+    let addr = start_with(dir.path(), |_| {}).await;
+    let etag = send(addr, "GET", "/c.json", &[], "").await.etag();
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let etag = etag.clone();
+        let path = if i % 2 == 0 { "/c.json" } else { "/alias.json" };
+        tasks.push(tokio::spawn(async move {
+            send(addr, "PUT", path, &[("If-Match", &etag)], &format!("{{\"n\":{i}}}")).await.status
+        }));
+    }
+    let mut wins = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            200..=299 => wins += 1,
+            412 => {}
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!(wins, 1, "two names for one file must not both win");
+}
+
 #[tokio::test]
 async fn traversal_and_symlinks_are_refused() {
     let outer = tempfile::tempdir().unwrap();

@@ -297,3 +297,18 @@ fn the_write_probe_asks_first_on_a_terminal() {
     assert_eq!(server.requests_with("PUT").len(), 1);
     assert_eq!(server.body("/doc.json").unwrap(), DOC);
 }
+
+#[test]
+fn write_probe_refuses_representation_choosing_headers() {
+    let env = Env::new();
+    let out = env.run(&[
+        "doctor",
+        "http://127.0.0.1:9/x.json",
+        "--write-probe",
+        "--yes",
+        "-H",
+        "Accept: text/plain",
+    ]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("-H accept"), "{}", stderr(&out));
+}

@@ -318,3 +318,20 @@ fn an_oversize_body_is_refused_with_413() {
         serve.log_of("PUT")
     );
 }
+
+/// A body far over the limit still gets the 413 (exit 4), not a reset connection (exit 7):
+/// the server reads and discards what the client is still sending before it answers.
+#[test]
+fn a_body_far_over_the_limit_gets_413_every_time() {
+    let env = Env::new();
+    let (dir, serve) = served(&["--max-body", "1000"]);
+    let url = serve.url("/doc.json");
+    let file = env.path("big.json");
+    std::fs::write(&file, format!("{{\"pad\": \"{}\"}}\n", "x".repeat(12 << 20))).unwrap();
+    for _ in 0..3 {
+        let out = env.run(&["put", &url, file.to_str().unwrap(), "--force"]);
+        assert_code(&out, 4);
+        assert!(stderr(&out).contains("413"), "{}", stderr(&out));
+    }
+    assert_eq!(read(&dir.path().join("doc.json")), DOC);
+}

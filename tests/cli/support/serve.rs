@@ -46,10 +46,19 @@ impl Serve {
         format!("{}{path}", self.base)
     }
 
-    /// The log lines so far (waits briefly so the last request's line has arrived).
+    /// The log lines so far. The server may write a request's line just after the client has
+    /// its response, so this waits until no new line has come for 150 ms (at most 3 s).
     pub fn log(&self) -> Vec<String> {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        self.log.lock().unwrap().clone()
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+        let mut seen = self.log.lock().unwrap().len();
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(150));
+            let now = self.log.lock().unwrap().len();
+            if now == seen || std::time::Instant::now() > deadline {
+                return self.log.lock().unwrap().clone();
+            }
+            seen = now;
+        }
     }
 
     /// Log lines for one method.
