@@ -23,6 +23,7 @@ pub mod server;
 pub mod session;
 pub mod settings;
 pub mod state;
+pub mod stdio;
 pub mod ui;
 pub mod upload;
 pub mod write_mode;
@@ -35,10 +36,13 @@ use settings::Settings;
 /// Runs one parsed command line.
 pub async fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
-        Command::Serve(args) => return commands::serve::run(args).await,
+        Command::Serve(args) => return commands::serve::run(args, cli.global.json).await,
         Command::Generate(args) => return commands::generate::run(args),
         _ => {}
     }
+    // From here on Ctrl-C is an error at a safe point, so every command cleans up after itself
+    // (temp files, the user's edit) and exits with 130.
+    interrupt::install();
     let settings = Settings::from_args(&cli.global)?;
     match &cli.command {
         Command::Demo => return commands::demo::run(settings).await,
@@ -70,7 +74,10 @@ pub fn command_name(cli: &Cli) -> &'static str {
         Command::Apply(_) => "apply",
         Command::Diff(_) => "diff",
         Command::Serve(_) => "serve",
-        Command::State(_) => "state",
+        Command::State(cli::StateCommand::List) => "state list",
+        Command::State(cli::StateCommand::Show { .. }) => "state show",
+        Command::State(cli::StateCommand::Forget { .. }) => "state forget",
+        Command::State(cli::StateCommand::Path) => "state path",
         Command::Generate(_) => "generate",
     }
 }

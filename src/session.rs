@@ -50,7 +50,7 @@ impl Session {
     /// Prints the `--json` report on stdout when asked.
     pub fn emit(&self, report: &Report) -> Result<()> {
         if self.settings.json {
-            print_json(&serde_json::to_value(report).map_err(|e| Error::other(e.to_string()))?);
+            crate::stdio::json(&serde_json::to_value(report).map_err(|e| Error::other(e.to_string()))?)?;
         }
         Ok(())
     }
@@ -72,11 +72,6 @@ pub fn parse_url(raw: &str) -> Result<Url> {
             Err(Error::usage(format!("ifmatch speaks HTTP, not {other}:"), "use an http:// or https:// URL"))
         }
     }
-}
-
-/// One line of JSON on stdout.
-pub fn print_json(value: &serde_json::Value) {
-    println!("{value}");
 }
 
 /// What a command did, for people (a line on stderr) and scripts (`--json` on stdout).

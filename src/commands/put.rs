@@ -1,8 +1,6 @@
 //! `ifmatch put URL [FILE|-]`: a conditional write of a file or stdin with the validator stored
 //! by `get` (or `--if-match` / `--if-unmodified-since`), through the shared write cycle.
 
-use std::io::Read;
-
 use crate::cli::PutArgs;
 use crate::cycle::{self, Job};
 use crate::error::{Error, Result};
@@ -64,7 +62,7 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
         let report = crate::upload::run(session, &url, &key, record, &args.file, precondition).await?;
         return session.emit(&report);
     }
-    let mine = read_input(&args.file)?;
+    let mine = crate::stdio::read_input(&args.file)?;
     if !refresh_first && base.as_deref() == Some(&mine[..]) {
         session.ui.note("no changes: the body equals the stored base; nothing sent");
         return session.emit(&Report {
@@ -115,15 +113,4 @@ fn explicit_precondition(args: &PutArgs) -> Result<Option<Precondition>> {
 fn is_large_file(path: &std::path::Path) -> bool {
     path.as_os_str() != "-"
         && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= crate::upload::STREAM_THRESHOLD)
-}
-
-/// Reads FILE, or stdin for `-`.
-pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| Error::io("read", "stdin", e))?;
-        Ok(buf)
-    } else {
-        std::fs::read(path).map_err(|e| Error::io("read", path, e))
-    }
 }

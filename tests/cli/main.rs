@@ -11,6 +11,7 @@ mod doctor;
 mod generated;
 mod interop;
 mod merge;
+mod output;
 mod patch;
 mod preconditions;
 mod prompt;
