@@ -81,6 +81,15 @@ impl Error {
         }
     }
 
+    /// The local path an I/O failure happened on.
+    pub fn io_path(&self) -> Option<&std::path::Path> {
+        match self {
+            Error::Io { path, .. } => Some(path),
+            Error::Recovered { inner, .. } => inner.io_path(),
+            _ => None,
+        }
+    }
+
     /// Wraps the error with the place the user's text was saved to.
     pub fn recovered_at(self, path: PathBuf, url: &str) -> Self {
         Error::Recovered { inner: Box::new(self), path, url: url.to_string() }
@@ -181,8 +190,12 @@ impl Error {
             401 | 403 => hints.push(
                 "check the credentials: -u USER[:PASS], --bearer-env VAR or --bearer-file FILE".to_string(),
             ),
-            404 => hints.push("check the URL; `ifmatch put URL FILE --force` creates a resource".to_string()),
+            404 => hints.push("check the URL".to_string()),
             405 => hints.push("the server does not accept this method on that URL".to_string()),
+            413 => hints.push(
+                "the body is larger than the server's size limit; ask its operator (for ifmatch serve: --max-body BYTES)"
+                    .to_string(),
+            ),
             _ => {}
         }
         if status >= 500 {
@@ -230,7 +243,9 @@ pub fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",
+        203 => "Non-Authoritative Information",
         204 => "No Content",
+        206 => "Partial Content",
         304 => "Not Modified",
         400 => "Bad Request",
         401 => "Unauthorized",
