@@ -40,10 +40,15 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
                 format!("ifmatch knows no validator for {url}, so the write could overwrite a change unseen")
             }
         };
-        return Err(Error::usage(
-            message,
-            format!("run `ifmatch get {url}` first, or pass --force to write unconditionally"),
-        ));
+        let weak =
+            stored.as_ref().and_then(|r| r.etag.as_deref()).and_then(ETag::parse).filter(ETag::is_weak);
+        let hint = match weak {
+            Some(tag) => format!(
+                "the server sent only the weak ETag {tag}: --weak-etag send sends it anyway (for servers that compare weakly), --force writes unconditionally"
+            ),
+            None => format!("run `ifmatch get {url}` first, or pass --force to write unconditionally"),
+        };
+        return Err(Error::usage(message, hint));
     }
     if precondition == Precondition::None && !refresh_first {
         session.ui.warn("writing without a precondition (--force): a concurrent change would be overwritten");
@@ -69,6 +74,7 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
             command: "put",
             url: url.to_string(),
             outcome: "unchanged",
+            etag_before: record.etag.clone(),
             etag: record.etag.clone(),
             bytes: mine.len(),
             ..Report::default()

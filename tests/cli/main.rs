@@ -12,6 +12,7 @@ mod generated;
 mod http_edges;
 mod interop;
 mod merge;
+mod messages;
 mod options;
 mod output;
 mod patch;
