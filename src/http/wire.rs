@@ -28,6 +28,10 @@ pub(super) fn print_headers(prefix: char, headers: &HeaderMap) {
 /// or auth value (`X-API-Key`, `X-Auth-Token`, …), as APIs name them.
 pub(super) fn is_secret(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
+    // Challenges name a scheme and a realm, which help when debugging a 401.
+    if name == "www-authenticate" || name == "proxy-authenticate" {
+        return false;
+    }
     matches!(name.as_str(), "authorization" | "proxy-authorization" | "cookie" | "set-cookie")
         || ["key", "token", "secret", "auth"].iter().any(|word| name.contains(word))
 }
@@ -130,4 +134,26 @@ pub(super) fn chain(err: &dyn std::error::Error) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_by_name() {
+        for name in ["Authorization", "Cookie", "X-API-Key", "X-Auth-Token", "Client-Secret", "apikey"] {
+            assert!(is_secret(name), "{name}");
+        }
+        for name in ["Accept", "ETag", "WWW-Authenticate", "X-Trace", "Keep-Alive"] {
+            assert!(!is_secret(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn cause_drops_the_wrapping_layers() {
+        let full = "error sending request for url (http://h/): client error (Connect): tcp connect error: Connection refused";
+        let err = std::io::Error::other(full);
+        assert_eq!(cause(&err), "tcp connect error: Connection refused");
+    }
 }
