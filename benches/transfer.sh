@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mib=${1:-200}
 cargo build --release --quiet
-bin=target/release/ifmatch
+bin="${CARGO_TARGET_DIR:-target}/release/ifmatch"
 work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/docs"

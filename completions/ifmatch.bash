@@ -155,7 +155,7 @@ _ifmatch() {
 
     case "${cmd}" in
         ifmatch)
-            opts="-H -u -k -v -y -h -V --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help --version get edit put doctor apply diff demo serve state generate help"
+            opts="-H -u -k -x -v -y -h -V --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help --version get edit put doctor apply diff demo serve state generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -201,6 +201,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -241,7 +245,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__apply)
-            opts="-H -u -k -v -y -h --retries --force --patch --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -x -v -y -h --retries --force --patch --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,6 +299,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -335,7 +343,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__demo)
-            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -x -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -378,6 +386,10 @@ _ifmatch() {
                     return 0
                     ;;
                 --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -421,7 +433,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__diff)
-            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -x -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -464,6 +476,10 @@ _ifmatch() {
                     return 0
                     ;;
                 --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -507,7 +523,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__doctor)
-            opts="-H -u -k -v -y -h --write-probe --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -x -v -y -h --write-probe --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -553,6 +569,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -593,7 +613,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__edit)
-            opts="-H -u -k -v -y -h --resume --force --patch --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -x -v -y -h --resume --force --patch --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -643,6 +663,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -683,7 +707,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__generate)
-            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help completions man help"
+            opts="-H -u -k -x -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -729,6 +753,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -769,7 +797,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__generate__subcmd__completions)
-            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -x -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -812,6 +840,10 @@ _ifmatch() {
                     return 0
                     ;;
                 --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -911,7 +943,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__generate__subcmd__man)
-            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -x -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -957,6 +989,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -997,7 +1033,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__get)
-            opts="-o -H -u -k -v -y -h --output --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-o -H -u -k -x -v -y -h --output --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1048,6 +1084,10 @@ _ifmatch() {
                     return 0
                     ;;
                 --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1343,7 +1383,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__put)
-            opts="-H -u -k -v -y -h --if-match --if-unmodified-since --force --content-type --patch --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -x -v -y -h --if-match --if-unmodified-since --force --content-type --patch --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1405,6 +1445,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1445,7 +1489,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__serve)
-            opts="-p -q -H -u -k -v -y -h --port --bind --require-precondition --weak-etags --max-body --quiet --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-p -q -H -u -k -x -v -y -h --port --bind --require-precondition --weak-etags --max-body --quiet --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1507,6 +1551,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1547,7 +1595,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state)
-            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help list show forget path help"
+            opts="-H -u -k -x -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help list show forget path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1593,6 +1641,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                -x)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --noproxy)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1633,7 +1685,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state__subcmd__forget)
-            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -x -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1676,6 +1728,10 @@ _ifmatch() {
                     return 0
                     ;;
                 --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1803,7 +1859,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state__subcmd__list)
-            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -x -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1846,6 +1902,10 @@ _ifmatch() {
                     return 0
                     ;;
                 --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1889,7 +1949,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state__subcmd__path)
-            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -x -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1932,6 +1992,10 @@ _ifmatch() {
                     return 0
                     ;;
                 --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1975,7 +2039,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state__subcmd__show)
-            opts="-H -u -k -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -x -v -y -h --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2018,6 +2082,10 @@ _ifmatch() {
                     return 0
                     ;;
                 --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -x)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

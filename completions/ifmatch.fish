@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ifmatch_global_optspecs
-    string join \n H/header= u/user= bearer-env= bearer-file= netrc cacert= cert= key= k/insecure proxy= noproxy= max-redirects= follow-writes timeout= v/verbose json color= state-dir= y/yes on-conflict= conflict-status= weak-etag= h/help V/version
+    string join \n H/header= u/user= bearer-env= bearer-file= netrc cacert= cert= key= k/insecure x/proxy= noproxy= max-redirects= follow-writes timeout= v/verbose json color= state-dir= y/yes on-conflict= conflict-status= weak-etag= h/help V/version
 end
 
 function __fish_ifmatch_needs_command
@@ -31,14 +31,14 @@ complete -c ifmatch -n "__fish_ifmatch_needs_command" -l bearer-file -d 'Read a 
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -73,14 +73,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l bearer-file -d '
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -106,14 +106,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l bearer-file -d 
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -144,14 +144,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l bearer-file -d '
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -174,14 +174,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l bearer-file -
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -209,14 +209,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l bearer-file -d
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -239,14 +239,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l bearer-file -d 
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -268,14 +268,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l bearer-file -d 
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -300,14 +300,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l bearer-file -d
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -332,14 +332,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_se
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -366,14 +366,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -395,14 +395,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -424,14 +424,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -453,14 +453,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -487,14 +487,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -519,14 +519,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_see
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -548,14 +548,14 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_see
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l timeout -d 'Seconds to wait for the whole request before giving up' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l state-dir -d 'Directory of the state store [default: the platform state dir]/ifmatch' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean'
 overwrite\t'Retry with my version over theirs, replacing their change'

@@ -5,65 +5,16 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// The exit-status table, shown in `--help`, the man page and the README.
-pub const EXIT_CODES: &str = "\
-Exit status:
-  0    written, already applied, or nothing to write
-  1    other failure (I/O, corrupt input, internal)
-  2    usage error
-  3    conflict not resolved (412/409/428 and the user or the policy declined)
-  4    server answered another 4xx
-  5    server answered 5xx
-  6    editor or apply's command failed, or the edited content is invalid and was not re-edited
-  7    network failure, TLS failure or timeout
-  130  interrupted";
+mod help;
 
-const AFTER_HELP: &str = "\
-Examples:
-  ifmatch demo                                  see the whole 412 story on a local server
-  ifmatch edit https://api.example.com/config   edit in $EDITOR, write back with If-Match
-  ifmatch get URL -o doc.json && $EDITOR doc.json && ifmatch put URL doc.json
-  ifmatch apply URL -- jq '.replicas = 3'       compare-and-swap from a script or CI
-  ifmatch doctor URL                            can this server protect writes? (sends no write)
+pub use help::EXIT_CODES;
+use help::{AFTER_HELP, APPLY_HELP, DIFF_HELP, DOCTOR_HELP};
 
-Exit status:
-  0    written, already applied, or nothing to write
-  1    other failure (I/O, corrupt input, internal)
-  2    usage error
-  3    conflict not resolved (412/409/428 and the user or the policy declined)
-  4    server answered another 4xx
-  5    server answered 5xx
-  6    editor or apply's command failed, or the edited content is invalid and was not re-edited
-  7    network failure, TLS failure or timeout
-  130  interrupted";
-
-const APPLY_HELP: &str = "\
-Examples:
-  ifmatch apply URL -- jq '.replicas = 3'
-  ifmatch apply URL -- sed 's/debug = false/debug = true/'
-  ifmatch apply URL --patch json -- python3 bump.py
-  ifmatch apply URL --retries 10 -- ./migrate-config
-
-CMD reads the current body on stdin and prints the new body on stdout. ifmatch writes it with
-If-Match; when someone else wrote first (412), it fetches again and re-runs CMD on the fresh
-body: a compare-and-swap loop, up to --retries times with a growing random pause. Output equal
-to the body sends nothing. It never prompts.
-
-Exit status: 0 written or nothing to write; 3 still conflicting after --retries; 6 CMD failed or
-printed something unusable (invalid JSON for a JSON resource, nothing at all); others as for
-every command (ifmatch --help).";
-
-const DIFF_HELP: &str = "\
-Examples:
-  ifmatch diff URL              what the server changed since `ifmatch get`/`edit` stored it
-  ifmatch diff URL doc.json     what `ifmatch put URL doc.json` would change on the server
-  generate | ifmatch diff URL -
-
-The diff goes to stdout, like diff(1); --color applies to it.
-
-Exit status (like diff(1)): 0 no differences; 1 differences found (1 is also \"other failure\",
-which prints an error on stderr); 2 usage error, e.g. no stored base; 4, 5, 7 as for every
-command (ifmatch --help).";
+/// Help headings for the global options, so that every subcommand's help reads in groups.
+const HTTP: &str = "HTTP options";
+const AUTH: &str = "Credentials and TLS";
+const CONFLICT: &str = "Conflict options";
+const OUTPUT: &str = "Output and state options";
 
 /// ETag-safe editing of remote resources over HTTP.
 ///
@@ -85,91 +36,100 @@ pub struct Cli {
 #[derive(Debug, Args, Clone, Default)]
 pub struct GlobalArgs {
     /// Extra request header, e.g. -H 'Accept: application/json' (repeatable)
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", global = true)]
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", global = true, help_heading = HTTP)]
     pub headers: Vec<String>,
 
     /// Basic auth credentials; prompts for the password on a terminal when it is omitted
-    #[arg(short = 'u', long = "user", value_name = "USER[:PASS]", global = true)]
+    #[arg(
+        short = 'u',
+        long = "user",
+        value_name = "USER[:PASS]",
+        global = true,
+        help_heading = AUTH,
+        conflicts_with_all = ["bearer_env", "bearer_file"]
+    )]
     pub user: Option<String>,
 
     /// Read a bearer token from this environment variable (keeps it off the command line)
-    #[arg(long, value_name = "VAR", global = true, conflicts_with = "bearer_file")]
+    #[arg(long, value_name = "VAR", global = true, help_heading = AUTH, conflicts_with = "bearer_file")]
     pub bearer_env: Option<String>,
 
     /// Read a bearer token from the first line of this file
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(long, value_name = "FILE", global = true, help_heading = AUTH)]
     pub bearer_file: Option<PathBuf>,
 
     /// Use the credentials for the host from ~/.netrc (or the file in NETRC)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = AUTH)]
     pub netrc: bool,
 
     /// Trust the CA certificate(s) in this PEM file, in addition to the system's
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(long, value_name = "FILE", global = true, help_heading = AUTH)]
     pub cacert: Option<PathBuf>,
 
     /// Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both
-    #[arg(long, value_name = "FILE", global = true)]
+    #[arg(long, value_name = "FILE", global = true, help_heading = AUTH)]
     pub cert: Option<PathBuf>,
 
     /// Private key (PEM) for --cert
-    #[arg(long, value_name = "FILE", global = true, requires = "cert")]
+    #[arg(long, value_name = "FILE", global = true, help_heading = AUTH, requires = "cert")]
     pub key: Option<PathBuf>,
 
     /// Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)
-    #[arg(short = 'k', long, global = true)]
+    #[arg(short = 'k', long, global = true, help_heading = AUTH)]
     pub insecure: bool,
 
     /// Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)
-    #[arg(long, value_name = "URL", global = true)]
+    #[arg(short = 'x', long, value_name = "URL", global = true, help_heading = HTTP)]
     pub proxy: Option<String>,
 
     /// Hosts to reach without a proxy, comma-separated (like NO_PROXY)
-    #[arg(long, value_name = "HOSTS", global = true)]
+    #[arg(long, value_name = "HOSTS", global = true, help_heading = HTTP)]
     pub noproxy: Option<String>,
 
     /// Redirects a GET may follow
-    #[arg(long, value_name = "N", global = true, default_value_t = 10)]
+    #[arg(long, value_name = "N", global = true, help_heading = HTTP, default_value_t = 10)]
     pub max_redirects: usize,
 
     /// Follow 307/308 redirects on writes too (same origin only); by default they are reported
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = HTTP)]
     pub follow_writes: bool,
 
-    /// Seconds to wait for the whole request before giving up
-    #[arg(long, value_name = "SECONDS", global = true, default_value_t = 30.0)]
+    /// Seconds to wait for a connection, and then for each piece of the response, before giving
+    /// up (a long download that keeps arriving is never cut off)
+    #[arg(long, value_name = "SECONDS", global = true, help_heading = HTTP, default_value_t = 30.0)]
     pub timeout: f64,
 
     /// Print request and response headers on stderr (credentials redacted)
-    #[arg(short = 'v', long, global = true)]
+    #[arg(short = 'v', long, global = true, help_heading = OUTPUT)]
     pub verbose: bool,
 
     /// Print one JSON object describing the outcome on stdout
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = OUTPUT)]
     pub json: bool,
 
     /// When to use colors on stderr
-    #[arg(long, value_enum, value_name = "WHEN", global = true, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, value_name = "WHEN", global = true, help_heading = OUTPUT, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Directory of the state store [default: the platform state dir]/ifmatch
-    #[arg(long, value_name = "DIR", global = true, env = "IFMATCH_STATE_DIR")]
+    /// Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state
+    /// dir/ifmatch]
+    #[arg(long, value_name = "DIR", global = true, help_heading = OUTPUT)]
     pub state_dir: Option<PathBuf>,
 
     /// Answer "retry" to the conflict prompt and "yes" to confirmations
-    #[arg(short = 'y', long, global = true)]
+    #[arg(short = 'y', long, global = true, help_heading = CONFLICT)]
     pub yes: bool,
 
     /// What to do on 412 when nobody can be asked (and the default answer at a prompt)
-    #[arg(long, value_enum, value_name = "POLICY", global = true)]
+    #[arg(long, value_enum, value_name = "POLICY", global = true, help_heading = CONFLICT)]
     pub on_conflict: Option<ConflictPolicy>,
 
     /// Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)
-    #[arg(long, value_name = "CODE", global = true)]
+    #[arg(long, value_name = "CODE", global = true, help_heading = CONFLICT)]
     pub conflict_status: Option<u16>,
 
     /// What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway
-    #[arg(long, value_enum, value_name = "MODE", global = true, default_value_t = WeakETagMode::Fallback)]
+    #[arg(long, value_enum, value_name = "MODE", global = true, help_heading = CONFLICT, default_value_t = WeakETagMode::Fallback)]
     pub weak_etag: WeakETagMode,
 }
 
@@ -337,28 +297,6 @@ pub struct DoctorArgs {
     #[arg(long)]
     pub write_probe: bool,
 }
-
-const DOCTOR_HELP: &str = "\
-Examples:
-  ifmatch doctor https://api.example.com/config.json
-  ifmatch doctor URL --write-probe        also check a PUT (asks first)
-  ifmatch doctor URL --json | jq -r .verdict
-
-The write probe fetches the body and PUTs it back byte for byte, with the same Content-Type,
-carrying If-Match with a random tag (If-Unmodified-Since a day before Last-Modified when there
-is no strong ETag). A server that protects writes answers 412 and nothing is written. One that
-answers 2xx does not protect writes; it then stored the body it already had, so only its
-modification time changed (unless someone else wrote between that GET and the PUT, whose change
-the PUT would then undo: probe at a quiet moment).
-
-Exit status:
-  0    the probe ran and writes can be protected, or it could not be verified (see the verdict)
-  1    writes cannot be protected (no usable validator, or the write probe was accepted),
-       so a CI step `ifmatch doctor URL` fails before a script writes unprotected; also when
-       the URL redirects (probe the target instead), or another failure
-  2    --write-probe without --yes and no terminal to ask on
-  4/5  the first GET answered 4xx/5xx
-  7    network failure, TLS failure or timeout";
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {

@@ -9,6 +9,7 @@ mod outcome;
 mod reedit;
 
 pub use diagnosis::{rejected_validator, required_although_sent, state_conflict};
+use diagnosis::{unresolved, unresolved_required};
 pub use outcome::patched_representation;
 pub use reedit::edit_until_valid;
 
@@ -128,7 +129,8 @@ impl Cycle<'_> {
                     return self.written(status, etag, last_modified).await;
                 }
                 WriteOutcome::PreconditionFailed { status, detail } => {
-                    ui.warn(&format!(
+                    // The normal start of the conflict flow, not something gone wrong.
+                    ui.note(&format!(
                         "the server answered {status} {}{}: the resource changed since your copy was fetched",
                         crate::error::reason(status),
                         if detail.is_empty() { String::new() } else { format!(" ({detail})") }
@@ -139,7 +141,7 @@ impl Cycle<'_> {
                     if self.job.precondition != Precondition::None {
                         return Err(required_although_sent(&self.job.url, &self.job.precondition, &detail));
                     }
-                    ui.warn(
+                    ui.note(
                         "the server answered 428 Precondition Required: it only accepts conditional writes",
                     );
                     pending = Some((428, self.fetch().await?));
@@ -176,7 +178,14 @@ impl Cycle<'_> {
     }
 
     async fn fetch(&self) -> Result<Fetched> {
-        interrupt::guard(self.session.client.fetch(&self.job.url)).await
+        interrupt::guard(self.session.client.fetch(&self.job.url)).await.map_err(|e| match e {
+            // Between our copy and now the resource went away: writing it anew can make sense.
+            Error::ClientStatus { status: 404, .. } => e.with_hint(format!(
+                "it may have been deleted since your copy was fetched; `ifmatch put {} FILE --force` creates it again",
+                self.job.url
+            )),
+            e => e,
+        })
     }
 
     /// The precondition a retry carries, from a fresh fetch.
@@ -308,11 +317,11 @@ impl Cycle<'_> {
                     return Ok(Some(report));
                 }
                 self.session.show_diff(
-                    "What the retry will change on the server (theirs → yours):",
+                    "What the retry will change on the server (theirs → mine):",
                     &theirs.body,
                     &self.job.mine,
                     "theirs",
-                    "yours",
+                    "mine",
                 );
                 self.merged = true;
             }
@@ -332,29 +341,10 @@ impl Cycle<'_> {
                 self.overwrote = true;
             }
             Choice::Abort | Choice::Diff if status == 428 => {
-                return Err(Error::Conflict {
-                    message: format!(
-                        "{} only accepts conditional writes (428 Precondition Required), and its current version differs from yours; nothing was written",
-                        self.job.url
-                    ),
-                    hints: vec![
-                        "to replace it with yours, run again with --yes (or --on-conflict overwrite): the retry carries If-Match".to_string(),
-                        format!("to start from the server's version: ifmatch edit {}", self.job.url),
-                    ],
-                });
+                return Err(unresolved_required(&self.job.url, self.session.settings.yes));
             }
             Choice::Abort | Choice::Diff => {
-                return Err(Error::Conflict {
-                    message: format!(
-                        "{} changed on the server since your copy was fetched; nothing was written",
-                        self.job.url
-                    ),
-                    hints: vec![
-                        "merge when possible: --on-conflict merge (or answer at the prompt on a terminal)"
-                            .to_string(),
-                        "replace their change on purpose: --on-conflict overwrite".to_string(),
-                    ],
-                });
+                return Err(unresolved(&self.job.url, merge.as_ref(), self.session.settings.on_conflict));
             }
         }
         self.job.base = Some(theirs.body.to_vec());
@@ -384,7 +374,12 @@ impl Cycle<'_> {
         match merge {
             Some(MergeOutcome::Clean(_)) => s.ui.note("the two changes merge cleanly"),
             Some(MergeOutcome::Conflicted { conflicts, .. }) => {
-                s.ui.warn(&format!("the changes conflict in {} place(s):", conflicts.len()));
+                let places = if conflicts.len() == 1 {
+                    "1 place".to_string()
+                } else {
+                    format!("{} places", conflicts.len())
+                };
+                s.ui.warn(&format!("the changes conflict in {places}:"));
                 for c in conflicts {
                     eprintln!("  {}", crate::diff::sanitize(c));
                 }

@@ -88,13 +88,18 @@ impl Editor {
                 ],
             })?;
         if status.success() {
-            Ok(())
-        } else {
-            Err(Error::Editor {
-                message: format!("the editor `{}` exited with {status}", self.describe()),
-                hints: Vec::new(),
-            })
+            return Ok(());
         }
+        #[cfg(unix)]
+        let signal = std::os::unix::process::ExitStatusExt::signal(&status);
+        #[cfg(not(unix))]
+        let signal: Option<i32> = None;
+        let how = match (status.code(), signal) {
+            (Some(code), _) => format!("exited with status {code}"),
+            (None, Some(signal)) => format!("was killed by signal {signal}"),
+            (None, None) => "failed".to_string(),
+        };
+        Err(Error::Editor { message: format!("the editor `{}` {how}", self.describe()), hints: Vec::new() })
     }
 }
 

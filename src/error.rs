@@ -24,6 +24,9 @@ pub enum Error {
     /// Not a failure: `ifmatch diff` found differences and printed them (exit 1, as diff(1)
     /// does). The command has said everything, so nothing more is printed.
     Differences,
+    /// Not a failure: whoever read stdout went away (`| head`). The command stopped where it
+    /// was, recorded nothing more, and the process ends quietly with status 0.
+    ClosedPipe,
     /// Network, TLS or timeout (exit 7).
     Network { url: String, message: String, hints: Vec<String> },
     /// `doctor` ran and found that writes to the URL cannot be protected (exit 1: the table has no
@@ -47,6 +50,7 @@ impl Error {
     /// The process exit status for this error: the table in DESIGN.md, in one place.
     pub fn exit_code(&self) -> i32 {
         match self {
+            Error::ClosedPipe => 0,
             Error::Other { .. } | Error::Io { .. } | Error::Differences => 1,
             Error::Usage { .. } => 2,
             Error::Conflict { .. } => 3,
@@ -62,13 +66,26 @@ impl Error {
 
     /// True when the command already said everything and nothing should be printed for it.
     pub fn is_silent(&self) -> bool {
-        matches!(self, Error::Differences)
+        match self {
+            Error::Differences | Error::ClosedPipe => true,
+            Error::Recovered { inner, .. } => inner.is_silent(),
+            _ => false,
+        }
     }
 
     /// Where the user's edit was saved, when it was.
     pub fn recovered(&self) -> Option<&std::path::Path> {
         match self {
             Error::Recovered { path, .. } => Some(path),
+            _ => None,
+        }
+    }
+
+    /// The local path an I/O failure happened on.
+    pub fn io_path(&self) -> Option<&std::path::Path> {
+        match self {
+            Error::Io { path, .. } => Some(path),
+            Error::Recovered { inner, .. } => inner.io_path(),
             _ => None,
         }
     }
@@ -88,6 +105,7 @@ impl Error {
             Error::Editor { .. } => "editor",
             Error::Command { .. } => "command",
             Error::Differences => "differences",
+            Error::ClosedPipe => "closed_pipe",
             Error::Network { .. } => "network",
             Error::Unprotected { .. } => "unprotected",
             Error::Interrupted { .. } => "interrupted",
@@ -116,7 +134,7 @@ impl Error {
             | Error::Unprotected { hints, .. }
             | Error::Interrupted { hints }
             | Error::Other { hints, .. } => hints.clone(),
-            Error::Io { .. } | Error::Differences => Vec::new(),
+            Error::Io { .. } | Error::Differences | Error::ClosedPipe => Vec::new(),
             Error::Recovered { inner, path, url } => {
                 let mut hints = inner.hints();
                 hints.push(format!("your edit is saved at {}", path.display()));
@@ -140,7 +158,7 @@ impl Error {
             | Error::Unprotected { hints, .. }
             | Error::Interrupted { hints }
             | Error::Other { hints, .. } => hints.push(hint),
-            Error::Io { .. } | Error::Differences => {
+            Error::Io { .. } | Error::Differences | Error::ClosedPipe => {
                 let message = self.to_string();
                 return Error::Other { message, hints: vec![hint] };
             }
@@ -172,8 +190,12 @@ impl Error {
             401 | 403 => hints.push(
                 "check the credentials: -u USER[:PASS], --bearer-env VAR or --bearer-file FILE".to_string(),
             ),
-            404 => hints.push("check the URL; `ifmatch put URL FILE --force` creates a resource".to_string()),
+            404 => hints.push("check the URL".to_string()),
             405 => hints.push("the server does not accept this method on that URL".to_string()),
+            413 => hints.push(
+                "the body is larger than the server's size limit; ask its operator (for ifmatch serve: --max-body BYTES)"
+                    .to_string(),
+            ),
             _ => {}
         }
         if status >= 500 {
@@ -194,6 +216,7 @@ impl fmt::Display for Error {
             | Error::Command { message, .. }
             | Error::Other { message, .. } => f.write_str(message),
             Error::Differences => f.write_str("the two versions differ"),
+            Error::ClosedPipe => f.write_str("stdout was closed"),
             Error::ClientStatus { url, status, detail, .. }
             | Error::ServerStatus { url, status, detail, .. } => {
                 write!(f, "{url} answered {status} {}", reason(*status))?;
@@ -220,7 +243,9 @@ pub fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",
+        203 => "Non-Authoritative Information",
         204 => "No Content",
+        206 => "Partial Content",
         304 => "Not Modified",
         400 => "Bad Request",
         401 => "Unauthorized",

@@ -9,9 +9,11 @@ use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 
-/// The environment variable that sets how long to wait for the state store's lock, in seconds.
+/// The environment variable that sets how long to wait for the state store's lock, in seconds
+/// (read by `settings`, named in the timeout error).
 pub const LOCK_TIMEOUT_ENV: &str = "IFMATCH_LOCK_TIMEOUT";
-const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long to wait for a lock when [`LOCK_TIMEOUT_ENV`] does not say.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Writes `bytes` to `path` atomically: a temp file in the same directory (mode 0600), written,
 /// `sync_data`'d, then renamed over `path`.
@@ -64,9 +66,9 @@ impl Drop for LockGuard {
 }
 
 /// Takes an exclusive lock on `path`: tries once, then says on stderr that it is waiting and
-/// why, and gives up after the timeout from [`LOCK_TIMEOUT_ENV`] (default 10 s) with an error
+/// why, and gives up after `timeout` (the user sets it with [`LOCK_TIMEOUT_ENV`]) with an error
 /// that names that variable.
-pub fn lock(path: &Path, what: &str) -> Result<LockGuard> {
+pub fn lock(path: &Path, what: &str, timeout: Duration) -> Result<LockGuard> {
     let file = OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -74,7 +76,6 @@ pub fn lock(path: &Path, what: &str) -> Result<LockGuard> {
         .open(path)
         .map_err(|e| Error::io("open the lock file", path, e))?;
     set_private(path, 0o600)?;
-    let timeout = lock_timeout();
     let start = Instant::now();
     let mut announced = false;
     loop {
@@ -102,15 +103,6 @@ pub fn lock(path: &Path, what: &str) -> Result<LockGuard> {
         }
         std::thread::sleep(Duration::from_millis(25));
     }
-}
-
-fn lock_timeout() -> Duration {
-    std::env::var(LOCK_TIMEOUT_ENV)
-        .ok()
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s >= 0.0)
-        .map(Duration::from_secs_f64)
-        .unwrap_or(DEFAULT_LOCK_TIMEOUT)
 }
 
 /// Moves `path` aside to `path.corrupt-<n>` so it is kept for inspection; returns the new path.
@@ -149,11 +141,8 @@ mod tests {
     fn lock_times_out_naming_the_env_var() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("lock");
-        let _held = lock(&p, "test").unwrap();
-        // SAFETY: tests in this module do not read the variable concurrently.
-        unsafe { std::env::set_var(LOCK_TIMEOUT_ENV, "0.1") };
-        let err = lock(&p, "test").unwrap_err();
-        unsafe { std::env::remove_var(LOCK_TIMEOUT_ENV) };
+        let _held = lock(&p, "test", DEFAULT_LOCK_TIMEOUT).unwrap();
+        let err = lock(&p, "test", Duration::from_millis(100)).unwrap_err();
         assert!(err.hints().iter().any(|h| h.contains(LOCK_TIMEOUT_ENV)));
     }
 

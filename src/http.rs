@@ -19,7 +19,7 @@ mod wire;
 
 pub use message::{Download, Fetched, Payload, ProbeResponse, WriteOutcome, WriteRequest};
 pub use wire::detail;
-use wire::{build, header, network, print_headers, redirect_target};
+use wire::{build, header, is_secret, network, print_headers, redirect_target, status_error};
 
 /// The configured client.
 pub struct Client {
@@ -31,6 +31,9 @@ pub struct Client {
     conflict_statuses: Vec<u16>,
     max_redirects: usize,
     follow_writes: bool,
+    /// `--proxy` and `--noproxy`, to name the proxy when it cannot be reached.
+    proxy: Option<String>,
+    noproxy: Option<String>,
 }
 
 impl Client {
@@ -88,7 +91,22 @@ impl Client {
             let headers = response.headers().clone();
             if !status.is_success() {
                 let body = response.bytes().await.map_err(|e| network(&current, &e))?;
-                return Err(Error::status(current.as_str(), status.as_u16(), detail(&headers, &body)));
+                return Err(status_error(&current, status.as_u16(), &headers, &body));
+            }
+            // Only 200 and 203 carry the whole current representation (RFC 9110 §15.3); a 204,
+            // 206 or the like would be taken for the body and written back.
+            if status != StatusCode::OK && status != StatusCode::NON_AUTHORITATIVE_INFORMATION {
+                return Err(Error::Other {
+                    message: format!(
+                        "{current} answered {} {} to a GET; ifmatch needs 200 OK with the whole body",
+                        status.as_u16(),
+                        crate::error::reason(status.as_u16())
+                    ),
+                    hints: vec![
+                        "nothing was recorded; check the URL, or what answers in between (a proxy)"
+                            .to_string(),
+                    ],
+                });
             }
             return Ok(Download {
                 status: status.as_u16(),
@@ -181,7 +199,7 @@ impl Client {
                 hints: vec![hint.to_string()],
             });
         } else {
-            return Err(Error::status(url.as_str(), code, detail(&headers, &body)));
+            return Err(status_error(url, code, &headers, &body));
         };
         Ok(Step::Done(outcome))
     }
@@ -227,8 +245,7 @@ impl Client {
     fn request(&self, method: Method, url: &Url, with_auth: bool) -> reqwest::RequestBuilder {
         let mut request = self.inner.request(method, url.clone());
         for (name, value) in &self.headers {
-            let lower = name.to_ascii_lowercase();
-            if !with_auth && (lower == "authorization" || lower == "cookie") {
+            if !with_auth && is_secret(name) {
                 continue;
             }
             request = request.header(name.as_str(), value.as_str());
@@ -256,13 +273,33 @@ impl Client {
             eprintln!("> {} {} HTTP/1.1", request.method(), request.url());
             print_headers('>', request.headers());
         }
-        let response = self.inner.execute(request).await.map_err(|e| network(url, &e))?;
+        let response = self.inner.execute(request).await.map_err(|e| self.network(url, &e))?;
         if self.verbose {
             eprintln!("< {:?} {}", response.version(), response.status());
             print_headers('<', response.headers());
             eprintln!();
         }
         Ok(response)
+    }
+}
+
+impl Client {
+    /// A transport failure; when a proxy was in the way of connecting, the hint names it.
+    fn network(&self, url: &Url, err: &reqwest::Error) -> Error {
+        let error = network(url, err);
+        match (self.proxy_for(url), error) {
+            (Some(proxy), Error::Network { url: u, message, .. }) if err.is_connect() => {
+                let host = url.host_str().unwrap_or("HOST");
+                Error::Network {
+                    url: u,
+                    message,
+                    hints: vec![format!(
+                        "the request goes through the proxy {proxy}: check that it runs, or bypass it with --noproxy {host}"
+                    )],
+                }
+            }
+            (_, error) => error,
+        }
     }
 }
 

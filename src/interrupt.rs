@@ -42,8 +42,13 @@ pub async fn guard<T>(fut: impl Future<Output = Result<T>>) -> Result<T> {
 
 /// Runs a blocking call (a prompt reading stdin) off the runtime, unless Ctrl-C comes first.
 pub async fn guard_blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    guard(async {
+    let result = guard(async {
         tokio::task::spawn_blocking(f).await.map_err(|e| Error::other(format!("a prompt failed: {e}")))
     })
-    .await
+    .await;
+    if let Err(Error::Interrupted { .. }) = result {
+        // The question (and the terminal's ^C) is still on the line: the error starts a new one.
+        eprintln!();
+    }
+    result
 }

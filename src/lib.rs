@@ -23,6 +23,7 @@ pub mod server;
 pub mod session;
 pub mod settings;
 pub mod state;
+pub mod stdio;
 pub mod ui;
 pub mod upload;
 pub mod write_mode;
@@ -35,27 +36,55 @@ use settings::Settings;
 /// Runs one parsed command line.
 pub async fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
-        Command::Serve(args) => return commands::serve::run(args).await,
+        Command::Serve(args) => return commands::serve::run(args, cli.global.json).await,
         Command::Generate(args) => return commands::generate::run(args),
         _ => {}
     }
-    let settings = Settings::from_args(&cli.global)?;
+    // Before the handler: a password prompt in here must still end on Ctrl-C.
+    let settings = Settings::from_args(&cli.global, command_url(&cli.command))?;
+    // From here on Ctrl-C is an error at a safe point, so every command cleans up after itself
+    // (temp files, the user's edit) and exits with 130.
+    interrupt::install();
     match &cli.command {
         Command::Demo => return commands::demo::run(settings).await,
         // doctor changes nothing, the state store included.
         Command::Doctor(args) => return commands::doctor::run(&settings, args).await,
         _ => {}
     }
-    let session = Session::new(settings)?;
-    match &cli.command {
-        Command::Get(args) => commands::get::run(&session, args).await,
-        Command::Edit(args) => commands::edit::run(&session, args).await,
-        Command::Put(args) => commands::put::run(&session, args).await,
-        Command::Apply(args) => commands::apply::run(&session, args).await,
-        Command::Diff(args) => commands::diff::run(&session, args).await,
-        Command::State(args) => commands::state::run(&session, args),
-        Command::Demo | Command::Doctor(_) => unreachable!("handled above"),
-        Command::Serve(_) | Command::Generate(_) => unreachable!("handled above"),
+    let state_dir = settings.state_dir.clone();
+    let result = async {
+        let session = Session::new(settings)?;
+        match &cli.command {
+            Command::Get(args) => commands::get::run(&session, args).await,
+            Command::Edit(args) => commands::edit::run(&session, args).await,
+            Command::Put(args) => commands::put::run(&session, args).await,
+            Command::Apply(args) => commands::apply::run(&session, args).await,
+            Command::Diff(args) => commands::diff::run(&session, args).await,
+            Command::State(args) => commands::state::run(&session, args),
+            Command::Demo | Command::Doctor(_) => unreachable!("handled above"),
+            Command::Serve(_) | Command::Generate(_) => unreachable!("handled above"),
+        }
+    }
+    .await;
+    result.map_err(|err| match err.io_path() {
+        Some(path) if path.starts_with(&state_dir) => err.with_hint(format!(
+            "the state store is {}: check its permissions, or use another with --state-dir DIR",
+            state_dir.display()
+        )),
+        _ => err,
+    })
+}
+
+/// The URL argument of commands that send requests.
+fn command_url(command: &Command) -> Option<&str> {
+    match command {
+        Command::Get(args) => Some(&args.url),
+        Command::Edit(args) => Some(&args.url),
+        Command::Put(args) => Some(&args.url),
+        Command::Apply(args) => Some(&args.url),
+        Command::Diff(args) => Some(&args.url),
+        Command::Doctor(args) => Some(&args.url),
+        _ => None,
     }
 }
 
@@ -70,7 +99,10 @@ pub fn command_name(cli: &Cli) -> &'static str {
         Command::Apply(_) => "apply",
         Command::Diff(_) => "diff",
         Command::Serve(_) => "serve",
-        Command::State(_) => "state",
+        Command::State(cli::StateCommand::List) => "state list",
+        Command::State(cli::StateCommand::Show { .. }) => "state show",
+        Command::State(cli::StateCommand::Forget { .. }) => "state forget",
+        Command::State(cli::StateCommand::Path) => "state path",
         Command::Generate(_) => "generate",
     }
 }

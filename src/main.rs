@@ -21,7 +21,8 @@ fn main() {
         let color = ifmatch::settings::use_color(cli.global.color, std::io::stderr().is_terminal());
         ifmatch::ui::Ui { color }.error(&err);
         if cli.global.json && !err.json_printed() {
-            ifmatch::session::print_json(&ifmatch::session::error_json(ifmatch::command_name(&cli), &err));
+            // A closed stdout has no reader left to tell.
+            let _ = ifmatch::stdio::json(&ifmatch::session::error_json(ifmatch::command_name(&cli), &err));
         }
         runtime.shutdown_background();
         std::process::exit(err.exit_code());

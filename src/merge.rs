@@ -21,7 +21,8 @@ pub enum MergeOutcome {
     /// `<<<<<<< mine` / `||||||| base` / `=======` / `>>>>>>> theirs` blocks where the lines
     /// collide, for the user to edit. `conflicts` says where, one short line each: JSON paths
     /// (`/spec/replicas: mine 3, theirs 5`) for a structural JSON merge, else line ranges of
-    /// `text` (`lines 3-9`). Printable as they are: server text in them is already sanitized.
+    /// `text` (`lines 3-9 of the merged text`). Printable as they are: server text in them is
+    /// already sanitized.
     ///
     /// A JSON conflict can come with a `text` that has no markers, when the changes collide in
     /// meaning but not in lines (two edits of one array on different lines); such text carries
@@ -169,7 +170,7 @@ fn relabel(raw: &[u8], probe: usize, eol: &[u8]) -> LineMerge {
             b'|' => BASE,
             b'=' => SPLIT,
             _ => {
-                conflicts.push(format!("lines {open_line}-{line}"));
+                conflicts.push(format!("lines {open_line}-{line} of the merged text"));
                 CLOSE
             }
         };

@@ -22,7 +22,7 @@ pub struct Session {
 impl Session {
     pub fn new(settings: Settings) -> Result<Session> {
         let client = Client::new(&settings)?;
-        let store = Store::open(&settings.state_dir)?;
+        let store = Store::open(&settings.state_dir)?.with_lock_timeout(settings.lock_timeout);
         let ui = Ui { color: settings.color };
         Ok(Session { settings, client, store, ui })
     }
@@ -50,15 +50,17 @@ impl Session {
     /// Prints the `--json` report on stdout when asked.
     pub fn emit(&self, report: &Report) -> Result<()> {
         if self.settings.json {
-            print_json(&serde_json::to_value(report).map_err(|e| Error::other(e.to_string()))?);
+            crate::stdio::json(&serde_json::to_value(report).map_err(|e| Error::other(e.to_string()))?)?;
         }
         Ok(())
     }
 }
 
-/// Parses a URL argument, with a hint for the usual mistakes.
+/// Parses a URL argument, with a hint for the usual mistakes. Credentials in the URL
+/// (`user:pass@`) are removed: `settings` turned them into Basic auth, and the URL is used
+/// without them everywhere else (state key, messages, `--json`).
 pub fn parse_url(raw: &str) -> Result<Url> {
-    let url = Url::parse(raw).map_err(|e| {
+    let mut url = Url::parse(raw).map_err(|e| {
         let hint = if !raw.contains("://") {
             format!("include the scheme, e.g. http://{raw}")
         } else {
@@ -67,16 +69,17 @@ pub fn parse_url(raw: &str) -> Result<Url> {
         Error::usage(format!("{raw:?} is not a valid URL: {e}"), hint)
     })?;
     match url.scheme() {
-        "http" | "https" => Ok(url),
-        other => {
-            Err(Error::usage(format!("ifmatch speaks HTTP, not {other}:"), "use an http:// or https:// URL"))
+        "http" | "https" => {
+            // Both only fail for URLs that cannot have credentials.
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            Ok(url)
         }
+        other => Err(Error::usage(
+            format!("ifmatch speaks only HTTP and HTTPS, not the {other}: scheme"),
+            "use an http:// or https:// URL",
+        )),
     }
-}
-
-/// One line of JSON on stdout.
-pub fn print_json(value: &serde_json::Value) {
-    println!("{value}");
 }
 
 /// What a command did, for people (a line on stderr) and scripts (`--json` on stdout).

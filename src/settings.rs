@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::cli::{ColorChoice, ConflictPolicy, GlobalArgs, WeakETagMode};
 use crate::error::{Error, Result};
+use crate::fsutil::{DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT_ENV};
 
 /// Credentials for requests. Never written to the state store or printed.
 #[derive(Clone)]
@@ -65,14 +66,26 @@ pub struct Settings {
     pub send_weak: bool,
     /// stdin and stderr are terminals: prompts are allowed.
     pub interactive: bool,
+    /// How long to wait for the state store's lock (`IFMATCH_LOCK_TIMEOUT`).
+    pub lock_timeout: Duration,
 }
 
 impl Settings {
-    /// Builds the settings from the global options and the environment.
-    pub fn from_args(args: &GlobalArgs) -> Result<Settings> {
+    /// Builds the settings from the global options, the command's URL argument (whose
+    /// `user:password@`, if any, becomes Basic auth) and the environment.
+    pub fn from_args(args: &GlobalArgs, url: Option<&str>) -> Result<Settings> {
         let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+        let color = use_color(args.color, std::io::stderr().is_terminal());
         let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>>>()?;
-        let auth = auth(args, interactive)?;
+        let auth = match (auth(args, interactive)?, url.and_then(url_credentials)) {
+            (Some(auth), Some(_)) => {
+                crate::ui::Ui { color }.warn(
+                    "the URL carries credentials, and -u or --bearer-* gives others; the URL's are not used",
+                );
+                Some(auth)
+            }
+            (auth, from_url) => auth.or(from_url),
+        };
         if !(args.timeout.is_finite() && args.timeout > 0.0) {
             return Err(Error::usage(
                 format!("--timeout must be a positive number of seconds, not {}", args.timeout),
@@ -120,17 +133,18 @@ impl Settings {
             timeout: Duration::from_secs_f64(args.timeout),
             verbose: args.verbose,
             json: args.json,
-            color: use_color(args.color, std::io::stderr().is_terminal()),
+            color,
             color_stdout: use_color(args.color, std::io::stdout().is_terminal()),
             state_dir: match &args.state_dir {
                 Some(dir) => dir.clone(),
-                None => default_state_dir()?,
+                None => state_dir_from_env().map_or_else(default_state_dir, Ok)?,
             },
             yes: args.yes,
             on_conflict,
             conflict_statuses,
             send_weak: args.weak_etag == WeakETagMode::Send,
             interactive,
+            lock_timeout: lock_timeout(std::env::var_os(LOCK_TIMEOUT_ENV), color),
         })
     }
 
@@ -149,6 +163,32 @@ pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
             is_terminal
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// `IFMATCH_STATE_DIR`, when set and not empty. Read here rather than by clap, so that the
+/// variable does not show up as `--state-dir` in every usage line.
+fn state_dir_from_env() -> Option<PathBuf> {
+    std::env::var_os(STATE_DIR_ENV).filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+/// The environment variable that sets the state store's directory.
+pub const STATE_DIR_ENV: &str = "IFMATCH_STATE_DIR";
+
+/// The lock timeout from `IFMATCH_LOCK_TIMEOUT` (seconds); an unusable value is named in a
+/// warning and the default is used.
+fn lock_timeout(value: Option<std::ffi::OsString>, color: bool) -> Duration {
+    let Some(value) = value.filter(|v| !v.is_empty()) else { return DEFAULT_LOCK_TIMEOUT };
+    let text = value.to_string_lossy();
+    match text.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs >= 0.0 => Duration::from_secs_f64(secs),
+        _ => {
+            crate::ui::Ui { color }.warn(&format!(
+                "{LOCK_TIMEOUT_ENV}={text:?} is not a number of seconds; waiting the default {} s for locks",
+                DEFAULT_LOCK_TIMEOUT.as_secs()
+            ));
+            DEFAULT_LOCK_TIMEOUT
         }
     }
 }
@@ -192,7 +232,29 @@ fn parse_header(raw: &str) -> Result<(String, String)> {
             "use `ifmatch put --if-match ETAG` or `--if-unmodified-since DATE` to choose the validator",
         ));
     }
+    // These turn a fetch into a partial (206) or an empty (304) answer (RFC 9110 §14.2,
+    // §13.1.2, §13.1.3, §13.1.5), which would be taken for the whole body and written back.
+    if ["range", "if-range", "if-none-match", "if-modified-since"].contains(&lower.as_str()) {
+        return Err(Error::usage(
+            format!(
+                "-H {name} could get a part of the body (206) or none (304), and ifmatch needs the whole, current body"
+            ),
+            "drop the header; ifmatch chooses the conditional headers itself",
+        ));
+    }
     Ok((name.to_string(), value.to_string()))
+}
+
+/// Basic auth from a URL's userinfo (`http://alice:pw@host/`, RFC 3986 §3.2.1), percent-decoded.
+/// The URL itself is used without it everywhere (`session::parse_url` strips it), so the
+/// password never reaches the state store, messages or `--json`.
+fn url_credentials(raw: &str) -> Option<Auth> {
+    let url = url::Url::parse(raw).ok()?;
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+    Some(Auth::Basic { user: decode(url.username()), password: decode(url.password().unwrap_or("")) })
 }
 
 fn auth(args: &GlobalArgs, interactive: bool) -> Result<Option<Auth>> {
@@ -229,7 +291,13 @@ fn auth(args: &GlobalArgs, interactive: bool) -> Result<Option<Auth>> {
 }
 
 fn read_token(path: &Path) -> Result<String> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io("read the token file", path, e))?;
+    // A missing or unreadable token file is a usage error, like an unset --bearer-env variable.
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::usage(
+            format!("--bearer-file {}: cannot read it: {e}", path.display()),
+            "give a file that holds the token on its first line",
+        )
+    })?;
     let token = text.lines().next().unwrap_or("").trim().to_string();
     if token.is_empty() {
         return Err(Error::usage(
@@ -254,6 +322,9 @@ mod tests {
         assert!(parse_header("nocolon").is_err());
         assert!(parse_header("bad name: x").is_err());
         assert_eq!(parse_header("If-Match: \"x\"").unwrap_err().exit_code(), 2);
+        for name in ["Range", "if-range", "If-None-Match", "If-Modified-Since"] {
+            assert_eq!(parse_header(&format!("{name}: x")).unwrap_err().exit_code(), 2, "{name}");
+        }
     }
 
     #[test]

@@ -110,6 +110,7 @@ pub fn now_http_date() -> String {
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
+    lock_timeout: std::time::Duration,
 }
 
 impl Store {
@@ -119,7 +120,13 @@ impl Store {
         for sub in ["records", "bases", "recovered"] {
             fsutil::private_dir(&dir.join(sub))?;
         }
-        Ok(Store { dir: dir.to_path_buf() })
+        Ok(Store { dir: dir.to_path_buf(), lock_timeout: fsutil::DEFAULT_LOCK_TIMEOUT })
+    }
+
+    /// How long to wait for another process's lock on the store before giving up.
+    pub fn with_lock_timeout(mut self, timeout: std::time::Duration) -> Store {
+        self.lock_timeout = timeout;
+        self
     }
 
     pub fn dir(&self) -> &Path {
@@ -135,7 +142,7 @@ impl Store {
     }
 
     fn lock(&self) -> Result<fsutil::LockGuard> {
-        fsutil::lock(&self.dir.join("lock"), "the state store")
+        fsutil::lock(&self.dir.join("lock"), "the state store", self.lock_timeout)
     }
 
     /// Loads a record. A missing record is `None`; a corrupt one is moved aside with a warning

@@ -53,10 +53,10 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 url: url.to_string(),
                 outcome: "unchanged",
                 status: Some(fetched.status),
+                etag_before: etag_before.or_else(|| fetched.etag.as_ref().map(|t| t.to_string())),
                 etag: fetched.etag.as_ref().map(|t| t.to_string()),
                 attempts,
                 bytes: mine.len(),
-                ..Report::default()
             });
         }
         let content_type = fetched.content_type.as_deref();

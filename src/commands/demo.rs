@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::etag::Precondition;
 use crate::http::{WriteOutcome, WriteRequest};
 use crate::server::{ServeConfig, Server};
-use crate::session::Session;
+use crate::session::{Report, Session};
 use crate::settings::Settings;
 
 const DOCUMENT: &str = r#"{
@@ -29,7 +29,6 @@ const DOCUMENT: &str = r#"{
 "#;
 
 pub async fn run(mut settings: Settings) -> Result<()> {
-    crate::interrupt::install();
     let scratch = tempfile::Builder::new()
         .prefix("ifmatch-demo-")
         .tempdir()
@@ -55,7 +54,8 @@ pub async fn run(mut settings: Settings) -> Result<()> {
 
     let scripted = !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal());
     settings.state_dir = scratch.path().join("state");
-    settings.json = false;
+    // The story's own steps print no JSON; `--json` gets the final report, once.
+    let json = std::mem::replace(&mut settings.json, false);
     if scripted {
         settings.on_conflict = ConflictPolicy::Merge;
     }
@@ -63,14 +63,18 @@ pub async fn run(mut settings: Settings) -> Result<()> {
     let ui = session.ui;
     let result = story(&session, &url, scripted).await;
     serving.abort();
-    if result.is_ok() {
+    let report = result?;
+    if report.outcome != "unchanged" {
         ui.heading("\nThat is the point of ifmatch: your edit was never lost, and the colleague's change was never overwritten.");
         eprintln!("Try it on your own API: ifmatch edit URL   (ifmatch --help for more)");
     }
-    result
+    if json {
+        crate::stdio::json(&serde_json::to_value(&report).map_err(|e| Error::other(e.to_string()))?)?;
+    }
+    Ok(())
 }
 
-async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<()> {
+async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Report> {
     let ui = session.ui;
     ui.heading(&format!("Step 1. A local server (ifmatch serve) holds a JSON document at {url}"));
     eprintln!(
@@ -119,7 +123,15 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<()> 
     };
     if mine == fetched.body[..] {
         ui.note("you saved without changes, so ifmatch sends nothing; run `ifmatch demo` again and change a field");
-        return Ok(());
+        return Ok(Report {
+            command: "demo",
+            url: url.to_string(),
+            outcome: "unchanged",
+            etag_before: Some(etag.to_string()),
+            etag: Some(etag.to_string()),
+            bytes: mine.len(),
+            ..Report::default()
+        });
     }
     eprintln!();
     ui.heading("Step 4. ifmatch sends your version with If-Match. The server's version moved on: 412.");
@@ -140,11 +152,11 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<()> 
     ui.heading(&format!(
         "Step 5. The server's document now ({}, ETag {}):",
         report.outcome,
-        report.etag.unwrap_or_default()
+        report.etag.as_deref().unwrap_or_default()
     ));
     let now = session.client.fetch(url).await?;
     eprint!("{}", String::from_utf8_lossy(&now.body));
-    Ok(())
+    Ok(report)
 }
 
 fn expect_written(outcome: WriteOutcome) -> Result<()> {

@@ -6,7 +6,8 @@
 use crate::cli::DiffArgs;
 use crate::diff::{self, DiffOptions};
 use crate::error::{Error, Result};
-use crate::session::{Session, parse_url, print_json};
+use crate::session::{Session, parse_url};
+use crate::stdio;
 
 /// One side of the comparison.
 struct Side {
@@ -40,7 +41,7 @@ pub async fn run(session: &Session, args: &DiffArgs) -> Result<()> {
             )
         }
         Some(file) => {
-            let mine = super::put::read_input(file)?;
+            let mine = stdio::read_input(file)?;
             let theirs = crate::interrupt::guard(session.client.fetch(&url)).await?;
             let label =
                 if file.as_os_str() == "-" { "stdin".to_string() } else { file.display().to_string() };
@@ -58,7 +59,7 @@ pub async fn run(session: &Session, args: &DiffArgs) -> Result<()> {
     if session.settings.json {
         let (added, removed) = diff::summary(&old.bytes, &new.bytes);
         let text = diff::unified(&old.bytes, &new.bytes, &old.label, &new.label, &DiffOptions::default());
-        print_json(&serde_json::json!({
+        stdio::json(&serde_json::json!({
             "command": "diff",
             "url": url.to_string(),
             "equal": equal,
@@ -69,13 +70,17 @@ pub async fn run(session: &Session, args: &DiffArgs) -> Result<()> {
             "added": added,
             "removed": removed,
             "diff": text,
-        }));
+        }))?;
     } else if equal {
         session.ui.note(&format!("no differences: {} and {} are identical", old.label, new.label));
     } else {
         let opts = DiffOptions { color: session.settings.color_stdout, ..DiffOptions::default() };
         let text = diff::unified(&old.bytes, &new.bytes, &old.label, &new.label, &opts);
-        super::get::write_stdout(text.as_bytes())?;
+        // A reader that stopped early (`| head`) still gets diff(1)'s answer in the status.
+        match stdio::write(text.as_bytes()) {
+            Ok(()) | Err(Error::ClosedPipe) => {}
+            Err(e) => return Err(e),
+        }
     }
     if equal { Ok(()) } else { Err(Error::Differences) }
 }

@@ -8,12 +8,12 @@ use crate::error::{Error, Result};
 use crate::http::Client;
 use crate::interrupt::{guard, guard_blocking};
 use crate::probe::{self, WriteProbe};
-use crate::session::{parse_url, print_json};
+use crate::session::parse_url;
 use crate::settings::Settings;
+use crate::stdio;
 use crate::ui::Ui;
 
 pub async fn run(settings: &Settings, args: &DoctorArgs) -> Result<()> {
-    crate::interrupt::install();
     let url = parse_url(&args.url)?;
     if args.write_probe && !settings.yes && !settings.interactive {
         return Err(Error::usage(
@@ -44,9 +44,9 @@ pub async fn run(settings: &Settings, args: &DoctorArgs) -> Result<()> {
     }
     let diagnosis = diagnose(&recording, &settings.conflict_statuses);
     if settings.json {
-        print_json(&diagnosis.to_json(url.as_str(), &recording));
+        stdio::json(&diagnosis.to_json(url.as_str(), &recording))?;
     } else {
-        super::get::write_stdout(diagnosis.render(url.as_str()).as_bytes())?;
+        stdio::write(diagnosis.render(url.as_str()).as_bytes())?;
     }
     if diagnosis.verdict == Verdict::Unprotected {
         return Err(Error::Unprotected {

@@ -91,6 +91,7 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
             command: "edit",
             url: url.to_string(),
             outcome: "unchanged",
+            etag_before: record.etag.clone(),
             etag: record.etag.clone(),
             bytes: mine.len(),
             ..Report::default()

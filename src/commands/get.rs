@@ -9,22 +9,37 @@ use crate::error::{Error, Result};
 use crate::http::Fetched;
 use crate::session::{Report, Session, parse_url};
 use crate::state::{Record, ResourceKey, now_http_date};
+use crate::stdio;
 
 pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     let url = parse_url(&args.url)?;
+    if session.settings.json && args.output.is_none() {
+        // `--json` promises exactly one JSON object on stdout, where the body would go too.
+        return Err(Error::usage(
+            "`get --json` needs -o FILE: stdout holds the JSON report, so the body cannot go there too",
+            format!("save the body to a file: ifmatch get {url} -o FILE --json"),
+        ));
+    }
     let key = session.key(&url);
     let before = session.store.load(&key)?.and_then(|r| r.etag);
     let mut download = crate::interrupt::guard(session.client.open(&url)).await?;
     // The body streams to its destination and to the store's base at once, so a large
-    // resource is never held in memory.
+    // resource is never held in memory. Any failure (Ctrl-C, a closed pipe) drops both temp
+    // files and records nothing.
     let mut base = session.store.base_writer()?;
     let mut output = match &args.output {
-        Some(path) => Output::File(file_beside(path)?, path.clone()),
-        None => Output::Stdout(std::io::stdout().lock()),
+        Some(path) => Output::file(path)?,
+        None => Output::Stdout { terminal: std::io::stdout().is_terminal() },
     };
     let progress = progress_bar(download.content_length, args.output.is_some());
     let mut bytes = 0usize;
     while let Some(chunk) = crate::interrupt::guard(download.chunk()).await? {
+        if bytes == 0 && matches!(output, Output::Stdout { terminal: true }) && looks_binary(&chunk) {
+            return Err(Error::usage(
+                format!("{url} is binary, and binary output can mess up your terminal"),
+                format!("use -o FILE, or pipe it: ifmatch get {url} -o FILE"),
+            ));
+        }
         bytes += chunk.len();
         output.write(&chunk)?;
         base.write_all(&chunk).map_err(|e| Error::io("write", base.path(), e))?;
@@ -59,58 +74,100 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     })
 }
 
+/// The start of a body that must not be written to a terminal: a NUL, or bytes that are not
+/// UTF-8 (a multi-byte character cut off at the end of the chunk is fine).
+fn looks_binary(chunk: &[u8]) -> bool {
+    chunk.contains(&0) || std::str::from_utf8(chunk).is_err_and(|e| e.error_len().is_some())
+}
+
 /// Where the body goes: stdout, or a temp file renamed over FILE when complete (so an
 /// interrupted download never leaves half a file under the user's name).
 enum Output {
-    Stdout(std::io::StdoutLock<'static>),
-    File(tempfile::NamedTempFile, PathBuf),
+    Stdout { terminal: bool },
+    File { part: tempfile::NamedTempFile, target: PathBuf, given: PathBuf },
 }
 
 impl Output {
+    /// A temp file beside FILE. When FILE is a symlink, the download replaces the file it
+    /// points to and the link stays, as `curl -o` and shell redirection do.
+    fn file(given: &Path) -> Result<Output> {
+        let target = follow_symlinks(given);
+        let part = file_beside(&target, given)?;
+        Ok(Output::File { part, target, given: given.to_path_buf() })
+    }
+
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
         match self {
-            Output::Stdout(out) => match out.write_all(bytes) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-                Err(e) => Err(Error::io("write to", "stdout", e)),
-            },
-            Output::File(file, _) => file.write_all(bytes).map_err(|e| Error::io("write", file.path(), e)),
+            Output::Stdout { .. } => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(bytes).map_err(stdio::write_error)
+            }
+            Output::File { part, given, .. } => {
+                part.write_all(bytes).map_err(|e| Error::io("write", &*given, e))
+            }
         }
     }
 
     fn finish(self) -> Result<()> {
         match self {
-            Output::Stdout(mut out) => match out.flush() {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    Err(Error::io("write to", "stdout", e))
-                }
-                _ => Ok(()),
-            },
-            Output::File(file, path) => {
-                file.as_file().sync_data().map_err(|e| Error::io("sync", file.path(), e))?;
-                file.persist(&path).map_err(|e| Error::io("write", &path, e.error))?;
+            Output::Stdout { .. } => std::io::stdout().lock().flush().map_err(stdio::write_error),
+            Output::File { part, target, given } => {
+                part.as_file().sync_data().map_err(|e| Error::io("write", &given, e))?;
+                part.persist(&target).map_err(|e| Error::io("write", &given, e.error))?;
                 Ok(())
             }
         }
     }
 }
 
-fn file_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
+/// The file a path finally names, through any chain of symlinks (dangling ones included);
+/// the path itself when it is not a symlink.
+fn follow_symlinks(path: &Path) -> PathBuf {
+    let mut current = path.to_path_buf();
+    // Bounded like the kernel's own limit on nested links (ELOOP).
+    for _ in 0..40 {
+        let is_link = std::fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink());
+        let Some(target) = is_link.then(|| std::fs::read_link(&current).ok()).flatten() else {
+            return current;
+        };
+        current = match current.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        };
+    }
+    current
+}
+
+/// A `.part` temp file in `target`'s directory; errors name the path the user gave.
+fn file_beside(target: &Path, given: &Path) -> Result<tempfile::NamedTempFile> {
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let file = tempfile::Builder::new()
-        .prefix(".ifmatch-")
-        .suffix(".part")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("create a file in", dir, e))?;
+    let file =
+        tempfile::Builder::new().prefix(".ifmatch-").suffix(".part").tempfile_in(dir).map_err(|e| {
+            let (reason, hint) = if e.kind() == std::io::ErrorKind::NotFound {
+                (
+                    format!("the directory {} does not exist", dir.display()),
+                    format!(
+                        "create it first (mkdir -p {}), or give -o a file in an existing directory",
+                        dir.display()
+                    ),
+                )
+            } else {
+                (
+                    e.to_string(),
+                    format!("check the permissions of {}, or give -o another path", dir.display()),
+                )
+            };
+            Error::Other { message: format!("cannot write {}: {reason}", given.display()), hints: vec![hint] }
+        })?;
     // A downloaded file keeps the permissions of the file it replaces, or gets the usual 0644,
     // not the temp file's 0600.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = match std::fs::metadata(path) {
+        let mode = match std::fs::metadata(target) {
             Ok(meta) => meta.permissions().mode(),
             Err(_) => 0o644,
         };
@@ -171,15 +228,5 @@ pub fn warn_about_validators(session: &Session, fetched: &Fetched) {
         (Some(_), _) => {}
         (None, Some(_)) => ui.warn("the server sent no ETag; writes will use If-Unmodified-Since (1-second resolution)"),
         (None, None) => ui.warn("the server sent neither ETag nor Last-Modified; writes cannot be protected (--force writes anyway)"),
-    }
-}
-
-/// Writes to stdout; a closed pipe (`| head`) ends quietly.
-pub fn write_stdout(bytes: &[u8]) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-        Err(e) => Err(Error::io("write to", "stdout", e)),
     }
 }

@@ -1,8 +1,6 @@
 //! `ifmatch put URL [FILE|-]`: a conditional write of a file or stdin with the validator stored
 //! by `get` (or `--if-match` / `--if-unmodified-since`), through the shared write cycle.
 
-use std::io::Read;
-
 use crate::cli::PutArgs;
 use crate::cycle::{self, Job};
 use crate::error::{Error, Result};
@@ -42,10 +40,15 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
                 format!("ifmatch knows no validator for {url}, so the write could overwrite a change unseen")
             }
         };
-        return Err(Error::usage(
-            message,
-            format!("run `ifmatch get {url}` first, or pass --force to write unconditionally"),
-        ));
+        let weak =
+            stored.as_ref().and_then(|r| r.etag.as_deref()).and_then(ETag::parse).filter(ETag::is_weak);
+        let hint = match weak {
+            Some(tag) => format!(
+                "the server sent only the weak ETag {tag}: --weak-etag send sends it anyway (for servers that compare weakly), --force writes unconditionally"
+            ),
+            None => format!("run `ifmatch get {url}` first, or pass --force to write unconditionally"),
+        };
+        return Err(Error::usage(message, hint));
     }
     if precondition == Precondition::None && !refresh_first {
         session.ui.warn("writing without a precondition (--force): a concurrent change would be overwritten");
@@ -64,13 +67,14 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
         let report = crate::upload::run(session, &url, &key, record, &args.file, precondition).await?;
         return session.emit(&report);
     }
-    let mine = read_input(&args.file)?;
+    let mine = crate::stdio::read_input(&args.file)?;
     if !refresh_first && base.as_deref() == Some(&mine[..]) {
         session.ui.note("no changes: the body equals the stored base; nothing sent");
         return session.emit(&Report {
             command: "put",
             url: url.to_string(),
             outcome: "unchanged",
+            etag_before: record.etag.clone(),
             etag: record.etag.clone(),
             bytes: mine.len(),
             ..Report::default()
@@ -115,15 +119,4 @@ fn explicit_precondition(args: &PutArgs) -> Result<Option<Precondition>> {
 fn is_large_file(path: &std::path::Path) -> bool {
     path.as_os_str() != "-"
         && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() >= crate::upload::STREAM_THRESHOLD)
-}
-
-/// Reads FILE, or stdin for `-`.
-pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| Error::io("read", "stdin", e))?;
-        Ok(buf)
-    } else {
-        std::fs::read(path).map_err(|e| Error::io("read", path, e))
-    }
 }

@@ -1,13 +1,13 @@
 //! `ifmatch serve [DIR]`: run the built-in reference server until Ctrl-C. The URL it listens
-//! on is the first line of stdout, so scripts can read it.
-
-use std::io::Write;
+//! on is the first line of stdout (with `--json`, an object `{"url": …}`), so scripts can
+//! read it.
 
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
 use crate::server::{ServeConfig, Server};
 
-pub async fn run(args: &ServeArgs) -> Result<()> {
+pub async fn run(args: &ServeArgs, json: bool) -> Result<()> {
+    check_dir(&args.dir)?;
     let config = ServeConfig {
         dir: args.dir.clone(),
         bind: args.bind,
@@ -17,21 +17,33 @@ pub async fn run(args: &ServeArgs) -> Result<()> {
         max_body: args.max_body,
         quiet: args.quiet,
     };
-    let server = Server::bind(config).await.map_err(|e| Error::Other {
-        message: format!(
-            "could not start the server on {}:{} for {}: {e}",
-            args.bind,
-            args.port,
-            args.dir.display()
-        ),
-        hints: vec![
-            "choose another port with --port (0 picks a free one), and check that DIR exists".to_string(),
-        ],
+    let server = Server::bind(config).await.map_err(|e| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::AddrInUse => {
+                "another program uses that port; choose another with --port (0 picks a free one)"
+            }
+            std::io::ErrorKind::PermissionDenied => {
+                "ports below 1024 need privileges; choose another with --port (0 picks a free one)"
+            }
+            std::io::ErrorKind::AddrNotAvailable => "--bind takes an address of this machine, e.g. 127.0.0.1",
+            _ => "check DIR, --bind and --port",
+        };
+        Error::Other {
+            message: format!(
+                "could not start the server on {}:{} for {}: {e}",
+                args.bind,
+                args.port,
+                args.dir.display()
+            ),
+            hints: vec![hint.to_string()],
+        }
     })?;
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{}", server.url());
-    let _ = out.flush();
-    drop(out);
+    // Nobody reading stdout any more is no reason to stop serving.
+    let _ = if json {
+        crate::stdio::json(&serde_json::json!({ "url": server.url() }))
+    } else {
+        crate::stdio::line(&server.url())
+    };
     if !args.bind.is_loopback() {
         eprintln!(
             "ifmatch: warning: serving {} on {}, reachable beyond this machine",
@@ -42,5 +54,21 @@ pub async fn run(args: &ServeArgs) -> Result<()> {
     tokio::select! {
         result = server.run() => result.map_err(|e| Error::other(format!("the server stopped: {e}"))),
         _ = tokio::signal::ctrl_c() => Ok(()),
+    }
+}
+
+/// DIR must be an existing directory: say so before anything else can go wrong.
+fn check_dir(dir: &std::path::Path) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(Error::usage(
+            format!("{} is not a directory", dir.display()),
+            "give serve the directory that holds the files to serve",
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::usage(
+            format!("DIR {} does not exist", dir.display()),
+            format!("create it first (mkdir -p {}), or serve another directory", dir.display()),
+        )),
+        Err(e) => Err(Error::io("read", dir, e)),
     }
 }

@@ -2,7 +2,8 @@
 
 use crate::cli::StateCommand;
 use crate::error::{Error, Result};
-use crate::session::{Session, parse_url, print_json};
+use crate::session::{Session, parse_url};
+use crate::stdio;
 
 pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
     let json = session.settings.json;
@@ -10,27 +11,27 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
         StateCommand::Path => {
             let dir = session.store.dir().display().to_string();
             if json {
-                print_json(&serde_json::json!({ "path": dir }));
+                stdio::json(&serde_json::json!({ "command": "state path", "path": dir }))?;
             } else {
-                println!("{dir}");
+                stdio::line(&dir)?;
             }
         }
         StateCommand::List => {
             let records = session.store.list()?;
             if json {
-                print_json(&serde_json::to_value(&records).map_err(|e| Error::other(e.to_string()))?);
+                stdio::json(&serde_json::json!({ "command": "state list", "records": records }))?;
             } else if records.is_empty() {
                 session.ui.note("the state store is empty; `ifmatch get URL` adds a resource");
             } else {
                 for r in records {
                     let stale = if r.stale { " (stale)" } else { "" };
                     let accept = r.accept.as_deref().map(|a| format!(" [Accept: {a}]")).unwrap_or_default();
-                    println!(
+                    stdio::line(&format!(
                         "{}{accept}\t{}{stale}\t{}",
                         r.url,
                         r.etag.as_deref().unwrap_or("-"),
                         r.fetched_at
-                    );
+                    ))?;
                 }
             }
         }
@@ -41,26 +42,29 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
             let recovered: Vec<String> =
                 session.store.recovered_files(&key)?.iter().map(|p| p.display().to_string()).collect();
             if json {
-                let mut value = serde_json::to_value(&record).map_err(|e| Error::other(e.to_string()))?;
+                let mut value = serde_json::json!({ "command": "state show" });
+                let fields = serde_json::to_value(&record).map_err(|e| Error::other(e.to_string()))?;
+                if let (Some(object), serde_json::Value::Object(fields)) = (value.as_object_mut(), fields) {
+                    object.extend(fields);
+                }
                 value["recovered"] = serde_json::json!(recovered);
-                print_json(&value);
+                stdio::json(&value)?;
             } else {
-                println!("url:           {}", record.url);
+                let mut text = format!("url:           {}\n", record.url);
                 if let Some(a) = &record.accept {
-                    println!("accept:        {a}");
+                    text += &format!("accept:        {a}\n");
                 }
-                println!("etag:          {}", record.etag.as_deref().unwrap_or("(none)"));
-                println!("last-modified: {}", record.last_modified.as_deref().unwrap_or("(none)"));
-                println!("content-type:  {}", record.content_type.as_deref().unwrap_or("(none)"));
-                println!("fetched at:    {}", record.fetched_at);
-                println!(
-                    "stale:         {}",
-                    if record.stale { "yes (the next write refetches first)" } else { "no" }
-                );
-                println!("base:          {} bytes", record.base_len.unwrap_or(0));
+                text += &format!("etag:          {}\n", record.etag.as_deref().unwrap_or("(none)"));
+                text += &format!("last-modified: {}\n", record.last_modified.as_deref().unwrap_or("(none)"));
+                text += &format!("content-type:  {}\n", record.content_type.as_deref().unwrap_or("(none)"));
+                text += &format!("fetched at:    {}\n", record.fetched_at);
+                let stale = if record.stale { "yes (the next write refetches first)" } else { "no" };
+                text += &format!("stale:         {stale}\n");
+                text += &format!("base:          {} bytes\n", record.base_len.unwrap_or(0));
                 for path in recovered {
-                    println!("recovered:     {path}");
+                    text += &format!("recovered:     {path}\n");
                 }
+                stdio::write(text.as_bytes())?;
             }
         }
         StateCommand::Forget { url } => {
@@ -70,7 +74,7 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                 return Err(not_stored(&url));
             }
             if json {
-                print_json(&serde_json::json!({ "forgot": url.to_string() }));
+                stdio::json(&serde_json::json!({ "command": "state forget", "forgot": url.to_string() }))?;
             } else {
                 session.ui.note(&format!("forgot {url}"));
             }

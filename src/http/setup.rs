@@ -1,7 +1,7 @@
 //! Building the client from the settings: timeouts, TLS trust and identity, proxies. Redirects
 //! are left off in reqwest: [`Client`] follows them itself.
 
-use std::time::Duration;
+use url::Url;
 
 use super::Client;
 use super::wire::chain;
@@ -16,8 +16,11 @@ impl Client {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut builder = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(settings.timeout)
-            .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
+            // --timeout bounds each wait, not the whole exchange: connecting, then every read
+            // (the response head, each piece of the body). A large download that keeps
+            // arriving is never cut off; a server that stalls for that long is.
+            .connect_timeout(settings.timeout)
+            .read_timeout(settings.timeout)
             .user_agent(concat!("ifmatch/", env!("CARGO_PKG_VERSION")));
         builder = tls(builder, &settings.tls)?;
         if let Some(proxy) = &settings.proxy {
@@ -64,7 +67,48 @@ impl Client {
             conflict_statuses: settings.conflict_statuses.clone(),
             max_redirects: settings.max_redirects,
             follow_writes: settings.follow_writes,
+            proxy: settings.proxy.clone(),
+            noproxy: settings.noproxy.clone(),
         })
+    }
+
+    /// The proxy a request to `url` goes through, as messages name it (without credentials):
+    /// `--proxy`, else the environment's variable for the URL's scheme, unless `--noproxy` or
+    /// `NO_PROXY` exempts the host.
+    pub(super) fn proxy_for(&self, url: &Url) -> Option<String> {
+        let env = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()).map(|v| (v, n.to_string())))
+        };
+        let (proxy, source) = match &self.proxy {
+            Some(p) => (p.clone(), "--proxy".to_string()),
+            None if url.scheme() == "https" => {
+                env(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"])?
+            }
+            None => env(&["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])?,
+        };
+        let exempt = match &self.noproxy {
+            Some(list) => list.clone(),
+            None => env(&["NO_PROXY", "no_proxy"]).map(|(v, _)| v).unwrap_or_default(),
+        };
+        let host = url.host_str().unwrap_or("").trim_matches(['[', ']']).to_ascii_lowercase();
+        let bypassed = exempt
+            .split(',')
+            .map(|e| e.trim().trim_start_matches('.').to_ascii_lowercase())
+            .any(|e| e == "*" || (!e.is_empty() && (host == e || host.ends_with(&format!(".{e}")))));
+        if bypassed {
+            return None;
+        }
+        let shown = match Url::parse(&proxy) {
+            Ok(mut u) => {
+                let _ = u.set_username("");
+                let _ = u.set_password(None);
+                u.to_string()
+            }
+            Err(_) => proxy,
+        };
+        Some(format!("{shown} (from {source})"))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Small pieces of the wire shared by the client's parts: headers, redirects, error details,
 //! `-v` output, and turning transport failures into errors.
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{HeaderMap, HeaderValue};
 use url::Url;
 
 use crate::diff::sanitize;
@@ -14,7 +14,7 @@ pub(super) fn build(request: reqwest::RequestBuilder) -> Result<reqwest::Request
 /// `-v` output: every header, credentials redacted.
 pub(super) fn print_headers(prefix: char, headers: &HeaderMap) {
     for (name, value) in headers {
-        let shown = if is_secret(name) {
+        let shown = if is_secret(name.as_str()) {
             "<redacted>".to_string()
         } else {
             sanitize(&String::from_utf8_lossy(value.as_bytes())).into_owned()
@@ -23,8 +23,17 @@ pub(super) fn print_headers(prefix: char, headers: &HeaderMap) {
     }
 }
 
-pub(super) fn is_secret(name: &HeaderName) -> bool {
+/// Headers that carry credentials: redacted by `-v`, and not sent along a redirect to another
+/// origin. Besides the standard ones, any header whose name says it holds a key, token, secret
+/// or auth value (`X-API-Key`, `X-Auth-Token`, …), as APIs name them.
+pub(super) fn is_secret(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    // Challenges name a scheme and a realm, which help when debugging a 401.
+    if name == "www-authenticate" || name == "proxy-authenticate" {
+        return false;
+    }
     matches!(name.as_str(), "authorization" | "proxy-authorization" | "cookie" | "set-cookie")
+        || ["key", "token", "secret", "auth"].iter().any(|word| name.contains(word))
 }
 
 pub(super) fn header(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -40,6 +49,23 @@ pub(super) fn redirect_target(from: &Url, headers: &HeaderMap) -> Result<Url> {
         message: format!("{from} redirected to an invalid URL {}: {e}", sanitize(&location)),
         hints: vec![],
     })
+}
+
+/// The error for a status no flow handles (4xx → exit 4, 5xx → exit 5), with the response's
+/// detail and, for 429 and 503, when the server asks to be tried again (`Retry-After`, RFC 9110
+/// §10.2.3).
+pub fn status_error(url: &Url, status: u16, headers: &HeaderMap, body: &[u8]) -> Error {
+    let error = Error::status(url.as_str(), status, detail(headers, body));
+    match header(headers, "retry-after") {
+        Some(after) if status == 429 || status == 503 => {
+            let when = match after.parse::<u64>() {
+                Ok(secs) => format!("in {secs} s"),
+                Err(_) => format!("after {}", sanitize(&after)),
+            };
+            error.with_hint(format!("the server asks to try again {when} (Retry-After)"))
+        }
+        _ => error,
+    }
 }
 
 /// A one-line description of an error response body, for messages: the `detail`/`title` of an
@@ -64,16 +90,36 @@ pub fn detail(headers: &HeaderMap, body: &[u8]) -> String {
     line
 }
 
-/// Maps a transport failure to exit 7 with its cause chain and a hint.
+/// Maps a transport failure to exit 7 with its real cause and a hint.
 pub(super) fn network(url: &Url, err: &reqwest::Error) -> Error {
+    let message = cause(err);
     let hint = if err.is_timeout() {
-        "the server did not answer in time; raise --timeout SECONDS or try again"
+        "the server did not answer in time; raise --timeout SECONDS or try again".to_string()
+    } else if message.contains("InvalidContentType") || message.contains("corrupt message") {
+        // A TLS client reading a plain-HTTP answer sees a record type that does not exist.
+        let mut plain = url.clone();
+        let _ = plain.set_scheme("http");
+        format!("is it an http:// server? then use {plain}")
+    } else if message.contains("dns error") {
+        format!("check the host name {}", url.host_str().unwrap_or(""))
     } else if err.is_connect() {
-        "check that the server is running and the host and port are right"
+        "check that the server is running and the host and port are right".to_string()
     } else {
-        "check the network and the URL, then try again"
+        "check the network and the URL, then try again".to_string()
     };
-    Error::Network { url: url.to_string(), message: chain(err), hints: vec![hint.to_string()] }
+    Error::Network { url: url.to_string(), message, hints: vec![hint] }
+}
+
+/// The layers of a reqwest error that only repeat the URL or say which stage failed.
+const WRAPPERS: [&str; 3] = ["error sending request for url", "client error (", "error trying to connect"];
+
+/// The cause of a transport failure: the error's source chain without reqwest's and hyper's
+/// wrapping layers, which repeat the URL and the stage ("client error (Connect)").
+pub(super) fn cause(err: &dyn std::error::Error) -> String {
+    let full = chain(err);
+    let kept: Vec<&str> =
+        full.split(": ").filter(|part| !WRAPPERS.iter().any(|w| part.starts_with(w))).collect();
+    if kept.is_empty() { full } else { kept.join(": ") }
 }
 
 /// The error and its sources, joined: reqwest's top-level message alone says little.
@@ -88,4 +134,26 @@ pub(super) fn chain(err: &dyn std::error::Error) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_by_name() {
+        for name in ["Authorization", "Cookie", "X-API-Key", "X-Auth-Token", "Client-Secret", "apikey"] {
+            assert!(is_secret(name), "{name}");
+        }
+        for name in ["Accept", "ETag", "WWW-Authenticate", "X-Trace", "Keep-Alive"] {
+            assert!(!is_secret(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn cause_drops_the_wrapping_layers() {
+        let full = "error sending request for url (http://h/): client error (Connect): tcp connect error: Connection refused";
+        let err = std::io::Error::other(full);
+        assert_eq!(cause(&err), "tcp connect error: Connection refused");
+    }
 }

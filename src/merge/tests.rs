@@ -198,13 +198,13 @@ fn json_falls_back_to_lines() {
          r#"{"a":1,"b":2}"#, r#"{"a":10,"b":2}"#, r#"{"a":1,"b":20}"#,
          Want::Conflicted {
              text: "<<<<<<< mine\n{\"a\":10,\"b\":2}\n||||||| base\n{\"a\":1,\"b\":2}\n=======\n{\"a\":1,\"b\":20}\n>>>>>>> theirs\n",
-             conflicts: &["lines 1-7"],
+             conflicts: &["lines 1-7 of the merged text"],
          }),
         ("duplicate keys are not rewritten",
          r#"{"a":1,"a":2}"#, r#"{"a":1,"a":3}"#, r#"{"a":1,"a":2,"b":1}"#,
          Want::Conflicted {
              text: "<<<<<<< mine\n{\"a\":1,\"a\":3}\n||||||| base\n{\"a\":1,\"a\":2}\n=======\n{\"a\":1,\"a\":2,\"b\":1}\n>>>>>>> theirs\n",
-             conflicts: &["lines 1-7"],
+             conflicts: &["lines 1-7 of the merged text"],
          }),
         ("a number beyond f64 is not rewritten",
          r#"{"n":123456789012345678901234567890,"a":1}"#,
@@ -212,7 +212,7 @@ fn json_falls_back_to_lines() {
          r#"{"n":123456789012345678901234567891,"a":1}"#,
          Want::Conflicted {
              text: "<<<<<<< mine\n{\"n\":123456789012345678901234567890,\"a\":2}\n||||||| base\n{\"n\":123456789012345678901234567890,\"a\":1}\n=======\n{\"n\":123456789012345678901234567891,\"a\":1}\n>>>>>>> theirs\n",
-             conflicts: &["lines 1-7"],
+             conflicts: &["lines 1-7 of the merged text"],
          }),
     ];
     for (name, base, mine, theirs, want) in cases {
@@ -232,19 +232,19 @@ fn text_table() {
          "a\nb\nc\n", "a\nB\nc\n", "a\nX\nc\n",
          Want::Conflicted {
              text: "a\n<<<<<<< mine\nB\n||||||| base\nb\n=======\nX\n>>>>>>> theirs\nc\n",
-             conflicts: &["lines 2-8"],
+             conflicts: &["lines 2-8 of the merged text"],
          }),
         ("two conflicts",
          "a\nb\nc\nd\ne\n", "A1\nb\nc\nd\nE1\n", "A2\nb\nc\nd\nE2\n",
          Want::Conflicted {
              text: "<<<<<<< mine\nA1\n||||||| base\na\n=======\nA2\n>>>>>>> theirs\nb\nc\nd\n<<<<<<< mine\nE1\n||||||| base\ne\n=======\nE2\n>>>>>>> theirs\n",
-             conflicts: &["lines 1-7", "lines 11-17"],
+             conflicts: &["lines 1-7 of the merged text", "lines 11-17 of the merged text"],
          }),
         ("CRLF kept, markers in CRLF",
          "a\r\nb\r\nc\r\n", "a\r\nB\r\nc\r\n", "a\r\nX\r\nc\r\n",
          Want::Conflicted {
              text: "a\r\n<<<<<<< mine\r\nB\r\n||||||| base\r\nb\r\n=======\r\nX\r\n>>>>>>> theirs\r\nc\r\n",
-             conflicts: &["lines 2-8"],
+             conflicts: &["lines 2-8 of the merged text"],
          }),
         ("CRLF clean",
          "a\r\nb\r\nc\r\nd\r\n", "A\r\nb\r\nc\r\nd\r\n", "a\r\nb\r\nc\r\nD\r\n",
@@ -256,7 +256,7 @@ fn text_table() {
          "a\nb", "a\nB", "a\nX",
          Want::Conflicted {
              text: "a\n<<<<<<< mine\nB\n||||||| base\nb\n=======\nX\n>>>>>>> theirs\n",
-             conflicts: &["lines 2-8"],
+             conflicts: &["lines 2-8 of the merged text"],
          }),
         ("identical changes on both sides",
          "a\nb\nc\n", "a\nB\nc\nd\n", "a\nB\nc\nd\n",
@@ -272,25 +272,25 @@ fn text_table() {
          "", "x\n", "y\n",
          Want::Conflicted {
              text: "<<<<<<< mine\nx\n||||||| base\n=======\ny\n>>>>>>> theirs\n",
-             conflicts: &["lines 1-6"],
+             conflicts: &["lines 1-6 of the merged text"],
          }),
         ("content that looks like markers stays content",
          "Title\n=======\n<<<<<<<< x\nbody\n", "Title\n=======\n<<<<<<<< x\nmine\n", "Title\n=======\n<<<<<<<< x\ntheirs\n",
          Want::Conflicted {
              text: "Title\n=======\n<<<<<<<< x\n<<<<<<< mine\nmine\n||||||| base\nbody\n=======\ntheirs\n>>>>>>> theirs\n",
-             conflicts: &["lines 4-10"],
+             conflicts: &["lines 4-10 of the merged text"],
          }),
         ("incomplete line ending in a marker character",
          "a\nb<", "a\nB<", "a\nX<",
          Want::Conflicted {
              text: "a\n<<<<<<< mine\nB<\n||||||| base\nb<\n=======\nX<\n>>>>>>> theirs\n",
-             conflicts: &["lines 2-8"],
+             conflicts: &["lines 2-8 of the merged text"],
          }),
         ("incomplete line ending in the next marker's character",
          "a\nb", "a\nB|", "a\nX",
          Want::Conflicted {
              text: "a\n<<<<<<< mine\nB|\n||||||| base\nb\n=======\nX\n>>>>>>> theirs\n",
-             conflicts: &["lines 2-8"],
+             conflicts: &["lines 2-8 of the merged text"],
          }),
     ];
     for (name, base, mine, theirs, want) in cases {

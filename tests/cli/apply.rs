@@ -147,7 +147,8 @@ fn a_failing_command_exits_6_and_sends_nothing() {
     assert!(serve.log_of("PUT").is_empty());
     assert_eq!(std::fs::read(docs.join("counter.json")).unwrap(), b"{\"n\": 0}\n");
     let list = env.run(&["state", "list", "--json"]);
-    assert_eq!(stdout(&list).trim(), "[]", "nothing recorded");
+    let list: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(list["records"], serde_json::json!([]), "nothing recorded");
 
     let out = env.run(&["apply", &url, "--", "ifmatch-test-no-such-command"]);
     assert_code(&out, 6);

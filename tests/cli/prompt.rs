@@ -82,6 +82,7 @@ fn edit_again_on_a_real_conflict() {
     p.expect("conflict").unwrap();
     p.expect("[e]dit").unwrap();
     p.send_line("e").unwrap();
+    p.expect("(theirs → mine)").unwrap();
     p.expect("wrote").unwrap();
     assert_eq!(exit_code(&mut p), 0);
     let second = String::from_utf8_lossy(&env.editor_saw(2)).into_owned();
@@ -139,6 +140,21 @@ fn ctrl_c_during_the_write_keeps_the_edit() {
     assert_eq!(exit_code(&mut p), 130);
     let saved = std::fs::read(&env.recovered()[0]).unwrap();
     assert!(String::from_utf8_lossy(&saved).contains("\"replicas\": 7"));
+}
+
+#[test]
+fn ctrl_c_at_the_prompt_prints_the_error_on_a_fresh_line() {
+    let env = Env::new();
+    let (_server, url) = concurrent(THEIRS);
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("[a]bort ?").unwrap();
+    p.send(expectrl::ControlCode::EndOfText).unwrap();
+    let found = p.expect("ifmatch: error: interrupted").unwrap();
+    let before = String::from_utf8_lossy(found.before()).into_owned();
+    assert!(before.ends_with('\n'), "the error starts its own line: {before:?}");
+    p.expect("your edit is saved at").unwrap();
+    assert_eq!(exit_code(&mut p), 130);
 }
 
 #[test]

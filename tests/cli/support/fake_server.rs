@@ -146,6 +146,11 @@ impl FakeServer {
         );
     }
 
+    /// Someone else deletes `path`.
+    pub fn remove_resource(&self, path: &str) {
+        self.state.lock().unwrap().resources.remove(path);
+    }
+
     pub fn body(&self, path: &str) -> Option<Vec<u8>> {
         self.state.lock().unwrap().resources.get(path).map(|r| r.body.clone())
     }

@@ -5,6 +5,7 @@
 
 pub mod fake_server;
 pub mod interop;
+pub mod raw;
 pub mod serve;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,214 @@
+//! What stdout carries and how it ends: a reader that goes away (`| head`) ends a command
+//! quietly, `--json` is exactly one JSON object, Ctrl-C in the middle of a download leaves no
+//! temp file, and binary bodies are kept off a terminal.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Output, Stdio};
+use std::time::{Duration, Instant};
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession as Session;
+use expectrl::{Eof, Expect};
+
+use crate::support::fake_server::{FakeServer, Quirks};
+use crate::support::raw::Raw;
+use crate::support::{Env, assert_code, stderr};
+
+/// Runs `ifmatch ARGS` with stdout a pipe whose reader is already gone.
+fn run_into_closed_pipe(env: &Env, args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    env.cmd(args).stdout(writer).stderr(Stdio::piped()).output().unwrap()
+}
+
+/// Names of the files in one of the store's folders.
+fn files_in(env: &Env, sub: &str) -> Vec<String> {
+    match std::fs::read_dir(env.state_dir().join(sub)) {
+        Ok(entries) => entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn json_of(out: &Output) -> serde_json::Value {
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 1, "exactly one line on stdout: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[test]
+fn a_closed_stdout_ends_state_diff_and_doctor_quietly() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.txt", b"one\n", "text/plain");
+    let url = server.url("/doc.txt");
+    assert_code(&env.run(&["get", &url]), 0);
+    server.put_resource("/doc.txt", b"two\n", "text/plain");
+    for args in [
+        vec!["state", "list"],
+        vec!["state", "list", "--json"],
+        vec!["state", "show", &url],
+        vec!["state", "path"],
+        vec!["doctor", &url],
+    ] {
+        let out = run_into_closed_pipe(&env, &args);
+        assert_code(&out, 0);
+        assert!(stderr(&out).is_empty(), "{args:?}: {}", stderr(&out));
+    }
+    // diff keeps its answer (1: the sides differ) and says nothing more.
+    let out = run_into_closed_pipe(&env, &["diff", &url]);
+    assert_code(&out, 1);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn get_into_a_closed_pipe_stops_and_records_nothing() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/big.txt", &vec![b'x'; 4 << 20], "text/plain");
+    let out = run_into_closed_pipe(&env, &["get", &server.url("/big.txt")]);
+    assert_code(&out, 0);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    assert_eq!(files_in(&env, "bases"), Vec::<String>::new(), "no temp file or base is left");
+    assert_eq!(files_in(&env, "records"), Vec::<String>::new(), "nothing is recorded");
+}
+
+#[test]
+fn ctrl_c_during_a_download_exits_130_and_leaves_no_temp_file() {
+    for to_file in [true, false] {
+        let env = Env::new();
+        let server = Raw::start(
+            "HTTP/1.1 200 OK\r\nETag: \"slow\"\r\nContent-Type: text/plain",
+            vec![b"a\n".repeat(1000); 50],
+            Duration::from_millis(200),
+        );
+        let dir = env.path("out");
+        std::fs::create_dir(&dir).unwrap();
+        let target = dir.join("doc.txt");
+        let mut args = vec!["get".to_string(), server.url("/doc.txt")];
+        if to_file {
+            args.extend(["-o".to_string(), target.display().to_string()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let child = env.cmd(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while server.sent() == 0 {
+            assert!(Instant::now() < deadline, "the download never started");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        let kill =
+            std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        assert!(kill.success());
+        let out = child.wait_with_output().unwrap();
+        assert_code(&out, 130);
+        assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(left.is_empty(), "no .part file and no half file: {left:?}");
+        assert_eq!(files_in(&env, "bases"), Vec::<String>::new());
+        assert_eq!(files_in(&env, "records"), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn get_json_without_a_file_is_refused_with_one_json_object() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", b"{\"a\":1}", "application/json");
+    let out = env.run(&["get", &server.url("/doc.json"), "--json"]);
+    assert_code(&out, 2);
+    let v = json_of(&out);
+    assert_eq!(v["outcome"], "error");
+    assert!(v["error"]["hints"][0].as_str().unwrap().contains("-o FILE"), "{v}");
+    assert!(server.requests().is_empty(), "refused before any request");
+}
+
+#[test]
+fn state_subcommands_print_one_object_with_their_command() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", b"{\"a\":1}", "application/json");
+    let url = server.url("/doc.json");
+    assert_code(&env.run(&["get", &url]), 0);
+
+    let list = json_of(&env.run(&["state", "list", "--json"]));
+    assert_eq!(list["command"], "state list");
+    assert_eq!(list["records"][0]["url"], url.as_str());
+    let show = json_of(&env.run(&["state", "show", &url, "--json"]));
+    assert_eq!((show["command"].as_str(), show["etag"].as_str()), (Some("state show"), Some("\"v1\"")));
+    let path = json_of(&env.run(&["state", "path", "--json"]));
+    assert_eq!(path["command"], "state path");
+    assert_eq!(path["path"], env.state_dir().display().to_string());
+    let forget = json_of(&env.run(&["state", "forget", &url, "--json"]));
+    assert_eq!(
+        (forget["command"].as_str(), forget["forgot"].as_str()),
+        (Some("state forget"), Some(&url[..]))
+    );
+    let failed = env.run(&["state", "show", &url, "--json"]);
+    assert_code(&failed, 2);
+    assert_eq!(json_of(&failed)["command"], "state show");
+}
+
+#[test]
+fn demo_json_prints_the_final_report() {
+    let env = Env::new();
+    let out = env.run(&["demo", "--json"]);
+    assert_code(&out, 0);
+    let v = json_of(&out);
+    assert_eq!((v["command"].as_str(), v["outcome"].as_str()), (Some("demo"), Some("merged")));
+    assert_eq!(v["attempts"], 2);
+}
+
+#[test]
+fn serve_json_prints_its_url_as_an_object_first() {
+    let env = Env::new();
+    let mut child = env
+        .cmd(&["serve", env.dir.path().to_str().unwrap(), "--port", "0", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let v: serde_json::Value = serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first}"));
+    assert!(v["url"].as_str().unwrap().starts_with("http://127.0.0.1:"), "{v}");
+}
+
+#[test]
+fn binary_body_is_kept_off_a_terminal() {
+    let env = Env::new();
+    let body = vec![0x89, b'P', b'N', b'G', 0, 0, 0, 13, 0xff, 0xfe];
+    let server =
+        Raw::start("HTTP/1.1 200 OK\r\nETag: \"png\"\r\nContent-Type: image/png", vec![body], Duration::ZERO);
+    let url = server.url("/logo.png");
+    let mut cmd = env.cmd(&["get", &url]);
+    cmd.env("TERM", "xterm");
+    let mut p = Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p.expect("binary output can mess up your terminal").unwrap();
+    p.expect("-o FILE").unwrap();
+    p.expect(Eof).ok();
+    match p.get_process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => assert_eq!(code, 2),
+        other => panic!("ifmatch did not exit normally: {other:?}"),
+    }
+    assert_eq!(files_in(&env, "records"), Vec::<String>::new(), "nothing is recorded");
+    // Text goes to the terminal as usual.
+    server_text_reaches_the_terminal(&env);
+}
+
+fn server_text_reaches_the_terminal(env: &Env) {
+    let server = Raw::start(
+        "HTTP/1.1 200 OK\r\nETag: \"t\"\r\nContent-Type: text/plain",
+        vec![b"h\xc3\xa9llo\n".to_vec()],
+        Duration::ZERO,
+    );
+    let mut cmd = env.cmd(&["get", &server.url("/t.txt")]);
+    cmd.env("TERM", "xterm");
+    let mut p = Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p.expect("héllo").unwrap();
+    p.expect(Eof).ok();
+    assert!(matches!(p.get_process().wait().unwrap(), WaitStatus::Exited(_, 0)));
+}
