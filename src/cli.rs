@@ -175,6 +175,9 @@ pub enum Command {
     Diff(DiffArgs),
 
     /// See the whole 412 story on a local server: edit, concurrent change, merge, retry
+    #[command(
+        after_help = "Examples:\n  ifmatch demo                 on a terminal: you edit in your own editor\n  ifmatch demo </dev/null      anywhere else: the edit is scripted, the story still prints"
+    )]
     Demo,
 
     /// Serve a directory on loopback with strict conditional requests
@@ -184,7 +187,10 @@ pub enum Command {
     Serve(ServeArgs),
 
     /// Inspect and manage the state store
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  ifmatch state list\n  ifmatch state show https://api.example.com/config.json --json\n  ifmatch state forget https://api.example.com/config.json\n  ifmatch state path"
+    )]
     State(StateCommand),
 
     /// Generate shell completions or man pages
@@ -332,18 +338,26 @@ pub struct ServeArgs {
 #[derive(Debug, Subcommand)]
 pub enum StateCommand {
     /// List the stored resources
+    #[command(
+        after_help = "Examples:\n  ifmatch state list\n  ifmatch state list --json | jq -r '.records[].url'"
+    )]
     List,
     /// Show the stored record of one resource
+    #[command(
+        after_help = "Examples:\n  ifmatch state show https://api.example.com/config.json\n  ifmatch state show URL -H 'Accept: application/json'   the record kept for that Accept"
+    )]
     Show {
         /// The resource's URL
         url: String,
     },
     /// Forget a resource: its record, base body and recovered edits
+    #[command(after_help = "Examples:\n  ifmatch state forget https://api.example.com/config.json")]
     Forget {
         /// The resource's URL
         url: String,
     },
     /// Print the state store's directory
+    #[command(after_help = "Examples:\n  ifmatch state path\n  ls \"$(ifmatch state path)/recovered\"")]
     Path,
 }
 
