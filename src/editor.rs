@@ -72,21 +72,28 @@ impl Editor {
     }
 
     async fn run(&self, path: &Path) -> Result<()> {
-        let status = tokio::process::Command::new(&self.argv[0])
-            .args(&self.argv[1..])
-            .arg(path)
-            .status()
-            .await
-            .map_err(|e| Error::Editor {
-                message: format!(
-                    "could not start the editor `{}` (from {}): {e}",
-                    self.describe(),
-                    self.source
-                ),
-                hints: vec![
-                    "set IFMATCH_EDITOR to an editor that exists, e.g. IFMATCH_EDITOR=nano".to_string(),
-                ],
-            })?;
+        let mut command = tokio::process::Command::new(&self.argv[0]);
+        command.args(&self.argv[1..]).arg(path);
+        // With stdout or stdin redirected (`ifmatch edit URL --json > out.json`) the editor must
+        // still talk to the person at the terminal, not to the redirect.
+        use std::io::IsTerminal;
+        let at_terminal = std::io::stderr().is_terminal();
+        if at_terminal
+            && !std::io::stdout().is_terminal()
+            && let Ok(tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty")
+        {
+            command.stdout(tty);
+        }
+        if at_terminal
+            && !std::io::stdin().is_terminal()
+            && let Ok(tty) = std::fs::File::open("/dev/tty")
+        {
+            command.stdin(tty);
+        }
+        let status = command.status().await.map_err(|e| Error::Editor {
+            message: format!("could not start the editor `{}` (from {}): {e}", self.describe(), self.source),
+            hints: vec!["set IFMATCH_EDITOR to an editor that exists, e.g. IFMATCH_EDITOR=nano".to_string()],
+        })?;
         if status.success() {
             return Ok(());
         }

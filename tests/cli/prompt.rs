@@ -203,3 +203,35 @@ fn a_428_asks_before_writing_over_the_server() {
     assert_eq!(puts.len(), 3);
     assert_eq!(puts[2].header("if-match"), Some("\"v1\""));
 }
+
+#[test]
+fn the_editor_gets_the_terminal_when_stdout_is_redirected() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", BASE, "application/json");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 2");
+    let report = env.path("report.json");
+    // A shell in the terminal runs `ifmatch edit … --json > report.json`, as a person would.
+    let ifmatch = env.cmd(&[]);
+    let mut cmd = std::process::Command::new("sh");
+    cmd.env_clear();
+    for (name, value) in ifmatch.get_envs() {
+        if let Some(value) = value {
+            cmd.env(name, value);
+        }
+    }
+    let line = format!(
+        "exec '{}' edit '{}' --json > '{}'",
+        crate::support::bin(),
+        server.url("/doc.json"),
+        report.display()
+    );
+    cmd.args(["-c", &line]).env("TERM", "xterm");
+    let mut p = Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    assert_eq!(exit_code(&mut p), 0);
+    assert!(env.editor_stdout_was_terminal(1), "the editor wrote to the terminal, not to the redirect");
+    let value: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).expect("only JSON");
+    assert_eq!(value["outcome"], "written");
+}

@@ -101,6 +101,12 @@ impl Env {
             .unwrap_or(0)
     }
 
+    /// Whether the editor's Nth run had a terminal on its stdout.
+    pub fn editor_stdout_was_terminal(&self, n: usize) -> bool {
+        std::fs::read_to_string(self.path("editor").join(format!("{n}.stdout"))).unwrap_or_default().trim()
+            == "terminal"
+    }
+
     pub fn editor_saw(&self, n: usize) -> Vec<u8> {
         std::fs::read(self.path("editor").join(format!("{n}.seen"))).unwrap_or_default()
     }
@@ -124,6 +130,7 @@ n=$(cat "$d/count" 2>/dev/null || echo 0)
 n=$((n + 1))
 echo "$n" > "$d/count"
 cp "$file" "$d/$n.seen"
+if [ -t 1 ]; then echo terminal > "$d/$n.stdout"; else echo redirected > "$d/$n.stdout"; fi
 [ -f "$d/$n.hook" ] && sh "$d/$n.hook"
 if [ -f "$d/$n.content" ]; then cat "$d/$n.content" > "$file"; fi
 if [ -f "$d/$n.from" ]; then
