@@ -156,11 +156,12 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "DIR", global = true, env = "IFMATCH_STATE_DIR")]
     pub state_dir: Option<PathBuf>,
 
-    /// Answer "retry" to the conflict prompt and "yes" to confirmations
+    /// Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is
+    /// clean; never by overwriting someone else's change (a conflicted merge exits 3)
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
 
-    /// What to do on 412 when nobody can be asked (and the default answer at a prompt)
+    /// What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]
     #[arg(long, value_enum, value_name = "POLICY", global = true)]
     pub on_conflict: Option<ConflictPolicy>,
 
@@ -435,7 +436,7 @@ pub enum ColorChoice {
 pub enum ConflictPolicy {
     /// Ask on a terminal; abort elsewhere
     Ask,
-    /// Retry with the three-way merge when it is clean
+    /// Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort
     Merge,
     /// Retry with my version over theirs, replacing their change
     Overwrite,

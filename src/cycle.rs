@@ -14,8 +14,7 @@ pub use reedit::edit_until_valid;
 
 use url::Url;
 
-use crate::cli::ConflictPolicy;
-use crate::conflict::{self, Assessment, Choice};
+use crate::conflict::{self, Answer, Assessment, Decision, Mergeable, Plan, Policy};
 use crate::error::{Error, Result};
 use crate::etag::Precondition;
 use crate::http::{Fetched, WriteOutcome, WriteRequest};
@@ -229,32 +228,29 @@ impl Cycle<'_> {
             }
             Assessment::Changed { merge } => {
                 self.show(&theirs, merge.as_ref());
-                let clean = matches!(merge, Some(MergeOutcome::Clean(_)));
-                let choice = if self.session.settings.on_conflict == ConflictPolicy::Ask
-                    && !self.session.settings.yes
-                {
-                    self.ask(&theirs, merge.as_ref(), clean).await?
-                } else {
-                    conflict::decide(
-                        self.session.settings.on_conflict,
-                        self.session.settings.yes,
-                        merge.as_ref(),
-                    )
+                let mergeable = Mergeable::of(merge.as_ref());
+                // A 428 to a write that carried no validator, with no base: nothing was ever
+                // fetched, so there is no known concurrent change to protect.
+                let blind_428 = status == 428 && self.job.base.is_none();
+                let policy = Policy::from_settings(&self.session.settings);
+                let decision = match conflict::decide(policy, mergeable, blind_428) {
+                    Plan::Decided(decision) => decision,
+                    Plan::Ask => self.ask(&theirs, merge.as_ref(), mergeable == Mergeable::Clean).await?,
                 };
-                self.apply(choice, status, &theirs, merge).await
+                self.apply(decision, status, &theirs, merge).await
             }
         }
     }
 
-    async fn ask(&self, theirs: &Fetched, merge: Option<&MergeOutcome>, clean: bool) -> Result<Choice> {
+    async fn ask(&self, theirs: &Fetched, merge: Option<&MergeOutcome>, clean: bool) -> Result<Decision> {
         loop {
             let question = conflict::prompt(clean);
             let ui = self.session.ui;
             let answer = interrupt::guard_blocking(move || ui.ask(question)).await?;
-            let Some(answer) = answer else { return Ok(Choice::Abort) };
-            match conflict::parse_choice(answer, clean) {
-                Some(Choice::Diff) => self.show(theirs, merge),
-                Some(choice) => return Ok(choice),
+            let Some(answer) = answer else { return Ok(Decision::Abort) };
+            match conflict::parse_answer(answer, clean) {
+                Some(Answer::Diff) => self.show(theirs, merge),
+                Some(Answer::Decide(decision)) => return Ok(decision),
                 None => eprintln!("  type one of the letters in brackets"),
             }
         }
@@ -262,15 +258,15 @@ impl Cycle<'_> {
 
     async fn apply(
         &mut self,
-        choice: Choice,
+        decision: Decision,
         status: u16,
         theirs: &Fetched,
         merge: Option<MergeOutcome>,
     ) -> Result<Option<Report>> {
         let ui = self.session.ui;
         let fresh = self.fresh_precondition(theirs)?;
-        match choice {
-            Choice::Merge => {
+        match decision {
+            Decision::Merge => {
                 let Some(MergeOutcome::Clean(merged)) = merge else {
                     return Err(Error::other("internal: merge chosen without a clean merge"));
                 };
@@ -284,7 +280,7 @@ impl Cycle<'_> {
                 self.job.mine = merged;
                 self.merged = true;
             }
-            Choice::Edit => {
+            Decision::Edit => {
                 let start = match merge {
                     Some(MergeOutcome::Clean(text)) | Some(MergeOutcome::Conflicted { text, .. }) => text,
                     None => self.job.mine.clone(),
@@ -316,7 +312,7 @@ impl Cycle<'_> {
                 );
                 self.merged = true;
             }
-            Choice::Overwrite if status == 428 => {
+            Decision::Overwrite if status == 428 => {
                 ui.warn(&format!(
                     "replacing the server's version of {} with yours, now with {}, as asked",
                     self.job.url,
@@ -324,35 +320,51 @@ impl Cycle<'_> {
                 ));
                 self.overwrote = true;
             }
-            Choice::Overwrite => {
+            Decision::Overwrite => {
                 ui.warn(&format!(
                     "overwriting the other change on {} with your version, as asked",
                     self.job.url
                 ));
                 self.overwrote = true;
             }
-            Choice::Abort | Choice::Diff if status == 428 => {
+            Decision::Abort if status == 428 => {
+                let replace = if self.job.base.is_none() {
+                    "to replace it with yours, run again with --yes (or --on-conflict overwrite): the retry carries If-Match"
+                } else {
+                    "to replace it with yours, run again with --on-conflict overwrite: the retry carries If-Match"
+                };
                 return Err(Error::Conflict {
                     message: format!(
                         "{} only accepts conditional writes (428 Precondition Required), and its current version differs from yours; nothing was written",
                         self.job.url
                     ),
                     hints: vec![
-                        "to replace it with yours, run again with --yes (or --on-conflict overwrite): the retry carries If-Match".to_string(),
+                        replace.to_string(),
                         format!("to start from the server's version: ifmatch edit {}", self.job.url),
                     ],
                 });
             }
-            Choice::Abort | Choice::Diff => {
+            Decision::Abort => {
+                let first = match Mergeable::of(merge.as_ref()) {
+                    Mergeable::Clean => {
+                        "the changes merge cleanly: --on-conflict merge or --yes retries with the merge (or answer at the prompt on a terminal)"
+                    }
+                    Mergeable::Conflicted => {
+                        "the changes collide, so only a person can merge them: run it on a terminal and answer [e]dit"
+                    }
+                    Mergeable::NoBase => {
+                        "there is no base to merge from: start from the server's version with `ifmatch edit URL`, or run it on a terminal to see both and choose"
+                    }
+                };
                 return Err(Error::Conflict {
                     message: format!(
                         "{} changed on the server since your copy was fetched; nothing was written",
                         self.job.url
                     ),
                     hints: vec![
-                        "merge when possible: --on-conflict merge (or answer at the prompt on a terminal)"
+                        first.to_string(),
+                        "replace their change on purpose: --on-conflict overwrite (--yes never does)"
                             .to_string(),
-                        "replace their change on purpose: --on-conflict overwrite".to_string(),
                     ],
                 });
             }

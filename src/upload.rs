@@ -10,7 +10,7 @@ use reqwest::Method;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::cli::ConflictPolicy;
+use crate::conflict::{self, Decision, Mergeable, Plan, Policy};
 use crate::error::{Error, Result};
 use crate::etag::Precondition;
 use crate::http::{Payload, WriteOutcome, WriteRequest};
@@ -100,25 +100,33 @@ pub async fn run(
                 bytes: len as usize,
             });
         }
-        let overwrite = match session.settings.on_conflict {
-            ConflictPolicy::Overwrite => true,
-            ConflictPolicy::Ask if !session.settings.yes => {
+        // No base, so nothing to merge: only an explicit overwrite (or `o` at the prompt), or
+        // `--yes` after a 428 to a blind write, replaces the server's version.
+        let blind_428 = status == 428 && precondition == Precondition::None;
+        let policy = Policy::from_settings(&session.settings);
+        let overwrite = match conflict::decide(policy, Mergeable::NoBase, blind_428) {
+            Plan::Decided(decision) => decision == Decision::Overwrite,
+            Plan::Ask => {
                 let question = "The server holds another version and there is no base to merge with. [o]verwrite theirs · [a]bort ?";
                 interrupt::guard_blocking(move || ui.ask(question)).await? == Some('o')
             }
-            _ => false,
         };
         if !overwrite {
+            let replace = if blind_428 {
+                "to replace their version with yours: --yes or --on-conflict overwrite (the retry carries If-Match)"
+            } else {
+                "to replace their version on purpose: --on-conflict overwrite"
+            };
             return Err(Error::Conflict {
                 message: format!(
-                    "{url} changed on the server; nothing was written and {} is unchanged",
+                    "{url} holds another version; nothing was written and {} is unchanged",
                     path.display()
                 ),
                 hints: vec![
                     format!(
                         "to merge, run `ifmatch get {url} -o FILE`, apply your change to FILE, then `ifmatch put {url} FILE`"
                     ),
-                    "to replace their version on purpose: --on-conflict overwrite".to_string(),
+                    replace.to_string(),
                 ],
             });
         }

@@ -6,7 +6,8 @@
 
 use std::time::Duration;
 
-use crate::cli::{ApplyArgs, PatchMode};
+use crate::cli::{ApplyArgs, ConflictPolicy, PatchMode};
+use crate::conflict::{self, Decision, Mergeable, Plan, Policy};
 use crate::cycle::{patched_representation, rejected_validator, required_although_sent, state_conflict};
 use crate::error::{Error, Result};
 use crate::etag::{ETag, Precondition};
@@ -123,6 +124,22 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             }
         };
         let detail = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
+        // CMD is the merge: re-running it on the fresh body is always a clean one, so every
+        // policy re-runs it except an explicit `--on-conflict abort`.
+        let policy = Policy {
+            explicit: session.settings.on_conflict.or(Some(ConflictPolicy::Merge)),
+            yes: session.settings.yes,
+            interactive: false,
+        };
+        if conflict::decide(policy, Mergeable::Clean, false) == Plan::Decided(Decision::Abort) {
+            return Err(Error::Conflict {
+                message: format!(
+                    "{url} answered {status} {}{detail}: someone else wrote first, and --on-conflict abort stops here; nothing of yours was written",
+                    crate::error::reason(status)
+                ),
+                hints: vec!["drop --on-conflict abort to re-run the command on the fresh body".to_string()],
+            });
+        }
         if round == args.retries {
             return Err(Error::Conflict {
                 message: format!(

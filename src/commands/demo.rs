@@ -57,7 +57,7 @@ pub async fn run(mut settings: Settings) -> Result<()> {
     settings.state_dir = scratch.path().join("state");
     settings.json = false;
     if scripted {
-        settings.on_conflict = ConflictPolicy::Merge;
+        settings.on_conflict = Some(ConflictPolicy::Merge);
     }
     let session = Session::new(settings)?;
     let ui = session.ui;

@@ -12,6 +12,7 @@ mod generated;
 mod interop;
 mod merge;
 mod patch;
+mod policy;
 mod preconditions;
 mod prompt;
 mod serve;

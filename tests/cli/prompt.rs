@@ -87,6 +87,23 @@ fn edit_again_on_a_real_conflict() {
     let second = String::from_utf8_lossy(&env.editor_saw(2)).into_owned();
     assert!(second.contains("<<<<<<< mine") && second.contains(">>>>>>> theirs"), "{second}");
     assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 8\n}\n");
+    let puts = server.requests_with("PUT");
+    assert_eq!(puts.len(), 2);
+    assert_eq!(puts[1].header("if-match"), Some("\"v2\""), "the retry carries the fresh ETag");
+}
+
+#[test]
+fn merge_policy_with_a_conflicted_merge_asks_on_a_terminal() {
+    let env = Env::new();
+    let (server, url) = concurrent(b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    let mut p = spawn(&env, &["edit", &url, "--on-conflict", "merge"]);
+    p.expect("conflict").unwrap();
+    p.expect("[e]dit (resolve by hand)").unwrap();
+    p.send_line("a").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+    assert_eq!(server.requests_with("PUT").len(), 1);
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n");
 }
 
 #[test]
@@ -100,6 +117,10 @@ fn overwrite_at_the_prompt() {
     p.expect("overwriting").unwrap();
     assert_eq!(exit_code(&mut p), 0);
     assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n");
+    let puts = server.requests_with("PUT");
+    assert_eq!(puts.len(), 2);
+    assert_eq!(puts[0].header("if-match"), Some("\"v1\""));
+    assert_eq!(puts[1].header("if-match"), Some("\"v2\""), "the retry carries the fresh ETag");
 }
 
 #[test]
