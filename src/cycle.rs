@@ -9,7 +9,7 @@ mod outcome;
 mod reedit;
 
 pub use diagnosis::{rejected_validator, required_although_sent, state_conflict};
-pub use outcome::patched_representation;
+pub use outcome::{patched_representation, validator_note};
 pub use reedit::edit_until_valid;
 
 use url::Url;
@@ -80,7 +80,7 @@ impl Cycle<'_> {
         let mut pending: Option<(u16, Fetched)> = None;
         if self.job.refresh_first {
             ui.note(
-                "the stored validator is stale (the last write's response had no ETag); refetching first",
+                "the stored record is stale (the last write's response left no usable validator, or was 202 Accepted); refetching first",
             );
             let theirs = self.fetch().await?;
             if self.job.base.as_deref() == Some(&theirs.body[..]) {
@@ -203,8 +203,7 @@ impl Cycle<'_> {
         match conflict::assess(self.job.base.as_deref(), &self.job.mine, &theirs.body, json) {
             Assessment::AlreadyApplied => {
                 ui.success("the server already holds exactly your version (an earlier write was applied); nothing more to send");
-                let mut report =
-                    self.store(&theirs.body, theirs.etag.as_ref(), theirs.last_modified.clone())?;
+                let mut report = self.store(&theirs.body, outcome::as_written(&theirs))?;
                 report.outcome = "already_applied";
                 report.status = Some(theirs.status);
                 Ok(Some(report))
@@ -298,8 +297,7 @@ impl Cycle<'_> {
                 }
                 if self.job.mine == theirs.body[..] {
                     ui.success("your text now equals the server's version; nothing to write");
-                    let mut report =
-                        self.store(&theirs.body, theirs.etag.as_ref(), theirs.last_modified.clone())?;
+                    let mut report = self.store(&theirs.body, outcome::as_written(theirs))?;
                     report.outcome = "unchanged";
                     return Ok(Some(report));
                 }

@@ -100,6 +100,13 @@ pub struct Report {
     pub bytes: usize,
 }
 
+impl Report {
+    /// A report of `command` on `url` with nothing done yet; callers fill in the rest.
+    pub fn new(command: &'static str, url: &Url) -> Report {
+        Report { command, url: url.to_string(), ..Report::default() }
+    }
+}
+
 /// The `--json` object for a failure.
 pub fn error_json(command: &str, err: &Error) -> serde_json::Value {
     serde_json::json!({

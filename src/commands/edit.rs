@@ -87,14 +87,11 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
         if let Some(path) = &resumed {
             session.store.discard_recovered(path)?;
         }
-        return session.emit(&Report {
-            command: "edit",
-            url: url.to_string(),
-            outcome: "unchanged",
-            etag: record.etag.clone(),
-            bytes: mine.len(),
-            ..Report::default()
-        });
+        let mut report = Report::new("edit", &url);
+        report.outcome = "unchanged";
+        report.etag = record.etag.clone();
+        report.bytes = mine.len();
+        return session.emit(&report);
     }
     let inputs = write_mode::Inputs {
         content_type: record.content_type.as_deref(),

@@ -67,14 +67,11 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     let mine = read_input(&args.file)?;
     if !refresh_first && base.as_deref() == Some(&mine[..]) {
         session.ui.note("no changes: the body equals the stored base; nothing sent");
-        return session.emit(&Report {
-            command: "put",
-            url: url.to_string(),
-            outcome: "unchanged",
-            etag: record.etag.clone(),
-            bytes: mine.len(),
-            ..Report::default()
-        });
+        let mut report = Report::new("put", &url);
+        report.outcome = "unchanged";
+        report.etag = record.etag.clone();
+        report.bytes = mine.len();
+        return session.emit(&report);
     }
     let inputs = write_mode::Inputs {
         content_type: record.content_type.as_deref(),

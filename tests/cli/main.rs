@@ -15,4 +15,5 @@ mod patch;
 mod policy;
 mod preconditions;
 mod prompt;
+mod record;
 mod serve;
