@@ -119,7 +119,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]')
             [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
             [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
-            [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Re-open the editor on the edit saved after an earlier failure')
+            [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Re-open the editor on the newest edit saved after an earlier failure, and write it with the validators of the version it was based on (a change made since then is merged or asked about, never overwritten)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write without a validator when the server gives neither ETag nor Last-Modified')
             [CompletionResult]::new('--netrc', '--netrc', [CompletionResultType]::ParameterName, 'Use the credentials for the host from ~/.netrc (or the file in NETRC)')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)')
@@ -375,7 +375,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stored resources')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the stored record of one resource')
-            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Forget a resource: its record, base body and recovered edits')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the state store''s directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -463,6 +463,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]')
             [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
             [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('--recovered', '--recovered', [CompletionResultType]::ParameterName, 'Also delete the resource''s recovered edits (the texts kept after failed writes)')
             [CompletionResult]::new('--netrc', '--netrc', [CompletionResultType]::ParameterName, 'Use the credentials for the host from ~/.netrc (or the file in NETRC)')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)')
@@ -511,7 +512,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
         'ifmatch;state;help' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stored resources')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the stored record of one resource')
-            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Forget a resource: its record, base body and recovered edits')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the state store''s directory')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -686,7 +687,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
         'ifmatch;help;state' {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the stored resources')
             [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show the stored record of one resource')
-            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Forget a resource: its record, base body and recovered edits')
+            [CompletionResult]::new('forget', 'forget', [CompletionResultType]::ParameterValue, 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)')
             [CompletionResult]::new('path', 'path', [CompletionResultType]::ParameterValue, 'Print the state store''s directory')
             break
         }

@@ -114,7 +114,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand --on-conflict 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]'
             cand --conflict-status 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)'
             cand --weak-etag 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway'
-            cand --resume 'Re-open the editor on the edit saved after an earlier failure'
+            cand --resume 'Re-open the editor on the newest edit saved after an earlier failure, and write it with the validators of the version it was based on (a change made since then is merged or asked about, never overwritten)'
             cand --force 'Write without a validator when the server gives neither ETag nor Last-Modified'
             cand --netrc 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
             cand -k 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
@@ -363,7 +363,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand list 'List the stored resources'
             cand show 'Show the stored record of one resource'
-            cand forget 'Forget a resource: its record, base body and recovered edits'
+            cand forget 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)'
             cand path 'Print the state store''s directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -448,6 +448,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand --on-conflict 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]'
             cand --conflict-status 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)'
             cand --weak-etag 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway'
+            cand --recovered 'Also delete the resource''s recovered edits (the texts kept after failed writes)'
             cand --netrc 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
             cand -k 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
             cand --insecure 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
@@ -494,7 +495,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
         &'ifmatch;state;help'= {
             cand list 'List the stored resources'
             cand show 'Show the stored record of one resource'
-            cand forget 'Forget a resource: its record, base body and recovered edits'
+            cand forget 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)'
             cand path 'Print the state store''s directory'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -647,7 +648,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
         &'ifmatch;help;state'= {
             cand list 'List the stored resources'
             cand show 'Show the stored record of one resource'
-            cand forget 'Forget a resource: its record, base body and recovered edits'
+            cand forget 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)'
             cand path 'Print the state store''s directory'
         }
         &'ifmatch;help;state;list'= {

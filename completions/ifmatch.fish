@@ -121,7 +121,7 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l resume -d 'Re-open the editor on the edit saved after an earlier failure'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l resume -d 'Re-open the editor on the newest edit saved after an earlier failure, and write it with the validators of the version it was based on (a change made since then is merged or asked about, never overwritten)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l force -d 'Write without a validator when the server gives neither ETag nor Last-Modified'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
@@ -356,7 +356,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_se
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "list" -d 'List the stored resources'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "show" -d 'Show the stored record of one resource'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "forget" -d 'Forget a resource: its record, base body and recovered edits'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "forget" -d 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "path" -d 'Print the state store\'s directory'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
@@ -439,6 +439,7 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l recovered -d 'Also delete the resource\'s recovered edits (the texts kept after failed writes)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
@@ -477,7 +478,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the stored resources'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the stored record of one resource'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "forget" -d 'Forget a resource: its record, base body and recovered edits'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "forget" -d 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the state store\'s directory'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
@@ -586,7 +587,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_see
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor apply diff demo serve state generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "list" -d 'List the stored resources'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "show" -d 'Show the stored record of one resource'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "forget" -d 'Forget a resource: its record, base body and recovered edits'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "forget" -d 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "path" -d 'Print the state store\'s directory'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (ifmatch.1 and one per subcommand) into DIR'

@@ -16,7 +16,7 @@ Exit status:
   5    server answered 5xx
   6    editor or apply's command failed, or the edited content is invalid and was not re-edited
   7    network failure, TLS failure or timeout
-  130  interrupted";
+  130  interrupted by Ctrl-C (129 by SIGHUP, 143 by SIGTERM: 128 + the signal)";
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -35,7 +35,7 @@ Exit status:
   5    server answered 5xx
   6    editor or apply's command failed, or the edited content is invalid and was not re-edited
   7    network failure, TLS failure or timeout
-  130  interrupted";
+  130  interrupted by Ctrl-C (129 by SIGHUP, 143 by SIGTERM: 128 + the signal)";
 
 const APPLY_HELP: &str = "\
 Examples:
@@ -184,7 +184,7 @@ pub enum Command {
 
     /// Fetch, open in your editor, write back with If-Match, resolve conflicts
     #[command(
-        after_help = "Examples:\n  ifmatch edit https://api.example.com/doc.json\n  IFMATCH_EDITOR='code --wait' ifmatch edit URL\n  ifmatch edit URL --resume        re-open the edit saved after a failure"
+        after_help = "Examples:\n  ifmatch edit https://api.example.com/doc.json\n  IFMATCH_EDITOR='code --wait' ifmatch edit URL\n  ifmatch edit URL --resume        re-open the edit saved after a failure\n\nEmptying the file cancels the edit (nothing is sent, exit 0)."
     )]
     Edit(EditArgs),
 
@@ -248,7 +248,9 @@ pub struct EditArgs {
     /// The resource's URL
     pub url: String,
 
-    /// Re-open the editor on the edit saved after an earlier failure
+    /// Re-open the editor on the newest edit saved after an earlier failure, and write it with
+    /// the validators of the version it was based on (a change made since then is merged or
+    /// asked about, never overwritten)
     #[arg(long)]
     pub resume: bool,
 
@@ -401,10 +403,14 @@ pub enum StateCommand {
         /// The resource's URL
         url: String,
     },
-    /// Forget a resource: its record, base body and recovered edits
+    /// Forget a resource: its record and base body (recovered edits are kept unless --recovered)
     Forget {
         /// The resource's URL
         url: String,
+
+        /// Also delete the resource's recovered edits (the texts kept after failed writes)
+        #[arg(long)]
+        recovered: bool,
     },
     /// Print the state store's directory
     Path,

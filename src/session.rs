@@ -86,7 +86,7 @@ pub struct Report {
     pub command: &'static str,
     pub url: String,
     /// `fetched`, `written`, `merged`, `overwritten`, `already_applied`, `unchanged`,
-    /// `created`.
+    /// `created`, `cancelled`.
     pub outcome: &'static str,
     /// The final HTTP status, when a request decided the outcome.
     pub status: Option<u16>,

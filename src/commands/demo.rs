@@ -134,8 +134,9 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<()> 
         precondition: Precondition::IfMatch(etag),
         refresh_first: false,
         mode: crate::write_mode::WriteMode::Put,
+        recovered: None,
     };
-    let report = cycle::run(session, job).await?;
+    let report = cycle::run(session, job).await?.report;
     eprintln!();
     ui.heading(&format!(
         "Step 5. The server's document now ({}, ETag {}):",

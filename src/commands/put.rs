@@ -81,9 +81,20 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
         url: url.as_str(),
     };
     let mode = write_mode::choose(args.patch, &inputs)?;
-    let job = Job { command: "put", url, key, record, base, mine, precondition, refresh_first, mode };
-    let report = cycle::run(session, job).await?;
-    session.emit(&report)
+    let job = Job {
+        command: "put",
+        url,
+        key,
+        record,
+        base,
+        mine,
+        precondition,
+        refresh_first,
+        mode,
+        recovered: None,
+    };
+    let done = cycle::run(session, job).await?;
+    session.emit(&done.report)
 }
 
 fn explicit_precondition(args: &PutArgs) -> Result<Option<Precondition>> {
