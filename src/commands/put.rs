@@ -2,6 +2,9 @@
 //! by `get` (or `--if-match` / `--if-unmodified-since`), through the shared write cycle.
 
 use std::io::Read;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
 
 use crate::cli::PutArgs;
 use crate::cycle::{self, Job};
@@ -81,9 +84,10 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
         url: url.as_str(),
     };
     let mode = write_mode::choose(args.patch, &inputs)?;
+    let sent = Sha256::digest(&mine);
     let job = Job {
         command: "put",
-        url,
+        url: url.clone(),
         key,
         record,
         base,
@@ -94,7 +98,36 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
         recovered: None,
     };
     let done = cycle::run(session, job).await?;
+    if Sha256::digest(&done.text) != sent {
+        follow_up(session, &url, &args.file, &done);
+    }
     session.emit(&done.report)
+}
+
+/// After a merge or an edit at the prompt, the server holds a text the input lacks, and the
+/// store's base is that text: a later `put` of the same input would revert the other change
+/// as a change of its own. So FILE is rewritten with what was written; stdin cannot be.
+fn follow_up(session: &Session, url: &url::Url, file: &Path, done: &cycle::Done) {
+    let ui = session.ui;
+    let what = if done.report.outcome == "merged" {
+        "the merged version that was written"
+    } else {
+        "the version the server now holds"
+    };
+    if file.as_os_str() == "-" {
+        ui.warn(&format!(
+            "your input lacked the other change that the server now holds; base your next write on `ifmatch get {url}`, not on the same input"
+        ));
+        return;
+    }
+    match crate::fsutil::replace_keeping_permissions(file, &done.text) {
+        Ok(()) => ui.note(&format!("updated {} to {what}", file.display())),
+        Err(err) => ui.warn(&format!(
+            "could not update {} to {what} ({err}): it still lacks the other change, so do not put it again; run `ifmatch get {url} -o {}` first",
+            file.display(),
+            file.display()
+        )),
+    }
 }
 
 fn explicit_precondition(args: &PutArgs) -> Result<Option<Precondition>> {

@@ -16,6 +16,7 @@ mod patch;
 mod policy;
 mod preconditions;
 mod prompt;
+mod put;
 mod record;
 mod recovery;
 mod serve;

@@ -6,8 +6,8 @@ use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession as Session;
 use expectrl::{Eof, Expect};
 
-use crate::support::Env;
 use crate::support::fake_server::{FakeServer, Quirks};
+use crate::support::{Env, assert_code};
 
 const BASE: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
 const THEIRS: &[u8] = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 1\n}\n";
@@ -207,4 +207,28 @@ fn a_428_asks_before_writing_over_the_server() {
     let puts = server.requests_with("PUT");
     assert_eq!(puts.len(), 3);
     assert_eq!(puts[2].header("if-match"), Some("\"v1\""));
+}
+
+#[test]
+fn a_put_file_edited_at_the_prompt_is_updated_to_what_was_written() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", BASE, "application/json");
+    let url = server.url("/doc.json");
+    let file = env.path("doc.json");
+    let file_arg = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
+    std::fs::write(&file, b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n").unwrap();
+    server.put_resource("/doc.json", b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n", "application/json");
+    let resolved = b"{\n  \"name\": \"demo\",\n  \"replicas\": 4\n}\n";
+    env.editor_writes(1, resolved);
+    let mut p = spawn(&env, &["put", &url, file_arg]);
+    p.expect("[e]dit").unwrap();
+    p.send_line("e").unwrap();
+    p.expect("updated").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(server.body("/doc.json").unwrap(), resolved);
+    assert_eq!(std::fs::read(&file).unwrap(), resolved, "FILE holds what was written");
+    let puts = server.requests_with("PUT");
+    assert_eq!(puts[1].header("if-match"), Some("\"v2\""));
 }
