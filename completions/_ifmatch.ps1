@@ -157,6 +157,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('--on-conflict', '--on-conflict', [CompletionResultType]::ParameterName, 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]')
             [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
             [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
+            [CompletionResult]::new('--allow-empty', '--allow-empty', [CompletionResultType]::ParameterName, 'Send an empty body (refused otherwise, as it is usually a mistake upstream)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write without any validator (unconditionally) when none is known')
             [CompletionResult]::new('--netrc', '--netrc', [CompletionResultType]::ParameterName, 'Use the credentials for the host from ~/.netrc (or the file in NETRC)')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)')

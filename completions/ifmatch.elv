@@ -151,6 +151,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand --on-conflict 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]'
             cand --conflict-status 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)'
             cand --weak-etag 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway'
+            cand --allow-empty 'Send an empty body (refused otherwise, as it is usually a mistake upstream)'
             cand --force 'Write without any validator (unconditionally) when none is known'
             cand --netrc 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
             cand -k 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'

@@ -159,6 +159,7 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l allow-empty -d 'Send an empty body (refused otherwise, as it is usually a mistake upstream)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l force -d 'Write without any validator (unconditionally) when none is known'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'

@@ -269,9 +269,13 @@ pub struct PutArgs {
     /// The resource's URL
     pub url: String,
 
-    /// File to send, or - for stdin
-    #[arg(value_name = "FILE", default_value = "-")]
-    pub file: PathBuf,
+    /// File to send, or - for stdin [default: stdin, unless it is a terminal]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Send an empty body (refused otherwise, as it is usually a mistake upstream)
+    #[arg(long)]
+    pub allow_empty: bool,
 
     /// Send this ETag in If-Match instead of the stored one
     #[arg(long, value_name = "ETAG", conflicts_with = "if_unmodified_since")]

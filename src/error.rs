@@ -20,6 +20,9 @@ pub enum Error {
     ServerStatus { url: String, status: u16, detail: String, hints: Vec<String> },
     /// The editor failed, or the edited text was invalid and not fixed (exit 6).
     Editor { message: String, hints: Vec<String> },
+    /// The body to send is invalid for the resource's type, e.g. not JSON (exit 6, like an
+    /// invalid edit).
+    Invalid { message: String, hints: Vec<String> },
     /// The command `apply` pipes the body through failed, or printed something that cannot be
     /// sent (exit 6, like the editor).
     Command { message: String, hints: Vec<String> },
@@ -54,7 +57,7 @@ impl Error {
             Error::Conflict { .. } => 3,
             Error::ClientStatus { .. } => 4,
             Error::ServerStatus { .. } => 5,
-            Error::Editor { .. } | Error::Command { .. } => 6,
+            Error::Editor { .. } | Error::Command { .. } | Error::Invalid { .. } => 6,
             Error::Network { .. } => 7,
             Error::Unprotected { .. } => 1,
             Error::Interrupted { signal, .. } => 128 + signal.number(),
@@ -89,6 +92,7 @@ impl Error {
             Error::ServerStatus { .. } => "server_status",
             Error::Editor { .. } => "editor",
             Error::Command { .. } => "command",
+            Error::Invalid { .. } => "invalid",
             Error::Differences => "differences",
             Error::Network { .. } => "network",
             Error::Unprotected { .. } => "unprotected",
@@ -114,6 +118,7 @@ impl Error {
             | Error::ServerStatus { hints, .. }
             | Error::Editor { hints, .. }
             | Error::Command { hints, .. }
+            | Error::Invalid { hints, .. }
             | Error::Network { hints, .. }
             | Error::Unprotected { hints, .. }
             | Error::Interrupted { hints, .. }
@@ -138,6 +143,7 @@ impl Error {
             | Error::ServerStatus { hints, .. }
             | Error::Editor { hints, .. }
             | Error::Command { hints, .. }
+            | Error::Invalid { hints, .. }
             | Error::Network { hints, .. }
             | Error::Unprotected { hints, .. }
             | Error::Interrupted { hints, .. }
@@ -199,6 +205,7 @@ impl fmt::Display for Error {
             | Error::Conflict { message, .. }
             | Error::Editor { message, .. }
             | Error::Command { message, .. }
+            | Error::Invalid { message, .. }
             | Error::Other { message, .. } => f.write_str(message),
             Error::Differences => f.write_str("the two versions differ"),
             Error::ClientStatus { url, status, detail, .. }
@@ -266,6 +273,7 @@ mod tests {
         assert_eq!(unprotected.exit_code(), 1);
         assert!(unprotected.json_printed() && !Error::other("x").json_printed());
         assert_eq!(Error::Command { message: "x".into(), hints: vec![] }.exit_code(), 6);
+        assert_eq!(Error::Invalid { message: "x".into(), hints: vec![] }.exit_code(), 6);
         assert_eq!(Error::Differences.exit_code(), 1);
         assert!(Error::Differences.is_silent());
     }

@@ -216,7 +216,7 @@ fn check_output(filter: &Filter, url: &url::Url, content_type: Option<&str>, min
     if mine.is_empty() {
         return Err(Error::Command {
             message: format!("`{}` printed nothing; refusing to empty {url}", filter.describe()),
-            hints: vec![hint, format!("to empty it on purpose: ifmatch put {url} /dev/null")],
+            hints: vec![hint, format!("to empty it on purpose: ifmatch put {url} /dev/null --allow-empty")],
         });
     }
     if media::is_json(content_type)

@@ -1,7 +1,7 @@
 //! `ifmatch put URL [FILE|-]`: a conditional write of a file or stdin with the validator stored
 //! by `get` (or `--if-match` / `--if-unmodified-since`), through the shared write cycle.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
@@ -17,6 +17,8 @@ use crate::write_mode;
 pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     crate::interrupt::install();
     let url = parse_url(&args.url)?;
+    let file = input(args, &url)?;
+    let file = file.as_path();
     let key = session.key(&url);
     let stored = session.store.load(&key)?;
     let explicit = explicit_precondition(args)?;
@@ -56,18 +58,26 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     let mut record = stored.clone().unwrap_or_else(|| Record::new(&key));
     if let Some(ct) = &args.content_type {
         record.content_type = Some(ct.clone());
-    } else if record.content_type.is_none() && args.file.as_os_str() != "-" {
+    } else if record.content_type.is_none() && file.as_os_str() != "-" {
         // A resource ifmatch never fetched: say what the file is, when its name tells.
-        let guessed = crate::media::from_extension(&args.file);
+        let guessed = crate::media::from_extension(file);
         if guessed != "application/octet-stream" {
             record.content_type = Some(guessed.to_string());
         }
     }
-    if base.is_none() && !refresh_first && is_large_file(&args.file) {
-        let report = crate::upload::run(session, &url, &key, record, &args.file, precondition).await?;
+    if base.is_none() && !refresh_first && is_large_file(file) {
+        if crate::media::is_json(record.content_type.as_deref()) {
+            let reader =
+                std::io::BufReader::new(std::fs::File::open(file).map_err(|e| Error::io("open", file, e))?);
+            if let Err(e) = serde_json::from_reader::<_, serde::de::IgnoredAny>(reader) {
+                return Err(invalid_json(&url, file, record.content_type.as_deref(), &e));
+            }
+        }
+        let report = crate::upload::run(session, &url, &key, record, file, precondition).await?;
         return session.emit(&report);
     }
-    let mine = read_input(&args.file)?;
+    let mine = read_input(file)?;
+    check(&url, file, &record, &mine, args.allow_empty)?;
     if !refresh_first && base.as_deref() == Some(&mine[..]) {
         session.ui.note("no changes: the body equals the stored base; nothing sent");
         let mut report = Report::new("put", &url);
@@ -99,7 +109,7 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     };
     let done = cycle::run(session, job).await?;
     if Sha256::digest(&done.text) != sent {
-        follow_up(session, &url, &args.file, &done);
+        follow_up(session, &url, file, &done);
     }
     session.emit(&done.report)
 }
@@ -150,6 +160,59 @@ fn explicit_precondition(args: &PutArgs) -> Result<Option<Precondition>> {
         return Ok(Some(Precondition::IfUnmodifiedSince(date.clone())));
     }
     Ok(None)
+}
+
+/// FILE, or `-` for stdin. Without FILE the body comes from stdin, unless that is a terminal:
+/// then the user forgot FILE (typing a body is `-`, on purpose).
+fn input(args: &PutArgs, url: &url::Url) -> Result<std::path::PathBuf> {
+    match &args.file {
+        Some(file) => Ok(file.clone()),
+        None if std::io::stdin().is_terminal() => Err(Error::usage(
+            "put needs the body to send: no FILE was given and stdin is a terminal",
+            format!(
+                "give FILE (`ifmatch put {url} FILE`) or pipe the body (`… | ifmatch put {url}`); `-` reads what you type"
+            ),
+        )),
+        None => Ok(std::path::PathBuf::from("-")),
+    }
+}
+
+/// Refuses a body that is almost surely a mistake upstream: an empty one (unless
+/// `--allow-empty`), or invalid JSON for a JSON resource (exit 6, like an invalid edit).
+fn check(url: &url::Url, file: &Path, record: &Record, mine: &[u8], allow_empty: bool) -> Result<()> {
+    if mine.is_empty() && !allow_empty {
+        return Err(Error::usage(
+            format!("the body from {} is empty; refusing to empty {url}", describe(file)),
+            "check what produced it; to empty the resource on purpose, add --allow-empty",
+        ));
+    }
+    if !mine.is_empty()
+        && crate::media::is_json(record.content_type.as_deref())
+        && let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(mine)
+    {
+        return Err(invalid_json(url, file, record.content_type.as_deref(), &e));
+    }
+    Ok(())
+}
+
+fn invalid_json(url: &url::Url, file: &Path, content_type: Option<&str>, err: &serde_json::Error) -> Error {
+    Error::Invalid {
+        message: format!(
+            "{} is not valid JSON ({err}), and {url} is {}; nothing was sent",
+            describe(file),
+            content_type.unwrap_or("JSON")
+        ),
+        hints: vec![format!(
+            "fix line {}, column {} of {}, or send it as another type with --content-type TYPE",
+            err.line(),
+            err.column(),
+            describe(file)
+        )],
+    }
+}
+
+fn describe(file: &Path) -> String {
+    if file.as_os_str() == "-" { "stdin".to_string() } else { file.display().to_string() }
 }
 
 /// FILE is a regular file big enough to stream (with no base, there is nothing to merge).

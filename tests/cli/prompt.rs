@@ -232,3 +232,16 @@ fn a_put_file_edited_at_the_prompt_is_updated_to_what_was_written() {
     let puts = server.requests_with("PUT");
     assert_eq!(puts[1].header("if-match"), Some("\"v2\""));
 }
+
+#[test]
+fn put_without_file_on_a_terminal_is_a_usage_error() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", BASE, "application/json");
+    let url = server.url("/doc.json");
+    let mut p = spawn(&env, &["put", &url, "--force"]);
+    p.expect("no FILE was given and stdin is a terminal").unwrap();
+    p.expect("pipe the body").unwrap();
+    assert_eq!(exit_code(&mut p), 2);
+    assert!(server.requests().is_empty());
+}

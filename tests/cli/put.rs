@@ -58,3 +58,64 @@ fn a_merged_put_from_stdin_says_the_input_lacked_the_other_change() {
     assert!(err.contains(&format!("`ifmatch get {url}`")), "{err}");
     assert_eq!(server.body("/doc.json").unwrap(), MERGED);
 }
+
+#[test]
+fn an_empty_body_is_refused_unless_allowed() {
+    let env = Env::new();
+    let (server, url) = server_with_doc();
+    assert_code(&env.run(&["get", &url]), 0);
+    let out = env.run_with_stdin(&["put", &url], b"");
+    assert_code(&out, 2);
+    let err = stderr(&out);
+    assert!(err.contains("the body from stdin is empty"), "{err}");
+    assert!(
+        err.contains("hint: check what produced it; to empty the resource on purpose, add --allow-empty"),
+        "{err}"
+    );
+    assert!(server.requests_with("PUT").is_empty());
+    let empty = env.path("empty.txt");
+    std::fs::write(&empty, b"").unwrap();
+    assert_code(&env.run(&["put", &url, empty.to_str().unwrap()]), 2);
+    assert!(server.requests_with("PUT").is_empty());
+
+    let out = env.run_with_stdin(&["put", &url, "--allow-empty", "--content-type", "text/plain"], b"");
+    assert_code(&out, 0);
+    let puts = server.requests_with("PUT");
+    assert_eq!((puts.len(), puts[0].body.len()), (1, 0));
+    assert_eq!(puts[0].header("if-match"), Some("\"v1\""));
+    assert_eq!(server.body("/doc.json").unwrap(), b"");
+}
+
+#[test]
+fn invalid_json_for_a_json_resource_is_refused_unless_the_type_says_otherwise() {
+    let env = Env::new();
+    let (server, url) = server_with_doc();
+    assert_code(&env.run(&["get", &url]), 0);
+    let file = env.path("doc.json");
+    std::fs::write(&file, b"{\n  \"name\": \"demo\",\n  \"replicas\": 2,\n}\n").unwrap();
+    let out = env.run(&["put", &url, file.to_str().unwrap(), "--json"]);
+    assert_code(&out, 6);
+    let err = stderr(&out);
+    assert!(err.contains("is not valid JSON") && err.contains("application/json"), "{err}");
+    assert!(err.contains(&format!("hint: fix line 4, column 1 of {}", file.display())), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["kind"], "invalid");
+    assert!(server.requests_with("PUT").is_empty());
+    assert!(env.recovered_files().is_empty(), "FILE is the copy");
+
+    // --content-type says it is something else: sent as it is.
+    let out = env.run(&["put", &url, file.to_str().unwrap(), "--content-type", "text/plain"]);
+    assert_code(&out, 0);
+    assert_eq!(server.requests_with("PUT")[0].header("content-type"), Some("text/plain"));
+
+    // A large file (streamed, never held in memory) is checked too.
+    let big = env.path("big.json");
+    let mut text = b"[".to_vec();
+    text.extend(std::iter::repeat_n(b"1,".as_slice(), 4_500_000).flatten());
+    text.extend_from_slice(b"]");
+    std::fs::write(&big, &text).unwrap();
+    let out = env.run(&["put", &server.url("/big.json"), big.to_str().unwrap(), "--force"]);
+    assert_code(&out, 6);
+    assert!(stderr(&out).contains("hint: fix line 1, column 9000002"), "{}", stderr(&out));
+    assert_eq!(server.requests_with("PUT").len(), 1);
+}
