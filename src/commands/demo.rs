@@ -117,6 +117,12 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<()> 
         );
         edited.map_err(|(err, _)| err)?
     };
+    if mine.is_empty() {
+        ui.note(
+            "the file is empty: edit cancelled, nothing sent; run `ifmatch demo` again and change a field",
+        );
+        return Ok(());
+    }
     if mine == fetched.body[..] {
         ui.note("you saved without changes, so ifmatch sends nothing; run `ifmatch demo` again and change a field");
         return Ok(());

@@ -245,3 +245,22 @@ fn put_without_file_on_a_terminal_is_a_usage_error() {
     assert_eq!(exit_code(&mut p), 2);
     assert!(server.requests().is_empty());
 }
+
+#[test]
+fn emptying_the_file_at_the_prompt_writes_nothing_and_keeps_the_text() {
+    let env = Env::new();
+    let (server, url) = concurrent(b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    env.editor_writes(2, b"");
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("[e]dit").unwrap();
+    p.send_line("e").unwrap();
+    p.expect("the file is empty: edit cancelled").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+    assert_eq!(server.requests_with("PUT").len(), 1);
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n");
+    let kept = env.recovered();
+    assert_eq!(kept.len(), 1);
+    assert!(String::from_utf8_lossy(&std::fs::read(&kept[0]).unwrap()).contains("\"replicas\": 3"));
+    assert_eq!(env.recovered_base(&kept[0]).unwrap(), BASE, "still paired with its own base");
+}
