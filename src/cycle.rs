@@ -68,24 +68,36 @@ pub async fn run(session: &Session, job: Job) -> Result<Done> {
     let kept = Kept::new(&job);
     let mut state =
         Cycle { session, job, kept, attempts: 0, etag_before: None, overwrote: false, merged: false };
-    // Write-ahead: on disk before anything is sent.
-    state.keep()?;
+    // Write-ahead: on disk before anything is sent. Should the disk refuse, the write is still
+    // the text's best chance.
+    if let Err(save_err) = state.keep() {
+        session.ui.warn(&format!(
+            "could not keep a copy of your text before writing ({save_err}); it is lost if this write fails"
+        ));
+    }
     match state.drive().await {
         Ok(report) => {
-            state.discard()?;
+            if let Err(err) = state.discard() {
+                session
+                    .ui
+                    .warn(&format!("the text was written, but its kept copy could not be removed: {err}"));
+            }
             Ok(Done { report, text: state.job.mine })
         }
-        Err(err) => match state.keep() {
-            Ok(Some(path)) => Err(err.recovered_at(path, state.job.url.as_str())),
-            Ok(None) => match state.kept.path {
+        Err(err) => {
+            let path = match state.keep() {
+                Ok(path) => path,
+                Err(save_err) => {
+                    session.ui.error(&save_err);
+                    None
+                }
+            };
+            // An empty text is not kept: then the last copy made is the best there is.
+            match path.or(state.kept.path) {
                 Some(path) => Err(err.recovered_at(path, state.job.url.as_str())),
                 None => Err(err),
-            },
-            Err(save_err) => {
-                session.ui.error(&save_err);
-                Err(err)
             }
-        },
+        }
     }
 }
 
