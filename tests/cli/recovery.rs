@@ -254,3 +254,25 @@ fn sigterm_and_sighup_end_like_ctrl_c_and_keep_the_edit() {
         assert!(String::from_utf8_lossy(&std::fs::read(&kept[0]).unwrap()).contains("\"replicas\": 7"));
     }
 }
+
+#[test]
+fn sigterm_while_the_editor_is_open_keeps_the_edit_and_sends_nothing() {
+    let env = Env::new();
+    let (server, url) = server_with_doc(Quirks::default());
+    env.editor_hook(1, "sleep 1");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 8");
+    let child = env.cmd(&["edit", &url]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    for _ in 0..400 {
+        if env.editor_runs() > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    kill(&child, "-TERM");
+    let out = child.wait_with_output().unwrap();
+    assert_code(&out, 143);
+    assert!(server.requests_with("PUT").is_empty(), "nothing is sent after the signal");
+    let kept = env.recovered();
+    assert_eq!(kept.len(), 1);
+    assert!(String::from_utf8_lossy(&std::fs::read(&kept[0]).unwrap()).contains("\"replicas\": 8"));
+}
