@@ -39,8 +39,8 @@ complete -c ifmatch -n "__fish_ifmatch_needs_command" -l color -d 'When to use c
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -51,7 +51,7 @@ complete -c ifmatch -n "__fish_ifmatch_needs_command" -s k -l insecure -d 'Skip 
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_needs_command" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -s V -l version -d 'Print version'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "get" -d 'Fetch a resource: body to stdout (or -o FILE), validators into the state store'
@@ -81,8 +81,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l color -d 'When t
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -93,7 +93,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s k -l insecure -d
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l patch -d 'Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server\'s Accept-Patch offers, else PUT) or none (PUT)' -r -f -a "none\t'PUT the whole body'
 merge\t'PATCH with a JSON Merge Patch (RFC 7396); cannot set a value to null'
@@ -114,21 +114,21 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l color -d 'When 
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l resume -d 'Re-open the editor on the edit saved after an earlier failure'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l resume -d 'Re-open the editor on the newest edit saved after an earlier failure, and write it with the validators of the version it was based on (a change made since then is merged or asked about, never overwritten)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l force -d 'Write without a validator when the server gives neither ETag nor Last-Modified'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l if-match -d 'Send this ETag in If-Match instead of the stored one' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l if-unmodified-since -d 'Send this HTTP date in If-Unmodified-Since instead of the stored one' -r
@@ -152,20 +152,21 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l color -d 'When t
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l allow-empty -d 'Send an empty body (refused otherwise, as it is usually a mistake upstream)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l force -d 'Write without any validator (unconditionally) when none is known'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
@@ -182,8 +183,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l color -d 'Whe
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -195,7 +196,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s k -l insecure
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l retries -d 'Retries after a 412 before giving up (each re-fetches and runs CMD again)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l patch -d 'Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server\'s Accept-Patch offers, else PUT) or none (PUT)' -r -f -a "none\t'PUT the whole body'
@@ -217,8 +218,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l color -d 'When
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -230,7 +231,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s k -l insecure 
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
@@ -247,8 +248,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l color -d 'When 
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -259,7 +260,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s k -l insecure -
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
@@ -276,8 +277,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l color -d 'When 
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -288,7 +289,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s k -l insecure -
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s p -l port -d 'Port to listen on (0 = any free port)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l bind -d 'Address to bind' -r
@@ -308,8 +309,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l color -d 'When
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -323,7 +324,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s k -l insecure 
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
@@ -340,8 +341,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_se
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -352,11 +353,11 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_se
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "list" -d 'List the stored resources'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "show" -d 'Show the stored record of one resource'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "forget" -d 'Forget a resource: its record, base body and recovered edits'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "forget" -d 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "path" -d 'Print the state store\'s directory'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
@@ -374,8 +375,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -386,7 +387,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
@@ -403,8 +404,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -415,7 +416,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
@@ -432,19 +433,20 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l recovered -d 'Also delete the resource\'s recovered edits (the texts kept after failed writes)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
@@ -461,8 +463,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -473,11 +475,11 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the stored resources'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the stored record of one resource'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "forget" -d 'Forget a resource: its record, base body and recovered edits'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "forget" -d 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the state store\'s directory'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
@@ -495,8 +497,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -507,7 +509,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'Write man pages (ifmatch.1 and one per subcommand) into DIR'
@@ -527,8 +529,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_see
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -539,7 +541,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_see
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
@@ -556,8 +558,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_see
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l on-conflict -d 'What to do on 412 when nobody can be asked (and the default answer at a prompt)' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
+merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
 abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
@@ -568,7 +570,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_see
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s y -l yes -d 'Answer "retry" to the conflict prompt and "yes" to confirmations'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (ifmatch.1 and one per subcommand) into DIR'
@@ -586,7 +588,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_see
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and not __fish_seen_subcommand_from get edit put doctor apply diff demo serve state generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "list" -d 'List the stored resources'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "show" -d 'Show the stored record of one resource'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "forget" -d 'Forget a resource: its record, base body and recovered edits'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "forget" -d 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from state" -f -a "path" -d 'Print the state store\'s directory'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write man pages (ifmatch.1 and one per subcommand) into DIR'

@@ -116,11 +116,12 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "DIR", global = true, help_heading = OUTPUT)]
     pub state_dir: Option<PathBuf>,
 
-    /// Answer "retry" to the conflict prompt and "yes" to confirmations
+    /// Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is
+    /// clean; never by overwriting someone else's change (a conflicted merge exits 3)
     #[arg(short = 'y', long, global = true, help_heading = CONFLICT)]
     pub yes: bool,
 
-    /// What to do on 412 when nobody can be asked (and the default answer at a prompt)
+    /// What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]
     #[arg(long, value_enum, value_name = "POLICY", global = true, help_heading = CONFLICT)]
     pub on_conflict: Option<ConflictPolicy>,
 
@@ -143,7 +144,7 @@ pub enum Command {
 
     /// Fetch, open in your editor, write back with If-Match, resolve conflicts
     #[command(
-        after_help = "Examples:\n  ifmatch edit https://api.example.com/doc.json\n  IFMATCH_EDITOR='code --wait' ifmatch edit URL\n  ifmatch edit URL --resume        re-open the edit saved after a failure"
+        after_help = "Examples:\n  ifmatch edit https://api.example.com/doc.json\n  IFMATCH_EDITOR='code --wait' ifmatch edit URL\n  ifmatch edit URL --resume        re-open the edit saved after a failure\n\nEmptying the file cancels the edit (nothing is sent, exit 0)."
     )]
     Edit(EditArgs),
 
@@ -213,7 +214,9 @@ pub struct EditArgs {
     /// The resource's URL
     pub url: String,
 
-    /// Re-open the editor on the edit saved after an earlier failure
+    /// Re-open the editor on the newest edit saved after an earlier failure, and write it with
+    /// the validators of the version it was based on (a change made since then is merged or
+    /// asked about, never overwritten)
     #[arg(long)]
     pub resume: bool,
 
@@ -232,9 +235,13 @@ pub struct PutArgs {
     /// The resource's URL
     pub url: String,
 
-    /// File to send, or - for stdin
-    #[arg(value_name = "FILE", default_value = "-")]
-    pub file: PathBuf,
+    /// File to send, or - for stdin [default: stdin, unless it is a terminal]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// Send an empty body (refused otherwise, as it is usually a mistake upstream)
+    #[arg(long)]
+    pub allow_empty: bool,
 
     /// Send this ETag in If-Match instead of the stored one
     #[arg(long, value_name = "ETAG", conflicts_with = "if_unmodified_since")]
@@ -350,11 +357,17 @@ pub enum StateCommand {
         /// The resource's URL
         url: String,
     },
-    /// Forget a resource: its record, base body and recovered edits
-    #[command(after_help = "Examples:\n  ifmatch state forget https://api.example.com/config.json")]
+    /// Forget a resource: its record and base body (recovered edits are kept unless --recovered)
+    #[command(
+        after_help = "Examples:\n  ifmatch state forget https://api.example.com/config.json\n  ifmatch state forget URL --recovered     also delete its recovered edits"
+    )]
     Forget {
         /// The resource's URL
         url: String,
+
+        /// Also delete the resource's recovered edits (the texts kept after failed writes)
+        #[arg(long)]
+        recovered: bool,
     },
     /// Print the state store's directory
     #[command(after_help = "Examples:\n  ifmatch state path\n  ls \"$(ifmatch state path)/recovered\"")]
@@ -387,7 +400,7 @@ pub enum ColorChoice {
 pub enum ConflictPolicy {
     /// Ask on a terminal; abort elsewhere
     Ask,
-    /// Retry with the three-way merge when it is clean
+    /// Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort
     Merge,
     /// Retry with my version over theirs, replacing their change
     Overwrite,

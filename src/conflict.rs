@@ -1,9 +1,12 @@
 //! The core of the 412 flow, with no I/O: given base, mine and theirs, say what happened
-//! ([`assess`]), which answers the prompt offers, and what a non-interactive policy does
-//! ([`decide`]). The write cycle performs the requests and the prompting around it.
+//! ([`assess`]), which answers the prompt offers ([`Answer`]), and what the conflict policy
+//! decides ([`decide`]) — the one place where `--on-conflict` and `--yes` are interpreted, for
+//! the write cycle, large streamed uploads and `apply` alike. The callers perform the requests
+//! and the prompting around it.
 
 use crate::cli::ConflictPolicy;
 use crate::merge::{self, MergeOutcome};
+use crate::settings::Settings;
 
 /// What a refetch after a failed precondition tells us.
 pub enum Assessment {
@@ -30,19 +33,25 @@ pub fn assess(base: Option<&[u8]>, mine: &[u8], theirs: &[u8], json: bool) -> As
     }
 }
 
-/// An answer to the conflict prompt.
+/// What is done about a conflict, decided by a person or by the policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Choice {
+pub enum Decision {
     /// Send the clean three-way merge.
     Merge,
     /// Open the editor on the merged text (with markers) or on mine.
     Edit,
-    /// Show the diffs again.
-    Diff,
     /// Send mine over theirs, replacing their change.
     Overwrite,
     /// Stop; keep the edit.
     Abort,
+}
+
+/// An answer typed at the conflict prompt: a decision, or a request to see the diffs again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Decide(Decision),
+    /// Show the diffs again and ask again.
+    Diff,
 }
 
 /// The prompt line; `[m]erge` is offered only for a clean merge.
@@ -56,29 +65,84 @@ pub fn prompt(clean_merge: bool) -> &'static str {
 
 /// Reads one typed letter; `None` for anything not on offer. Enter takes the safe default:
 /// merge when it is clean, otherwise nothing.
-pub fn parse_choice(answer: char, clean_merge: bool) -> Option<Choice> {
+pub fn parse_answer(answer: char, clean_merge: bool) -> Option<Answer> {
     match answer {
-        'm' | '\n' if clean_merge => Some(Choice::Merge),
-        'e' => Some(Choice::Edit),
-        'd' => Some(Choice::Diff),
-        'o' => Some(Choice::Overwrite),
-        'a' | 'q' => Some(Choice::Abort),
+        'm' | '\n' if clean_merge => Some(Answer::Decide(Decision::Merge)),
+        'e' => Some(Answer::Decide(Decision::Edit)),
+        'd' => Some(Answer::Diff),
+        'o' => Some(Answer::Decide(Decision::Overwrite)),
+        'a' | 'q' => Some(Answer::Decide(Decision::Abort)),
         _ => None,
     }
 }
 
-/// What to do without asking, from the policy and `--yes`:
-/// - `overwrite` → overwrite;
-/// - `merge`, or `--yes` → merge when clean; with no base to merge from, `--yes` retries mine
-///   (the user wrote blind and said yes); a conflicted merge is never resolved without a person;
-/// - `abort` (the default off a terminal) → abort.
-pub fn decide(policy: ConflictPolicy, yes: bool, merge: Option<&MergeOutcome>) -> Choice {
-    match (policy, merge) {
-        (ConflictPolicy::Overwrite, _) => Choice::Overwrite,
-        (ConflictPolicy::Merge, Some(MergeOutcome::Clean(_))) => Choice::Merge,
-        (_, Some(MergeOutcome::Clean(_))) if yes => Choice::Merge,
-        (_, None) if yes => Choice::Overwrite,
-        _ => Choice::Abort,
+/// How far the three-way merge got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mergeable {
+    /// Both changes combine with nothing left to decide.
+    Clean,
+    /// The changes collide: only a person can resolve them.
+    Conflicted,
+    /// No base is known, so there is nothing to merge from.
+    NoBase,
+}
+
+impl Mergeable {
+    pub fn of(merge: Option<&MergeOutcome>) -> Mergeable {
+        match merge {
+            Some(MergeOutcome::Clean(_)) => Mergeable::Clean,
+            Some(MergeOutcome::Conflicted { .. }) => Mergeable::Conflicted,
+            None => Mergeable::NoBase,
+        }
+    }
+}
+
+/// The conflict policy of one run: `--on-conflict` as given (the default is told apart from
+/// an explicit `ask` or `abort`), `--yes`, and whether a person can be asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    pub explicit: Option<ConflictPolicy>,
+    pub yes: bool,
+    /// stdin and stderr are terminals.
+    pub interactive: bool,
+}
+
+impl Policy {
+    pub fn from_settings(settings: &Settings) -> Policy {
+        Policy { explicit: settings.on_conflict, yes: settings.yes, interactive: settings.interactive }
+    }
+}
+
+/// The policy's verdict: a decision, or ask the person at the terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plan {
+    Decided(Decision),
+    Ask,
+}
+
+/// What to do about a known concurrent change. Overwriting it takes an explicit
+/// `--on-conflict overwrite` (or the `o` answer at the prompt); nothing else ever does:
+/// - `--on-conflict overwrite` → overwrite; `--on-conflict abort` → abort;
+/// - `--on-conflict merge` → merge when clean; otherwise ask on a terminal, else abort;
+/// - `--yes` (with no policy, or `ask`) → merge when clean, otherwise abort (exit 3);
+/// - otherwise ask on a terminal, else abort.
+///
+/// One exception, `blind_428`: a 428 to a write made without any validator and with no base
+/// (`put --force` of something never fetched). There is no known concurrent change then —
+/// only a server that wants a precondition — so `--yes` retries with `If-Match` from the fetch.
+pub fn decide(policy: Policy, merge: Mergeable, blind_428: bool) -> Plan {
+    let ask_or_abort = if policy.interactive { Plan::Ask } else { Plan::Decided(Decision::Abort) };
+    match policy.explicit {
+        Some(ConflictPolicy::Overwrite) => Plan::Decided(Decision::Overwrite),
+        Some(ConflictPolicy::Abort) => Plan::Decided(Decision::Abort),
+        Some(ConflictPolicy::Merge) if merge == Mergeable::Clean => Plan::Decided(Decision::Merge),
+        Some(ConflictPolicy::Merge) => ask_or_abort,
+        Some(ConflictPolicy::Ask) | None if policy.yes => Plan::Decided(match merge {
+            _ if blind_428 => Decision::Overwrite,
+            Mergeable::Clean => Decision::Merge,
+            Mergeable::Conflicted | Mergeable::NoBase => Decision::Abort,
+        }),
+        Some(ConflictPolicy::Ask) | None => ask_or_abort,
     }
 }
 
@@ -98,26 +162,58 @@ mod tests {
     }
 
     #[test]
-    fn choices() {
-        assert_eq!(parse_choice('m', true), Some(Choice::Merge));
-        assert_eq!(parse_choice('m', false), None);
-        assert_eq!(parse_choice('\n', true), Some(Choice::Merge));
-        assert_eq!(parse_choice('\n', false), None);
-        assert_eq!(parse_choice('o', false), Some(Choice::Overwrite));
-        assert_eq!(parse_choice('x', true), None);
+    fn answers() {
+        assert_eq!(parse_answer('m', true), Some(Answer::Decide(Decision::Merge)));
+        assert_eq!(parse_answer('m', false), None);
+        assert_eq!(parse_answer('\n', true), Some(Answer::Decide(Decision::Merge)));
+        assert_eq!(parse_answer('\n', false), None);
+        assert_eq!(parse_answer('o', false), Some(Answer::Decide(Decision::Overwrite)));
+        assert_eq!(parse_answer('d', false), Some(Answer::Diff));
+        assert_eq!(parse_answer('x', true), None);
+    }
+
+    fn policy(explicit: Option<ConflictPolicy>, yes: bool, interactive: bool) -> Policy {
+        Policy { explicit, yes, interactive }
     }
 
     #[test]
-    fn policies() {
-        let clean = MergeOutcome::Clean(b"x".to_vec());
-        let dirty = MergeOutcome::Conflicted { text: b"x".to_vec(), conflicts: vec![] };
-        assert_eq!(decide(ConflictPolicy::Abort, false, Some(&clean)), Choice::Abort);
-        assert_eq!(decide(ConflictPolicy::Merge, false, Some(&clean)), Choice::Merge);
-        assert_eq!(decide(ConflictPolicy::Merge, false, Some(&dirty)), Choice::Abort);
-        assert_eq!(decide(ConflictPolicy::Merge, true, Some(&dirty)), Choice::Abort);
-        assert_eq!(decide(ConflictPolicy::Abort, true, Some(&clean)), Choice::Merge);
-        assert_eq!(decide(ConflictPolicy::Abort, true, None), Choice::Overwrite);
-        assert_eq!(decide(ConflictPolicy::Overwrite, false, Some(&dirty)), Choice::Overwrite);
-        assert_eq!(decide(ConflictPolicy::Abort, false, None), Choice::Abort);
+    fn yes_never_overwrites_a_known_change() {
+        use Mergeable::*;
+        let yes = policy(None, true, false);
+        assert_eq!(decide(yes, Clean, false), Plan::Decided(Decision::Merge));
+        assert_eq!(decide(yes, Conflicted, false), Plan::Decided(Decision::Abort));
+        assert_eq!(decide(yes, NoBase, false), Plan::Decided(Decision::Abort));
+        // On a terminal too: --yes answers for the person, and never with an overwrite.
+        let yes_tty = policy(Some(ConflictPolicy::Ask), true, true);
+        assert_eq!(decide(yes_tty, Conflicted, false), Plan::Decided(Decision::Abort));
+        assert_eq!(decide(yes_tty, NoBase, false), Plan::Decided(Decision::Abort));
+        // An explicit abort wins over --yes.
+        let abort = policy(Some(ConflictPolicy::Abort), true, false);
+        assert_eq!(decide(abort, Clean, false), Plan::Decided(Decision::Abort));
+        assert_eq!(decide(abort, NoBase, true), Plan::Decided(Decision::Abort));
+    }
+
+    #[test]
+    fn a_blind_428_is_retried_with_yes() {
+        use Mergeable::*;
+        assert_eq!(decide(policy(None, true, false), NoBase, true), Plan::Decided(Decision::Overwrite));
+        assert_eq!(decide(policy(None, false, false), NoBase, true), Plan::Decided(Decision::Abort));
+        assert_eq!(decide(policy(None, false, true), NoBase, true), Plan::Ask);
+    }
+
+    #[test]
+    fn explicit_policies() {
+        use Mergeable::*;
+        let merge = |interactive| policy(Some(ConflictPolicy::Merge), false, interactive);
+        assert_eq!(decide(merge(false), Clean, false), Plan::Decided(Decision::Merge));
+        assert_eq!(decide(merge(false), Conflicted, false), Plan::Decided(Decision::Abort));
+        assert_eq!(decide(merge(true), Conflicted, false), Plan::Ask, "a person resolves it");
+        assert_eq!(decide(merge(true), NoBase, false), Plan::Ask);
+        let overwrite = policy(Some(ConflictPolicy::Overwrite), false, false);
+        assert_eq!(decide(overwrite, Conflicted, false), Plan::Decided(Decision::Overwrite));
+        assert_eq!(decide(policy(None, false, false), Clean, false), Plan::Decided(Decision::Abort));
+        assert_eq!(decide(policy(None, false, true), Clean, false), Plan::Ask);
+        let ask = policy(Some(ConflictPolicy::Ask), false, false);
+        assert_eq!(decide(ask, Clean, false), Plan::Decided(Decision::Abort));
     }
 }

@@ -1,30 +1,33 @@
 //! The write cycle shared by `put` and `edit`: send the body with its precondition; on 412
 //! (or a configured conflict status, or 428) refetch, assess with `conflict`, show the diffs,
 //! ask or follow the policy, and retry with the fresh validator — a bounded number of times.
-//! Whatever goes wrong after the user's text exists, the text is kept in `recovered/`.
-//! Each attempt is a PUT, or a PATCH recomputed from the current base (`write_mode`).
+//! The text is kept in `recovered/` before the first write and until success (`recovery`);
+//! one conflict is settled in `resolve`. Each attempt is a PUT, or a PATCH recomputed from the
+//! current base (`write_mode`).
 
 mod diagnosis;
 mod outcome;
+mod recovery;
 mod reedit;
+mod resolve;
 
 pub use diagnosis::{rejected_validator, required_although_sent, state_conflict};
-use diagnosis::{unresolved, unresolved_required};
-pub use outcome::patched_representation;
+pub use outcome::{patched_representation, validator_note};
+pub use recovery::{keep, origin};
 pub use reedit::edit_until_valid;
+
+use std::path::PathBuf;
 
 use url::Url;
 
-use crate::cli::ConflictPolicy;
-use crate::conflict::{self, Assessment, Choice};
 use crate::error::{Error, Result};
 use crate::etag::Precondition;
 use crate::http::{Fetched, WriteOutcome, WriteRequest};
 use crate::interrupt;
-use crate::merge::MergeOutcome;
 use crate::session::{Report, Session};
 use crate::state::{Record, ResourceKey};
 use crate::write_mode::{self, PatchFormat, WriteMode};
+use recovery::Kept;
 
 /// Conflict rounds before giving up: each one is a real concurrent change, so hitting the limit
 /// means the resource is too busy to win by retrying.
@@ -41,26 +44,58 @@ pub struct Job {
     pub base: Option<Vec<u8>>,
     pub mine: Vec<u8>,
     pub precondition: Precondition,
-    /// Refetch before the first write (the record is stale: §9.3.4).
+    /// Refetch before the first write (the record is stale, or the base unknown).
     pub refresh_first: bool,
     /// PUT, or PATCH computed from `base` to `mine` on every attempt.
     pub mode: WriteMode,
+    /// A copy of the text already in `recovered/` (a resumed edit): replaced by the cycle's own
+    /// copy, and removed after success.
+    pub recovered: Option<PathBuf>,
 }
 
-/// Runs the cycle. On failure the latest text (mine, or the merge the user accepted) is saved in
-/// `recovered/` and the error says where.
-pub async fn run(session: &Session, job: Job) -> Result<Report> {
-    let mut state = Cycle { session, job, attempts: 0, etag_before: None, overwrote: false, merged: false };
+/// How a cycle ended well.
+pub struct Done {
+    pub report: Report,
+    /// What the server now holds as far as this cycle knows: the text that was written (the
+    /// user's, a merge, or what was edited at the prompt).
+    pub text: Vec<u8>,
+}
+
+/// Runs the cycle. The text is kept in `recovered/` before the first write and removed after
+/// success; on failure the latest text (mine, or the merge the user accepted) is kept there and
+/// the error says where.
+pub async fn run(session: &Session, job: Job) -> Result<Done> {
+    let kept = Kept::new(&job);
+    let mut state =
+        Cycle { session, job, kept, attempts: 0, etag_before: None, overwrote: false, merged: false };
+    // Write-ahead: on disk before anything is sent. Should the disk refuse, the write is still
+    // the text's best chance.
+    if let Err(save_err) = state.keep() {
+        session.ui.warn(&format!(
+            "could not keep a copy of your text before writing ({save_err}); it is lost if this write fails"
+        ));
+    }
     match state.drive().await {
-        Ok(report) => Ok(report),
+        Ok(report) => {
+            if let Err(err) = state.discard() {
+                session
+                    .ui
+                    .warn(&format!("the text was written, but its kept copy could not be removed: {err}"));
+            }
+            Ok(Done { report, text: state.job.mine })
+        }
         Err(err) => {
-            let suffix = crate::media::suffix(state.job.record.content_type.as_deref(), state.job.url.path());
-            match session.store.save_recovered(&state.job.key, &state.job.mine, &suffix) {
-                Ok(path) => Err(err.recovered_at(path, state.job.url.as_str())),
+            let path = match state.keep() {
+                Ok(path) => path,
                 Err(save_err) => {
                     session.ui.error(&save_err);
-                    Err(err)
+                    None
                 }
+            };
+            // An empty text is not kept: then the last copy made is the best there is.
+            match path.or(state.kept.path) {
+                Some(path) => Err(err.recovered_at(path, state.job.url.as_str())),
+                None => Err(err),
             }
         }
     }
@@ -69,6 +104,7 @@ pub async fn run(session: &Session, job: Job) -> Result<Report> {
 struct Cycle<'a> {
     session: &'a Session,
     job: Job,
+    kept: Kept,
     attempts: u32,
     etag_before: Option<String>,
     overwrote: bool,
@@ -81,9 +117,11 @@ impl Cycle<'_> {
         self.etag_before = self.job.precondition.header().map(|(_, v)| v.to_string());
         let mut pending: Option<(u16, Fetched)> = None;
         if self.job.refresh_first {
-            ui.note(
-                "the stored validator is stale (the last write's response had no ETag); refetching first",
-            );
+            ui.note(if self.job.base.is_some() {
+                "the stored record is stale (the last write's response left no usable validator, or was 202 Accepted); refetching first"
+            } else {
+                "what your text was based on is not known; fetching the current version first, so that any difference is shown before a write"
+            });
             let theirs = self.fetch().await?;
             if self.job.base.as_deref() == Some(&theirs.body[..]) {
                 self.job.precondition = self.fresh_precondition(&theirs)?;
@@ -203,190 +241,6 @@ impl Cycle<'_> {
                 hints: vec!["run `ifmatch doctor URL` to see what the server supports".to_string()],
             }),
             p => Ok(p),
-        }
-    }
-
-    /// Handles one conflict. `Ok(Some)` ends the cycle successfully; `Ok(None)` retries.
-    async fn resolve(&mut self, status: u16, theirs: Fetched) -> Result<Option<Report>> {
-        let ui = self.session.ui;
-        let json = crate::media::is_json(self.job.record.content_type.as_deref());
-        match conflict::assess(self.job.base.as_deref(), &self.job.mine, &theirs.body, json) {
-            Assessment::AlreadyApplied => {
-                ui.success("the server already holds exactly your version (an earlier write was applied); nothing more to send");
-                let mut report =
-                    self.store(&theirs.body, theirs.etag.as_ref(), theirs.last_modified.clone())?;
-                report.outcome = "already_applied";
-                report.status = Some(theirs.status);
-                Ok(Some(report))
-            }
-            Assessment::Unchanged => {
-                let fresh = self.fresh_precondition(&theirs)?;
-                if fresh == self.job.precondition && status != 428 {
-                    return Err(rejected_validator(
-                        &self.job.url,
-                        status,
-                        &self.job.precondition,
-                        theirs.etag.as_ref(),
-                    ));
-                }
-                ui.note(&format!(
-                    "nobody changed the content; retrying with the fresh validator ({})",
-                    fresh.describe()
-                ));
-                self.job.precondition = fresh;
-                Ok(None)
-            }
-            Assessment::Changed { merge } => {
-                self.show(&theirs, merge.as_ref());
-                let clean = matches!(merge, Some(MergeOutcome::Clean(_)));
-                let choice = if self.session.settings.on_conflict == ConflictPolicy::Ask
-                    && !self.session.settings.yes
-                {
-                    self.ask(&theirs, merge.as_ref(), clean).await?
-                } else {
-                    conflict::decide(
-                        self.session.settings.on_conflict,
-                        self.session.settings.yes,
-                        merge.as_ref(),
-                    )
-                };
-                self.apply(choice, status, &theirs, merge).await
-            }
-        }
-    }
-
-    async fn ask(&self, theirs: &Fetched, merge: Option<&MergeOutcome>, clean: bool) -> Result<Choice> {
-        loop {
-            let question = conflict::prompt(clean);
-            let ui = self.session.ui;
-            let answer = interrupt::guard_blocking(move || ui.ask(question)).await?;
-            let Some(answer) = answer else { return Ok(Choice::Abort) };
-            match conflict::parse_choice(answer, clean) {
-                Some(Choice::Diff) => self.show(theirs, merge),
-                Some(choice) => return Ok(choice),
-                None => eprintln!("  type one of the letters in brackets"),
-            }
-        }
-    }
-
-    async fn apply(
-        &mut self,
-        choice: Choice,
-        status: u16,
-        theirs: &Fetched,
-        merge: Option<MergeOutcome>,
-    ) -> Result<Option<Report>> {
-        let ui = self.session.ui;
-        let fresh = self.fresh_precondition(theirs)?;
-        match choice {
-            Choice::Merge => {
-                let Some(MergeOutcome::Clean(merged)) = merge else {
-                    return Err(Error::other("internal: merge chosen without a clean merge"));
-                };
-                self.session.show_diff(
-                    "What the retry will change on the server (theirs → merged):",
-                    &theirs.body,
-                    &merged,
-                    "theirs",
-                    "merged",
-                );
-                self.job.mine = merged;
-                self.merged = true;
-            }
-            Choice::Edit => {
-                let start = match merge {
-                    Some(MergeOutcome::Clean(text)) | Some(MergeOutcome::Conflicted { text, .. }) => text,
-                    None => self.job.mine.clone(),
-                };
-                let suffix =
-                    crate::media::suffix(self.job.record.content_type.as_deref(), self.job.url.path());
-                let json = crate::media::is_json(self.job.record.content_type.as_deref());
-                let edited = edit_until_valid(self.session, &start, &suffix, json).await;
-                match edited {
-                    Ok(text) => self.job.mine = text,
-                    Err((err, text)) => {
-                        self.job.mine = text;
-                        return Err(err);
-                    }
-                }
-                if self.job.mine == theirs.body[..] {
-                    ui.success("your text now equals the server's version; nothing to write");
-                    let mut report =
-                        self.store(&theirs.body, theirs.etag.as_ref(), theirs.last_modified.clone())?;
-                    report.outcome = "unchanged";
-                    return Ok(Some(report));
-                }
-                self.session.show_diff(
-                    "What the retry will change on the server (theirs → mine):",
-                    &theirs.body,
-                    &self.job.mine,
-                    "theirs",
-                    "mine",
-                );
-                self.merged = true;
-            }
-            Choice::Overwrite if status == 428 => {
-                ui.warn(&format!(
-                    "replacing the server's version of {} with yours, now with {}, as asked",
-                    self.job.url,
-                    fresh.describe()
-                ));
-                self.overwrote = true;
-            }
-            Choice::Overwrite => {
-                ui.warn(&format!(
-                    "overwriting the other change on {} with your version, as asked",
-                    self.job.url
-                ));
-                self.overwrote = true;
-            }
-            Choice::Abort | Choice::Diff if status == 428 => {
-                return Err(unresolved_required(&self.job.url, self.session.settings.yes));
-            }
-            Choice::Abort | Choice::Diff => {
-                return Err(unresolved(&self.job.url, merge.as_ref(), self.session.settings.on_conflict));
-            }
-        }
-        self.job.base = Some(theirs.body.to_vec());
-        self.job.precondition = fresh;
-        Ok(None)
-    }
-
-    /// Prints what the server changed and what a retry would do.
-    fn show(&self, theirs: &Fetched, merge: Option<&MergeOutcome>) {
-        let s = self.session;
-        if let Some(base) = &self.job.base {
-            s.show_diff(
-                "The server's changes since your copy (base → theirs):",
-                base,
-                &theirs.body,
-                "base",
-                "theirs",
-            );
-        }
-        s.show_diff(
-            "What your version would change on the server (theirs → mine):",
-            &theirs.body,
-            &self.job.mine,
-            "theirs",
-            "mine",
-        );
-        match merge {
-            Some(MergeOutcome::Clean(_)) => s.ui.note("the two changes merge cleanly"),
-            Some(MergeOutcome::Conflicted { conflicts, .. }) => {
-                let places = if conflicts.len() == 1 {
-                    "1 place".to_string()
-                } else {
-                    format!("{} places", conflicts.len())
-                };
-                s.ui.warn(&format!("the changes conflict in {places}:"));
-                for c in conflicts {
-                    eprintln!("  {}", crate::diff::sanitize(c));
-                }
-            }
-            None => {
-                s.ui.note("no stored base to merge from (run `ifmatch get` before editing to enable merging)")
-            }
         }
     }
 }

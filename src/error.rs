@@ -5,6 +5,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::interrupt::Signal;
+
 /// A failure, with the context a user needs to act on it.
 #[derive(Debug)]
 pub enum Error {
@@ -18,6 +20,9 @@ pub enum Error {
     ServerStatus { url: String, status: u16, detail: String, hints: Vec<String> },
     /// The editor failed, or the edited text was invalid and not fixed (exit 6).
     Editor { message: String, hints: Vec<String> },
+    /// The body to send is invalid for the resource's type, e.g. not JSON (exit 6, like an
+    /// invalid edit).
+    Invalid { message: String, hints: Vec<String> },
     /// The command `apply` pipes the body through failed, or printed something that cannot be
     /// sent (exit 6, like the editor).
     Command { message: String, hints: Vec<String> },
@@ -33,8 +38,8 @@ pub enum Error {
     /// code of its own for a verdict). Its report,
     /// `--json` included, is already printed.
     Unprotected { url: String, hints: Vec<String> },
-    /// Interrupted by Ctrl-C (exit 130).
-    Interrupted { hints: Vec<String> },
+    /// Interrupted by Ctrl-C, SIGTERM or SIGHUP (exit 128 + the signal's number: 130, 143, 129).
+    Interrupted { signal: Signal, hints: Vec<String> },
     /// Local I/O on a path (exit 1).
     Io { action: String, path: PathBuf, source: std::io::Error },
     /// Anything else that is not the user's or the server's doing (exit 1).
@@ -56,10 +61,10 @@ impl Error {
             Error::Conflict { .. } => 3,
             Error::ClientStatus { .. } => 4,
             Error::ServerStatus { .. } => 5,
-            Error::Editor { .. } | Error::Command { .. } => 6,
+            Error::Editor { .. } | Error::Command { .. } | Error::Invalid { .. } => 6,
             Error::Network { .. } => 7,
             Error::Unprotected { .. } => 1,
-            Error::Interrupted { .. } => 130,
+            Error::Interrupted { signal, .. } => 128 + signal.number(),
             Error::Recovered { inner, .. } => inner.exit_code(),
         }
     }
@@ -104,6 +109,7 @@ impl Error {
             Error::ServerStatus { .. } => "server_status",
             Error::Editor { .. } => "editor",
             Error::Command { .. } => "command",
+            Error::Invalid { .. } => "invalid",
             Error::Differences => "differences",
             Error::ClosedPipe => "closed_pipe",
             Error::Network { .. } => "network",
@@ -130,9 +136,10 @@ impl Error {
             | Error::ServerStatus { hints, .. }
             | Error::Editor { hints, .. }
             | Error::Command { hints, .. }
+            | Error::Invalid { hints, .. }
             | Error::Network { hints, .. }
             | Error::Unprotected { hints, .. }
-            | Error::Interrupted { hints }
+            | Error::Interrupted { hints, .. }
             | Error::Other { hints, .. } => hints.clone(),
             Error::Io { .. } | Error::Differences | Error::ClosedPipe => Vec::new(),
             Error::Recovered { inner, path, url } => {
@@ -154,9 +161,10 @@ impl Error {
             | Error::ServerStatus { hints, .. }
             | Error::Editor { hints, .. }
             | Error::Command { hints, .. }
+            | Error::Invalid { hints, .. }
             | Error::Network { hints, .. }
             | Error::Unprotected { hints, .. }
-            | Error::Interrupted { hints }
+            | Error::Interrupted { hints, .. }
             | Error::Other { hints, .. } => hints.push(hint),
             Error::Io { .. } | Error::Differences | Error::ClosedPipe => {
                 let message = self.to_string();
@@ -172,6 +180,11 @@ impl Error {
 
     pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
         Error::Usage { message: message.into(), hint: Some(hint.into()) }
+    }
+
+    /// The error for a run ended by a signal.
+    pub fn interrupted(signal: Signal) -> Self {
+        Error::Interrupted { signal, hints: Vec::new() }
     }
 
     pub fn other(message: impl Into<String>) -> Self {
@@ -214,6 +227,7 @@ impl fmt::Display for Error {
             | Error::Conflict { message, .. }
             | Error::Editor { message, .. }
             | Error::Command { message, .. }
+            | Error::Invalid { message, .. }
             | Error::Other { message, .. } => f.write_str(message),
             Error::Differences => f.write_str("the two versions differ"),
             Error::ClosedPipe => f.write_str("stdout was closed"),
@@ -227,7 +241,8 @@ impl fmt::Display for Error {
             }
             Error::Network { url, message, .. } => write!(f, "could not reach {url}: {message}"),
             Error::Unprotected { url, .. } => write!(f, "writes to {url} cannot be protected"),
-            Error::Interrupted { .. } => f.write_str("interrupted"),
+            Error::Interrupted { signal: Signal::Interrupt, .. } => f.write_str("interrupted"),
+            Error::Interrupted { signal, .. } => write!(f, "interrupted by {}", signal.name()),
             Error::Recovered { inner, .. } => inner.fmt(f),
             Error::Io { action, path, source } => {
                 write!(f, "could not {action} {}: {source}", path.display())
@@ -276,11 +291,14 @@ mod tests {
         assert_eq!(Error::usage("x", "y").exit_code(), 2);
         assert_eq!(Error::status("u", 404, String::new()).exit_code(), 4);
         assert_eq!(Error::status("u", 503, String::new()).exit_code(), 5);
-        assert_eq!(Error::Interrupted { hints: vec![] }.exit_code(), 130);
+        assert_eq!(Error::interrupted(Signal::Interrupt).exit_code(), 130);
+        assert_eq!(Error::interrupted(Signal::Terminate).exit_code(), 143);
+        assert_eq!(Error::interrupted(Signal::Hangup).exit_code(), 129);
         let unprotected = Error::Unprotected { url: "u".into(), hints: vec![] };
         assert_eq!(unprotected.exit_code(), 1);
         assert!(unprotected.json_printed() && !Error::other("x").json_printed());
         assert_eq!(Error::Command { message: "x".into(), hints: vec![] }.exit_code(), 6);
+        assert_eq!(Error::Invalid { message: "x".into(), hints: vec![] }.exit_code(), 6);
         assert_eq!(Error::Differences.exit_code(), 1);
         assert!(Error::Differences.is_silent());
     }

@@ -8,6 +8,7 @@ use std::process::Stdio;
 use tokio::io::AsyncWriteExt;
 
 use crate::error::{Error, Result};
+use crate::interrupt::Signal;
 
 /// A command line to pipe bodies through.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +35,7 @@ impl Filter {
 
     /// Runs the command once with `input` on its stdin and returns its stdout. A command that
     /// cannot start, exits non-zero or dies from a signal is an [`Error::Command`]; one stopped by
-    /// SIGINT (the user's Ctrl-C reaches it too) is [`Error::Interrupted`].
+    /// SIGINT, SIGTERM or SIGHUP (the user's Ctrl-C reaches it too) is [`Error::Interrupted`].
     pub async fn run(&self, input: &[u8]) -> Result<Vec<u8>> {
         let mut child = tokio::process::Command::new(&self.argv[0])
             .args(&self.argv[1..])
@@ -82,9 +83,9 @@ impl Filter {
 
     fn status_error(&self, status: std::process::ExitStatus) -> Error {
         use std::os::unix::process::ExitStatusExt;
-        const SIGINT: i32 = 2;
-        if status.signal() == Some(SIGINT) {
-            return Error::Interrupted { hints: Vec::new() };
+        let signals = [Signal::Interrupt, Signal::Terminate, Signal::Hangup];
+        if let Some(signal) = signals.into_iter().find(|s| status.signal() == Some(s.number())) {
+            return Error::interrupted(signal);
         }
         let how = match (status.code(), status.signal()) {
             (Some(code), _) => format!("exited with status {code}"),

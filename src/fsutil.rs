@@ -1,6 +1,6 @@
 //! The only code that renames files, sets their permissions or locks them: [`write_atomic`],
-//! [`private_dir`] and [`lock`]. Everything that must survive a crash or a concurrent
-//! invocation goes through here.
+//! [`replace_keeping_permissions`], [`private_dir`] and [`lock`]. Everything that must survive a
+//! crash or a concurrent invocation goes through here.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -32,6 +32,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     tmp.write_all(bytes).map_err(|e| Error::io("write", tmp.path(), e))?;
     tmp.as_file().sync_data().map_err(|e| Error::io("sync", tmp.path(), e))?;
     tmp.persist(path).map_err(|e| Error::io("replace", path, e.error))?;
+    Ok(())
+}
+
+/// Replaces the content of the user's file `path` atomically, keeping its permissions: like
+/// [`write_atomic`], but in the directory of the file a symlink points to (the link stays a
+/// link) and with the file's own mode instead of 0600. A crash leaves either the old content
+/// or the new, never a mix. The owner is the writer's (a rename cannot keep another's).
+pub fn replace_keeping_permissions(path: &Path, bytes: &[u8]) -> Result<()> {
+    let target = fs::canonicalize(path).map_err(|e| Error::io("resolve", path, e))?;
+    let permissions = fs::metadata(&target).map_err(|e| Error::io("inspect", &target, e))?.permissions();
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ifmatch-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+    tmp.write_all(bytes).map_err(|e| Error::io("write", tmp.path(), e))?;
+    fs::set_permissions(tmp.path(), permissions)
+        .map_err(|e| Error::io("set permissions on", tmp.path(), e))?;
+    tmp.as_file().sync_data().map_err(|e| Error::io("sync", tmp.path(), e))?;
+    tmp.persist(&target).map_err(|e| Error::io("replace", &target, e.error))?;
     Ok(())
 }
 
@@ -135,6 +156,23 @@ mod tests {
             assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
         }
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temp file left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replace_keeps_the_mode_and_the_link() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("doc.json");
+        fs::write(&file, b"old").unwrap();
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        replace_keeping_permissions(&link, b"new").unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read(&file).unwrap(), b"new");
+        assert_eq!(fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temp file left behind");
     }
 
     #[test]

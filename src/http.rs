@@ -147,7 +147,11 @@ impl Client {
         if let Some((name, value)) = req.precondition.header() {
             request = request.header(name, value);
         }
+        // A PATCH body is in the patch format its media type names (RFC 5789 §2), so that type
+        // replaces a user's `-H Content-Type`; a PUT's user header wins over the stored type.
+        let patch = req.method == Method::PATCH;
         if let Some(ct) = req.content_type
+            && !patch
             && !self.has_header("content-type")
         {
             request = request.header("Content-Type", ct);
@@ -158,7 +162,13 @@ impl Client {
         if let Payload::File { len, .. } = &req.body {
             request = request.header("Content-Length", *len);
         }
-        let response = self.send(request.body(req.body.body().await?), url).await?;
+        let mut request = build(request.body(req.body.body().await?))?;
+        if let Some(ct) = req.content_type.filter(|_| patch) {
+            let value = HeaderValue::from_str(ct)
+                .map_err(|e| Error::other(format!("invalid Content-Type {ct:?}: {e}")))?;
+            request.headers_mut().insert(reqwest::header::CONTENT_TYPE, value);
+        }
+        let response = self.execute(request, url).await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(|e| network(url, &e))?;

@@ -1,46 +1,109 @@
-//! Ctrl-C as an error at a safe point. Once [`install`] ran, SIGINT no longer kills the
-//! process: a running editor gets it and decides for itself (as with git), and every network
-//! wait or prompt wrapped in [`guard`] ends with [`Error::Interrupted`], so the caller can keep
-//! the user's edit before exiting with 130.
+//! Ctrl-C, SIGTERM and SIGHUP as an error at a safe point. Once [`install`] ran, none of them
+//! kills the process any more: a running editor decides for itself (as with git; Ctrl-C and a
+//! closed terminal reach it too), and every network wait or prompt wrapped in [`guard`] ends
+//! with [`Error::Interrupted`], so the caller keeps the user's edit and the process exits
+//! through the normal error path, with 128 + the signal's number (130, 143, 129) as a shell
+//! reports a process killed by it.
 
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use tokio::sync::watch;
 
 use crate::error::{Error, Result};
 
-static INTERRUPTED: OnceLock<watch::Receiver<bool>> = OnceLock::new();
+/// A signal that ends a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// SIGINT: Ctrl-C.
+    Interrupt,
+    /// SIGTERM: a service manager, `kill`, a CI runner's timeout.
+    Terminate,
+    /// SIGHUP: the terminal went away (a closed window, a dropped ssh session).
+    Hangup,
+}
 
-/// Starts listening for Ctrl-C. Call inside the runtime, before the first edit.
+impl Signal {
+    /// The POSIX signal number.
+    pub fn number(self) -> i32 {
+        match self {
+            Signal::Interrupt => 2,
+            Signal::Terminate => 15,
+            Signal::Hangup => 1,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::Interrupt => "SIGINT",
+            Signal::Terminate => "SIGTERM",
+            Signal::Hangup => "SIGHUP",
+        }
+    }
+}
+
+static RECEIVED: OnceLock<watch::Receiver<Option<Signal>>> = OnceLock::new();
+
+/// Starts listening for the signals. Call inside the runtime, before the first edit.
 pub fn install() {
-    INTERRUPTED.get_or_init(|| {
-        let (tx, rx) = watch::channel(false);
+    RECEIVED.get_or_init(|| {
+        let (tx, rx) = watch::channel(None);
+        let tx = Arc::new(tx);
+        // The first signal is the one reported; later ones change nothing.
+        let note = |tx: &watch::Sender<Option<Signal>>, signal| {
+            tx.send_if_modified(|seen| {
+                if seen.is_some() {
+                    return false;
+                }
+                *seen = Some(signal);
+                true
+            });
+        };
+        let ctrl_c = tx.clone();
         tokio::spawn(async move {
             while tokio::signal::ctrl_c().await.is_ok() {
-                let _ = tx.send(true);
+                note(&ctrl_c, Signal::Interrupt);
             }
         });
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            for (kind, which) in
+                [(SignalKind::terminate(), Signal::Terminate), (SignalKind::hangup(), Signal::Hangup)]
+            {
+                // Without a handler the signal keeps its default action, as before.
+                let Ok(mut stream) = signal(kind) else { continue };
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    while stream.recv().await.is_some() {
+                        note(&tx, which);
+                    }
+                });
+            }
+        }
         rx
     });
 }
 
-/// Runs `fut` unless Ctrl-C comes first.
+/// Runs `fut` unless a signal comes first.
 pub async fn guard<T>(fut: impl Future<Output = Result<T>>) -> Result<T> {
-    let Some(rx) = INTERRUPTED.get() else {
+    let Some(rx) = RECEIVED.get() else {
         return fut.await;
     };
     let mut rx = rx.clone();
-    if *rx.borrow() {
-        return Err(Error::Interrupted { hints: Vec::new() });
+    if let Some(signal) = *rx.borrow() {
+        return Err(Error::interrupted(signal));
     }
     tokio::select! {
         result = fut => result,
-        _ = rx.wait_for(|hit| *hit) => Err(Error::Interrupted { hints: Vec::new() }),
+        seen = rx.wait_for(|seen| seen.is_some()) => {
+            let signal = seen.ok().and_then(|s| *s).unwrap_or(Signal::Interrupt);
+            Err(Error::interrupted(signal))
+        }
     }
 }
 
-/// Runs a blocking call (a prompt reading stdin) off the runtime, unless Ctrl-C comes first.
+/// Runs a blocking call (a prompt reading stdin) off the runtime, unless a signal comes first.
 pub async fn guard_blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
     let result = guard(async {
         tokio::task::spawn_blocking(f).await.map_err(|e| Error::other(format!("a prompt failed: {e}")))

@@ -89,7 +89,7 @@ pub struct Report {
     pub command: &'static str,
     pub url: String,
     /// `fetched`, `written`, `merged`, `overwritten`, `already_applied`, `unchanged`,
-    /// `created`.
+    /// `created`, `cancelled`.
     pub outcome: &'static str,
     /// The final HTTP status, when a request decided the outcome.
     pub status: Option<u16>,
@@ -101,6 +101,13 @@ pub struct Report {
     pub attempts: u32,
     /// Bytes of the body fetched or written.
     pub bytes: usize,
+}
+
+impl Report {
+    /// A report of `command` on `url` with nothing done yet; callers fill in the rest.
+    pub fn new(command: &'static str, url: &Url) -> Report {
+        Report { command, url: url.to_string(), ..Report::default() }
+    }
 }
 
 /// The `--json` object for a failure.

@@ -58,8 +58,10 @@ pub struct Settings {
     pub color_stdout: bool,
     pub state_dir: PathBuf,
     pub yes: bool,
-    /// What to do on a conflict; `Ask` only when [`Settings::interactive`].
-    pub on_conflict: ConflictPolicy,
+    /// `--on-conflict` as given; `None` is the default (ask on a terminal, else abort), told
+    /// apart from an explicit `abort`, which `--yes` does not override. Interpreted by
+    /// `conflict::decide`.
+    pub on_conflict: Option<ConflictPolicy>,
     /// Statuses besides 412 that mean "version conflict" (e.g. 409).
     pub conflict_statuses: Vec<u16>,
     /// Send weak ETags in If-Match (`--weak-etag send`).
@@ -92,11 +94,6 @@ impl Settings {
                 "for example: --timeout 30",
             ));
         }
-        let on_conflict = match args.on_conflict {
-            Some(ConflictPolicy::Ask) | None if interactive => ConflictPolicy::Ask,
-            Some(ConflictPolicy::Ask) | None => ConflictPolicy::Abort,
-            Some(policy) => policy,
-        };
         let mut conflict_statuses = Vec::new();
         if let Some(code) = args.conflict_status {
             if !(400..=499).contains(&code) {
@@ -140,7 +137,7 @@ impl Settings {
                 None => state_dir_from_env().map_or_else(default_state_dir, Ok)?,
             },
             yes: args.yes,
-            on_conflict,
+            on_conflict: args.on_conflict,
             conflict_statuses,
             send_weak: args.weak_etag == WeakETagMode::Send,
             interactive,

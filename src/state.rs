@@ -4,17 +4,24 @@
 //! is left to the commands.
 //!
 //! Layout under the store directory (0700; files 0600):
-//! `records/<id>.json`, `bases/<id>.body`, `recovered/<id>-<unix-millis>.<ext>`, `lock`.
+//! `records/<id>.json`, `bases/<id>.body`, `recovered/<id>-<unix-millis>.<ext>` (with its
+//! sidecars, see `state/recovered.rs`), `lock`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::fsutil;
+
+mod recovered;
+mod write;
+
+pub use recovered::{Keep, Origin, Recovered};
+pub use write::{NewBase, Written};
 
 /// The record format version this build reads and writes.
 pub const RECORD_VERSION: u32 = 1;
@@ -76,8 +83,8 @@ pub struct Record {
     pub accept_patch: Option<String>,
     /// When the base was fetched or last written, as an HTTP-date.
     pub fetched_at: String,
-    /// True when a write succeeded but the response had no ETag (RFC 9110 §9.3.4): the next
-    /// write must refetch first.
+    /// True when a write succeeded but its response left no usable validator (RFC 9110 §9.3.4)
+    /// or was 202 Accepted: the next write must refetch first. See [`Record::take_write`].
     #[serde(default)]
     pub stale: bool,
     /// Length of the base body stored beside the record.
@@ -104,6 +111,15 @@ impl Record {
 /// The current time as an HTTP-date.
 pub fn now_http_date() -> String {
     httpdate::fmt_http_date(SystemTime::now())
+}
+
+/// What [`Store::forget`] did.
+#[derive(Debug, Default)]
+pub struct Forgotten {
+    /// A record or base existed and was removed.
+    pub record: bool,
+    pub recovered_removed: Vec<PathBuf>,
+    pub recovered_kept: Vec<PathBuf>,
 }
 
 /// A state store rooted at one directory.
@@ -234,20 +250,27 @@ impl Store {
         fsutil::write_atomic(&self.record_path(key), &json)
     }
 
-    /// Removes a record, its base and its recovered edits; returns whether anything existed.
-    pub fn forget(&self, key: &ResourceKey) -> Result<bool> {
+    /// Removes a record and its base, and the resource's recovered edits when `recovered` is
+    /// set; the edits that are kept are listed, so that nobody loses them unawares.
+    pub fn forget(&self, key: &ResourceKey, recovered: bool) -> Result<Forgotten> {
         let _guard = self.lock()?;
-        let mut existed = false;
-        let mut paths = vec![self.record_path(key), self.base_path(key)];
-        paths.extend(self.recovered_files(key)?);
-        for path in paths {
+        let mut forgotten = Forgotten::default();
+        for path in [self.record_path(key), self.base_path(key)] {
             match fs::remove_file(&path) {
-                Ok(()) => existed = true,
+                Ok(()) => forgotten.record = true,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(Error::io("remove", &path, e)),
             }
         }
-        Ok(existed)
+        for edit in self.recovered_edits(key)? {
+            if recovered {
+                self.discard_recovered(&edit)?;
+                forgotten.recovered_removed.push(edit);
+            } else {
+                forgotten.recovered_kept.push(edit);
+            }
+        }
+        Ok(forgotten)
     }
 
     /// Every valid record, sorted by URL. Unreadable files are skipped (and reported by `load`).
@@ -264,50 +287,6 @@ impl Store {
         records.sort_by(|a, b| (&a.url, &a.accept).cmp(&(&b.url, &b.accept)));
         Ok(records)
     }
-
-    /// Keeps an edit that could not be written; returns where it is.
-    pub fn save_recovered(&self, key: &ResourceKey, bytes: &[u8], suffix: &str) -> Result<PathBuf> {
-        let millis = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-        let path = self.dir.join("recovered").join(format!("{}-{millis}{suffix}", key.id()));
-        fsutil::write_atomic(&path, bytes)?;
-        Ok(path)
-    }
-
-    /// The newest recovered edit of a resource, if any.
-    pub fn latest_recovered(&self, key: &ResourceKey) -> Result<Option<PathBuf>> {
-        let mut files = self.recovered_files(key)?;
-        files.sort_by_key(|p| recovered_millis(p));
-        Ok(files.pop())
-    }
-
-    /// Removes one recovered edit once it has been written.
-    pub fn discard_recovered(&self, path: &Path) -> Result<()> {
-        match fs::remove_file(path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::io("remove", path, e)),
-        }
-    }
-
-    /// Every recovered edit of a resource.
-    pub fn recovered_files(&self, key: &ResourceKey) -> Result<Vec<PathBuf>> {
-        let dir = self.dir.join("recovered");
-        let prefix = format!("{}-", key.id());
-        let entries = fs::read_dir(&dir).map_err(|e| Error::io("list", &dir, e))?;
-        Ok(entries
-            .filter_map(|entry| entry.ok())
-            .map(|entry| entry.path())
-            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix)))
-            .collect())
-    }
-}
-
-fn recovered_millis(path: &Path) -> u128 {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    name.split_once('-')
-        .map(|(_, rest)| rest.chars().take_while(|c| c.is_ascii_digit()).collect::<String>())
-        .and_then(|digits| digits.parse().ok())
-        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -341,7 +320,7 @@ mod tests {
         assert_eq!(loaded.base_len, Some(4));
         assert_eq!(store.load_base(&k).unwrap().unwrap(), b"body");
         assert_eq!(store.list().unwrap().len(), 1);
-        assert!(store.forget(&k).unwrap());
+        assert!(store.forget(&k, false).unwrap().record);
         assert!(store.load(&k).unwrap().is_none());
     }
 
@@ -356,18 +335,5 @@ mod tests {
             fs::read_dir(dir.path().join("records")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1);
         assert!(names[0].to_string_lossy().contains(".corrupt-1"));
-    }
-
-    #[test]
-    fn recovered_newest_wins() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let k = key("http://x/a");
-        let first = store.save_recovered(&k, b"1", ".json").unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(3));
-        let second = store.save_recovered(&k, b"2", ".json").unwrap();
-        assert_ne!(first, second);
-        assert_eq!(store.latest_recovered(&k).unwrap(), Some(second));
-        assert!(store.latest_recovered(&key("http://x/b")).unwrap().is_none());
     }
 }

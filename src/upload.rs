@@ -10,13 +10,13 @@ use reqwest::Method;
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::cli::ConflictPolicy;
+use crate::conflict::{self, Decision, Mergeable, Plan, Policy};
 use crate::error::{Error, Result};
 use crate::etag::Precondition;
 use crate::http::{Payload, WriteOutcome, WriteRequest};
 use crate::interrupt;
 use crate::session::{Report, Session};
-use crate::state::{Record, ResourceKey, now_http_date};
+use crate::state::{NewBase, Record, ResourceKey, Written};
 
 /// Files at least this large stream when there is no base to merge with.
 pub const STREAM_THRESHOLD: u64 = 8 << 20;
@@ -33,6 +33,7 @@ pub async fn run(
     mut precondition: Precondition,
 ) -> Result<Report> {
     let ui = session.ui;
+    let send_weak = session.settings.send_weak;
     let len = std::fs::metadata(path).map_err(|e| Error::io("inspect", path, e))?.len();
     let etag_before = precondition.header().map(|(_, v)| v.to_string());
     let mut overwrote = false;
@@ -46,31 +47,27 @@ pub async fn run(
         };
         let (status, detail) = match interrupt::guard(session.client.write(request)).await? {
             WriteOutcome::Written { status, etag, last_modified } => {
-                record.etag = etag.map(|t| t.to_string());
-                record.last_modified = last_modified;
-                record.stale = record.etag.is_none();
-                record.fetched_at = now_http_date();
-                save_with_base(session, key, &record, path)?;
+                let written =
+                    Written { status, etag: etag.as_ref(), last_modified: last_modified.as_deref() };
+                session.store.record_write(key, &mut record, written, NewBase::File(path), send_weak)?;
                 ui.success(&format!(
                     "wrote {url} ({status} {}; {len} bytes streamed)",
                     crate::error::reason(status)
                 ));
-                return Ok(Report {
-                    command: "put",
-                    url: url.to_string(),
-                    outcome: if overwrote {
-                        "overwritten"
-                    } else if status == 201 {
-                        "created"
-                    } else {
-                        "written"
-                    },
-                    status: Some(status),
-                    etag_before,
-                    etag: record.etag,
-                    attempts: attempt,
-                    bytes: len as usize,
-                });
+                let mut report = Report::new("put", url);
+                report.outcome = if overwrote {
+                    "overwritten"
+                } else if status == 201 {
+                    "created"
+                } else {
+                    "written"
+                };
+                report.status = Some(status);
+                report.etag_before = etag_before;
+                report.etag = record.etag;
+                report.attempts = attempt;
+                report.bytes = len as usize;
+                return Ok(report);
             }
             WriteOutcome::PreconditionFailed { status, detail } => (status, detail),
             WriteOutcome::PreconditionRequired { detail } => (428, detail),
@@ -85,40 +82,48 @@ pub async fn run(
         }
         if hasher.finalize() == hash_file(path)? {
             ui.success("the server already holds exactly this file (an earlier write was applied)");
-            record.etag = theirs.etag.as_ref().map(|t| t.to_string());
-            record.last_modified = theirs.last_modified.clone();
-            record.stale = false;
-            save_with_base(session, key, &record, path)?;
-            return Ok(Report {
-                command: "put",
-                url: url.to_string(),
-                outcome: "already_applied",
-                status: Some(theirs.status),
-                etag_before,
-                etag: record.etag,
-                attempts: attempt,
-                bytes: len as usize,
-            });
+            let written = Written {
+                status: theirs.status,
+                etag: theirs.etag.as_ref(),
+                last_modified: theirs.last_modified.as_deref(),
+            };
+            session.store.record_write(key, &mut record, written, NewBase::File(path), send_weak)?;
+            let mut report = Report::new("put", url);
+            report.outcome = "already_applied";
+            report.status = Some(theirs.status);
+            report.etag_before = etag_before;
+            report.etag = record.etag;
+            report.attempts = attempt;
+            report.bytes = len as usize;
+            return Ok(report);
         }
-        let overwrite = match session.settings.on_conflict {
-            ConflictPolicy::Overwrite => true,
-            ConflictPolicy::Ask if !session.settings.yes => {
+        // No base, so nothing to merge: only an explicit overwrite (or `o` at the prompt), or
+        // `--yes` after a 428 to a blind write, replaces the server's version.
+        let blind_428 = status == 428 && precondition == Precondition::None;
+        let policy = Policy::from_settings(&session.settings);
+        let overwrite = match conflict::decide(policy, Mergeable::NoBase, blind_428) {
+            Plan::Decided(decision) => decision == Decision::Overwrite,
+            Plan::Ask => {
                 let question = "The server holds another version and there is no base to merge with. [o]verwrite theirs · [a]bort ?";
                 interrupt::guard_blocking(move || ui.ask(question)).await? == Some('o')
             }
-            _ => false,
         };
         if !overwrite {
+            let replace = if blind_428 {
+                "to replace their version with yours: --yes or --on-conflict overwrite (the retry carries If-Match)"
+            } else {
+                "to replace their version on purpose: --on-conflict overwrite"
+            };
             return Err(Error::Conflict {
                 message: format!(
-                    "{url} changed on the server; nothing was written and {} is unchanged",
+                    "{url} holds another version; nothing was written and {} is unchanged",
                     path.display()
                 ),
                 hints: vec![
                     format!(
                         "to merge, run `ifmatch get {url} -o FILE`, apply your change to FILE, then `ifmatch put {url} FILE`"
                     ),
-                    "to replace their version on purpose: --on-conflict overwrite".to_string(),
+                    replace.to_string(),
                 ],
             });
         }
@@ -147,12 +152,4 @@ fn hash_file(path: &Path) -> Result<sha2::digest::Output<Sha256>> {
         }
         hasher.update(&buf[..n]);
     }
-}
-
-/// Records the write with the file as the new base, copied in chunks.
-fn save_with_base(session: &Session, key: &ResourceKey, record: &Record, path: &Path) -> Result<()> {
-    let mut base = session.store.base_writer()?;
-    let mut file = std::fs::File::open(path).map_err(|e| Error::io("open", path, e))?;
-    std::io::copy(&mut file, &mut base).map_err(|e| Error::io("copy into the state store", path, e))?;
-    session.store.save_streamed(key, record, base)
 }

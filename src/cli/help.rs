@@ -13,9 +13,9 @@ Exit status:
   3    conflict not resolved (412/409/428 and the user or the policy declined)
   4    server answered another 4xx
   5    server answered 5xx
-  6    editor or apply's command failed, or the edited content is invalid and was not re-edited
+  6    editor or apply's command failed, or the content is invalid (an edit not re-edited, put's body)
   7    network failure, TLS failure or timeout
-  130  interrupted"
+  130  interrupted by Ctrl-C (129 by SIGHUP, 143 by SIGTERM: 128 + the signal)"
     };
 }
 

@@ -6,16 +6,19 @@
 
 use std::time::Duration;
 
-use crate::cli::{ApplyArgs, PatchMode};
-use crate::cycle::{patched_representation, rejected_validator, required_although_sent, state_conflict};
+use crate::cli::{ApplyArgs, ConflictPolicy, PatchMode};
+use crate::conflict::{self, Decision, Mergeable, Plan, Policy};
+use crate::cycle::{
+    patched_representation, rejected_validator, required_although_sent, state_conflict, validator_note,
+};
 use crate::error::{Error, Result};
-use crate::etag::{ETag, Precondition};
+use crate::etag::Precondition;
 use crate::filter::Filter;
 use crate::http::{Fetched, WriteOutcome, WriteRequest};
 use crate::interrupt::guard;
 use crate::media;
 use crate::session::{Report, Session, parse_url};
-use crate::state::{Record, ResourceKey, now_http_date};
+use crate::state::{NewBase, Record, Written};
 use crate::write_mode::{self, PatchFormat, WriteMode};
 
 /// The first pause after a 412; it doubles each round, ±50 %.
@@ -48,16 +51,14 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
         let mine = guard(filter.run(&fetched.body)).await?;
         if mine == fetched.body[..] {
             ui.note(&format!("no changes: `{}` printed the body unchanged; nothing sent", filter.describe()));
-            return session.emit(&Report {
-                command: "apply",
-                url: url.to_string(),
-                outcome: "unchanged",
-                status: Some(fetched.status),
-                etag_before: etag_before.or_else(|| fetched.etag.as_ref().map(|t| t.to_string())),
-                etag: fetched.etag.as_ref().map(|t| t.to_string()),
-                attempts,
-                bytes: mine.len(),
-            });
+            let mut report = Report::new("apply", &url);
+            report.outcome = "unchanged";
+            report.status = Some(fetched.status);
+            report.etag_before = etag_before.or_else(|| fetched.etag.as_ref().map(|t| t.to_string()));
+            report.etag = fetched.etag.as_ref().map(|t| t.to_string());
+            report.attempts = attempts;
+            report.bytes = mine.len();
+            return session.emit(&report);
         }
         let content_type = fetched.content_type.as_deref();
         check_output(&filter, &url, content_type, &mine)?;
@@ -77,34 +78,39 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
         let (status, detail) = match guard(session.client.write(request)).await? {
             WriteOutcome::Written { status, etag, last_modified } => {
                 // An unconditional PATCH landed on whatever the server held: its result is
-                // unknown, so store no ETag (the record is then stale).
-                let etag = etag.filter(|_| !(mode != WriteMode::Put && precondition == Precondition::None));
+                // unknown, so store no validator (the record is then stale).
+                let blind_patch = mode != WriteMode::Put && precondition == Precondition::None;
+                let (etag, last_modified) = if blind_patch { (None, None) } else { (etag, last_modified) };
                 let stored = match (mode, &etag) {
-                    (WriteMode::Patch(_), Some(tag)) => patched_representation(session, &url, tag).await,
+                    (WriteMode::Patch(_), Some(tag)) if status != 202 => {
+                        patched_representation(session, &url, tag).await
+                    }
                     _ => None,
                 };
-                let body = stored.as_deref().unwrap_or(&mine);
-                store(session, &key, &fetched, body, etag.as_ref(), last_modified)?;
-                let validator = etag.as_ref().map_or_else(
-                    || "no ETag in the response; the next write refetches first".to_string(),
-                    |t| format!("new ETag {t}"),
-                );
+                // Only a write is recorded: a failed or empty run leaves the store as it was,
+                // so a base that `get` stored for a later `put` is not silently replaced.
+                let mut record = Record::new(&key);
+                record.content_type = fetched.content_type.clone();
+                record.accept_patch = fetched.accept_patch.clone();
+                let written =
+                    Written { status, etag: etag.as_ref(), last_modified: last_modified.as_deref() };
+                let base = NewBase::Bytes(stored.as_deref().unwrap_or(&mine));
+                session.store.record_write(&key, &mut record, written, base, session.settings.send_weak)?;
+                let validator = validator_note(&record, status, session.settings.send_weak);
                 let retried =
                     if attempts > 1 { format!(", after {attempts} attempts") } else { String::new() };
                 ui.success(&format!(
                     "wrote {url} ({status} {}; {validator}{retried})",
                     crate::error::reason(status)
                 ));
-                return session.emit(&Report {
-                    command: "apply",
-                    url: url.to_string(),
-                    outcome: if status == 201 { "created" } else { "written" },
-                    status: Some(status),
-                    etag_before,
-                    etag: etag.map(|t| t.to_string()),
-                    attempts,
-                    bytes: mine.len(),
-                });
+                let mut report = Report::new("apply", &url);
+                report.outcome = if status == 201 { "created" } else { "written" };
+                report.status = Some(status);
+                report.etag_before = etag_before;
+                report.etag = record.etag;
+                report.attempts = attempts;
+                report.bytes = mine.len();
+                return session.emit(&report);
             }
             WriteOutcome::PreconditionFailed { status, detail } => (status, detail),
             // A failed JSON Patch `test` is a field-level version conflict (RFC 6902 §5).
@@ -123,6 +129,22 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             }
         };
         let detail = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
+        // CMD is the merge: re-running it on the fresh body is always a clean one, so every
+        // policy re-runs it except an explicit `--on-conflict abort`.
+        let policy = Policy {
+            explicit: session.settings.on_conflict.or(Some(ConflictPolicy::Merge)),
+            yes: session.settings.yes,
+            interactive: false,
+        };
+        if conflict::decide(policy, Mergeable::Clean, false) == Plan::Decided(Decision::Abort) {
+            return Err(Error::Conflict {
+                message: format!(
+                    "{url} answered {status} {}{detail}: someone else wrote first, and --on-conflict abort stops here; nothing of yours was written",
+                    crate::error::reason(status)
+                ),
+                hints: vec!["drop --on-conflict abort to re-run the command on the fresh body".to_string()],
+            });
+        }
         if round == args.retries {
             return Err(Error::Conflict {
                 message: format!(
@@ -195,7 +217,7 @@ fn check_output(filter: &Filter, url: &url::Url, content_type: Option<&str>, min
     if mine.is_empty() {
         return Err(Error::Command {
             message: format!("`{}` printed nothing; refusing to empty {url}", filter.describe()),
-            hints: vec![hint, format!("to empty it on purpose: ifmatch put {url} /dev/null")],
+            hints: vec![hint, format!("to empty it on purpose: ifmatch put {url} /dev/null --allow-empty")],
         });
     }
     if media::is_json(content_type)
@@ -221,27 +243,6 @@ fn mode(requested: PatchMode, url: &url::Url, fetched: &Fetched, mine: &[u8]) ->
         url: url.as_str(),
     };
     write_mode::choose(requested, &inputs)
-}
-
-/// Records the written body as the new base with the response's validators, as `put` does.
-/// Only a write is recorded: a failed or empty run leaves the store as it was, so a base that
-/// `get` stored for a later `put` is not silently replaced.
-fn store(
-    session: &Session,
-    key: &ResourceKey,
-    fetched: &Fetched,
-    body: &[u8],
-    etag: Option<&ETag>,
-    last_modified: Option<String>,
-) -> Result<()> {
-    let mut record = Record::new(key);
-    record.content_type = fetched.content_type.clone();
-    record.accept_patch = fetched.accept_patch.clone();
-    record.etag = etag.map(|t| t.to_string());
-    record.last_modified = last_modified;
-    record.stale = etag.is_none();
-    record.fetched_at = now_http_date();
-    session.store.save(key, &record, Some(body))
 }
 
 /// The pause before retry `round + 1`: 50 ms · 2^round, ±50 % at random, at most 2 s. The

@@ -57,7 +57,7 @@ pub async fn run(mut settings: Settings) -> Result<()> {
     // The story's own steps print no JSON; `--json` gets the final report, once.
     let json = std::mem::replace(&mut settings.json, false);
     if scripted {
-        settings.on_conflict = ConflictPolicy::Merge;
+        settings.on_conflict = Some(ConflictPolicy::Merge);
     }
     let session = Session::new(settings)?;
     let ui = session.ui;
@@ -121,17 +121,24 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
         );
         edited.map_err(|(err, _)| err)?
     };
+    if mine.is_empty() {
+        ui.note(
+            "the file is empty: edit cancelled, nothing sent; run `ifmatch demo` again and change a field",
+        );
+        let mut report = Report::new("demo", url);
+        report.outcome = "cancelled";
+        report.etag_before = Some(etag.to_string());
+        report.etag = Some(etag.to_string());
+        return Ok(report);
+    }
     if mine == fetched.body[..] {
         ui.note("you saved without changes, so ifmatch sends nothing; run `ifmatch demo` again and change a field");
-        return Ok(Report {
-            command: "demo",
-            url: url.to_string(),
-            outcome: "unchanged",
-            etag_before: Some(etag.to_string()),
-            etag: Some(etag.to_string()),
-            bytes: mine.len(),
-            ..Report::default()
-        });
+        let mut report = Report::new("demo", url);
+        report.outcome = "unchanged";
+        report.etag_before = Some(etag.to_string());
+        report.etag = Some(etag.to_string());
+        report.bytes = mine.len();
+        return Ok(report);
     }
     eprintln!();
     ui.heading("Step 4. ifmatch sends your version with If-Match. The server's version moved on: 412.");
@@ -146,8 +153,9 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
         precondition: Precondition::IfMatch(etag),
         refresh_first: false,
         mode: crate::write_mode::WriteMode::Put,
+        recovered: None,
     };
-    let report = cycle::run(session, job).await?;
+    let report = cycle::run(session, job).await?.report;
     eprintln!();
     ui.heading(&format!(
         "Step 5. The server's document now ({}, ETag {}):",

@@ -1,5 +1,10 @@
 //! `ifmatch edit URL`: fetch (no-cache), record, open the editor, write back with the
-//! precondition through the write cycle. `--resume` re-opens the newest recovered edit.
+//! precondition through the write cycle. `--resume` re-opens the newest recovered edit, paired
+//! with the base and validators saved beside it — never with whatever the store holds now.
+
+use std::path::PathBuf;
+
+use url::Url;
 
 use crate::cli::EditArgs;
 use crate::cycle::{self, Job, edit_until_valid};
@@ -7,61 +12,32 @@ use crate::diff;
 use crate::error::{Error, Result};
 use crate::etag::{ETag, Precondition};
 use crate::session::{Report, Session, parse_url};
+use crate::state::{Record, ResourceKey};
 use crate::write_mode;
+
+/// What the editor opens on, and what it is based on.
+struct Start {
+    record: Record,
+    /// `None` when a resumed edit has no saved base: then a conflict cannot be merged.
+    base: Option<Vec<u8>>,
+    text: Vec<u8>,
+    /// The recovered edit being resumed.
+    resumed: Option<PathBuf>,
+    /// Fetch the current version before the first write.
+    refresh_first: bool,
+}
 
 pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
     crate::interrupt::install();
     let url = parse_url(&args.url)?;
     let key = session.key(&url);
-    let resumed = if args.resume {
-        Some(session.store.latest_recovered(&key)?.ok_or_else(|| Error::Usage {
-            message: format!("there is no saved edit of {url} to resume"),
-            hint: Some(format!("start a new one with `ifmatch edit {url}`")),
-        })?)
-    } else {
-        None
-    };
-
-    // A resumed edit is based on the stored base, not on what the server holds now: keep the
-    // record as it is so that a concurrent change goes through the merge.
-    let (record, base, start) = match &resumed {
-        Some(path) => {
-            let text = std::fs::read(path).map_err(|e| Error::io("read the saved edit", path, e))?;
-            let record = session.store.load(&key)?;
-            let base = session.store.load_base(&key)?;
-            match (record, base) {
-                (Some(record), Some(base)) => (record, base, text),
-                _ => {
-                    session.ui.warn("no stored base for this edit; fetching the current version as its base");
-                    let fetched = crate::interrupt::guard(session.client.fetch(&url)).await?;
-                    let record = super::get::record(session, &key, &fetched)?;
-                    (record, fetched.body.to_vec(), text)
-                }
-            }
-        }
-        None => {
-            let fetched = crate::interrupt::guard(session.client.fetch(&url)).await?;
-            if diff::is_binary(&fetched.body) {
-                return Err(Error::Usage {
-                    message: format!(
-                        "{url} is binary (not UTF-8 text); ifmatch will not open it in an editor"
-                    ),
-                    hint: Some(format!(
-                        "use `ifmatch get {url} -o FILE`, change FILE with a suitable tool, then `ifmatch put {url} FILE`"
-                    )),
-                });
-            }
-            let record = super::get::record(session, &key, &fetched)?;
-            super::get::warn_about_validators(session, &fetched);
-            let body = fetched.body.to_vec();
-            (record, body.clone(), body)
-        }
-    };
+    let Start { record, base, text, resumed, refresh_first } =
+        if args.resume { resume(session, &key, &url)? } else { fetch(session, &key, &url).await? };
 
     let tag = record.etag.as_deref().and_then(ETag::parse);
     let precondition =
         Precondition::choose(tag.as_ref(), record.last_modified.as_deref(), session.settings.send_weak);
-    if precondition == Precondition::None && !args.force {
+    if precondition == Precondition::None && !args.force && !refresh_first {
         return Err(Error::usage(
             format!(
                 "{url} has neither a strong ETag nor Last-Modified, so your edit could overwrite a change unseen"
@@ -71,52 +47,175 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
     }
     let suffix = crate::media::suffix(record.content_type.as_deref(), url.path());
     let json = crate::media::is_json(record.content_type.as_deref());
-
-    let mine = match edit_until_valid(session, &start, &suffix, json).await {
-        Ok(text) => text,
-        Err((err, text)) => {
-            if text == base && resumed.is_none() {
-                return Err(err);
-            }
-            let path = session.store.save_recovered(&key, &text, &suffix)?;
-            return Err(err.recovered_at(path, url.as_str()));
+    // Keeps the text in `recovered/` with what it was based on, and says where in the error.
+    let keep = |err: Error, text: &[u8]| -> Result<()> {
+        let origin = cycle::origin(&key, &record, &precondition, refresh_first);
+        let saved =
+            cycle::keep(session, &key, url.path(), text, base.as_deref(), &origin, resumed.as_deref())?;
+        match saved.or_else(|| resumed.clone()) {
+            Some(path) => Err(err.recovered_at(path, url.as_str())),
+            None => Err(err),
         }
     };
-    if mine == base {
+
+    let mine = match edit_until_valid(session, &text, &suffix, json).await {
+        Ok(mine) => mine,
+        Err((err, text)) if resumed.is_none() && base.as_deref() == Some(&text[..]) => return Err(err),
+        Err((err, text)) => return keep(err, &text),
+    };
+    if mine.is_empty() {
+        session.ui.note("the file is empty: edit cancelled, nothing sent");
+        if let Some(path) = &resumed {
+            session.ui.note(&format!("the saved edit is still at {}", path.display()));
+        }
+        let mut report = Report::new("edit", &url);
+        report.outcome = "cancelled";
+        report.etag = record.etag.clone();
+        return session.emit(&report);
+    }
+    if base.as_deref() == Some(&mine[..]) {
         session.ui.note("no changes; nothing sent");
         if let Some(path) = &resumed {
             session.store.discard_recovered(path)?;
         }
-        return session.emit(&Report {
-            command: "edit",
-            url: url.to_string(),
-            outcome: "unchanged",
-            etag_before: record.etag.clone(),
-            etag: record.etag.clone(),
-            bytes: mine.len(),
-            ..Report::default()
-        });
+        let mut report = Report::new("edit", &url);
+        report.outcome = "unchanged";
+        report.etag_before = record.etag.clone();
+        report.etag = record.etag.clone();
+        report.bytes = mine.len();
+        return session.emit(&report);
     }
     let inputs = write_mode::Inputs {
         content_type: record.content_type.as_deref(),
         accept_patch: record.accept_patch.as_deref(),
-        base: Some(&base),
+        base: base.as_deref(),
         mine: &mine,
         url: url.as_str(),
     };
     let mode = match write_mode::choose(args.patch, &inputs) {
         Ok(mode) => mode,
-        Err(err) => {
-            let path = session.store.save_recovered(&key, &mine, &suffix)?;
-            return Err(err.recovered_at(path, url.as_str()));
+        Err(err) => return keep(err, &mine),
+    };
+    let job = Job {
+        command: "edit",
+        url,
+        key,
+        record,
+        base,
+        mine,
+        precondition,
+        refresh_first,
+        mode,
+        recovered: resumed,
+    };
+    let done = cycle::run(session, job).await?;
+    session.emit(&done.report)
+}
+
+/// A fresh edit: the server's current body, refused when it is binary or was redirected.
+async fn fetch(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start> {
+    let fetched = crate::interrupt::guard(session.client.fetch(url)).await?;
+    if without_fragment(&fetched.url) != without_fragment(url) {
+        // Writes are never re-targeted (a redirected write is reported, not followed), so an
+        // edit of the redirected body would be written back to the URL that redirects.
+        return Err(Error::usage(
+            format!(
+                "{url} redirects to {}; ifmatch writes back only to the URL it was given, so it will not edit through a redirect",
+                diff::sanitize(fetched.url.as_str())
+            ),
+            format!("edit the final URL: ifmatch edit {}", diff::sanitize(fetched.url.as_str())),
+        ));
+    }
+    if diff::is_binary(&fetched.body) {
+        return Err(Error::Usage {
+            message: format!("{url} is binary (not UTF-8 text); ifmatch will not open it in an editor"),
+            hint: Some(format!(
+                "use `ifmatch get {url} -o FILE`, change FILE with a suitable tool, then `ifmatch put {url} FILE`"
+            )),
+        });
+    }
+    let record = super::get::record(session, key, &fetched)?;
+    super::get::warn_about_validators(session, &fetched);
+    let body = fetched.body.to_vec();
+    let refresh_first = record.stale;
+    Ok(Start { record, base: Some(body.clone()), text: body, resumed: None, refresh_first })
+}
+
+fn without_fragment(url: &Url) -> Url {
+    let mut url = url.clone();
+    url.set_fragment(None);
+    url
+}
+
+/// The newest recovered edit, with the base and validators saved beside it.
+fn resume(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start> {
+    let ui = session.ui;
+    let edits = session.store.recovered_edits(key)?;
+    let Some(newest) = edits.last() else {
+        return Err(Error::Usage {
+            message: format!("there is no saved edit of {url} to resume"),
+            hint: Some(format!("start a new one with `ifmatch edit {url}`")),
+        });
+    };
+    if edits.len() > 1 {
+        ui.warn(&format!(
+            "there are {} saved edits of {url}; resuming the newest, {}. The others:",
+            edits.len(),
+            newest.display()
+        ));
+        for other in &edits[..edits.len() - 1] {
+            eprintln!("  {}", other.display());
+        }
+        eprintln!(
+            "  (each is resumed in turn, newest first; `ifmatch state forget {url} --recovered` deletes them all)"
+        );
+    }
+    let saved = session.store.load_recovered(newest)?;
+    if diff::is_binary(&saved.text) {
+        let if_match = saved
+            .origin
+            .as_ref()
+            .and_then(|o| o.etag.as_deref())
+            .map(|tag| format!(" --if-match '{tag}'"))
+            .unwrap_or_default();
+        return Err(Error::Usage {
+            message: format!(
+                "the saved edit {} is binary (not UTF-8 text); ifmatch will not open it in an editor",
+                newest.display()
+            ),
+            hint: Some(format!(
+                "send it as it is with `ifmatch put {url} {}{if_match}`, or delete it with `ifmatch state forget {url} --recovered`",
+                newest.display()
+            )),
+        });
+    }
+    let mut record = session.store.load(key)?.unwrap_or_else(|| Record::new(key));
+    let refresh_first = match &saved.origin {
+        Some(origin) => {
+            record.etag = origin.etag.clone();
+            record.last_modified = origin.last_modified.clone();
+            if origin.content_type.is_some() {
+                record.content_type = origin.content_type.clone();
+            }
+            record.accept_patch = origin.accept_patch.clone();
+            let tag = origin.etag.as_deref().and_then(ETag::parse);
+            let usable = Precondition::choose(
+                tag.as_ref(),
+                origin.last_modified.as_deref(),
+                session.settings.send_weak,
+            ) != Precondition::None;
+            // With nothing to send, fetch first so a difference is shown before any write.
+            origin.stale || !usable
+        }
+        None => {
+            ui.warn(&format!(
+                "{} was saved without its base (by an older ifmatch): the current version is fetched before writing, and any difference goes through the conflict prompt (or --on-conflict)",
+                newest.display()
+            ));
+            record.etag = None;
+            record.last_modified = None;
+            true
         }
     };
-    let refresh_first = record.stale;
-    let job =
-        Job { command: "edit", url, key, record, base: Some(base), mine, precondition, refresh_first, mode };
-    let report = cycle::run(session, job).await?;
-    if let Some(path) = &resumed {
-        session.store.discard_recovered(path)?;
-    }
-    session.emit(&report)
+    Ok(Start { record, base: saved.base, text: saved.text, resumed: Some(newest.clone()), refresh_first })
 }

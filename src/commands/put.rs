@@ -1,6 +1,11 @@
 //! `ifmatch put URL [FILE|-]`: a conditional write of a file or stdin with the validator stored
 //! by `get` (or `--if-match` / `--if-unmodified-since`), through the shared write cycle.
 
+use std::io::IsTerminal;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
 use crate::cli::PutArgs;
 use crate::cycle::{self, Job};
 use crate::error::{Error, Result};
@@ -12,6 +17,8 @@ use crate::write_mode;
 pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     crate::interrupt::install();
     let url = parse_url(&args.url)?;
+    let file = input(args, &url)?;
+    let file = file.as_path();
     let key = session.key(&url);
     let stored = session.store.load(&key)?;
     let explicit = explicit_precondition(args)?;
@@ -56,29 +63,34 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     let mut record = stored.clone().unwrap_or_else(|| Record::new(&key));
     if let Some(ct) = &args.content_type {
         record.content_type = Some(ct.clone());
-    } else if record.content_type.is_none() && args.file.as_os_str() != "-" {
+    } else if record.content_type.is_none() && file.as_os_str() != "-" {
         // A resource ifmatch never fetched: say what the file is, when its name tells.
-        let guessed = crate::media::from_extension(&args.file);
+        let guessed = crate::media::from_extension(file);
         if guessed != "application/octet-stream" {
             record.content_type = Some(guessed.to_string());
         }
     }
-    if base.is_none() && !refresh_first && is_large_file(&args.file) {
-        let report = crate::upload::run(session, &url, &key, record, &args.file, precondition).await?;
+    if base.is_none() && !refresh_first && is_large_file(file) {
+        if crate::media::is_json(record.content_type.as_deref()) {
+            let reader =
+                std::io::BufReader::new(std::fs::File::open(file).map_err(|e| Error::io("open", file, e))?);
+            if let Err(e) = serde_json::from_reader::<_, serde::de::IgnoredAny>(reader) {
+                return Err(invalid_json(&url, file, record.content_type.as_deref(), &e));
+            }
+        }
+        let report = crate::upload::run(session, &url, &key, record, file, precondition).await?;
         return session.emit(&report);
     }
-    let mine = crate::stdio::read_input(&args.file)?;
+    let mine = crate::stdio::read_input(file)?;
+    check(&url, file, &record, &mine, args.allow_empty)?;
     if !refresh_first && base.as_deref() == Some(&mine[..]) {
         session.ui.note("no changes: the body equals the stored base; nothing sent");
-        return session.emit(&Report {
-            command: "put",
-            url: url.to_string(),
-            outcome: "unchanged",
-            etag_before: record.etag.clone(),
-            etag: record.etag.clone(),
-            bytes: mine.len(),
-            ..Report::default()
-        });
+        let mut report = Report::new("put", &url);
+        report.outcome = "unchanged";
+        report.etag_before = record.etag.clone();
+        report.etag = record.etag.clone();
+        report.bytes = mine.len();
+        return session.emit(&report);
     }
     let inputs = write_mode::Inputs {
         content_type: record.content_type.as_deref(),
@@ -88,9 +100,50 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
         url: url.as_str(),
     };
     let mode = write_mode::choose(args.patch, &inputs)?;
-    let job = Job { command: "put", url, key, record, base, mine, precondition, refresh_first, mode };
-    let report = cycle::run(session, job).await?;
-    session.emit(&report)
+    let sent = Sha256::digest(&mine);
+    let job = Job {
+        command: "put",
+        url: url.clone(),
+        key,
+        record,
+        base,
+        mine,
+        precondition,
+        refresh_first,
+        mode,
+        recovered: None,
+    };
+    let done = cycle::run(session, job).await?;
+    if Sha256::digest(&done.text) != sent {
+        follow_up(session, &url, file, &done);
+    }
+    session.emit(&done.report)
+}
+
+/// After a merge or an edit at the prompt, the server holds a text the input lacks, and the
+/// store's base is that text: a later `put` of the same input would revert the other change
+/// as a change of its own. So FILE is rewritten with what was written; stdin cannot be.
+fn follow_up(session: &Session, url: &url::Url, file: &Path, done: &cycle::Done) {
+    let ui = session.ui;
+    let what = if done.report.outcome == "merged" {
+        "the merged version that was written"
+    } else {
+        "the version the server now holds"
+    };
+    if file.as_os_str() == "-" {
+        ui.warn(&format!(
+            "your input lacked the other change that the server now holds; base your next write on `ifmatch get {url}`, not on the same input"
+        ));
+        return;
+    }
+    match crate::fsutil::replace_keeping_permissions(file, &done.text) {
+        Ok(()) => ui.note(&format!("updated {} to {what}", file.display())),
+        Err(err) => ui.warn(&format!(
+            "could not update {} to {what} ({err}): it still lacks the other change, so do not put it again; run `ifmatch get {url} -o {}` first",
+            file.display(),
+            file.display()
+        )),
+    }
 }
 
 fn explicit_precondition(args: &PutArgs) -> Result<Option<Precondition>> {
@@ -113,6 +166,59 @@ fn explicit_precondition(args: &PutArgs) -> Result<Option<Precondition>> {
         return Ok(Some(Precondition::IfUnmodifiedSince(date.clone())));
     }
     Ok(None)
+}
+
+/// FILE, or `-` for stdin. Without FILE the body comes from stdin, unless that is a terminal:
+/// then the user forgot FILE (typing a body is `-`, on purpose).
+fn input(args: &PutArgs, url: &url::Url) -> Result<std::path::PathBuf> {
+    match &args.file {
+        Some(file) => Ok(file.clone()),
+        None if std::io::stdin().is_terminal() => Err(Error::usage(
+            "put needs the body to send: no FILE was given and stdin is a terminal",
+            format!(
+                "give FILE (`ifmatch put {url} FILE`) or pipe the body (`… | ifmatch put {url}`); `-` reads what you type"
+            ),
+        )),
+        None => Ok(std::path::PathBuf::from("-")),
+    }
+}
+
+/// Refuses a body that is almost surely a mistake upstream: an empty one (unless
+/// `--allow-empty`), or invalid JSON for a JSON resource (exit 6, like an invalid edit).
+fn check(url: &url::Url, file: &Path, record: &Record, mine: &[u8], allow_empty: bool) -> Result<()> {
+    if mine.is_empty() && !allow_empty {
+        return Err(Error::usage(
+            format!("the body from {} is empty; refusing to empty {url}", describe(file)),
+            "check what produced it; to empty the resource on purpose, add --allow-empty",
+        ));
+    }
+    if !mine.is_empty()
+        && crate::media::is_json(record.content_type.as_deref())
+        && let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(mine)
+    {
+        return Err(invalid_json(url, file, record.content_type.as_deref(), &e));
+    }
+    Ok(())
+}
+
+fn invalid_json(url: &url::Url, file: &Path, content_type: Option<&str>, err: &serde_json::Error) -> Error {
+    Error::Invalid {
+        message: format!(
+            "{} is not valid JSON ({err}), and {url} is {}; nothing was sent",
+            describe(file),
+            content_type.unwrap_or("JSON")
+        ),
+        hints: vec![format!(
+            "fix line {}, column {} of {}, or send it as another type with --content-type TYPE",
+            err.line(),
+            err.column(),
+            describe(file)
+        )],
+    }
+}
+
+fn describe(file: &Path) -> String {
+    if file.as_os_str() == "-" { "stdin".to_string() } else { file.display().to_string() }
 }
 
 /// FILE is a regular file big enough to stream (with no base, there is nothing to merge).

@@ -40,7 +40,7 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
             let key = session.key(&url);
             let record = session.store.load(&key)?.ok_or_else(|| not_stored(&url))?;
             let recovered: Vec<String> =
-                session.store.recovered_files(&key)?.iter().map(|p| p.display().to_string()).collect();
+                session.store.recovered_edits(&key)?.iter().map(|p| p.display().to_string()).collect();
             if json {
                 let mut value = serde_json::json!({ "command": "state show" });
                 let fields = serde_json::to_value(&record).map_err(|e| Error::other(e.to_string()))?;
@@ -67,20 +67,57 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                 stdio::write(text.as_bytes())?;
             }
         }
-        StateCommand::Forget { url } => {
+        StateCommand::Forget { url, recovered } => {
             let url = parse_url(url)?;
             let key = session.key(&url);
-            if !session.store.forget(&key)? {
-                return Err(not_stored(&url));
+            let forgotten = session.store.forget(&key, *recovered)?;
+            let kept = &forgotten.recovered_kept;
+            if !forgotten.record && forgotten.recovered_removed.is_empty() {
+                let mut err = not_stored(&url);
+                if !kept.is_empty() {
+                    err = Error::Usage {
+                        message: format!(
+                            "the state store has no record of {url}, only {} recovered edit(s): {}",
+                            kept.len(),
+                            list(kept)
+                        ),
+                        hint: Some(format!(
+                            "resume with `ifmatch edit {url} --resume`, or delete them with `ifmatch state forget {url} --recovered`"
+                        )),
+                    };
+                }
+                return Err(err);
             }
             if json {
-                stdio::json(&serde_json::json!({ "command": "state forget", "forgot": url.to_string() }))?;
-            } else {
-                session.ui.note(&format!("forgot {url}"));
+                stdio::json(&serde_json::json!({
+                    "command": "state forget",
+                    "forgot": url.to_string(),
+                    "recovered_removed": forgotten.recovered_removed,
+                    "recovered_kept": kept,
+                }))?;
+                return Ok(());
+            }
+            session.ui.note(&format!("forgot {url}"));
+            if !forgotten.recovered_removed.is_empty() {
+                session.ui.note(&format!(
+                    "deleted {} recovered edit(s): {}",
+                    forgotten.recovered_removed.len(),
+                    list(&forgotten.recovered_removed)
+                ));
+            }
+            if !kept.is_empty() {
+                session.ui.note(&format!("kept {} recovered edit(s): {}", kept.len(), list(kept)));
+                eprintln!(
+                    "hint: resume with `ifmatch edit {url} --resume`, or delete them with `ifmatch state forget {url} --recovered`"
+                );
             }
         }
     }
     Ok(())
+}
+
+fn list(paths: &[std::path::PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
 }
 
 fn not_stored(url: &url::Url) -> Error {

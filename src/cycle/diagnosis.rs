@@ -5,10 +5,8 @@
 
 use url::Url;
 
-use crate::cli::ConflictPolicy;
 use crate::error::Error;
 use crate::etag::{ETag, Precondition};
-use crate::merge::MergeOutcome;
 
 /// A 428 although a precondition was sent: the server wants another kind of validator.
 pub fn required_although_sent(url: &Url, sent: &Precondition, detail: &str) -> Error {
@@ -71,44 +69,5 @@ pub fn rejected_validator(url: &Url, status: u16, sent: &Precondition, current: 
             current.map(|t| format!(" (current ETag {t})")).unwrap_or_default()
         ),
         hints,
-    }
-}
-
-/// A concurrent change that was not merged or overwritten. The hints offer only what can still
-/// settle it: never the policy that was just tried, nor a merge that cannot be clean.
-pub(super) fn unresolved(url: &Url, merge: Option<&MergeOutcome>, policy: ConflictPolicy) -> Error {
-    let mut hints = Vec::new();
-    match merge {
-        Some(MergeOutcome::Clean(_)) if policy != ConflictPolicy::Merge => hints.push(
-            "the changes merge cleanly: run again with --on-conflict merge (or answer at the prompt on a terminal)"
-                .to_string(),
-        ),
-        Some(MergeOutcome::Clean(_)) => {}
-        Some(MergeOutcome::Conflicted { .. }) => hints.push(format!(
-            "the changes conflict, which only a person can resolve: ifmatch edit {url} --resume, then [e]dit at the prompt"
-        )),
-        None => hints.push(format!(
-            "there is no stored base to merge with: ifmatch edit {url}, and make your change again"
-        )),
-    }
-    hints.push("replace their change on purpose: --on-conflict overwrite".to_string());
-    Error::Conflict {
-        message: format!("{url} changed on the server since your copy was fetched; nothing was written"),
-        hints,
-    }
-}
-
-/// A 428 whose retry with a validator the user or the policy declined.
-pub(super) fn unresolved_required(url: &Url, yes: bool) -> Error {
-    let replace = if yes {
-        "to replace it with yours: --on-conflict overwrite (the retry carries If-Match)"
-    } else {
-        "to replace it with yours, run again with --yes (or --on-conflict overwrite): the retry carries If-Match"
-    };
-    Error::Conflict {
-        message: format!(
-            "{url} only accepts conditional writes (428 Precondition Required), and its current version differs from yours; nothing was written"
-        ),
-        hints: vec![replace.to_string(), format!("to start from the server's version: ifmatch edit {url}")],
     }
 }

@@ -7,9 +7,10 @@ use url::Url;
 use super::Cycle;
 use crate::error::Result;
 use crate::etag::{ETag, Precondition};
+use crate::http::Fetched;
 use crate::interrupt;
 use crate::session::{Report, Session};
-use crate::state::now_http_date;
+use crate::state::{NewBase, Record, Written};
 use crate::write_mode::WriteMode;
 
 impl Cycle<'_> {
@@ -21,20 +22,21 @@ impl Cycle<'_> {
     ) -> Result<Report> {
         let ui = self.session.ui;
         // An unconditional PATCH applied to whatever the server held, so the result is not
-        // known to be `mine`: keep no ETag, which marks the record stale (the next write
+        // known to be `mine`: keep no validator, which marks the record stale (the next write
         // refetches and compares first).
         let blind_patch = self.job.mode != WriteMode::Put && self.job.precondition == Precondition::None;
-        let etag = if blind_patch { None } else { etag };
+        let (etag, last_modified) = if blind_patch { (None, None) } else { (etag, last_modified) };
         // The server applied the patch and serialized the result itself: store its bytes.
         let stored = match (self.job.mode, &etag) {
-            (WriteMode::Patch(_), Some(tag)) => {
+            (WriteMode::Patch(_), Some(tag)) if status != 202 => {
                 patched_representation(self.session, &self.job.url, tag).await
             }
             _ => None,
         };
         let reused = self.etag_reused(etag.as_ref());
+        let written = Written { status, etag: etag.as_ref(), last_modified: last_modified.as_deref() };
         let mine = std::mem::take(&mut self.job.mine);
-        let report = self.store(stored.as_deref().unwrap_or(&mine), etag.as_ref(), last_modified);
+        let report = self.store(stored.as_deref().unwrap_or(&mine), written);
         self.job.mine = mine;
         let mut report = report?;
         if let Some(tag) = reused {
@@ -57,12 +59,10 @@ impl Cycle<'_> {
         } else {
             "written"
         };
-        let validator = match &etag {
-            Some(tag) => format!("new ETag {tag}"),
-            None if blind_patch => {
-                "patched without a precondition; the next write refetches first".to_string()
-            }
-            None => "no ETag in the response; the next write refetches first".to_string(),
+        let validator = if blind_patch {
+            "patched without a precondition; the next write refetches first".to_string()
+        } else {
+            validator_note(&self.job.record, status, self.session.settings.send_weak)
         };
         let how = match self.job.mode {
             WriteMode::Put => String::new(),
@@ -85,30 +85,52 @@ impl Cycle<'_> {
         etag.filter(|tag| changed && tag.strong_eq(sent)).cloned()
     }
 
-    /// Records a body as the new base with its validators; a missing ETag marks the record
-    /// stale (RFC 9110 §9.3.4).
-    pub(super) fn store(
-        &mut self,
-        body: &[u8],
-        etag: Option<&ETag>,
-        last_modified: Option<String>,
-    ) -> Result<Report> {
+    /// Records a body as the new base with the validators that came with it.
+    pub(super) fn store(&mut self, body: &[u8], written: Written<'_>) -> Result<Report> {
+        let settings = &self.session.settings;
         let record = &mut self.job.record;
-        record.etag = etag.map(|t| t.to_string());
-        record.last_modified = last_modified;
-        record.stale = etag.is_none();
-        record.fetched_at = now_http_date();
-        self.session.store.save(&self.job.key, record, Some(body))?;
-        Ok(Report {
-            command: self.job.command,
-            url: self.job.url.to_string(),
-            outcome: "written",
-            status: None,
-            etag_before: self.etag_before.clone(),
-            etag: record.etag.clone(),
-            attempts: self.attempts,
-            bytes: body.len(),
-        })
+        self.session.store.record_write(
+            &self.job.key,
+            record,
+            written,
+            NewBase::Bytes(body),
+            settings.send_weak,
+        )?;
+        let mut report = Report::new(self.job.command, &self.job.url);
+        report.outcome = "written";
+        report.etag_before = self.etag_before.clone();
+        report.etag = record.etag.clone();
+        report.attempts = self.attempts;
+        report.bytes = body.len();
+        Ok(report)
+    }
+}
+
+/// What the success line says about the validator the next write will use, from the record
+/// [`crate::state::Store::record_write`] just saved.
+pub fn validator_note(record: &Record, status: u16, send_weak: bool) -> String {
+    if status == 202 {
+        return "202 Accepted: the change is not applied yet, so the next write refetches first".to_string();
+    }
+    let etag = record.etag.as_deref().and_then(ETag::parse);
+    match Precondition::choose(etag.as_ref(), record.last_modified.as_deref(), send_weak) {
+        Precondition::IfMatch(tag) => format!("new ETag {tag}"),
+        Precondition::IfUnmodifiedSince(date) => {
+            format!("no strong ETag in the response; the next write sends If-Unmodified-Since: {date}")
+        }
+        Precondition::None if etag.is_some() => {
+            "only a weak ETag in the response; the next write refetches first".to_string()
+        }
+        Precondition::None => "no ETag in the response; the next write refetches first".to_string(),
+    }
+}
+
+/// A fetch that shows the server holding what the cycle settled on, as a write to record.
+pub(super) fn as_written(fetched: &Fetched) -> Written<'_> {
+    Written {
+        status: fetched.status,
+        etag: fetched.etag.as_ref(),
+        last_modified: fetched.last_modified.as_deref(),
     }
 }
 

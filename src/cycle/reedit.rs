@@ -9,7 +9,8 @@ use crate::session::Session;
 
 /// Opens the editor until the text is acceptable: valid JSON for a JSON type, no conflict
 /// markers. Invalid text is never discarded: the user is offered the editor again, and a
-/// refusal hands the text back with the error.
+/// refusal hands the text back with the error. A file emptied (or left with only whitespace)
+/// comes back empty, unchecked: the caller takes it as a cancel, as `kubectl edit` does.
 pub async fn edit_until_valid(
     session: &Session,
     start: &[u8],
@@ -23,6 +24,9 @@ pub async fn edit_until_valid(
         text = edited.text;
         if let Some(err) = edited.failure {
             return Err((err, text));
+        }
+        if text.trim_ascii().is_empty() {
+            return Ok(Vec::new());
         }
         let Some(problem) = problem(&text, json) else { return Ok(text) };
         session.ui.warn(&problem);

@@ -81,7 +81,7 @@ fn a_failed_merge_policy_does_not_suggest_itself() {
     );
     let hints: Vec<&str> = err.lines().filter(|l| l.starts_with("hint:")).collect();
     assert!(!hints.iter().any(|h| h.contains("--on-conflict merge")), "{hints:?}");
-    assert!(hints.iter().any(|h| h.contains("only a person can resolve")), "{hints:?}");
+    assert!(hints.iter().any(|h| h.contains("only a person can merge them")), "{hints:?}");
     assert!(hints.iter().any(|h| h.contains("--on-conflict overwrite")), "{hints:?}");
 
     // With the default policy and a clean merge, the merge is what to try.
@@ -93,7 +93,7 @@ fn a_failed_merge_policy_does_not_suggest_itself() {
     );
     let out = env.run_with_stdin(&["put", &url], b"{\n  \"name\": \"demo\",\n  \"replicas\": 6\n}\n");
     assert_code(&out, 3);
-    assert!(stderr(&out).contains("merge cleanly: run again with --on-conflict merge"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("merge cleanly: --on-conflict merge or --yes retries"), "{}", stderr(&out));
 }
 
 #[test]

@@ -6,8 +6,8 @@ use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession as Session;
 use expectrl::{Eof, Expect};
 
-use crate::support::Env;
 use crate::support::fake_server::{FakeServer, Quirks};
+use crate::support::{Env, assert_code};
 
 const BASE: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
 const THEIRS: &[u8] = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 1\n}\n";
@@ -88,6 +88,23 @@ fn edit_again_on_a_real_conflict() {
     let second = String::from_utf8_lossy(&env.editor_saw(2)).into_owned();
     assert!(second.contains("<<<<<<< mine") && second.contains(">>>>>>> theirs"), "{second}");
     assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 8\n}\n");
+    let puts = server.requests_with("PUT");
+    assert_eq!(puts.len(), 2);
+    assert_eq!(puts[1].header("if-match"), Some("\"v2\""), "the retry carries the fresh ETag");
+}
+
+#[test]
+fn merge_policy_with_a_conflicted_merge_asks_on_a_terminal() {
+    let env = Env::new();
+    let (server, url) = concurrent(b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    let mut p = spawn(&env, &["edit", &url, "--on-conflict", "merge"]);
+    p.expect("conflict").unwrap();
+    p.expect("[e]dit (resolve by hand)").unwrap();
+    p.send_line("a").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+    assert_eq!(server.requests_with("PUT").len(), 1);
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n");
 }
 
 #[test]
@@ -101,6 +118,10 @@ fn overwrite_at_the_prompt() {
     p.expect("overwriting").unwrap();
     assert_eq!(exit_code(&mut p), 0);
     assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n");
+    let puts = server.requests_with("PUT");
+    assert_eq!(puts.len(), 2);
+    assert_eq!(puts[0].header("if-match"), Some("\"v1\""));
+    assert_eq!(puts[1].header("if-match"), Some("\"v2\""), "the retry carries the fresh ETag");
 }
 
 #[test]
@@ -234,4 +255,60 @@ fn the_editor_gets_the_terminal_when_stdout_is_redirected() {
     let value: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&report).unwrap()).expect("only JSON");
     assert_eq!(value["outcome"], "written");
+}
+
+#[test]
+fn a_put_file_edited_at_the_prompt_is_updated_to_what_was_written() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", BASE, "application/json");
+    let url = server.url("/doc.json");
+    let file = env.path("doc.json");
+    let file_arg = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
+    std::fs::write(&file, b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n").unwrap();
+    server.put_resource("/doc.json", b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n", "application/json");
+    let resolved = b"{\n  \"name\": \"demo\",\n  \"replicas\": 4\n}\n";
+    env.editor_writes(1, resolved);
+    let mut p = spawn(&env, &["put", &url, file_arg]);
+    p.expect("[e]dit").unwrap();
+    p.send_line("e").unwrap();
+    p.expect("updated").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(server.body("/doc.json").unwrap(), resolved);
+    assert_eq!(std::fs::read(&file).unwrap(), resolved, "FILE holds what was written");
+    let puts = server.requests_with("PUT");
+    assert_eq!(puts[1].header("if-match"), Some("\"v2\""));
+}
+
+#[test]
+fn put_without_file_on_a_terminal_is_a_usage_error() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", BASE, "application/json");
+    let url = server.url("/doc.json");
+    let mut p = spawn(&env, &["put", &url, "--force"]);
+    p.expect("no FILE was given and stdin is a terminal").unwrap();
+    p.expect("pipe the body").unwrap();
+    assert_eq!(exit_code(&mut p), 2);
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn emptying_the_file_at_the_prompt_writes_nothing_and_keeps_the_text() {
+    let env = Env::new();
+    let (server, url) = concurrent(b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    env.editor_writes(2, b"");
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("[e]dit").unwrap();
+    p.send_line("e").unwrap();
+    p.expect("the file is empty: edit cancelled").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+    assert_eq!(server.requests_with("PUT").len(), 1);
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n");
+    let kept = env.recovered();
+    assert_eq!(kept.len(), 1);
+    assert!(String::from_utf8_lossy(&std::fs::read(&kept[0]).unwrap()).contains("\"replicas\": 3"));
+    assert_eq!(env.recovered_base(&kept[0]).unwrap(), BASE, "still paired with its own base");
 }

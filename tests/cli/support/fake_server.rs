@@ -70,6 +70,8 @@ pub struct Quirks {
     /// Keep one ETag whatever the content, like an ETag built from a coarse mtime and the size
     /// when changes of equal size land within the same second.
     pub etag_ignores_content: bool,
+    /// Answer successful writes with this status (e.g. 202 Accepted) instead of 200/201.
+    pub write_status: Option<u16>,
 }
 
 #[derive(Default)]
@@ -352,7 +354,8 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
                             respond(412, &[], b"")
                         } else {
                             let h = if q.no_etag_on_write { vec![] } else { validators(&q, &r) };
-                            respond(if current.is_some() { 200 } else { 201 }, &h, b"")
+                            let status = q.write_status.unwrap_or(if current.is_some() { 200 } else { 201 });
+                            respond(status, &h, b"")
                         }
                     }
                 },

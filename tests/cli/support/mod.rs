@@ -111,12 +111,42 @@ impl Env {
         std::fs::read(self.path("editor").join(format!("{n}.seen"))).unwrap_or_default()
     }
 
-    /// Files in the store's recovered/ folder.
+    /// The recovered edits in the store's recovered/ folder (the texts, not their sidecars),
+    /// oldest first.
     pub fn recovered(&self) -> Vec<PathBuf> {
+        let mut edits: Vec<PathBuf> = self
+            .recovered_files()
+            .into_iter()
+            .filter(|p| {
+                let name = p.file_name().unwrap().to_string_lossy().into_owned();
+                !name.ends_with(".base") && !name.ends_with(".meta.json")
+            })
+            .collect();
+        edits.sort_by_key(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let millis: String =
+                name.split_once('-').unwrap().1.chars().take_while(|c| c.is_ascii_digit()).collect();
+            millis.parse::<u128>().unwrap()
+        });
+        edits
+    }
+
+    /// Every file in the store's recovered/ folder, sidecars included.
+    pub fn recovered_files(&self) -> Vec<PathBuf> {
         match std::fs::read_dir(self.state_dir().join("recovered")) {
             Ok(entries) => entries.map(|e| e.unwrap().path()).collect(),
             Err(_) => Vec::new(),
         }
+    }
+
+    /// The base saved beside a recovered edit, if any.
+    pub fn recovered_base(&self, edit: &Path) -> Option<Vec<u8>> {
+        std::fs::read(format!("{}.base", edit.display())).ok()
+    }
+
+    /// The validators saved beside a recovered edit.
+    pub fn recovered_meta(&self, edit: &Path) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(format!("{}.meta.json", edit.display())).unwrap()).unwrap()
     }
 }
 

@@ -1,0 +1,242 @@
+//! One conflict, settled: assess base / mine / theirs, show the diffs, ask the person or follow
+//! the policy (`conflict::decide`), and carry out the decision — a merge, an edit at the prompt,
+//! an overwrite, or an abort that keeps the text.
+
+use super::outcome::as_written;
+use super::{Cycle, edit_until_valid, rejected_validator};
+use crate::conflict::{self, Answer, Assessment, Decision, Mergeable, Plan, Policy};
+use crate::error::{Error, Result};
+use crate::http::Fetched;
+use crate::interrupt;
+use crate::merge::MergeOutcome;
+use crate::session::Report;
+
+impl Cycle<'_> {
+    /// Handles one conflict. `Ok(Some)` ends the cycle successfully; `Ok(None)` retries.
+    pub(super) async fn resolve(&mut self, status: u16, theirs: Fetched) -> Result<Option<Report>> {
+        let ui = self.session.ui;
+        let json = crate::media::is_json(self.job.record.content_type.as_deref());
+        match conflict::assess(self.job.base.as_deref(), &self.job.mine, &theirs.body, json) {
+            Assessment::AlreadyApplied => {
+                ui.success("the server already holds exactly your version (an earlier write was applied); nothing more to send");
+                let mut report = self.store(&theirs.body, as_written(&theirs))?;
+                report.outcome = "already_applied";
+                report.status = Some(theirs.status);
+                Ok(Some(report))
+            }
+            Assessment::Unchanged => {
+                let fresh = self.fresh_precondition(&theirs)?;
+                if fresh == self.job.precondition && status != 428 {
+                    return Err(rejected_validator(
+                        &self.job.url,
+                        status,
+                        &self.job.precondition,
+                        theirs.etag.as_ref(),
+                    ));
+                }
+                ui.note(&format!(
+                    "nobody changed the content; retrying with the fresh validator ({})",
+                    fresh.describe()
+                ));
+                self.job.precondition = fresh;
+                Ok(None)
+            }
+            Assessment::Changed { merge } => {
+                self.show(&theirs, merge.as_ref());
+                let mergeable = Mergeable::of(merge.as_ref());
+                // A 428 to a write that carried no validator, with no base: nothing was ever
+                // fetched, so there is no known concurrent change to protect.
+                let blind_428 = status == 428 && self.job.base.is_none();
+                let policy = Policy::from_settings(&self.session.settings);
+                let decision = match conflict::decide(policy, mergeable, blind_428) {
+                    Plan::Decided(decision) => decision,
+                    Plan::Ask => self.ask(&theirs, merge.as_ref(), mergeable == Mergeable::Clean).await?,
+                };
+                self.apply(decision, status, &theirs, merge).await
+            }
+        }
+    }
+
+    async fn ask(&self, theirs: &Fetched, merge: Option<&MergeOutcome>, clean: bool) -> Result<Decision> {
+        loop {
+            let question = conflict::prompt(clean);
+            let ui = self.session.ui;
+            let answer = interrupt::guard_blocking(move || ui.ask(question)).await?;
+            let Some(answer) = answer else { return Ok(Decision::Abort) };
+            match conflict::parse_answer(answer, clean) {
+                Some(Answer::Diff) => self.show(theirs, merge),
+                Some(Answer::Decide(decision)) => return Ok(decision),
+                None => eprintln!("  type one of the letters in brackets"),
+            }
+        }
+    }
+
+    async fn apply(
+        &mut self,
+        decision: Decision,
+        status: u16,
+        theirs: &Fetched,
+        merge: Option<MergeOutcome>,
+    ) -> Result<Option<Report>> {
+        let ui = self.session.ui;
+        let fresh = self.fresh_precondition(theirs)?;
+        match decision {
+            Decision::Merge => {
+                let Some(MergeOutcome::Clean(merged)) = merge else {
+                    return Err(Error::other("internal: merge chosen without a clean merge"));
+                };
+                self.session.show_diff(
+                    "What the retry will change on the server (theirs → merged):",
+                    &theirs.body,
+                    &merged,
+                    "theirs",
+                    "merged",
+                );
+                self.job.mine = merged;
+                self.merged = true;
+                self.rebase(theirs, &fresh)?;
+            }
+            Decision::Edit => {
+                let start = match merge {
+                    Some(MergeOutcome::Clean(text)) | Some(MergeOutcome::Conflicted { text, .. }) => text,
+                    None => self.job.mine.clone(),
+                };
+                let suffix =
+                    crate::media::suffix(self.job.record.content_type.as_deref(), self.job.url.path());
+                let json = crate::media::is_json(self.job.record.content_type.as_deref());
+                let edited = edit_until_valid(self.session, &start, &suffix, json).await;
+                match edited {
+                    Ok(text) if text.is_empty() => {
+                        return Err(Error::Conflict {
+                            message: "the file is empty: edit cancelled; nothing was written".to_string(),
+                            hints: Vec::new(),
+                        });
+                    }
+                    // The text now derives from their version, whatever happens next.
+                    Ok(text) => {
+                        self.job.mine = text;
+                        self.rebase(theirs, &fresh)?;
+                    }
+                    Err((err, text)) => {
+                        if !text.is_empty() {
+                            self.job.mine = text;
+                            self.rebase(theirs, &fresh)?;
+                        }
+                        return Err(err);
+                    }
+                }
+                if self.job.mine == theirs.body[..] {
+                    ui.success("your text now equals the server's version; nothing to write");
+                    let mut report = self.store(&theirs.body, as_written(theirs))?;
+                    report.outcome = "unchanged";
+                    return Ok(Some(report));
+                }
+                self.session.show_diff(
+                    "What the retry will change on the server (theirs → mine):",
+                    &theirs.body,
+                    &self.job.mine,
+                    "theirs",
+                    "mine",
+                );
+                self.merged = true;
+            }
+            Decision::Overwrite if status == 428 => {
+                ui.warn(&format!(
+                    "replacing the server's version of {} with yours, now with {}, as asked",
+                    self.job.url,
+                    fresh.describe()
+                ));
+                self.overwrote = true;
+            }
+            Decision::Overwrite => {
+                ui.warn(&format!(
+                    "overwriting the other change on {} with your version, as asked",
+                    self.job.url
+                ));
+                self.overwrote = true;
+            }
+            Decision::Abort if status == 428 => {
+                let replace = if self.job.base.is_none() {
+                    "to replace it with yours, run again with --yes (or --on-conflict overwrite): the retry carries If-Match"
+                } else {
+                    "to replace it with yours, run again with --on-conflict overwrite: the retry carries If-Match"
+                };
+                return Err(Error::Conflict {
+                    message: format!(
+                        "{} only accepts conditional writes (428 Precondition Required), and its current version differs from yours; nothing was written",
+                        self.job.url
+                    ),
+                    hints: vec![
+                        replace.to_string(),
+                        format!("to start from the server's version: ifmatch edit {}", self.job.url),
+                    ],
+                });
+            }
+            Decision::Abort => {
+                let first = match Mergeable::of(merge.as_ref()) {
+                    Mergeable::Clean => {
+                        "the changes merge cleanly: --on-conflict merge or --yes retries with the merge (or answer at the prompt on a terminal)"
+                    }
+                    Mergeable::Conflicted => {
+                        "the changes collide, so only a person can merge them: run it on a terminal and answer [e]dit"
+                    }
+                    Mergeable::NoBase => {
+                        "there is no base to merge from: start from the server's version with `ifmatch edit URL`, or run it on a terminal to see both and choose"
+                    }
+                };
+                return Err(Error::Conflict {
+                    message: format!(
+                        "{} changed on the server since your copy was fetched; nothing was written",
+                        self.job.url
+                    ),
+                    hints: vec![
+                        first.to_string(),
+                        "replace their change on purpose: --on-conflict overwrite (--yes never does)"
+                            .to_string(),
+                    ],
+                });
+            }
+        }
+        self.job.base = Some(theirs.body.to_vec());
+        self.job.precondition = fresh;
+        Ok(None)
+    }
+
+    /// Prints what the server changed and what a retry would do.
+    fn show(&self, theirs: &Fetched, merge: Option<&MergeOutcome>) {
+        let s = self.session;
+        if let Some(base) = &self.job.base {
+            s.show_diff(
+                "The server's changes since your copy (base → theirs):",
+                base,
+                &theirs.body,
+                "base",
+                "theirs",
+            );
+        }
+        s.show_diff(
+            "What your version would change on the server (theirs → mine):",
+            &theirs.body,
+            &self.job.mine,
+            "theirs",
+            "mine",
+        );
+        match merge {
+            Some(MergeOutcome::Clean(_)) => s.ui.note("the two changes merge cleanly"),
+            Some(MergeOutcome::Conflicted { conflicts, .. }) => {
+                let places = if conflicts.len() == 1 {
+                    "1 place".to_string()
+                } else {
+                    format!("{} places", conflicts.len())
+                };
+                s.ui.warn(&format!("the changes conflict in {places}:"));
+                for c in conflicts {
+                    eprintln!("  {}", crate::diff::sanitize(c));
+                }
+            }
+            None => {
+                s.ui.note("no stored base to merge from (run `ifmatch get` before editing to enable merging)")
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! `put` of a file or stdin: after a merged write FILE holds what was written (so the next put
+//! of FILE cannot revert the other change), and the input checks before anything is sent.
+
+use std::os::unix::fs::PermissionsExt;
+
+use crate::support::fake_server::{FakeServer, Quirks};
+use crate::support::{Env, assert_code, stderr};
+
+const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
+const THEIRS: &[u8] = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 1\n}\n";
+const MINE: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n";
+const MERGED: &[u8] = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 3\n}\n";
+
+fn server_with_doc() -> (FakeServer, String) {
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", DOC, "application/json");
+    let url = server.url("/doc.json");
+    (server, url)
+}
+
+#[test]
+fn a_second_put_of_the_file_after_a_merge_keeps_the_other_change() {
+    let env = Env::new();
+    let (server, url) = server_with_doc();
+    let file = env.path("doc.json");
+    let file_arg = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
+    std::fs::write(&file, MINE).unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    server.put_resource("/doc.json", THEIRS, "application/json");
+
+    let out = env.run(&["put", &url, file_arg, "--on-conflict", "merge"]);
+    assert_code(&out, 0);
+    let err = stderr(&out);
+    assert!(err.contains(&format!("updated {file_arg} to the merged version that was written")), "{err}");
+    assert_eq!(server.body("/doc.json").unwrap(), MERGED);
+    assert_eq!(std::fs::read(&file).unwrap(), MERGED, "FILE holds what was written");
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o640);
+
+    // The same put again: nothing to send, and their change stays.
+    let out = env.run(&["put", &url, file_arg]);
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("no changes"), "{}", stderr(&out));
+    assert_eq!(server.requests_with("PUT").len(), 2);
+    assert_eq!(server.body("/doc.json").unwrap(), MERGED);
+}
+
+#[test]
+fn a_merged_put_from_stdin_says_the_input_lacked_the_other_change() {
+    let env = Env::new();
+    let (server, url) = server_with_doc();
+    assert_code(&env.run(&["get", &url]), 0);
+    server.put_resource("/doc.json", THEIRS, "application/json");
+    let out = env.run_with_stdin(&["put", &url, "--yes"], MINE);
+    assert_code(&out, 0);
+    let err = stderr(&out);
+    assert!(err.contains("your input lacked the other change"), "{err}");
+    assert!(err.contains(&format!("`ifmatch get {url}`")), "{err}");
+    assert_eq!(server.body("/doc.json").unwrap(), MERGED);
+}
+
+#[test]
+fn an_empty_body_is_refused_unless_allowed() {
+    let env = Env::new();
+    let (server, url) = server_with_doc();
+    assert_code(&env.run(&["get", &url]), 0);
+    let out = env.run_with_stdin(&["put", &url], b"");
+    assert_code(&out, 2);
+    let err = stderr(&out);
+    assert!(err.contains("the body from stdin is empty"), "{err}");
+    assert!(
+        err.contains("hint: check what produced it; to empty the resource on purpose, add --allow-empty"),
+        "{err}"
+    );
+    assert!(server.requests_with("PUT").is_empty());
+    let empty = env.path("empty.txt");
+    std::fs::write(&empty, b"").unwrap();
+    assert_code(&env.run(&["put", &url, empty.to_str().unwrap()]), 2);
+    assert!(server.requests_with("PUT").is_empty());
+
+    let out = env.run_with_stdin(&["put", &url, "--allow-empty", "--content-type", "text/plain"], b"");
+    assert_code(&out, 0);
+    let puts = server.requests_with("PUT");
+    assert_eq!((puts.len(), puts[0].body.len()), (1, 0));
+    assert_eq!(puts[0].header("if-match"), Some("\"v1\""));
+    assert_eq!(server.body("/doc.json").unwrap(), b"");
+}
+
+#[test]
+fn invalid_json_for_a_json_resource_is_refused_unless_the_type_says_otherwise() {
+    let env = Env::new();
+    let (server, url) = server_with_doc();
+    assert_code(&env.run(&["get", &url]), 0);
+    let file = env.path("doc.json");
+    std::fs::write(&file, b"{\n  \"name\": \"demo\",\n  \"replicas\": 2,\n}\n").unwrap();
+    let out = env.run(&["put", &url, file.to_str().unwrap(), "--json"]);
+    assert_code(&out, 6);
+    let err = stderr(&out);
+    assert!(err.contains("is not valid JSON") && err.contains("application/json"), "{err}");
+    assert!(err.contains(&format!("hint: fix line 4, column 1 of {}", file.display())), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["kind"], "invalid");
+    assert!(server.requests_with("PUT").is_empty());
+    assert!(env.recovered_files().is_empty(), "FILE is the copy");
+
+    // --content-type says it is something else: sent as it is.
+    let out = env.run(&["put", &url, file.to_str().unwrap(), "--content-type", "text/plain"]);
+    assert_code(&out, 0);
+    assert_eq!(server.requests_with("PUT")[0].header("content-type"), Some("text/plain"));
+
+    // A large file (streamed, never held in memory) is checked too.
+    let big = env.path("big.json");
+    let mut text = b"[".to_vec();
+    text.extend(std::iter::repeat_n(b"1,".as_slice(), 4_500_000).flatten());
+    text.extend_from_slice(b"]");
+    std::fs::write(&big, &text).unwrap();
+    let out = env.run(&["put", &server.url("/big.json"), big.to_str().unwrap(), "--force"]);
+    assert_code(&out, 6);
+    assert!(stderr(&out).contains("hint: fix line 1, column 9000002"), "{}", stderr(&out));
+    assert_eq!(server.requests_with("PUT").len(), 1);
+}
