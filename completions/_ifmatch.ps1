@@ -163,6 +163,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
             [CompletionResult]::new('--allow-empty', '--allow-empty', [CompletionResultType]::ParameterName, 'Send an empty body (refused otherwise, as it is usually a mistake upstream)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write without any validator (unconditionally) when none is known')
+            [CompletionResult]::new('--create', '--create', [CompletionResultType]::ParameterName, 'Create the resource: send If-None-Match: *, so the write fails (exit 3) if it exists')
             [CompletionResult]::new('--netrc', '--netrc', [CompletionResultType]::ParameterName, 'Use the credentials for the host from ~/.netrc (or the file in NETRC)')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)')

@@ -1383,7 +1383,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__put)
-            opts="-H -u -k -x -v -y -h --allow-empty --if-match --if-unmodified-since --force --content-type --patch --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
+            opts="-H -u -k -x -v -y -h --allow-empty --if-match --if-unmodified-since --force --create --content-type --patch --header --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --proxy --noproxy --max-redirects --follow-writes --timeout --verbose --json --color --state-dir --yes --on-conflict --conflict-status --weak-etag --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -157,6 +157,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand --weak-etag 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway'
             cand --allow-empty 'Send an empty body (refused otherwise, as it is usually a mistake upstream)'
             cand --force 'Write without any validator (unconditionally) when none is known'
+            cand --create 'Create the resource: send If-None-Match: *, so the write fails (exit 3) if it exists'
             cand --netrc 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
             cand -k 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
             cand --insecure 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'

@@ -161,6 +161,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l weak-etag -d 'Wh
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l allow-empty -d 'Send an empty body (refused otherwise, as it is usually a mistake upstream)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l force -d 'Write without any validator (unconditionally) when none is known'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l create -d 'Create the resource: send If-None-Match: *, so the write fails (exit 3) if it exists'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'

@@ -255,6 +255,10 @@ pub struct PutArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// Create the resource: send If-None-Match: *, so the write fails (exit 3) if it exists
+    #[arg(long, conflicts_with_all = ["if_match", "if_unmodified_since", "force"])]
+    pub create: bool,
+
     /// Content-Type to send [default: the stored one]
     #[arg(long, value_name = "TYPE")]
     pub content_type: Option<String>,

@@ -182,7 +182,16 @@ impl Cycle<'_> {
                     ui.note(
                         "the server answered 428 Precondition Required: it only accepts conditional writes",
                     );
-                    pending = Some((428, self.fetch().await?));
+                    match self.fetch().await {
+                        Ok(theirs) => pending = Some((428, theirs)),
+                        // Nothing there yet: creating it with If-None-Match: * cannot overwrite
+                        // anything, and still fails if someone creates it first.
+                        Err(Error::ClientStatus { status: 404 | 410, .. }) => {
+                            ui.note("it does not exist yet: creating it with If-None-Match: *");
+                            self.job.precondition = Precondition::IfNoneMatchAny;
+                        }
+                        Err(e) => return Err(e),
+                    }
                 }
                 WriteOutcome::Conflict { detail } if self.job.mode == WriteMode::Patch(PatchFormat::Json) => {
                     pending = Some((409, self.failed_test(&detail).await?));

@@ -71,6 +71,8 @@ pub enum Precondition {
     IfMatch(ETag),
     /// `If-Unmodified-Since: <HTTP-date>`: a weak validator with one-second resolution (§8.8.2).
     IfUnmodifiedSince(String),
+    /// `If-None-Match: *`: create only — fails (412) if the resource exists (RFC 9110 §13.1.2).
+    IfNoneMatchAny,
     /// Nothing: an unconditional write, only with `--force`.
     None,
 }
@@ -93,6 +95,7 @@ impl Precondition {
         match self {
             Precondition::IfMatch(tag) => Some(("If-Match", tag.as_str())),
             Precondition::IfUnmodifiedSince(date) => Some(("If-Unmodified-Since", date)),
+            Precondition::IfNoneMatchAny => Some(("If-None-Match", "*")),
             Precondition::None => None,
         }
     }

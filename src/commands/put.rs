@@ -53,7 +53,9 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
             Some(tag) => format!(
                 "the server sent only the weak ETag {tag}: --weak-etag send sends it anyway (for servers that compare weakly), --force writes unconditionally"
             ),
-            None => format!("run `ifmatch get {url}` first, or pass --force to write unconditionally"),
+            None => format!(
+                "run `ifmatch get {url}` first; --create creates it if it does not exist yet; --force writes unconditionally"
+            ),
         };
         return Err(Error::usage(message, hint));
     }
@@ -147,6 +149,9 @@ fn follow_up(session: &Session, url: &url::Url, file: &Path, done: &cycle::Done)
 }
 
 fn explicit_precondition(args: &PutArgs) -> Result<Option<Precondition>> {
+    if args.create {
+        return Ok(Some(Precondition::IfNoneMatchAny));
+    }
     if let Some(raw) = &args.if_match {
         let tag = ETag::parse(raw).ok_or_else(|| {
             Error::usage(

@@ -121,7 +121,9 @@ pub fn validator_note(record: &Record, status: u16, send_weak: bool) -> String {
         Precondition::None if etag.is_some() => {
             "only a weak ETag in the response; the next write refetches first".to_string()
         }
-        Precondition::None => "no ETag in the response; the next write refetches first".to_string(),
+        Precondition::None | Precondition::IfNoneMatchAny => {
+            "no ETag in the response; the next write refetches first".to_string()
+        }
     }
 }
 

@@ -40,7 +40,7 @@ pub fn origin(key: &ResourceKey, record: &Record, precondition: &Precondition, s
     match precondition {
         Precondition::IfMatch(tag) => origin.etag = Some(tag.to_string()),
         Precondition::IfUnmodifiedSince(date) => origin.last_modified = Some(date.clone()),
-        Precondition::None => {}
+        Precondition::IfNoneMatchAny | Precondition::None => {}
     }
     origin.content_type = record.content_type.clone();
     origin.accept_patch = record.accept_patch.clone();

@@ -335,3 +335,33 @@ fn a_body_far_over_the_limit_gets_413_every_time() {
     }
     assert_eq!(read(&dir.path().join("doc.json")), DOC);
 }
+
+#[test]
+fn create_sends_if_none_match_star_and_never_replaces() {
+    let env = Env::new();
+    let (dir, serve) = served(&[]);
+    let url = serve.url("/new.json");
+    let out = env.run_with_stdin(&["put", &url, "--create"], b"{\"first\": true}\n");
+    assert_code(&out, 0);
+    assert_eq!(read(&dir.path().join("new.json")), b"{\"first\": true}\n");
+    // A second create finds it there: 412, nothing replaced, the text kept.
+    let env2 = Env::new();
+    let out = env2.run_with_stdin(&["put", &url, "--create"], b"{\"second\": true}\n");
+    assert_code(&out, 3);
+    assert_eq!(read(&dir.path().join("new.json")), b"{\"first\": true}\n");
+    assert_eq!(env2.recovered().iter().filter(|p| p.extension().is_some_and(|e| e == "json")).count(), 1);
+    let puts = serve.log_of("PUT");
+    assert_eq!(puts, ["PUT /new.json 201 if-none-match=*", "PUT /new.json 412 if-none-match=*"]);
+}
+
+#[test]
+fn a_forced_put_to_a_strict_server_creates_with_if_none_match() {
+    let env = Env::new();
+    let (dir, serve) = served(&["--require-precondition"]);
+    let url = serve.url("/fresh.json");
+    let out = env.run_with_stdin(&["put", &url, "--force"], b"{\"fresh\": true}\n");
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("creating it with If-None-Match: *"), "{}", stderr(&out));
+    assert_eq!(read(&dir.path().join("fresh.json")), b"{\"fresh\": true}\n");
+    assert_eq!(serve.log_of("PUT"), ["PUT /fresh.json 428", "PUT /fresh.json 201 if-none-match=*"]);
+}
