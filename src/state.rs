@@ -165,30 +165,21 @@ impl Store {
     /// on stderr and also reads as `None`, so a damaged store never stops the user.
     pub fn load(&self, key: &ResourceKey) -> Result<Option<Record>> {
         let path = self.record_path(key);
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io("read", &path, e)),
-        };
-        match serde_json::from_slice::<Record>(&bytes) {
-            Ok(record) if record.version == RECORD_VERSION => Ok(Some(record)),
-            Ok(record) => {
+        match read_record(&path)? {
+            Read::Missing => Ok(None),
+            Read::Valid(record) => Ok(Some(record)),
+            Read::Unusable(_) => {
+                // Read again under the lock: another process may have just renamed a valid
+                // record into place, which must not be moved aside.
                 let _guard = self.lock()?;
+                let why = match read_record(&path)? {
+                    Read::Missing => return Ok(None),
+                    Read::Valid(record) => return Ok(Some(record)),
+                    Read::Unusable(why) => why,
+                };
                 let aside = fsutil::move_aside(&path)?;
                 eprintln!(
-                    "ifmatch: warning: the state record for {} has version {} (this ifmatch reads {}); moved it to {} and starting fresh",
-                    key.url,
-                    record.version,
-                    RECORD_VERSION,
-                    aside.display()
-                );
-                Ok(None)
-            }
-            Err(e) => {
-                let _guard = self.lock()?;
-                let aside = fsutil::move_aside(&path)?;
-                eprintln!(
-                    "ifmatch: warning: the state record for {} was corrupt ({e}); moved it to {} and starting fresh",
+                    "ifmatch: warning: the state record for {} {why}; moved it to {} and starting fresh",
                     key.url,
                     aside.display()
                 );
@@ -287,6 +278,29 @@ impl Store {
         records.sort_by(|a, b| (&a.url, &a.accept).cmp(&(&b.url, &b.accept)));
         Ok(records)
     }
+}
+
+/// What reading a record file found.
+enum Read {
+    Missing,
+    Valid(Record),
+    /// Corrupt, or of another version: why, as a phrase.
+    Unusable(String),
+}
+
+fn read_record(path: &Path) -> Result<Read> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Read::Missing),
+        Err(e) => return Err(Error::io("read", path, e)),
+    };
+    Ok(match serde_json::from_slice::<Record>(&bytes) {
+        Ok(record) if record.version == RECORD_VERSION => Read::Valid(record),
+        Ok(record) => {
+            Read::Unusable(format!("has version {} (this ifmatch reads {RECORD_VERSION})", record.version))
+        }
+        Err(e) => Read::Unusable(format!("was corrupt ({e})")),
+    })
 }
 
 #[cfg(test)]

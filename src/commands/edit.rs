@@ -30,6 +30,8 @@ struct Start {
 pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
     crate::interrupt::install();
     let url = parse_url(&args.url)?;
+    // A malformed IFMATCH_EDITOR/VISUAL/EDITOR fails now, before any request is made.
+    crate::editor::Editor::from_env()?;
     let key = session.key(&url);
     let Start { record, base, text, resumed, refresh_first } =
         if args.resume { resume(session, &key, &url)? } else { fetch(session, &key, &url).await? };

@@ -2,7 +2,7 @@
 //! they store, and what the user sees.
 
 use crate::support::fake_server::{FakeServer, Quirks};
-use crate::support::{Env, assert_code, stderr, stdout};
+use crate::support::{Env, assert_code, stderr};
 
 const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
 
@@ -410,7 +410,6 @@ fn corrupt_record_is_moved_aside_with_a_warning() {
             .with_file_name(format!("{}.corrupt-1", record.file_name().unwrap().to_string_lossy()))
             .exists()
     );
-    let _ = stdout(&out);
 }
 
 #[test]
@@ -442,4 +441,15 @@ fn put_of_a_new_file_sends_the_type_its_name_implies() {
         env.run_with_stdin(&["put", &server.url("/x"), "--force", "--content-type", "text/csv"], b"a,b\n");
     assert_code(&out, 0);
     assert_eq!(server.requests_with("PUT")[1].header("content-type"), Some("text/csv"));
+}
+
+#[test]
+fn a_malformed_editor_setting_fails_before_any_request() {
+    let env = Env::new();
+    let server = server_with_doc(Quirks::default());
+    let out =
+        env.cmd(&["edit", &server.url("/doc.json")]).env("IFMATCH_EDITOR", "'unterminated").output().unwrap();
+    assert_code(&out, 6);
+    assert!(stderr(&out).contains("IFMATCH_EDITOR"), "{}", stderr(&out));
+    assert!(server.requests().is_empty(), "nothing was fetched");
 }

@@ -2,13 +2,10 @@
 //! findings a user reads, the methods that went over the wire (only GET, HEAD and OPTIONS
 //! unless the write probe is asked for), and a resource left exactly as it was.
 
-use std::time::Duration;
-
-use expectrl::process::unix::WaitStatus;
-use expectrl::session::OsSession as Session;
-use expectrl::{Eof, Expect};
+use expectrl::Expect;
 
 use crate::support::fake_server::{FakeServer, Quirks};
+use crate::support::pty::{exit_code, spawn};
 use crate::support::serve::Serve;
 use crate::support::{Env, assert_code, stderr, stdout};
 
@@ -258,22 +255,6 @@ fn a_failing_first_get_exits_like_other_commands() {
     let port = closed.local_addr().unwrap().port();
     drop(closed);
     assert_code(&env.run(&["doctor", &format!("http://127.0.0.1:{port}/x")]), 7);
-}
-
-fn spawn(env: &Env, args: &[&str]) -> Session {
-    let mut cmd = env.cmd(args);
-    cmd.env("TERM", "xterm").stdin(std::process::Stdio::inherit());
-    let mut session = Session::spawn(cmd).expect("spawn in a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
-}
-
-fn exit_code(session: &mut Session) -> i32 {
-    session.expect(Eof).ok();
-    match session.get_process().wait().expect("wait") {
-        WaitStatus::Exited(_, code) => code,
-        other => panic!("ifmatch did not exit normally: {other:?}"),
-    }
 }
 
 #[test]

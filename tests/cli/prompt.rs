@@ -2,31 +2,15 @@
 
 use std::time::Duration;
 
-use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession as Session;
 use expectrl::{Eof, Expect};
 
 use crate::support::fake_server::{FakeServer, Quirks};
+use crate::support::pty::{exit_code, spawn};
 use crate::support::{Env, assert_code};
 
 const BASE: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
 const THEIRS: &[u8] = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 1\n}\n";
-
-fn spawn(env: &Env, args: &[&str]) -> Session {
-    let mut cmd = env.cmd(args);
-    cmd.env("TERM", "xterm").stdin(std::process::Stdio::inherit());
-    let mut session = Session::spawn(cmd).expect("spawn in a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
-}
-
-fn exit_code(session: &mut Session) -> i32 {
-    session.expect(Eof).ok();
-    match session.get_process().wait().expect("wait") {
-        WaitStatus::Exited(_, code) => code,
-        other => panic!("ifmatch did not exit normally: {other:?}"),
-    }
-}
 
 /// A server whose document changes (another field) right after our GET.
 fn concurrent(theirs: &[u8]) -> (FakeServer, String) {

@@ -5,6 +5,7 @@
 
 pub mod fake_server;
 pub mod interop;
+pub mod pty;
 pub mod raw;
 pub mod serve;
 

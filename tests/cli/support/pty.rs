@@ -1,0 +1,28 @@
+//! Running the binary in a pseudo-terminal, as a person at a terminal would (expectrl).
+
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
+use expectrl::{Eof, Expect};
+
+use super::Env;
+
+/// `ifmatch ARGS` in a fresh pseudo-terminal (stdin, stdout and stderr), in `env`'s sandbox.
+pub fn spawn(env: &Env, args: &[&str]) -> OsSession {
+    let mut cmd = env.cmd(args);
+    // The pty becomes fd 0 only if the command does not set its own stdin.
+    cmd.env("TERM", "xterm").stdin(std::process::Stdio::inherit());
+    let mut session = OsSession::spawn(cmd).expect("spawn in a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session
+}
+
+/// Waits for the program to end and returns its exit status.
+pub fn exit_code(session: &mut OsSession) -> i32 {
+    session.expect(Eof).ok();
+    match session.get_process().wait().expect("wait") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("ifmatch did not exit normally: {other:?}"),
+    }
+}
