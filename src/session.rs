@@ -108,6 +108,11 @@ impl Report {
     pub fn new(command: &'static str, url: &Url) -> Report {
         Report { command, url: url.to_string(), ..Report::default() }
     }
+
+    /// Nothing to write: the body already is what the server holds under `etag`.
+    pub fn unchanged(command: &'static str, url: &Url, etag: Option<String>, bytes: usize) -> Report {
+        Report { outcome: "unchanged", etag_before: etag.clone(), etag, bytes, ..Report::new(command, url) }
+    }
 }
 
 /// The `--json` object for a failure.

@@ -66,6 +66,24 @@ pub struct Inputs<'a> {
     pub url: &'a str,
 }
 
+impl<'a> Inputs<'a> {
+    /// The inputs for a write of `mine` over `base`, as the record describes the resource.
+    pub fn new(
+        record: &'a crate::state::Record,
+        base: Option<&'a [u8]>,
+        mine: &'a [u8],
+        url: &'a url::Url,
+    ) -> Self {
+        Inputs {
+            content_type: record.content_type.as_deref(),
+            accept_patch: record.accept_patch.as_deref(),
+            base,
+            mine,
+            url: url.as_str(),
+        }
+    }
+}
+
 /// Chooses the write mode. An explicit `--patch merge|json` that cannot be honoured (no base,
 /// not JSON, a null a merge patch cannot say) is a usage error that says what to do instead;
 /// `auto` quietly falls back to PUT in those cases.

@@ -133,12 +133,7 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
     }
     if mine == fetched.body[..] {
         ui.note("you saved without changes, so ifmatch sends nothing; run `ifmatch demo` again and change a field");
-        let mut report = Report::new("demo", url);
-        report.outcome = "unchanged";
-        report.etag_before = Some(etag.to_string());
-        report.etag = Some(etag.to_string());
-        report.bytes = mine.len();
-        return Ok(report);
+        return Ok(Report::unchanged("demo", url, Some(etag.to_string()), mine.len()));
     }
     eprintln!();
     ui.heading("Step 4. ifmatch sends your version with If-Match. The server's version moved on: 412.");

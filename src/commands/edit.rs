@@ -80,20 +80,9 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
         if let Some(path) = &resumed {
             session.store.discard_recovered(path)?;
         }
-        let mut report = Report::new("edit", &url);
-        report.outcome = "unchanged";
-        report.etag_before = record.etag.clone();
-        report.etag = record.etag.clone();
-        report.bytes = mine.len();
-        return session.emit(&report);
+        return session.emit(&Report::unchanged("edit", &url, record.etag.clone(), mine.len()));
     }
-    let inputs = write_mode::Inputs {
-        content_type: record.content_type.as_deref(),
-        accept_patch: record.accept_patch.as_deref(),
-        base: base.as_deref(),
-        mine: &mine,
-        url: url.as_str(),
-    };
+    let inputs = write_mode::Inputs::new(&record, base.as_deref(), &mine, &url);
     let mode = match write_mode::choose(args.patch, &inputs) {
         Ok(mode) => mode,
         Err(err) => return keep(err, &mine),

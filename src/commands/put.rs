@@ -87,20 +87,9 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     check(&url, file, &record, &mine, args.allow_empty)?;
     if !refresh_first && base.as_deref() == Some(&mine[..]) {
         session.ui.note("no changes: the body equals the stored base; nothing sent");
-        let mut report = Report::new("put", &url);
-        report.outcome = "unchanged";
-        report.etag_before = record.etag.clone();
-        report.etag = record.etag.clone();
-        report.bytes = mine.len();
-        return session.emit(&report);
+        return session.emit(&Report::unchanged("put", &url, record.etag.clone(), mine.len()));
     }
-    let inputs = write_mode::Inputs {
-        content_type: record.content_type.as_deref(),
-        accept_patch: record.accept_patch.as_deref(),
-        base: base.as_deref(),
-        mine: &mine,
-        url: url.as_str(),
-    };
+    let inputs = write_mode::Inputs::new(&record, base.as_deref(), &mine, &url);
     let mode = write_mode::choose(args.patch, &inputs)?;
     let sent = Sha256::digest(&mine);
     let job = Job {

@@ -10,10 +10,7 @@ const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
 const THEIRS: &[u8] = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 1\n}\n";
 
 fn server_with_doc() -> (FakeServer, String) {
-    let server = FakeServer::start(Quirks::default());
-    server.put_resource("/doc.json", DOC, "application/json");
-    let url = server.url("/doc.json");
-    (server, url)
+    FakeServer::with_json_doc(Quirks::default(), DOC)
 }
 
 #[test]

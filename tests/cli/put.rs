@@ -12,10 +12,7 @@ const MINE: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n";
 const MERGED: &[u8] = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 3\n}\n";
 
 fn server_with_doc() -> (FakeServer, String) {
-    let server = FakeServer::start(Quirks::default());
-    server.put_resource("/doc.json", DOC, "application/json");
-    let url = server.url("/doc.json");
-    (server, url)
+    FakeServer::with_json_doc(Quirks::default(), DOC)
 }
 
 #[test]

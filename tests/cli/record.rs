@@ -8,10 +8,7 @@ use crate::support::{Env, assert_code, stderr};
 const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
 
 fn server_with_doc(quirks: Quirks) -> (FakeServer, String) {
-    let server = FakeServer::start(quirks);
-    server.put_resource("/doc.json", DOC, "application/json");
-    let url = server.url("/doc.json");
-    (server, url)
+    FakeServer::with_json_doc(quirks, DOC)
 }
 
 fn stale(env: &Env, url: &str) -> bool {

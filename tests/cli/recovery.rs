@@ -12,10 +12,7 @@ const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
 const THEIRS: &[u8] = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 1\n}\n";
 
 fn server_with_doc(quirks: Quirks) -> (FakeServer, String) {
-    let server = FakeServer::start(quirks);
-    server.put_resource("/doc.json", DOC, "application/json");
-    let url = server.url("/doc.json");
-    (server, url)
+    FakeServer::with_json_doc(quirks, DOC)
 }
 
 /// An edit whose editor exits 1 after setting "replicas" to `n`: the text is kept.

@@ -135,6 +135,14 @@ impl FakeServer {
         self.state.lock().unwrap().redirects.insert(path.to_string(), (status, location.to_string()));
     }
 
+    /// A server holding one JSON document at `/doc.json`, and that document's URL.
+    pub fn with_json_doc(quirks: Quirks, doc: &[u8]) -> (FakeServer, String) {
+        let server = FakeServer::start(quirks);
+        server.put_resource("/doc.json", doc, "application/json");
+        let url = server.url("/doc.json");
+        (server, url)
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
