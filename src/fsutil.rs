@@ -1,5 +1,6 @@
 //! The only code that renames files, sets their permissions or locks them: [`write_atomic`],
-//! [`replace_keeping_permissions`], [`private_dir`] and [`lock`]. Everything that must survive a
+//! [`replace_keeping_permissions`], [`persist`] (for content written in pieces),
+//! [`private_dir`] and [`lock`]. Everything that must survive a
 //! crash or a concurrent invocation goes through here.
 
 use std::fs::{self, File, OpenOptions};
@@ -16,23 +17,47 @@ pub const LOCK_TIMEOUT_ENV: &str = "IFMATCH_LOCK_TIMEOUT";
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Writes `bytes` to `path` atomically: a temp file in the same directory (mode 0600), written,
-/// `sync_data`'d, then renamed over `path`.
+/// then [`persist`]ed over `path`.
 ///
 /// A crash before the rename leaves the old file intact (plus, at worst, a stray `.tmp` file);
-/// after it, the new content is complete. The directory entry itself is not fsync'd, so a power
-/// loss right after the rename may still show the old file — never a torn one.
+/// after it, the new content is complete. Never a torn file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let mut tmp = tempfile::Builder::new()
+    let mut tmp = temp_in(dir)?;
+    set_private(tmp.path(), 0o600)?;
+    tmp.write_all(bytes).map_err(|e| Error::io("write", tmp.path(), e))?;
+    persist(tmp, path).map_err(|e| Error::io("replace", path, e))
+}
+
+/// A temp file in `dir` (0600, named `.ifmatch-*.tmp`), for content to [`persist`] there.
+pub fn temp_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
         .prefix(".ifmatch-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
-    set_private(tmp.path(), 0o600)?;
-    tmp.write_all(bytes).map_err(|e| Error::io("write", tmp.path(), e))?;
-    tmp.as_file().sync_data().map_err(|e| Error::io("sync", tmp.path(), e))?;
-    tmp.persist(path).map_err(|e| Error::io("replace", path, e.error))?;
+        .map_err(|e| Error::io("create a temporary file in", dir, e))
+}
+
+/// Makes a complete temp file the file at `target`, in the same file system: syncs the data,
+/// renames it over `target`, then syncs the directory (best effort: some file systems refuse
+/// to), so that after a power loss the name shows the old content or the new, never a mix.
+pub fn persist(temp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<()> {
+    temp.as_file().sync_all()?;
+    temp.persist(target).map_err(|e| e.error)?;
+    if let Some(dir) = target.parent() {
+        sync_dir(dir);
+    }
     Ok(())
+}
+
+/// Makes a rename or removal in `dir` durable (unix; best effort).
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(if dir.as_os_str().is_empty() { Path::new(".") } else { dir }) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Replaces the content of the user's file `path` atomically, keeping its permissions: like
@@ -43,17 +68,11 @@ pub fn replace_keeping_permissions(path: &Path, bytes: &[u8]) -> Result<()> {
     let target = fs::canonicalize(path).map_err(|e| Error::io("resolve", path, e))?;
     let permissions = fs::metadata(&target).map_err(|e| Error::io("inspect", &target, e))?.permissions();
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".ifmatch-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+    let mut tmp = temp_in(dir)?;
     tmp.write_all(bytes).map_err(|e| Error::io("write", tmp.path(), e))?;
     fs::set_permissions(tmp.path(), permissions)
         .map_err(|e| Error::io("set permissions on", tmp.path(), e))?;
-    tmp.as_file().sync_data().map_err(|e| Error::io("sync", tmp.path(), e))?;
-    tmp.persist(&target).map_err(|e| Error::io("replace", &target, e.error))?;
-    Ok(())
+    persist(tmp, &target).map_err(|e| Error::io("replace", &target, e))
 }
 
 /// Creates `dir` (and its parents) and makes it private (0700).

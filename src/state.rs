@@ -214,12 +214,7 @@ impl Store {
     /// A temp file in the store for a base body that arrives in chunks; hand it to
     /// [`Store::save_streamed`] once complete. Dropped unfinished, it is removed.
     pub fn base_writer(&self) -> Result<tempfile::NamedTempFile> {
-        let dir = self.dir.join("bases");
-        tempfile::Builder::new()
-            .prefix(".ifmatch-")
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(|e| Error::io("create a temporary file in", &dir, e))
+        fsutil::temp_in(&self.dir.join("bases"))
     }
 
     /// Like [`Store::save`] with a base written through [`Store::base_writer`]: synced,
@@ -231,12 +226,11 @@ impl Store {
         base: tempfile::NamedTempFile,
     ) -> Result<()> {
         let mut record = record.clone();
-        base.as_file().sync_data().map_err(|e| Error::io("sync", base.path(), e))?;
         let len = base.as_file().metadata().map_err(|e| Error::io("inspect", base.path(), e))?.len();
         record.base_len = Some(len);
         let _guard = self.lock()?;
         let path = self.base_path(key);
-        base.persist(&path).map_err(|e| Error::io("replace", &path, e.error))?;
+        fsutil::persist(base, &path).map_err(|e| Error::io("replace", &path, e))?;
         let json = serde_json::to_vec_pretty(&record).map_err(|e| Error::other(e.to_string()))?;
         fsutil::write_atomic(&self.record_path(key), &json)
     }

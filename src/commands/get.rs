@@ -112,8 +112,7 @@ impl Output {
         match self {
             Output::Stdout { .. } => std::io::stdout().lock().flush().map_err(stdio::write_error),
             Output::File { part, target, given } => {
-                part.as_file().sync_data().map_err(|e| Error::io("write", &given, e))?;
-                part.persist(&target).map_err(|e| Error::io("write", &given, e.error))?;
+                crate::fsutil::persist(part, &target).map_err(|e| Error::io("write", &given, e))?;
                 Ok(())
             }
         }

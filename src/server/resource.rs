@@ -109,9 +109,7 @@ pub fn write_atomic(real: &Path, content: &[u8]) -> io::Result<Stored> {
     if let Some(p) = permissions {
         temp.as_file().set_permissions(p)?;
     }
-    temp.as_file().sync_all()?;
-    temp.persist(real).map_err(|e| e.error)?;
-    sync_dir(parent);
+    crate::fsutil::persist(temp, real)?;
     let modified = fs::metadata(real).and_then(|m| m.modified()).ok();
     Ok(Stored { created: previous.is_none(), modified })
 }
@@ -120,7 +118,7 @@ pub fn write_atomic(real: &Path, content: &[u8]) -> io::Result<Stored> {
 pub fn remove(real: &Path) -> io::Result<()> {
     fs::remove_file(real)?;
     if let Some(parent) = real.parent() {
-        sync_dir(parent);
+        crate::fsutil::sync_dir(parent);
     }
     Ok(())
 }
@@ -134,17 +132,6 @@ fn default_permissions() -> Option<fs::Permissions> {
 #[cfg(not(unix))]
 fn default_permissions() -> Option<fs::Permissions> {
     None
-}
-
-/// Makes a rename durable (unix). Best effort: the data itself is already synced, and some
-/// file systems refuse to open or sync directories.
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
 }
 
 #[cfg(test)]
