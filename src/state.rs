@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::fsutil;
 
+mod copies;
 mod recovered;
 mod write;
 
@@ -133,7 +134,7 @@ impl Store {
     /// Opens (and creates, private) the store at `dir`.
     pub fn open(dir: &Path) -> Result<Store> {
         fsutil::private_dir(dir)?;
-        for sub in ["records", "bases", "recovered"] {
+        for sub in ["records", "bases", "recovered", "copies"] {
             fsutil::private_dir(&dir.join(sub))?;
         }
         Ok(Store { dir: dir.to_path_buf(), lock_timeout: fsutil::DEFAULT_LOCK_TIMEOUT })

@@ -13,7 +13,8 @@ use crate::stdio;
 
 pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     let url = parse_url(&args.url)?;
-    if session.settings.json && args.output.is_none() {
+    let to_stdout = args.output.as_ref().is_none_or(|p| p.as_os_str() == "-");
+    if session.settings.json && to_stdout {
         // `--json` promises exactly one JSON object on stdout, where the body would go too.
         return Err(Error::usage(
             "`get --json` needs -o FILE: stdout holds the JSON report, so the body cannot go there too",
@@ -28,10 +29,11 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     // files and records nothing.
     let mut base = session.store.base_writer()?;
     let mut output = match &args.output {
-        Some(path) => Output::file(path)?,
-        None => Output::Stdout { terminal: std::io::stdout().is_terminal() },
+        Some(path) if path.as_os_str() != "-" => Output::file(path)?,
+        _ => Output::Stdout { terminal: std::io::stdout().is_terminal() },
     };
-    let progress = progress_bar(download.content_length, args.output.is_some());
+    let copy = output.regular_file();
+    let progress = progress_bar(download.content_length, !to_stdout);
     let mut bytes = 0usize;
     while let Some(chunk) = crate::interrupt::guard(download.chunk()).await? {
         if bytes == 0 && matches!(output, Output::Stdout { terminal: true }) && looks_binary(&chunk) {
@@ -60,7 +62,13 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         accept_patch: download.accept_patch.clone(),
         body: bytes::Bytes::new(),
     };
-    session.store.save_streamed(&key, &new_record(&key, &fetched), base)?;
+    let record = new_record(&key, &fetched);
+    session.store.save_streamed(&key, &record, base)?;
+    if let Some(file) = copy {
+        // FILE now holds this version: a later `put FILE` writes against it, whatever a later
+        // `get` of the same URL stores meanwhile.
+        session.store.save_copy_of_base(&file, &crate::state::Origin::of_record(&record), &key)?;
+    }
     warn_about_validators(session, &fetched);
     session.emit(&Report {
         command: "get",
@@ -80,11 +88,14 @@ fn looks_binary(chunk: &[u8]) -> bool {
     chunk.contains(&0) || std::str::from_utf8(chunk).is_err_and(|e| e.error_len().is_some())
 }
 
-/// Where the body goes: stdout, or a temp file renamed over FILE when complete (so an
-/// interrupted download never leaves half a file under the user's name).
+/// Where the body goes: stdout (also `-o -`), a temp file renamed over FILE when complete (so
+/// an interrupted download never leaves half a file under the user's name), or — for a device
+/// or a pipe such as `/dev/null` or a FIFO, which must never be replaced by a file — FILE
+/// itself, written in place.
 enum Output {
     Stdout { terminal: bool },
     File { part: tempfile::NamedTempFile, target: PathBuf, given: PathBuf },
+    Special { file: std::fs::File, given: PathBuf },
 }
 
 impl Output {
@@ -92,8 +103,23 @@ impl Output {
     /// points to and the link stays, as `curl -o` and shell redirection do.
     fn file(given: &Path) -> Result<Output> {
         let target = follow_symlinks(given);
+        if std::fs::metadata(&target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .map_err(|e| Error::io("open", given, e))?;
+            return Ok(Output::Special { file, given: given.to_path_buf() });
+        }
         let part = file_beside(&target, given)?;
         Ok(Output::File { part, target, given: given.to_path_buf() })
+    }
+
+    /// The regular file the body ends up in, if it goes to one.
+    fn regular_file(&self) -> Option<PathBuf> {
+        match self {
+            Output::File { target, .. } => Some(target.clone()),
+            _ => None,
+        }
     }
 
     fn write(&mut self, bytes: &[u8]) -> Result<()> {
@@ -105,6 +131,9 @@ impl Output {
             Output::File { part, given, .. } => {
                 part.write_all(bytes).map_err(|e| Error::io("write", &*given, e))
             }
+            Output::Special { file, given } => {
+                file.write_all(bytes).map_err(|e| Error::io("write", &*given, e))
+            }
         }
     }
 
@@ -115,6 +144,7 @@ impl Output {
                 crate::fsutil::persist(part, &target).map_err(|e| Error::io("write", &given, e))?;
                 Ok(())
             }
+            Output::Special { mut file, given } => file.flush().map_err(|e| Error::io("write", &given, e)),
         }
     }
 }

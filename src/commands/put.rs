@@ -22,22 +22,45 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     let key = session.key(&url);
     let stored = session.store.load(&key)?;
     let explicit = explicit_precondition(args)?;
-    let base = match (&stored, &explicit) {
-        (Some(_), None) => session.store.load_base(&key)?,
+    // A file that `get -o` wrote (or an earlier put kept in step) is written against the
+    // version it holds, not against whatever a later `get` stored for the URL.
+    let copy = match (&explicit, file.as_os_str() == "-") {
+        (None, false) => session.store.load_copy(file, &key)?,
         _ => None,
     };
-    let precondition = match (&explicit, &stored) {
-        (Some(p), _) => p.clone(),
-        (None, Some(record)) => {
-            let tag = record.etag.as_deref().and_then(ETag::parse);
-            Precondition::choose(tag.as_ref(), record.last_modified.as_deref(), session.settings.send_weak)
-        }
-        (None, None) => Precondition::None,
+    let base = match (&copy, &stored, &explicit) {
+        (Some((_, copy_base)), _, _) => Some(copy_base.clone()),
+        (None, Some(_), None) => session.store.load_base(&key)?,
+        _ => None,
     };
+    let send_weak = session.settings.send_weak;
+    let choose = |etag: Option<&str>, last_modified: Option<&str>| {
+        Precondition::choose(etag.and_then(ETag::parse).as_ref(), last_modified, send_weak)
+    };
+    let precondition = match (&explicit, &copy, &stored) {
+        (Some(p), _, _) => p.clone(),
+        (None, Some((origin, _)), _) => choose(origin.etag.as_deref(), origin.last_modified.as_deref()),
+        (None, None, Some(record)) => choose(record.etag.as_deref(), record.last_modified.as_deref()),
+        (None, None, None) => Precondition::None,
+    };
+    if let (Some((origin, _)), Some(record)) = (&copy, &stored)
+        && origin.etag != record.etag
+    {
+        session.ui.note(&format!(
+            "{} holds the version fetched with ETag {}; writing against that version (the store has since seen {})",
+            file.display(),
+            origin.etag.as_deref().unwrap_or("(none)"),
+            record.etag.as_deref().unwrap_or("(none)")
+        ));
+    }
     if let Precondition::IfUnmodifiedSince(_) = precondition {
         session.ui.warn("no strong ETag known; using If-Unmodified-Since, which has one-second resolution: a change within the same second goes unnoticed");
     }
-    let refresh_first = explicit.is_none() && stored.as_ref().is_some_and(|r| r.stale);
+    let refresh_first = explicit.is_none()
+        && match &copy {
+            Some((origin, _)) => origin.stale,
+            None => stored.as_ref().is_some_and(|r| r.stale),
+        };
     if precondition == Precondition::None && !args.force && !refresh_first {
         let message = match &stored {
             Some(_) => format!(
@@ -105,35 +128,47 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
         recovered: None,
     };
     let done = cycle::run(session, job).await?;
-    if Sha256::digest(&done.text) != sent {
-        follow_up(session, &url, file, &done);
+    let in_step = Sha256::digest(&done.text) == sent || follow_up(session, &url, file, &done);
+    if in_step && file.as_os_str() != "-" {
+        // FILE holds what was written: the next `put FILE` starts from there.
+        let key = session.key(&url);
+        if let Some(record) = session.store.load(&key)? {
+            session.store.save_copy(file, &crate::state::Origin::of_record(&record), &done.text)?;
+        }
     }
     session.emit(&done.report)
 }
 
 /// After a merge or an edit at the prompt, the server holds a text the input lacks, and the
 /// store's base is that text: a later `put` of the same input would revert the other change
-/// as a change of its own. So FILE is rewritten with what was written; stdin cannot be.
-fn follow_up(session: &Session, url: &url::Url, file: &Path, done: &cycle::Done) {
+/// as a change of its own. So FILE is rewritten with what was written; stdin (or a pipe, or a
+/// device) cannot be. Returns whether FILE now holds what was written.
+fn follow_up(session: &Session, url: &url::Url, file: &Path, done: &cycle::Done) -> bool {
     let ui = session.ui;
     let what = if done.report.outcome == "merged" {
         "the merged version that was written"
     } else {
         "the version the server now holds"
     };
-    if file.as_os_str() == "-" {
+    if file.as_os_str() == "-" || !std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
         ui.warn(&format!(
             "your input lacked the other change that the server now holds; base your next write on `ifmatch get {url}`, not on the same input"
         ));
-        return;
+        return false;
     }
     match crate::fsutil::replace_keeping_permissions(file, &done.text) {
-        Ok(()) => ui.note(&format!("updated {} to {what}", file.display())),
-        Err(err) => ui.warn(&format!(
-            "could not update {} to {what} ({err}): it still lacks the other change, so do not put it again; run `ifmatch get {url} -o {}` first",
-            file.display(),
-            file.display()
-        )),
+        Ok(()) => {
+            ui.note(&format!("updated {} to {what}", file.display()));
+            true
+        }
+        Err(err) => {
+            ui.warn(&format!(
+                "could not update {} to {what} ({err}): it still lacks the other change, so do not put it again; run `ifmatch get {url} -o {}` first",
+                file.display(),
+                file.display()
+            ));
+            false
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::fsutil;
 
 /// The sidecar format version this build reads and writes.
-const ORIGIN_VERSION: u32 = 1;
+pub(super) const ORIGIN_VERSION: u32 = 1;
 
 /// What a recovered text was based on: the validators of its base and the resource's media
 /// type, as they were when the text was saved.

@@ -258,3 +258,29 @@ fn large_put_streams_and_conflicts_leave_the_file_alone() {
     assert_eq!(server.requests_with("PUT").last().unwrap().header("if-match"), Some("\"v2\""));
     assert!(server.body("/big.bin").unwrap() == big);
 }
+
+#[test]
+fn output_to_a_fifo_or_dash_is_written_in_place() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.txt", b"through the pipe\n", "text/plain");
+    let fifo = env.path("fifo");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    let out = env.run(&["get", &server.url("/doc.txt"), "-o", fifo.to_str().unwrap()]);
+    assert_code(&out, 0);
+    assert_eq!(reader.join().unwrap(), b"through the pipe\n");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(),
+        "still a FIFO, not replaced by a file"
+    );
+
+    let out = env.run(&["get", &server.url("/doc.txt"), "-o", "-"]);
+    assert_code(&out, 0);
+    assert_eq!(out.stdout, b"through the pipe\n");
+    assert!(!env.path("-").exists());
+}

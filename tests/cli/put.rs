@@ -116,3 +116,30 @@ fn invalid_json_for_a_json_resource_is_refused_unless_the_type_says_otherwise() 
     assert!(stderr(&out).contains("hint: fix line 1, column 9000002"), "{}", stderr(&out));
     assert_eq!(server.requests_with("PUT").len(), 1);
 }
+
+#[test]
+fn a_get_in_between_does_not_let_put_file_overwrite() {
+    let env = Env::new();
+    let (server, url) = server_with_doc();
+    let file = env.path("doc.json");
+    let file_arg = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
+    std::fs::write(&file, MINE).unwrap();
+    server.put_resource(
+        "/doc.json",
+        b"{\n  \"name\": \"theirs\",\n  \"replicas\": 1\n}\n",
+        "application/json",
+    );
+    // "Just looking": this moves the store's record for the URL on to the colleague's version.
+    assert_code(&env.run(&["get", &url]), 0);
+    let out = env.run(&["put", &url, file_arg]);
+    assert_code(&out, 3);
+    assert!(stderr(&out).contains("holds the version fetched with ETag \"v1\""), "{}", stderr(&out));
+    assert_eq!(server.requests_with("PUT")[0].header("if-match"), Some("\"v1\""));
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"theirs\",\n  \"replicas\": 1\n}\n");
+    // With the merge policy, both changes end up on the server and in FILE.
+    let out = env.run(&["put", &url, file_arg, "--on-conflict", "merge"]);
+    assert_code(&out, 0);
+    assert_eq!(server.body("/doc.json").unwrap(), MERGED);
+    assert_eq!(std::fs::read(&file).unwrap(), MERGED);
+}
