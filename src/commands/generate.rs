@@ -64,7 +64,7 @@ fn extra_sections() -> String {
 .TP\n\\fBIFMATCH_LOCK_TIMEOUT\\fR\nSeconds to wait for the state store's lock (default 10).\n\
 .TP\n\\fBNO_COLOR\\fR\nWhen set and not empty, no colors with \\fB\\-\\-color auto\\fR.\n\
 .SH FILES\n\
-.TP\n\\fI$XDG_STATE_HOME/ifmatch/\\fR (\\fI~/.local/state/ifmatch/\\fR)\nThe state store: \\fIrecords/\\fR (one JSON record per resource), \\fIbases/\\fR (the fetched bodies), \\fIrecovered/\\fR (edits kept after a failure; \\fBifmatch edit URL \\-\\-resume\\fR picks them up).\n",
+.TP\n\\fI$XDG_STATE_HOME/ifmatch/\\fR (\\fI~/.local/state/ifmatch/\\fR)\nThe state store: \\fIrecords/\\fR (one JSON record per resource), \\fIbases/\\fR (the fetched bodies), \\fIcopies/\\fR (the version each file written by \\fBget \\-o\\fR holds), \\fIrecovered/\\fR (edits kept after a failure; \\fBifmatch edit URL \\-\\-resume\\fR picks them up).\n",
     );
     roff
 }
