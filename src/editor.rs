@@ -101,6 +101,14 @@ impl Editor {
         let signal = std::os::unix::process::ExitStatusExt::signal(&status);
         #[cfg(not(unix))]
         let signal: Option<i32> = None;
+        // Ctrl-C at the terminal reaches the editor too (same process group): that is the user
+        // interrupting, not the editor failing.
+        if signal == Some(2) {
+            return Err(Error::Interrupted {
+                signal: crate::interrupt::Signal::Interrupt,
+                hints: Vec::new(),
+            });
+        }
         let how = match (status.code(), signal) {
             (Some(code), _) => format!("exited with status {code}"),
             (None, Some(signal)) => format!("was killed by signal {signal}"),

@@ -1,6 +1,24 @@
 //! ifmatch: ETag-safe editing of remote resources over HTTP. The binary parses arguments and
 //! calls [`run`]; the modules below hold everything else (see each module's own docs).
 
+/// `eprintln!` that never panics: a closed stderr (`ifmatch … 2>&1 | head -1`) must not turn a
+/// finished write into a crash. Defined before the modules, so it shadows the std macro in all
+/// of them.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that never panics; see `eprintln!`.
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 pub mod commands;
 pub mod conflict;

@@ -111,8 +111,11 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
         DOCUMENT.replace("\"replicas\": 2", "\"replicas\": 3").into_bytes()
     } else {
         eprintln!(
-            "  Your editor opens now. Change \"replicas\" from 2 to 3 (or anything but \"timeout_ms\"), save, and quit."
+            "  In your editor, change \"replicas\" from 2 to 3 (or anything but \"timeout_ms\"), save, and quit."
         );
+        // The editor takes over the screen: let the instructions be read first.
+        let ui = session.ui;
+        crate::interrupt::guard_blocking(move || ui.ask("  Press Enter to open your editor…")).await?;
         let editing = edit_until_valid(session, &fetched.body, ".json", true);
         let (edited, colleague) = tokio::join!(editing, colleague_write);
         expect_written(colleague?)?;

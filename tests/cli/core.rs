@@ -453,3 +453,15 @@ fn a_malformed_editor_setting_fails_before_any_request() {
     assert!(stderr(&out).contains("IFMATCH_EDITOR"), "{}", stderr(&out));
     assert!(server.requests().is_empty(), "nothing was fetched");
 }
+
+#[test]
+fn an_editor_ended_by_ctrl_c_is_an_interruption() {
+    let env = Env::new();
+    let server = server_with_doc(Quirks::default());
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 5");
+    // What Ctrl-C at the terminal does to the editor: SIGINT ends it.
+    env.editor_hook(1, "kill -INT $PPID");
+    let out = env.run(&["edit", &server.url("/doc.json")]);
+    assert_code(&out, 130);
+    assert!(server.requests_with("PUT").is_empty());
+}

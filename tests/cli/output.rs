@@ -212,3 +212,28 @@ fn server_text_reaches_the_terminal(env: &Env) {
     p.expect(Eof).ok();
     assert!(matches!(p.get_process().wait().unwrap(), WaitStatus::Exited(_, 0)));
 }
+
+#[test]
+fn a_closed_stderr_never_turns_a_write_into_a_crash() {
+    let env = Env::new();
+    let (server, url) = FakeServer::with_json_doc(Quirks::default(), b"{\"a\": 1}\n");
+    assert_code(&env.run(&["get", &url]), 0);
+    // stderr is a pipe whose reader is gone before ifmatch writes its first line to it.
+    let mut child = env
+        .cmd(&["put", &url, "-", "-v"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(b"{\"a\": 2}\n").unwrap();
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "the write succeeded, so the exit status says so");
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\"a\": 2}\n");
+    assert!(env.recovered().is_empty(), "nothing left in recovered/ after a successful write");
+}

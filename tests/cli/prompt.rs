@@ -296,3 +296,19 @@ fn emptying_the_file_at_the_prompt_writes_nothing_and_keeps_the_text() {
     assert!(String::from_utf8_lossy(&std::fs::read(&kept[0]).unwrap()).contains("\"replicas\": 3"));
     assert_eq!(env.recovered_base(&kept[0]).unwrap(), BASE, "still paired with its own base");
 }
+
+#[test]
+fn demo_on_a_terminal_waits_for_enter_then_merges_at_the_prompt() {
+    let env = Env::new();
+    env.editor_replaces(1, "\"replicas\": 2", "\"replicas\": 3");
+    let mut p = spawn(&env, &["demo"]);
+    p.expect("Press Enter to open your editor").unwrap();
+    assert_eq!(env.editor_runs(), 0, "the editor waits for Enter");
+    p.send_line("").unwrap();
+    p.expect("[m]erge & retry").unwrap();
+    p.send_line("m").unwrap();
+    p.expect("Step 5").unwrap();
+    p.expect("\"replicas\": 3").unwrap();
+    p.expect("\"timeout_ms\": 2500").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+}
