@@ -77,7 +77,11 @@ pub async fn run(session: &Session, job: Job) -> Result<Done> {
     }
     match state.drive().await {
         Ok(report) => {
-            if let Err(err) = state.discard() {
+            // This run's kept copy, and any earlier kept copy of the very text just written:
+            // resuming that one could only undo what others write from now on.
+            let discarded =
+                state.discard().and_then(|()| session.store.discard_written(&state.job.key, &state.job.mine));
+            if let Err(err) = discarded {
                 session
                     .ui
                     .warn(&format!("the text was written, but its kept copy could not be removed: {err}"));

@@ -94,6 +94,13 @@ impl Editor {
             message: format!("could not start the editor `{}` (from {}): {e}", self.describe(), self.source),
             hints: vec!["set IFMATCH_EDITOR to an editor that exists, e.g. IFMATCH_EDITOR=nano".to_string()],
         })?;
+        #[cfg(unix)]
+        let died_of_ctrl_c = std::os::unix::process::ExitStatusExt::signal(&status) == Some(2);
+        #[cfg(not(unix))]
+        let died_of_ctrl_c = false;
+        if !died_of_ctrl_c {
+            crate::interrupt::forget_ctrl_c();
+        }
         if status.success() {
             return Ok(());
         }

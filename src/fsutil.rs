@@ -50,6 +50,25 @@ pub fn persist(temp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<
     Ok(())
 }
 
+/// Makes `target` a hard link to `src` (or, where links are impossible, a copy), replacing it
+/// atomically. Only for files that are never changed in place — the store replaces its files
+/// by rename — so the link keeps the content it was made with.
+pub fn link_or_copy(src: &Path, target: &Path) -> Result<()> {
+    let dir = target.parent().unwrap_or_else(|| Path::new("."));
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let tmp = dir.join(format!(".ifmatch-link-{}-{nanos}.tmp", std::process::id()));
+    if fs::hard_link(src, &tmp).is_err() {
+        fs::copy(src, &tmp).map_err(|e| Error::io("copy", src, e))?;
+    }
+    if let Err(e) = fs::rename(&tmp, target) {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::io("replace", target, e));
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
 /// Makes a rename or removal in `dir` durable (unix; best effort).
 pub fn sync_dir(dir: &Path) {
     #[cfg(unix)]

@@ -43,12 +43,30 @@ impl Signal {
 }
 
 static RECEIVED: OnceLock<watch::Receiver<Option<Signal>>> = OnceLock::new();
+static SENDER: OnceLock<Arc<watch::Sender<Option<Signal>>>> = OnceLock::new();
+
+/// Forgets a Ctrl-C that arrived while the editor had the terminal: the terminal sends SIGINT
+/// to the whole foreground process group, so the editor got it too and dealt with it (vim
+/// users press Ctrl-C routinely). Only an editor that *died* of it means "stop" — the editor
+/// module reports that as an interruption itself. SIGTERM and SIGHUP are never forgotten.
+pub fn forget_ctrl_c() {
+    if let Some(tx) = SENDER.get() {
+        tx.send_if_modified(|seen| {
+            if *seen == Some(Signal::Interrupt) {
+                *seen = None;
+                return true;
+            }
+            false
+        });
+    }
+}
 
 /// Starts listening for the signals. Call inside the runtime, before the first edit.
 pub fn install() {
     RECEIVED.get_or_init(|| {
         let (tx, rx) = watch::channel(None);
         let tx = Arc::new(tx);
+        let _ = SENDER.set(tx.clone());
         // The first signal is the one reported; later ones change nothing.
         let note = |tx: &watch::Sender<Option<Signal>>, signal| {
             tx.send_if_modified(|seen| {

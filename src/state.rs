@@ -248,6 +248,9 @@ impl Store {
                 Err(e) => return Err(Error::io("remove", &path, e)),
             }
         }
+        if self.forget_copies(key)? {
+            forgotten.record = true;
+        }
         for edit in self.recovered_edits(key)? {
             if recovered {
                 self.discard_recovered(&edit)?;

@@ -97,6 +97,14 @@ pub async fn run(
             report.bytes = len as usize;
             return Ok(report);
         }
+        if precondition == Precondition::IfNoneMatchAny {
+            return Err(Error::Conflict {
+                message: format!(
+                    "{url} already exists (someone created it first), and --create only creates; nothing was written"
+                ),
+                hints: vec![format!("see it with `ifmatch get {url}`")],
+            });
+        }
         // No base, so nothing to merge: only an explicit overwrite (or `o` at the prompt), or
         // `--yes` after a 428 to a blind write, replaces the server's version.
         let blind_428 = status == 428 && precondition == Precondition::None;

@@ -25,7 +25,7 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     // A file that `get -o` wrote (or an earlier put kept in step) is written against the
     // version it holds, not against whatever a later `get` stored for the URL.
     let copy = match (&explicit, file.as_os_str() == "-") {
-        (None, false) => session.store.load_copy(file, &key)?,
+        (None, false) => based_on(session, &key, file, stored.as_ref())?,
         _ => None,
     };
     let base = match (&copy, &stored, &explicit) {
@@ -128,7 +128,7 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
         recovered: None,
     };
     let done = cycle::run(session, job).await?;
-    let in_step = Sha256::digest(&done.text) == sent || follow_up(session, &url, file, &done);
+    let in_step = Sha256::digest(&done.text) == sent || follow_up(session, &url, file, &done, &sent);
     if in_step && file.as_os_str() != "-" {
         // FILE holds what was written: the next `put FILE` starts from there.
         let key = session.key(&url);
@@ -143,7 +143,7 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
 /// store's base is that text: a later `put` of the same input would revert the other change
 /// as a change of its own. So FILE is rewritten with what was written; stdin (or a pipe, or a
 /// device) cannot be. Returns whether FILE now holds what was written.
-fn follow_up(session: &Session, url: &url::Url, file: &Path, done: &cycle::Done) -> bool {
+fn follow_up(session: &Session, url: &url::Url, file: &Path, done: &cycle::Done, read: &[u8]) -> bool {
     let ui = session.ui;
     let what = if done.report.outcome == "merged" {
         "the merged version that was written"
@@ -153,6 +153,16 @@ fn follow_up(session: &Session, url: &url::Url, file: &Path, done: &cycle::Done)
     if file.as_os_str() == "-" || !std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
         ui.warn(&format!(
             "your input lacked the other change that the server now holds; base your next write on `ifmatch get {url}`, not on the same input"
+        ));
+        return false;
+    }
+    // The prompt can wait, and `[e]dit` opens an editor: FILE may have been changed meanwhile,
+    // and those changes are not to be overwritten either.
+    if std::fs::read(file).map(|now| Sha256::digest(&now)[..] != *read).unwrap_or(true) {
+        ui.warn(&format!(
+            "{} changed while ifmatch was writing, so it was left as it is; it lacks the other change the server now holds: merge by hand, or start again from `ifmatch get {url} -o {}`",
+            file.display(),
+            file.display()
         ));
         return false;
     }
@@ -248,6 +258,43 @@ fn invalid_json(url: &url::Url, file: &Path, content_type: Option<&str>, err: &s
 
 fn describe(file: &Path) -> String {
     if file.as_os_str() == "-" { "stdin".to_string() } else { file.display().to_string() }
+}
+
+/// The working copy FILE's own origin and base, when `get -o` (or a put) left one and it is
+/// not the resource's current record. When FILE was refreshed another way since (e.g.
+/// `ifmatch get URL > FILE`), its text is closer to the record's base than to the copy's: then
+/// the record is what FILE derives from, and the copy is dropped from consideration.
+fn based_on(
+    session: &Session,
+    key: &crate::state::ResourceKey,
+    file: &Path,
+    stored: Option<&Record>,
+) -> Result<Option<(crate::state::Origin, Vec<u8>)>> {
+    let Some((origin, copy_base)) = session.store.load_copy(file, key)? else { return Ok(None) };
+    let Some(record) = stored.filter(|r| r.etag != origin.etag || r.last_modified != origin.last_modified)
+    else {
+        return Ok(Some((origin, copy_base)));
+    };
+    let (Some(record_base), Ok(mine)) = (session.store.load_base(key)?, std::fs::read(file)) else {
+        return Ok(Some((origin, copy_base)));
+    };
+    // Bounded: the comparison is only a tie-breaker, not worth minutes on huge files.
+    const COMPARE_LIMIT: usize = 4 << 20;
+    if mine.len() > COMPARE_LIMIT || record_base.len() > COMPARE_LIMIT || copy_base.len() > COMPARE_LIMIT {
+        return Ok(Some((origin, copy_base)));
+    }
+    let closeness = |base: &[u8]| {
+        similar::TextDiff::from_lines(String::from_utf8_lossy(base), String::from_utf8_lossy(&mine)).ratio()
+    };
+    if closeness(&record_base) > closeness(&copy_base) {
+        session.ui.note(&format!(
+            "{} is closer to the version stored by the last get ({}) than to the one it was written with; writing against that",
+            file.display(),
+            record.etag.as_deref().unwrap_or("no ETag")
+        ));
+        return Ok(None);
+    }
+    Ok(Some((origin, copy_base)))
 }
 
 /// FILE is a regular file big enough to stream (with no base, there is nothing to merge).

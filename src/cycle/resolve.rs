@@ -24,6 +24,18 @@ impl Cycle<'_> {
                 report.status = Some(theirs.status);
                 Ok(Some(report))
             }
+            // `--create` (If-None-Match: *) promised to create, never to replace: someone else
+            // created it first, and no policy or answer turns that into an overwrite.
+            _ if self.job.precondition == crate::etag::Precondition::IfNoneMatchAny => Err(Error::Conflict {
+                message: format!(
+                    "{} already exists (someone created it first), and --create only creates; nothing was written",
+                    self.job.url
+                ),
+                hints: vec![
+                    format!("see it with `ifmatch get {}`", self.job.url),
+                    format!("to change it instead, fetch it and edit: ifmatch edit {}", self.job.url),
+                ],
+            }),
             Assessment::Unchanged => {
                 let fresh = self.fresh_precondition(&theirs)?;
                 if fresh == self.job.precondition && status != 428 {

@@ -68,15 +68,7 @@ impl Store {
     pub fn save_copy_of_base(&self, file: &Path, origin: &Origin, key: &ResourceKey) -> Result<()> {
         let Some((canonical, record, base_path)) = self.copy_paths(file) else { return Ok(()) };
         fsutil::private_dir(&self.dir.join("copies"))?;
-        let stored = self.base_path(key);
-        let temp = fsutil::temp_in(&self.dir.join("copies"))?;
-        let temp_path = temp.path().to_path_buf();
-        drop(temp);
-        let _ = fs::remove_file(&temp_path);
-        if fs::hard_link(&stored, &temp_path).is_err() {
-            fs::copy(&stored, &temp_path).map_err(|e| Error::io("copy the base of", file, e))?;
-        }
-        fs::rename(&temp_path, &base_path).map_err(|e| Error::io("replace", &base_path, e))?;
+        fsutil::link_or_copy(&self.base_path(key), &base_path)?;
         let json = serde_json::to_vec_pretty(&CopyRecord { path: canonical, origin: origin.clone() })
             .map_err(|e| Error::other(e.to_string()))?;
         fsutil::write_atomic(&record, &json)
@@ -96,5 +88,32 @@ impl Store {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::io("read", &base_path, e)),
         }
+    }
+
+    /// Forgets every working copy of the resource at `key` (its files stay as they are);
+    /// returns whether there was one.
+    pub fn forget_copies(&self, key: &ResourceKey) -> Result<bool> {
+        let dir = self.dir.join("copies");
+        let Ok(entries) = fs::read_dir(&dir) else { return Ok(false) };
+        let mut any = false;
+        for path in entries.filter_map(|e| e.ok()).map(|e| e.path()) {
+            if path.extension().is_none_or(|ext| ext != "json") {
+                continue;
+            }
+            let matches = fs::read(&path)
+                .ok()
+                .and_then(|json| serde_json::from_slice::<CopyRecord>(&json).ok())
+                .is_some_and(|copy| copy.origin.url == key.url());
+            if matches {
+                for file in [path.with_extension("base"), path.clone()] {
+                    match fs::remove_file(&file) {
+                        Ok(()) => any = true,
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => return Err(Error::io("remove", &file, e)),
+                    }
+                }
+            }
+        }
+        Ok(any)
     }
 }

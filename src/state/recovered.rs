@@ -3,7 +3,7 @@
 //! loses it. Each edit keeps what it was based on beside it, so that `edit --resume` pairs the
 //! text with the version it came from, never with a base that a later `get` stored:
 //!
-//! - `<id>-<unix-millis>.<ext>`: the text (the extension makes an editor pick its mode);
+//! - `<id>-<unix-millis>-<pid>.<ext>`: the text (the extension makes an editor pick its mode);
 //! - `<same>.<ext>.base`: the base body the text was derived from, when one was known;
 //! - `<same>.<ext>.meta.json`: the validators that go with that base ([`Origin`]).
 //!
@@ -106,8 +106,10 @@ impl Store {
         let mut millis = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
         // Two saves within one millisecond (a write-ahead copy, then the text after a quick
         // failure) must not share a name.
+        // The process id keeps two ifmatch runs saving in the same millisecond apart.
+        let pid = std::process::id();
         let path = loop {
-            let path = dir.join(format!("{}-{millis}{}", key.id(), keep.suffix));
+            let path = dir.join(format!("{}-{millis}-{pid}{}", key.id(), keep.suffix));
             if !path.exists() {
                 break path;
             }
@@ -161,11 +163,26 @@ impl Store {
         Ok(Recovered { path: path.to_path_buf(), text, base, origin })
     }
 
-    /// Removes a recovered edit and its sidecars, once it has been written or superseded.
+    /// Removes a recovered edit and its sidecars, once it has been written or superseded. The
+    /// text goes first: a crash part-way leaves sidecars without a text, which nothing reads,
+    /// never a text without the base it came from.
     pub fn discard_recovered(&self, path: &Path) -> Result<()> {
+        remove_if_present(path)?;
         remove_if_present(&sidecar(path, BASE))?;
-        remove_if_present(&sidecar(path, META))?;
-        remove_if_present(path)
+        remove_if_present(&sidecar(path, META))
+    }
+
+    /// Removes the resource's recovered edits whose text is exactly `written`, now that it is
+    /// on the server.
+    pub fn discard_written(&self, key: &ResourceKey, written: &[u8]) -> Result<()> {
+        for path in self.recovered_edits(key)? {
+            let same = fs::metadata(&path).is_ok_and(|m| m.len() == written.len() as u64)
+                && fs::read(&path).is_ok_and(|text| text == written);
+            if same {
+                self.discard_recovered(&path)?;
+            }
+        }
+        Ok(())
     }
 
     /// The recovered edits of a resource (their texts, not the sidecars), oldest first.

@@ -465,3 +465,15 @@ fn an_editor_ended_by_ctrl_c_is_an_interruption() {
     assert_code(&out, 130);
     assert!(server.requests_with("PUT").is_empty());
 }
+
+#[test]
+fn a_ctrl_c_the_editor_survived_does_not_stop_the_write() {
+    let env = Env::new();
+    let server = server_with_doc(Quirks::default());
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 8");
+    // The terminal's SIGINT reaches ifmatch too; the editor (like vim) carries on and saves.
+    env.editor_hook(1, "kill -INT $(ps -o ppid= -p $PPID)");
+    let out = env.run(&["edit", &server.url("/doc.json")]);
+    assert_code(&out, 0);
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 8\n}\n");
+}

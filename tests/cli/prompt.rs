@@ -312,3 +312,28 @@ fn demo_on_a_terminal_waits_for_enter_then_merges_at_the_prompt() {
     p.expect("\"timeout_ms\": 2500").unwrap();
     assert_eq!(exit_code(&mut p), 0);
 }
+
+#[test]
+fn a_put_file_changed_during_the_prompt_is_not_overwritten() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", BASE, "application/json");
+    let url = server.url("/doc.json");
+    let file = env.path("doc.json");
+    let file_arg = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
+    std::fs::write(&file, b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n").unwrap();
+    server.put_resource("/doc.json", b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n", "application/json");
+    // While the editor is open at the prompt, the user also saves FILE in another window.
+    let later = b"{\n  \"name\": \"later work\",\n  \"replicas\": 3\n}\n";
+    std::fs::write(env.path("later.json"), later).unwrap();
+    env.editor_hook(1, &format!("cp '{}' '{}'", env.path("later.json").display(), file.display()));
+    env.editor_writes(1, b"{\n  \"name\": \"demo\",\n  \"replicas\": 4\n}\n");
+    let mut p = spawn(&env, &["put", &url, file_arg]);
+    p.expect("[e]dit").unwrap();
+    p.send_line("e").unwrap();
+    p.expect("changed while ifmatch was writing").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 4\n}\n");
+    assert_eq!(std::fs::read(&file).unwrap(), later, "the newer work in FILE is kept");
+}

@@ -143,3 +143,29 @@ fn a_get_in_between_does_not_let_put_file_overwrite() {
     assert_eq!(server.body("/doc.json").unwrap(), MERGED);
     assert_eq!(std::fs::read(&file).unwrap(), MERGED);
 }
+
+#[test]
+fn a_file_refreshed_by_a_redirected_get_is_written_against_that_version() {
+    let env = Env::new();
+    let (server, url) = server_with_doc();
+    let file = env.path("doc.json");
+    let file_arg = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
+    server.put_resource("/doc.json", THEIRS, "application/json");
+    // The curl habit: refresh the file through stdout; then change it.
+    let out = env.run(&["get", &url]);
+    assert_code(&out, 0);
+    std::fs::write(
+        &file,
+        String::from_utf8(out.stdout).unwrap().replace("\"replicas\": 1", "\"replicas\": 3"),
+    )
+    .unwrap();
+    let out = env.run(&["put", &url, file_arg]);
+    assert_code(&out, 0);
+    assert_eq!(server.requests_with("PUT")[0].header("if-match"), Some("\"v2\""));
+    assert_eq!(server.body("/doc.json").unwrap(), MERGED);
+    // Forgetting the resource forgets its working copies too.
+    assert_code(&env.run(&["state", "forget", &url]), 0);
+    let copies = std::fs::read_dir(env.state_dir().join("copies")).unwrap().count();
+    assert_eq!(copies, 0);
+}

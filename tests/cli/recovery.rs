@@ -273,3 +273,20 @@ fn sigterm_while_the_editor_is_open_keeps_the_edit_and_sends_nothing() {
     assert_eq!(kept.len(), 1);
     assert!(String::from_utf8_lossy(&std::fs::read(&kept[0]).unwrap()).contains("\"replicas\": 8"));
 }
+
+#[test]
+fn a_kept_copy_of_text_that_is_later_written_is_removed() {
+    let env = Env::new();
+    let (server, url) = server_with_doc(Quirks::default());
+    let mine = b"{\n  \"name\": \"demo\",\n  \"replicas\": 9\n}\n";
+    // A put with a stale ETag fails and keeps the text ...
+    let out = env.run_with_stdin(&["put", &url, "--if-match", "\"stale\""], mine);
+    assert_code(&out, 3);
+    assert!(!env.recovered().is_empty());
+    // ... then the same text goes through properly: the kept copy must not linger, or a later
+    // `edit --resume` could write it again over newer changes.
+    assert_code(&env.run(&["get", &url]), 0);
+    assert_code(&env.run_with_stdin(&["put", &url], mine), 0);
+    assert_eq!(server.body("/doc.json").unwrap(), mine);
+    assert!(env.recovered().is_empty(), "{:?}", env.recovered());
+}

@@ -352,6 +352,12 @@ fn create_sends_if_none_match_star_and_never_replaces() {
     assert_eq!(env2.recovered().iter().filter(|p| p.extension().is_some_and(|e| e == "json")).count(), 1);
     let puts = serve.log_of("PUT");
     assert_eq!(puts, ["PUT /new.json 201 if-none-match=*", "PUT /new.json 412 if-none-match=*"]);
+    // Not even an explicit overwrite turns a create into a replacement.
+    let out =
+        env2.run_with_stdin(&["put", &url, "--create", "--on-conflict", "overwrite"], b"{\"third\": 1}\n");
+    assert_code(&out, 3);
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    assert_eq!(read(&dir.path().join("new.json")), b"{\"first\": true}\n");
 }
 
 #[test]
