@@ -193,6 +193,8 @@ impl Cycle<'_> {
                         Err(Error::ClientStatus { status: 404 | 410, .. }) => {
                             ui.note("it does not exist yet: creating it with If-None-Match: *");
                             self.job.precondition = Precondition::IfNoneMatchAny;
+                            // A kept copy of this text is now a create, too (for --resume).
+                            self.kept_as_create();
                         }
                         Err(e) => return Err(e),
                     }
@@ -232,7 +234,7 @@ impl Cycle<'_> {
         interrupt::guard(self.session.client.fetch(&self.job.url)).await.map_err(|e| match e {
             // Between our copy and now the resource went away: writing it anew can make sense.
             Error::ClientStatus { status: 404, .. } => e.with_hint(format!(
-                "it may have been deleted since your copy was fetched; `ifmatch put {} FILE --force` creates it again",
+                "it may have been deleted since your copy was fetched; `ifmatch put {} FILE --create` creates it again (and fails if someone else did first)",
                 self.job.url
             )),
             e => e,

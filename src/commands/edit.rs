@@ -25,6 +25,8 @@ struct Start {
     resumed: Option<PathBuf>,
     /// Fetch the current version before the first write.
     refresh_first: bool,
+    /// The resumed text was to create the resource: send `If-None-Match: *`.
+    create: bool,
 }
 
 pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
@@ -33,12 +35,15 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
     // A malformed IFMATCH_EDITOR/VISUAL/EDITOR fails now, before any request is made.
     crate::editor::Editor::from_env()?;
     let key = session.key(&url);
-    let Start { record, base, text, resumed, refresh_first } =
+    let Start { record, base, text, resumed, refresh_first, create } =
         if args.resume { resume(session, &key, &url)? } else { fetch(session, &key, &url).await? };
 
     let tag = record.etag.as_deref().and_then(ETag::parse);
-    let precondition =
-        Precondition::choose(tag.as_ref(), record.last_modified.as_deref(), session.settings.send_weak);
+    let precondition = if create {
+        Precondition::IfNoneMatchAny
+    } else {
+        Precondition::choose(tag.as_ref(), record.last_modified.as_deref(), session.settings.send_weak)
+    };
     if precondition == Precondition::None && !args.force && !refresh_first {
         return Err(Error::usage(
             format!(
@@ -129,7 +134,7 @@ async fn fetch(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start>
     super::get::warn_about_validators(session, &fetched);
     let body = fetched.body.to_vec();
     let refresh_first = record.stale;
-    Ok(Start { record, base: Some(body.clone()), text: body, resumed: None, refresh_first })
+    Ok(Start { record, base: Some(body.clone()), text: body, resumed: None, refresh_first, create: false })
 }
 
 fn without_fragment(url: &Url) -> Url {
@@ -181,7 +186,9 @@ fn resume(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start> {
         });
     }
     let mut record = session.store.load(key)?.unwrap_or_else(|| Record::new(key));
+    let create = saved.origin.as_ref().is_some_and(|o| o.create);
     let refresh_first = match &saved.origin {
+        Some(_) if create => false,
         Some(origin) => {
             record.etag = origin.etag.clone();
             record.last_modified = origin.last_modified.clone();
@@ -208,5 +215,12 @@ fn resume(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start> {
             true
         }
     };
-    Ok(Start { record, base: saved.base, text: saved.text, resumed: Some(newest.clone()), refresh_first })
+    Ok(Start {
+        record,
+        base: saved.base,
+        text: saved.text,
+        resumed: Some(newest.clone()),
+        refresh_first,
+        create,
+    })
 }

@@ -40,7 +40,8 @@ pub fn origin(key: &ResourceKey, record: &Record, precondition: &Precondition, s
     match precondition {
         Precondition::IfMatch(tag) => origin.etag = Some(tag.to_string()),
         Precondition::IfUnmodifiedSince(date) => origin.last_modified = Some(date.clone()),
-        Precondition::IfNoneMatchAny | Precondition::None => {}
+        Precondition::IfNoneMatchAny => origin.create = true,
+        Precondition::None => {}
     }
     origin.content_type = record.content_type.clone();
     origin.accept_patch = record.accept_patch.clone();
@@ -90,6 +91,12 @@ impl Cycle<'_> {
         self.kept.origin = origin(&self.job.key, &self.job.record, fresh, stale);
         self.kept.base = Some(theirs.body.to_vec());
         self.keep().map(|_| ())
+    }
+
+    /// The text is now to create the resource: a resume of the kept copy sends
+    /// `If-None-Match: *` too.
+    pub(super) fn kept_as_create(&mut self) {
+        self.kept.origin.create = true;
     }
 
     /// After success: the copy is no longer needed.

@@ -36,6 +36,7 @@ impl Origin {
             content_type: record.content_type.clone(),
             accept_patch: record.accept_patch.clone(),
             stale: record.stale,
+            create: false,
         }
     }
 }

@@ -38,6 +38,10 @@ pub struct Origin {
     /// The validators were stale: a write of this text refetches first.
     #[serde(default)]
     pub stale: bool,
+    /// The text was to create the resource (`put --create`, or a 428 on a missing one): a
+    /// write of it sends `If-None-Match: *` again.
+    #[serde(default)]
+    pub create: bool,
 }
 
 impl Origin {
@@ -50,6 +54,7 @@ impl Origin {
             content_type: None,
             accept_patch: None,
             stale: false,
+            create: false,
         }
     }
 }

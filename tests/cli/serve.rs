@@ -371,3 +371,20 @@ fn a_forced_put_to_a_strict_server_creates_with_if_none_match() {
     assert_eq!(read(&dir.path().join("fresh.json")), b"{\"fresh\": true}\n");
     assert_eq!(serve.log_of("PUT"), ["PUT /fresh.json 428", "PUT /fresh.json 201 if-none-match=*"]);
 }
+
+#[test]
+fn a_failed_create_is_kept_as_a_create() {
+    let env = Env::new();
+    // Nothing listens yet: the create fails with a network error and keeps the text.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let early = format!("http://127.0.0.1:{port}/made.json");
+    let out = env.run_with_stdin(&["put", &early, "--create"], b"{\"made\": true}\n");
+    assert_code(&out, 7);
+    assert!(!env.recovered().is_empty());
+    // What the kept copy was based on says "create", so `edit --resume` sends
+    // If-None-Match: * again rather than fetching first (a 404) or writing unconditionally.
+    let text = env.recovered().into_iter().next().unwrap();
+    let meta = text.with_file_name(format!("{}.meta.json", text.file_name().unwrap().to_string_lossy()));
+    let origin: serde_json::Value = serde_json::from_slice(&std::fs::read(meta).unwrap()).unwrap();
+    assert_eq!(origin["create"], true);
+}
