@@ -147,7 +147,7 @@ fn a_deleted_resource_can_be_created_again() {
     let out = env.run_with_stdin(&["put", &url], b"{\"mine\": 1}\n");
     assert_code(&out, 4);
     let err = stderr(&out);
-    assert!(err.contains("may have been deleted") && err.contains("--force"), "{err}");
+    assert!(err.contains("may have been deleted") && err.contains("--create"), "{err}");
     assert!(err.contains("your edit is saved at"), "{err}");
 }
 
