@@ -92,3 +92,31 @@ fn a_patch_is_sent_with_the_patch_media_type_whatever_the_user_header() {
     let now: serde_json::Value = serde_json::from_slice(&server.body("/doc.json").unwrap()).unwrap();
     assert_eq!(now, serde_json::json!({"name": "demo", "replicas": 2}));
 }
+
+#[test]
+fn a_write_the_store_cannot_record_is_still_a_success() {
+    let env = Env::new();
+    let (server, url) = server_with_doc(Quirks::default());
+    assert_code(&env.run(&["get", &url]), 0);
+    // Another process holds the store's lock for longer than this run waits.
+    let lock = std::fs::OpenOptions::new().write(true).open(env.state_dir().join("lock")).unwrap();
+    lock.lock().unwrap();
+    let out = env
+        .cmd(&["put", &url, "-"])
+        .env("IFMATCH_LOCK_TIMEOUT", "0.2")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(b"{\"a\": 2}\n")?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    lock.unlock().unwrap();
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("could not record it"), "{}", stderr(&out));
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\"a\": 2}\n");
+    assert!(env.recovered().is_empty(), "nothing to resume: the text is on the server");
+}
