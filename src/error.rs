@@ -130,7 +130,7 @@ impl Error {
     /// The next steps to print as `hint:` lines.
     pub fn hints(&self) -> Vec<String> {
         match self {
-            Error::Usage { hint, .. } => hint.iter().cloned().collect(),
+            Error::Usage { hint, .. } => hint.iter().flat_map(|h| h.lines()).map(str::to_string).collect(),
             Error::Conflict { hints, .. }
             | Error::ClientStatus { hints, .. }
             | Error::ServerStatus { hints, .. }
@@ -155,7 +155,13 @@ impl Error {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         let hint = hint.into();
         match &mut self {
-            Error::Usage { hint: h, .. } => *h = Some(hint),
+            // Several hints are kept one per line (see `hints`), the first one first.
+            Error::Usage { hint: h, .. } => {
+                *h = Some(match h.take() {
+                    Some(first) => format!("{first}\n{hint}"),
+                    None => hint,
+                })
+            }
             Error::Conflict { hints, .. }
             | Error::ClientStatus { hints, .. }
             | Error::ServerStatus { hints, .. }
@@ -307,5 +313,7 @@ mod tests {
     fn hints_accumulate() {
         let e = Error::other("boom").with_hint("do this");
         assert_eq!(e.hints(), vec!["do this".to_string()]);
+        let u = Error::usage("bad", "first").with_hint("second");
+        assert_eq!(u.hints(), vec!["first".to_string(), "second".to_string()]);
     }
 }

@@ -27,7 +27,6 @@ const BACKOFF_START: Duration = Duration::from_millis(50);
 const BACKOFF_CAP: Duration = Duration::from_secs(2);
 
 pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
-    crate::interrupt::install();
     let url = parse_url(&args.url)?;
     let key = session.key(&url);
     let filter = Filter::new(&args.command)?;

@@ -30,7 +30,6 @@ struct Start {
 }
 
 pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
-    crate::interrupt::install();
     let url = parse_url(&args.url)?;
     // A malformed IFMATCH_EDITOR/VISUAL/EDITOR fails now, before any request is made.
     crate::editor::Editor::from_env()?;

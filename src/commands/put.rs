@@ -15,7 +15,6 @@ use crate::state::Record;
 use crate::write_mode;
 
 pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
-    crate::interrupt::install();
     let url = parse_url(&args.url)?;
     let file = input(args, &url)?;
     let file = file.as_path();
