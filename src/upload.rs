@@ -73,9 +73,21 @@ pub async fn run(
             WriteOutcome::PreconditionRequired { detail } => (428, detail),
             WriteOutcome::Conflict { detail } => return Err(crate::cycle::state_conflict(url, &detail)),
         };
-        ui.warn(&format!("the server answered {status} {}: {detail}", crate::error::reason(status)));
+        ui.note(&format!("the server answered {status} {}: {detail}", crate::error::reason(status)));
         // Compare what the server holds with the file by hash, streaming both.
-        let mut theirs = interrupt::guard(session.client.open(url)).await?;
+        let mut theirs = match interrupt::guard(session.client.open(url)).await {
+            Ok(theirs) => theirs,
+            // A 428 for a resource that does not exist yet: creating it with If-None-Match: *
+            // cannot overwrite anything, and still fails if someone creates it first.
+            Err(Error::ClientStatus { status: 404 | 410, .. })
+                if status == 428 && precondition == Precondition::None =>
+            {
+                ui.note("it does not exist yet: creating it with If-None-Match: *");
+                precondition = Precondition::IfNoneMatchAny;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let mut hasher = Sha256::new();
         while let Some(chunk) = interrupt::guard(theirs.chunk()).await? {
             hasher.update(&chunk);
@@ -135,11 +147,21 @@ pub async fn run(
                 ],
             });
         }
-        precondition = Precondition::choose(
+        let fresh = Precondition::choose(
             theirs.etag.as_ref(),
             theirs.last_modified.as_deref(),
             session.settings.send_weak,
         );
+        if fresh == Precondition::None && precondition != Precondition::None {
+            // The retry would go out unconditional: not what a conditional write agreed to.
+            return Err(Error::Conflict {
+                message: format!(
+                    "{url} sends no ETag or Last-Modified now, so the overwrite cannot be made conditional; nothing was written"
+                ),
+                hints: vec![format!("run `ifmatch doctor {url}` to see what the server supports")],
+            });
+        }
+        precondition = fresh;
         ui.warn(&format!("overwriting the other version of {url} with {}, as asked", path.display()));
         overwrote = true;
     }

@@ -388,3 +388,17 @@ fn a_failed_create_is_kept_as_a_create() {
     let origin: serde_json::Value = serde_json::from_slice(&std::fs::read(meta).unwrap()).unwrap();
     assert_eq!(origin["create"], true);
 }
+
+#[test]
+fn a_large_forced_put_to_a_strict_server_creates_with_if_none_match() {
+    let env = Env::new();
+    let (dir, serve) = served(&["--require-precondition", "--max-body", "33554432"]);
+    let file = env.path("big.txt");
+    let big = "line of text\n".repeat(800_000);
+    std::fs::write(&file, &big).unwrap();
+    let out = env.run(&["put", &serve.url("/big.txt"), file.to_str().unwrap(), "--force"]);
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("streamed"), "{}", stderr(&out));
+    assert_eq!(read(&dir.path().join("big.txt")), big.as_bytes());
+    assert_eq!(serve.log_of("PUT"), ["PUT /big.txt 428", "PUT /big.txt 201 if-none-match=*"]);
+}
