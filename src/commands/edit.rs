@@ -109,6 +109,14 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
 
 /// A fresh edit: the server's current body, refused when it is binary or was redirected.
 async fn fetch(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start> {
+    let saved = session.store.recovered_edits(key)?;
+    if !saved.is_empty() {
+        session.ui.note(&format!(
+            "{} saved edit{} of {url} from earlier runs: `ifmatch edit {url} --resume` picks up the newest",
+            saved.len(),
+            if saved.len() == 1 { "" } else { "s" }
+        ));
+    }
     let fetched = crate::interrupt::guard(session.client.fetch(url)).await?;
     if without_fragment(&fetched.url) != without_fragment(url) {
         // Writes are never re-targeted (a redirected write is reported, not followed), so an

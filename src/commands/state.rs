@@ -38,9 +38,28 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
         StateCommand::Show { url } => {
             let url = parse_url(url)?;
             let key = session.key(&url);
-            let record = session.store.load(&key)?.ok_or_else(|| not_stored(&url))?;
             let recovered: Vec<String> =
                 session.store.recovered_edits(&key)?.iter().map(|p| p.display().to_string()).collect();
+            let Some(record) = session.store.load(&key)? else {
+                if recovered.is_empty() {
+                    return Err(not_stored(&url));
+                }
+                // Forgotten, but edits were kept: they are what the user is looking for.
+                if json {
+                    stdio::json(&serde_json::json!({
+                        "command": "state show",
+                        "url": url.to_string(),
+                        "record": null,
+                        "recovered": recovered,
+                    }))?;
+                } else {
+                    session.ui.note(&format!("no record of {url}, but saved edits:"));
+                    for path in &recovered {
+                        stdio::line(&format!("recovered:     {path}"))?;
+                    }
+                }
+                return Ok(());
+            };
             if json {
                 let mut value = serde_json::json!({ "command": "state show" });
                 let fields = serde_json::to_value(&record).map_err(|e| Error::other(e.to_string()))?;

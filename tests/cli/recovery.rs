@@ -290,3 +290,21 @@ fn a_kept_copy_of_text_that_is_later_written_is_removed() {
     assert_eq!(server.body("/doc.json").unwrap(), mine);
     assert!(env.recovered().is_empty(), "{:?}", env.recovered());
 }
+
+#[test]
+fn saved_edits_are_findable_after_forget_and_from_a_new_edit() {
+    let env = Env::new();
+    let (_server, url) = server_with_doc(Quirks::default());
+    let out = env.run_with_stdin(&["put", &url, "--if-match", "\"stale\""], b"{\"mine\": 1}\n");
+    assert_code(&out, 3);
+    assert_code(&env.run(&["get", &url]), 0);
+    assert_code(&env.run(&["state", "forget", &url]), 0);
+    let show = env.run(&["state", "show", &url, "--json"]);
+    assert_code(&show, 0);
+    let value: serde_json::Value = serde_json::from_slice(&show.stdout).unwrap();
+    assert!(value["record"].is_null());
+    assert_eq!(value["recovered"].as_array().unwrap().len(), 1);
+    let out = env.run(&["edit", &url]);
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("1 saved edit of"), "{}", stderr(&out));
+}
