@@ -243,15 +243,8 @@ fn the_editor_gets_the_terminal_when_stdout_is_redirected() {
 
 #[test]
 fn a_put_file_edited_at_the_prompt_is_updated_to_what_was_written() {
-    let env = Env::new();
-    let server = FakeServer::start(Quirks::default());
-    server.put_resource("/doc.json", BASE, "application/json");
-    let url = server.url("/doc.json");
-    let file = env.path("doc.json");
+    let (env, server, url, file) = conflicting_put_file();
     let file_arg = file.to_str().unwrap();
-    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
-    std::fs::write(&file, b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n").unwrap();
-    server.put_resource("/doc.json", b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n", "application/json");
     let resolved = b"{\n  \"name\": \"demo\",\n  \"replicas\": 4\n}\n";
     env.editor_writes(1, resolved);
     let mut p = spawn(&env, &["put", &url, file_arg]);
@@ -315,15 +308,8 @@ fn demo_on_a_terminal_waits_for_enter_then_merges_at_the_prompt() {
 
 #[test]
 fn a_put_file_changed_during_the_prompt_is_not_overwritten() {
-    let env = Env::new();
-    let server = FakeServer::start(Quirks::default());
-    server.put_resource("/doc.json", BASE, "application/json");
-    let url = server.url("/doc.json");
-    let file = env.path("doc.json");
+    let (env, server, url, file) = conflicting_put_file();
     let file_arg = file.to_str().unwrap();
-    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
-    std::fs::write(&file, b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n").unwrap();
-    server.put_resource("/doc.json", b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n", "application/json");
     // While the editor is open at the prompt, the user also saves FILE in another window.
     let later = b"{\n  \"name\": \"later work\",\n  \"replicas\": 3\n}\n";
     std::fs::write(env.path("later.json"), later).unwrap();
@@ -336,4 +322,18 @@ fn a_put_file_changed_during_the_prompt_is_not_overwritten() {
     assert_eq!(exit_code(&mut p), 0);
     assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 4\n}\n");
     assert_eq!(std::fs::read(&file).unwrap(), later, "the newer work in FILE is kept");
+}
+
+/// FILE from `get -o` changed to replicas 3, while the server went on to replicas 5: a
+/// conflicting `put FILE`.
+fn conflicting_put_file() -> (Env, FakeServer, String, std::path::PathBuf) {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", BASE, "application/json");
+    let url = server.url("/doc.json");
+    let file = env.path("doc.json");
+    assert_code(&env.run(&["get", &url, "-o", file.to_str().unwrap()]), 0);
+    std::fs::write(&file, b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n").unwrap();
+    server.put_resource("/doc.json", b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n", "application/json");
+    (env, server, url, file)
 }
