@@ -27,6 +27,25 @@ impl Session {
         Ok(Session { settings, client, store, ui })
     }
 
+    /// Records a write the server accepted. The write itself succeeded: a store that cannot
+    /// record it (a held lock, a full disk) must not turn that into a failure — which would
+    /// keep the text to "resume" and write it again, or make a CI step retry a command. So a
+    /// failure here is a warning, and the next write of the resource finds out for itself.
+    pub fn record_written(
+        &self,
+        key: &ResourceKey,
+        record: &mut crate::state::Record,
+        written: crate::state::Written<'_>,
+        base: crate::state::NewBase<'_>,
+    ) {
+        if let Err(err) = self.store.record_write(key, record, written, base, self.settings.send_weak) {
+            self.ui.warn(&format!(
+                "written, but the state store could not record it ({err}); run `ifmatch get {}` before the next write",
+                record.url
+            ));
+        }
+    }
+
     /// The resource key for a URL under the current `Accept` header.
     pub fn key(&self, url: &Url) -> ResourceKey {
         ResourceKey::new(url, self.settings.accept())

@@ -226,6 +226,19 @@ impl Store {
         record: &Record,
         base: tempfile::NamedTempFile,
     ) -> Result<()> {
+        self.save_streamed_with_copy(key, record, base, None)?
+    }
+
+    /// [`Store::save_streamed`], and — under the same lock, so that no other run's base can
+    /// come in between — notes that `copy` (a user's file) now holds that same base. A failure
+    /// to note it is returned apart: the record itself is saved by then.
+    pub fn save_streamed_with_copy(
+        &self,
+        key: &ResourceKey,
+        record: &Record,
+        base: tempfile::NamedTempFile,
+        copy: Option<&Path>,
+    ) -> Result<Result<()>> {
         let mut record = record.clone();
         let len = base.as_file().metadata().map_err(|e| Error::io("inspect", base.path(), e))?.len();
         record.base_len = Some(len);
@@ -233,7 +246,11 @@ impl Store {
         let path = self.base_path(key);
         fsutil::persist(base, &path).map_err(|e| Error::io("replace", &path, e))?;
         let json = serde_json::to_vec_pretty(&record).map_err(|e| Error::other(e.to_string()))?;
-        fsutil::write_atomic(&self.record_path(key), &json)
+        fsutil::write_atomic(&self.record_path(key), &json)?;
+        Ok(match copy {
+            Some(file) => self.save_copy_of_base(file, &Origin::of_record(&record), key),
+            None => Ok(()),
+        })
     }
 
     /// Removes a record and its base, and the resource's recovered edits when `recovered` is

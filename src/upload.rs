@@ -33,7 +33,6 @@ pub async fn run(
     mut precondition: Precondition,
 ) -> Result<Report> {
     let ui = session.ui;
-    let send_weak = session.settings.send_weak;
     let len = std::fs::metadata(path).map_err(|e| Error::io("inspect", path, e))?.len();
     let etag_before = precondition.header().map(|(_, v)| v.to_string());
     let mut overwrote = false;
@@ -49,7 +48,7 @@ pub async fn run(
             WriteOutcome::Written { status, etag, last_modified } => {
                 let written =
                     Written { status, etag: etag.as_ref(), last_modified: last_modified.as_deref() };
-                session.store.record_write(key, &mut record, written, NewBase::File(path), send_weak)?;
+                session.record_written(key, &mut record, written, NewBase::File(path));
                 ui.success(&format!(
                     "wrote {url} ({status} {}; {len} bytes streamed)",
                     crate::error::reason(status)
@@ -99,7 +98,7 @@ pub async fn run(
                 etag: theirs.etag.as_ref(),
                 last_modified: theirs.last_modified.as_deref(),
             };
-            session.store.record_write(key, &mut record, written, NewBase::File(path), send_weak)?;
+            session.record_written(key, &mut record, written, NewBase::File(path));
             let mut report = Report::new("put", url);
             report.outcome = "already_applied";
             report.status = Some(theirs.status);
@@ -112,7 +111,7 @@ pub async fn run(
         if precondition == Precondition::IfNoneMatchAny {
             return Err(Error::Conflict {
                 message: format!(
-                    "{url} already exists (someone created it first), and --create only creates; nothing was written"
+                    "{url} already exists (someone else created it meanwhile), and a create never replaces it; nothing was written"
                 ),
                 hints: vec![format!("see it with `ifmatch get {url}`")],
             });

@@ -94,7 +94,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 let written =
                     Written { status, etag: etag.as_ref(), last_modified: last_modified.as_deref() };
                 let base = NewBase::Bytes(stored.as_deref().unwrap_or(&mine));
-                session.store.record_write(&key, &mut record, written, base, session.settings.send_weak)?;
+                session.record_written(&key, &mut record, written, base);
                 let validator = validator_note(&record, status, session.settings.send_weak);
                 let retried =
                     if attempts > 1 { format!(", after {attempts} attempts") } else { String::new() };

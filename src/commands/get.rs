@@ -63,11 +63,11 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         body: bytes::Bytes::new(),
     };
     let record = new_record(&key, &fetched);
-    session.store.save_streamed(&key, &record, base)?;
-    if let Some(file) = copy {
-        // FILE now holds this version: a later `put FILE` writes against it, whatever a later
-        // `get` of the same URL stores meanwhile.
-        session.store.save_copy_of_base(&file, &crate::state::Origin::of_record(&record), &key)?;
+    // FILE now holds this version: a later `put FILE` writes against it, whatever a later `get`
+    // of the same URL stores meanwhile.
+    if let Err(err) = session.store.save_streamed_with_copy(&key, &record, base, copy.as_deref())? {
+        // The body is saved and recorded; only the next put's extra check is weaker.
+        session.ui.warn(&format!("could not note which version the file holds: {err}"));
     }
     warn_about_validators(session, &fetched);
     session.emit(&Report {
@@ -102,14 +102,15 @@ impl Output {
     /// A temp file beside FILE. When FILE is a symlink, the download replaces the file it
     /// points to and the link stays, as `curl -o` and shell redirection do.
     fn file(given: &Path) -> Result<Output> {
-        let target = follow_symlinks(given);
-        if std::fs::metadata(&target).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        // The kernel resolves the path itself (`/dev/stdout` → a pipe is no name on disk).
+        if std::fs::metadata(given).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
             let file = std::fs::OpenOptions::new()
                 .write(true)
-                .open(&target)
+                .open(given)
                 .map_err(|e| Error::io("open", given, e))?;
             return Ok(Output::Special { file, given: given.to_path_buf() });
         }
+        let target = follow_symlinks(given);
         let part = file_beside(&target, given)?;
         Ok(Output::File { part, target, given: given.to_path_buf() })
     }

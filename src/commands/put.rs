@@ -114,6 +114,13 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     let inputs = write_mode::Inputs::new(&record, base.as_deref(), &mine, &url);
     let mode = write_mode::choose(args.patch, &inputs)?;
     let sent = Sha256::digest(&mine);
+    // What FILE is based on before the write: if FILE ends up not holding what was written, the
+    // next `put FILE` must still write against this, not against the store's newer base.
+    let started_from = match &copy {
+        Some((origin, _)) => origin.clone(),
+        None => crate::state::Origin::of_record(&record),
+    };
+    let started_base = base.clone();
     let job = Job {
         command: "put",
         url: url.clone(),
@@ -128,11 +135,29 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     };
     let done = cycle::run(session, job).await?;
     let in_step = Sha256::digest(&done.text) == sent || follow_up(session, &url, file, &done, &sent);
-    if in_step && file.as_os_str() != "-" {
-        // FILE holds what was written: the next `put FILE` starts from there.
-        let key = session.key(&url);
-        if let Some(record) = session.store.load(&key)? {
-            session.store.save_copy(file, &crate::state::Origin::of_record(&record), &done.text)?;
+    if std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
+        // The write is done: failing to note FILE's version only weakens the next put's check.
+        let noted = if in_step {
+            // FILE holds what was written: the next `put FILE` starts from there.
+            match session.store.load(&session.key(&url)) {
+                Ok(Some(record)) => session.store.save_copy(
+                    file,
+                    &session.key(&url),
+                    &crate::state::Origin::of_record(&record),
+                    &done.text,
+                ),
+                Ok(None) => Ok(()),
+                Err(e) => Err(e),
+            }
+        } else {
+            // FILE was left as it was: it is still based on the version it started from.
+            match &started_base {
+                Some(base) => session.store.save_copy(file, &session.key(&url), &started_from, base),
+                None => Ok(()),
+            }
+        };
+        if let Err(err) = noted {
+            session.ui.warn(&format!("could not note which version {} holds: {err}", file.display()));
         }
     }
     session.emit(&done.report)
@@ -159,7 +184,7 @@ fn follow_up(session: &Session, url: &url::Url, file: &Path, done: &cycle::Done,
     // and those changes are not to be overwritten either.
     if std::fs::read(file).map(|now| Sha256::digest(&now)[..] != *read).unwrap_or(true) {
         ui.warn(&format!(
-            "{} changed while ifmatch was writing, so it was left as it is; it lacks the other change the server now holds: merge by hand, or start again from `ifmatch get {url} -o {}`",
+            "{} changed while ifmatch was writing, so it was left as it is; it lacks the other change the server now holds, and the next `ifmatch put {url} {}` merges it in (412 and the merge flow)",
             file.display(),
             file.display()
         ));
@@ -260,15 +285,20 @@ fn describe(file: &Path) -> String {
 }
 
 /// The working copy FILE's own origin and base, when `get -o` (or a put) left one and it is
-/// not the resource's current record. When FILE was refreshed another way since (e.g.
-/// `ifmatch get URL > FILE`), its text is closer to the record's base than to the copy's: then
-/// the record is what FILE derives from, and the copy is dropped from consideration.
+/// not the resource's current record. The record is used instead only when FILE already holds
+/// every change from its own version to the record's (FILE was refreshed another way, e.g.
+/// `ifmatch get URL > FILE`): then nothing of the record's version can be lost. Anything less
+/// certain writes against FILE's own version, where the worst case is a 412 and a merge.
 fn based_on(
     session: &Session,
     key: &crate::state::ResourceKey,
     file: &Path,
     stored: Option<&Record>,
 ) -> Result<Option<(crate::state::Origin, Vec<u8>)>> {
+    if !std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
+        // A pipe or a device: reading it here would consume the body.
+        return Ok(None);
+    }
     let Some((origin, copy_base)) = session.store.load_copy(file, key)? else { return Ok(None) };
     let Some(record) = stored.filter(|r| r.etag != origin.etag || r.last_modified != origin.last_modified)
     else {
@@ -277,17 +307,14 @@ fn based_on(
     let (Some(record_base), Ok(mine)) = (session.store.load_base(key)?, std::fs::read(file)) else {
         return Ok(Some((origin, copy_base)));
     };
-    // Bounded: the comparison is only a tie-breaker, not worth minutes on huge files.
-    const COMPARE_LIMIT: usize = 4 << 20;
-    if mine.len() > COMPARE_LIMIT || record_base.len() > COMPARE_LIMIT || copy_base.len() > COMPARE_LIMIT {
-        return Ok(Some((origin, copy_base)));
-    }
-    let closeness = |base: &[u8]| {
-        similar::TextDiff::from_lines(String::from_utf8_lossy(base), String::from_utf8_lossy(&mine)).ratio()
-    };
-    if closeness(&record_base) > closeness(&copy_base) {
+    let json = crate::media::is_json(record.content_type.as_deref());
+    let holds_record = matches!(
+        crate::merge::merge(&copy_base, &mine, &record_base, json),
+        crate::merge::MergeOutcome::Clean(merged) if merged == mine
+    );
+    if holds_record {
         session.ui.note(&format!(
-            "{} is closer to the version stored by the last get ({}) than to the one it was written with; writing against that",
+            "{} already holds the newer version the store has ({}); writing against that",
             file.display(),
             record.etag.as_deref().unwrap_or("no ETag")
         ));

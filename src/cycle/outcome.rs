@@ -47,7 +47,11 @@ impl Cycle<'_> {
                 self.job.url
             ));
             self.job.record.stale = true;
-            self.session.store.save(&self.job.key, &self.job.record, None)?;
+            if let Err(err) = self.session.store.save(&self.job.key, &self.job.record, None) {
+                ui.warn(&format!(
+                    "could not mark the record stale ({err}); run `ifmatch get` before the next write"
+                ));
+            }
         }
         report.status = Some(status);
         report.outcome = if self.overwrote {
@@ -87,23 +91,8 @@ impl Cycle<'_> {
 
     /// Records a body as the new base with the validators that came with it.
     pub(super) fn store(&mut self, body: &[u8], written: Written<'_>) -> Result<Report> {
-        let settings = &self.session.settings;
         let record = &mut self.job.record;
-        // The write itself succeeded: a store that cannot record it (a held lock, a full disk)
-        // must not turn that into a failure with a kept copy to "resume" — which would write
-        // it again. Say so; the next write of this resource then finds out for itself.
-        if let Err(err) = self.session.store.record_write(
-            &self.job.key,
-            record,
-            written,
-            NewBase::Bytes(body),
-            settings.send_weak,
-        ) {
-            self.session.ui.warn(&format!(
-                "written, but the state store could not record it ({err}); run `ifmatch get {}` before the next write",
-                self.job.url
-            ));
-        }
+        self.session.record_written(&self.job.key, record, written, NewBase::Bytes(body));
         let mut report = Report::new(self.job.command, &self.job.url);
         report.outcome = "written";
         report.etag_before = self.etag_before.clone();

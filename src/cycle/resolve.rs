@@ -24,18 +24,24 @@ impl Cycle<'_> {
                 report.status = Some(theirs.status);
                 Ok(Some(report))
             }
-            // `--create` (If-None-Match: *) promised to create, never to replace: someone else
-            // created it first, and no policy or answer turns that into an overwrite.
-            _ if self.job.precondition == crate::etag::Precondition::IfNoneMatchAny => Err(Error::Conflict {
-                message: format!(
-                    "{} already exists (someone created it first), and --create only creates; nothing was written",
-                    self.job.url
-                ),
-                hints: vec![
-                    format!("see it with `ifmatch get {}`", self.job.url),
-                    format!("to change it instead, fetch it and edit: ifmatch edit {}", self.job.url),
-                ],
-            }),
+            // A create (If-None-Match: *) promised to create, never to replace: someone else
+            // created it first, and no policy or answer turns that into an overwrite. A resumed
+            // create is different: the person is back to decide, so it goes through the
+            // conflict flow like any other text with no base.
+            _ if self.job.precondition == crate::etag::Precondition::IfNoneMatchAny
+                && self.job.recovered.is_none() =>
+            {
+                Err(Error::Conflict {
+                    message: format!(
+                        "{} already exists (someone else created it meanwhile), and a create never replaces it; nothing was written",
+                        self.job.url
+                    ),
+                    hints: vec![
+                        format!("see it with `ifmatch get {}`", self.job.url),
+                        format!("to change it instead, fetch it and edit: ifmatch edit {}", self.job.url),
+                    ],
+                })
+            }
             Assessment::Unchanged => {
                 let fresh = self.fresh_precondition(&theirs)?;
                 if fresh == self.job.precondition && status != 428 {

@@ -22,6 +22,9 @@ use crate::fsutil;
 struct CopyRecord {
     /// The file, as canonicalized when it was written.
     path: PathBuf,
+    /// The `Accept` the version was fetched with: part of which representation FILE holds.
+    #[serde(default)]
+    accept: Option<String>,
     origin: Origin,
 }
 
@@ -53,14 +56,12 @@ impl Store {
     }
 
     /// Remembers that `file` now holds `base`, fetched or written under `origin`.
-    pub fn save_copy(&self, file: &Path, origin: &Origin, base: &[u8]) -> Result<()> {
+    pub fn save_copy(&self, file: &Path, key: &ResourceKey, origin: &Origin, base: &[u8]) -> Result<()> {
         let Some((canonical, record, base_path)) = self.copy_paths(file) else { return Ok(()) };
         fsutil::private_dir(&self.dir.join("copies"))?;
         // The base first: a record never points at a base that is not complete.
         fsutil::write_atomic(&base_path, base)?;
-        let json = serde_json::to_vec_pretty(&CopyRecord { path: canonical, origin: origin.clone() })
-            .map_err(|e| Error::other(e.to_string()))?;
-        fsutil::write_atomic(&record, &json)
+        fsutil::write_atomic(&record, &copy_json(canonical, key, origin)?)
     }
 
     /// Like [`Store::save_copy`] with the resource's stored base as the copy's (as `get -o`
@@ -70,9 +71,7 @@ impl Store {
         let Some((canonical, record, base_path)) = self.copy_paths(file) else { return Ok(()) };
         fsutil::private_dir(&self.dir.join("copies"))?;
         fsutil::link_or_copy(&self.base_path(key), &base_path)?;
-        let json = serde_json::to_vec_pretty(&CopyRecord { path: canonical, origin: origin.clone() })
-            .map_err(|e| Error::other(e.to_string()))?;
-        fsutil::write_atomic(&record, &json)
+        fsutil::write_atomic(&record, &copy_json(canonical, key, origin)?)
     }
 
     /// The origin and base of `file`, when `get -o` or `put` left it holding a version of the
@@ -81,7 +80,7 @@ impl Store {
         let Some((canonical, record, base_path)) = self.copy_paths(file) else { return Ok(None) };
         let Ok(json) = fs::read(&record) else { return Ok(None) };
         let Ok(copy) = serde_json::from_slice::<CopyRecord>(&json) else { return Ok(None) };
-        if copy.path != canonical || copy.origin.url != key.url() {
+        if copy.path != canonical || copy.origin.url != key.url() || copy.accept.as_deref() != key.accept() {
             return Ok(None);
         }
         match fs::read(&base_path) {
@@ -104,7 +103,7 @@ impl Store {
             let matches = fs::read(&path)
                 .ok()
                 .and_then(|json| serde_json::from_slice::<CopyRecord>(&json).ok())
-                .is_some_and(|copy| copy.origin.url == key.url());
+                .is_some_and(|copy| copy.origin.url == key.url() && copy.accept.as_deref() == key.accept());
             if matches {
                 for file in [path.with_extension("base"), path.clone()] {
                     match fs::remove_file(&file) {
@@ -117,4 +116,9 @@ impl Store {
         }
         Ok(any)
     }
+}
+
+fn copy_json(path: PathBuf, key: &ResourceKey, origin: &Origin) -> Result<Vec<u8>> {
+    let record = CopyRecord { path, accept: key.accept().map(str::to_string), origin: origin.clone() };
+    serde_json::to_vec_pretty(&record).map_err(|e| Error::other(e.to_string()))
 }

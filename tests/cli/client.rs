@@ -284,3 +284,13 @@ fn output_to_a_fifo_or_dash_is_written_in_place() {
     assert_eq!(out.stdout, b"through the pipe\n");
     assert!(!env.path("-").exists());
 }
+
+#[test]
+fn output_to_dev_stdout_reaches_the_pipe() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.txt", b"to the pipe\n", "text/plain");
+    let out = env.run(&["get", &server.url("/doc.txt"), "-o", "/dev/stdout"]);
+    assert_code(&out, 0);
+    assert_eq!(out.stdout, b"to the pipe\n");
+}

@@ -322,6 +322,11 @@ fn a_put_file_changed_during_the_prompt_is_not_overwritten() {
     assert_eq!(exit_code(&mut p), 0);
     assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 4\n}\n");
     assert_eq!(std::fs::read(&file).unwrap(), later, "the newer work in FILE is kept");
+    // FILE still derives from the version it was fetched at: putting it again meets the
+    // conflict flow (both changed "replicas"), never a silent revert of the written 4.
+    let out = env.run(&["put", &url, file_arg]);
+    assert_code(&out, 3);
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 4\n}\n");
 }
 
 /// FILE from `get -o` changed to replicas 3, while the server went on to replicas 5: a

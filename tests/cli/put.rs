@@ -169,3 +169,25 @@ fn a_file_refreshed_by_a_redirected_get_is_written_against_that_version() {
     let copies = std::fs::read_dir(env.state_dir().join("copies")).unwrap().count();
     assert_eq!(copies, 0);
 }
+
+#[test]
+fn a_file_whose_changes_collide_with_a_fetched_deletion_is_not_put_silently() {
+    let env = Env::new();
+    let doc: String =
+        (1..=10).map(|i| format!("keep{i}\n")).chain((1..=10).map(|i| format!("section{i}\n"))).collect();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.txt", doc.as_bytes(), "text/plain");
+    let url = server.url("/doc.txt");
+    let file = env.path("doc.txt");
+    let file_arg = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
+    // Someone deletes the section lines; a `get` just to look stores that version.
+    let deleted: String = (1..=10).map(|i| format!("keep{i}\n")).collect();
+    server.put_resource("/doc.txt", deleted.as_bytes(), "text/plain");
+    assert_code(&env.run(&["get", &url]), 0);
+    // Meanwhile FILE's section lines are edited.
+    std::fs::write(&file, doc.replace("section", "SECTION")).unwrap();
+    let out = env.run(&["put", &url, file_arg]);
+    assert_code(&out, 3);
+    assert_eq!(server.body("/doc.txt").unwrap(), deleted.as_bytes(), "the deletion is not silently undone");
+}

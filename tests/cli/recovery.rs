@@ -311,3 +311,37 @@ fn saved_edits_are_findable_after_forget_and_from_a_new_edit() {
     assert_code(&out, 0);
     assert!(stderr(&out).contains("1 saved edit of"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_kept_create_is_resumed_as_a_create() {
+    let env = Env::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}/new.json");
+    // Nothing listens yet: the create fails and the text is kept.
+    let out = env.run_with_stdin(&["put", &url, "--create"], b"{\"made\": true}\n");
+    assert_code(&out, 7);
+    let server = FakeServer::start_at(Quirks::default(), port);
+    let out = env.run(&["edit", &url, "--resume"]);
+    assert_code(&out, 0);
+    let put = &server.requests_with("PUT")[0];
+    assert_eq!(put.header("if-none-match"), Some("*"), "still a create, never an unconditional write");
+    assert_eq!(put.header("if-match"), None);
+    assert_eq!(server.body("/new.json").unwrap(), b"{\"made\": true}\n");
+}
+
+#[test]
+fn a_create_after_428_that_loses_the_race_is_kept_as_a_create() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks { require_precondition: true, ..Quirks::default() });
+    let url = server.url("/new.json");
+    // PUT (428), GET (404): then someone else creates it before our If-None-Match: * PUT.
+    server.change_after(2, "/new.json", b"{\"theirs\": true}\n");
+    let out = env.run_with_stdin(&["put", &url, "--force"], b"{\"mine\": true}\n");
+    assert_code(&out, 3);
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    assert_eq!(server.body("/new.json").unwrap(), b"{\"theirs\": true}\n");
+    let text = env.recovered().into_iter().next().expect("the text is kept");
+    let meta = text.with_file_name(format!("{}.meta.json", text.file_name().unwrap().to_string_lossy()));
+    let origin: serde_json::Value = serde_json::from_slice(&std::fs::read(meta).unwrap()).unwrap();
+    assert_eq!(origin["create"], true);
+}

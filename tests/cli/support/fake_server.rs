@@ -103,8 +103,17 @@ impl FakeServer {
         FakeServer::start_with(quirks, Some(Arc::new(tls)))
     }
 
+    /// The same server on a given port (one a test saw refused first).
+    pub fn start_at(quirks: Quirks, port: u16) -> FakeServer {
+        FakeServer::start_on(quirks, None, port)
+    }
+
     fn start_with(quirks: Quirks, tls: Option<Arc<rustls::ServerConfig>>) -> FakeServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        FakeServer::start_on(quirks, tls, 0)
+    }
+
+    fn start_on(quirks: Quirks, tls: Option<Arc<rustls::ServerConfig>>, port: u16) -> FakeServer {
+        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind loopback");
         let port = listener.local_addr().unwrap().port();
         let state = Arc::new(Mutex::new(State { quirks, ..State::default() }));
         let shared = state.clone();
@@ -397,8 +406,13 @@ fn precondition_refusal(q: &Quirks, req: &Request, current: Option<&Resource>) -
     if q.ignore_preconditions || (q.ignore_if_match_on_put && if_match.is_some() && current.is_some()) {
         return None;
     }
-    if q.require_precondition && if_match.is_none() && ius.is_none() {
+    // `If-None-Match: *` (create only) is a precondition too (RFC 9110 §13.1.2).
+    let create_only = req.header("if-none-match").is_some_and(|v| v.trim() == "*");
+    if q.require_precondition && if_match.is_none() && ius.is_none() && !create_only {
         return Some(problem(428, "send If-Match"));
+    }
+    if create_only && current.is_some() {
+        return Some(problem(412, "If-None-Match: * and the resource exists"));
     }
     let ok = match (if_match, current) {
         (Some(v), Some(r)) => {
