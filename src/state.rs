@@ -268,6 +268,11 @@ impl Store {
         if self.forget_copies(key)? {
             forgotten.record = true;
         }
+        if recovered {
+            for orphan in self.orphan_sidecars(key)? {
+                fs::remove_file(&orphan).map_err(|e| Error::io("remove", &orphan, e))?;
+            }
+        }
         for edit in self.recovered_edits(key)? {
             if recovered {
                 self.discard_recovered(&edit)?;

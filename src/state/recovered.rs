@@ -190,6 +190,24 @@ impl Store {
         Ok(())
     }
 
+    /// Sidecars of the resource whose text is gone (a crash between removing the text and
+    /// removing them): nothing reads them, and `forget --recovered` removes them.
+    pub fn orphan_sidecars(&self, key: &ResourceKey) -> Result<Vec<PathBuf>> {
+        let dir = self.dir.join("recovered");
+        let prefix = format!("{}-", key.id());
+        let entries = fs::read_dir(&dir).map_err(|e| Error::io("list", &dir, e))?;
+        Ok(entries
+            .filter_map(|entry| entry.ok())
+            .map(|entry| entry.path())
+            .filter(|p| {
+                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let text =
+                    name.strip_suffix(&format!(".{BASE}")).or_else(|| name.strip_suffix(&format!(".{META}")));
+                name.starts_with(&prefix) && text.is_some_and(|text| !dir.join(text).exists())
+            })
+            .collect())
+    }
+
     /// The recovered edits of a resource (their texts, not the sidecars), oldest first.
     pub fn recovered_edits(&self, key: &ResourceKey) -> Result<Vec<PathBuf>> {
         let dir = self.dir.join("recovered");
@@ -257,6 +275,25 @@ mod tests {
 
     fn origin(k: &ResourceKey, etag: &str) -> Origin {
         Origin { etag: Some(etag.to_string()), ..Origin::new(k) }
+    }
+
+    #[test]
+    fn orphan_sidecars_are_found_and_forgotten() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let k = key("http://x/a");
+        let o = origin(&k, "\"1\"");
+        let text = store
+            .save_recovered(&k, &Keep { text: b"t", suffix: ".json", base: Some(b"b"), origin: &o }, None)
+            .unwrap()
+            .unwrap();
+        assert!(store.orphan_sidecars(&k).unwrap().is_empty());
+        // A crash right after the text went: its sidecars are orphans.
+        fs::remove_file(&text).unwrap();
+        assert_eq!(store.orphan_sidecars(&k).unwrap().len(), 2);
+        store.forget(&k, true).unwrap();
+        assert!(store.orphan_sidecars(&k).unwrap().is_empty());
+        assert_eq!(fs::read_dir(dir.path().join("recovered")).unwrap().count(), 0);
     }
 
     #[test]
