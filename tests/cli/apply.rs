@@ -83,12 +83,7 @@ fn retries_exhausted_exit_3_and_leave_the_other_change() {
 
 #[test]
 fn five_concurrent_appliers_each_count_once() {
-    let env = Env::new();
-    let docs = env.path("docs");
-    std::fs::create_dir_all(&docs).unwrap();
-    std::fs::write(docs.join("counter.json"), b"{\"n\": 0}\n").unwrap();
-    let serve = Serve::start(&docs, &[]);
-    let url = serve.url("/counter.json");
+    let (env, docs, serve, url) = served_counter();
     // Every applier's first run waits until all five have read the body, so at least four of
     // the first writes carry a stale ETag and must go round the loop.
     let barrier = env.path("barrier");
@@ -133,12 +128,7 @@ fn five_concurrent_appliers_each_count_once() {
 
 #[test]
 fn a_failing_command_exits_6_and_sends_nothing() {
-    let env = Env::new();
-    let docs = env.path("docs");
-    std::fs::create_dir_all(&docs).unwrap();
-    std::fs::write(docs.join("counter.json"), b"{\"n\": 0}\n").unwrap();
-    let serve = Serve::start(&docs, &[]);
-    let url = serve.url("/counter.json");
+    let (env, docs, serve, url) = served_counter();
     let out = env.run(&["apply", &url, "--", "sh", "-c", "echo 'cannot parse that' >&2; exit 4"]);
     assert_code(&out, 6);
     let err = stderr(&out);
@@ -171,12 +161,7 @@ fn unusable_output_exits_6() {
 
 #[test]
 fn unchanged_output_sends_nothing() {
-    let env = Env::new();
-    let docs = env.path("docs");
-    std::fs::create_dir_all(&docs).unwrap();
-    std::fs::write(docs.join("counter.json"), b"{\"n\": 0}\n").unwrap();
-    let serve = Serve::start(&docs, &[]);
-    let url = serve.url("/counter.json");
+    let (env, docs, serve, url) = served_counter();
     let out = env.run(&["apply", &url, "--json", "--", "sed", "s/absent/x/"]);
     assert_code(&out, 0);
     assert!(stderr(&out).contains("no changes"), "{}", stderr(&out));
@@ -282,4 +267,15 @@ fn ctrl_c_while_the_command_runs_exits_130_and_sends_nothing() {
     assert_code(&out, 130);
     assert!(stderr(&out).contains("interrupted"), "{}", stderr(&out));
     assert!(server.requests_with("PUT").is_empty());
+}
+
+/// `ifmatch serve` over a fresh directory holding `counter.json` = `{"n": 0}`.
+fn served_counter() -> (Env, std::path::PathBuf, Serve, String) {
+    let env = Env::new();
+    let docs = env.path("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("counter.json"), b"{\"n\": 0}\n").unwrap();
+    let serve = Serve::start(&docs, &[]);
+    let url = serve.url("/counter.json");
+    (env, docs, serve, url)
 }
