@@ -59,6 +59,9 @@ pub struct Done {
     /// What the server now holds as far as this cycle knows: the text that was written (the
     /// user's, a merge, or what was edited at the prompt).
     pub text: Vec<u8>,
+    /// The record as this cycle left it: the validators of its own write (not reloaded, so no
+    /// other run's newer version can be mistaken for what `text` is).
+    pub record: crate::state::Record,
 }
 
 /// Runs the cycle. The text is kept in `recovered/` before the first write and removed after
@@ -86,7 +89,7 @@ pub async fn run(session: &Session, job: Job) -> Result<Done> {
                     .ui
                     .warn(&format!("the text was written, but its kept copy could not be removed: {err}"));
             }
-            Ok(Done { report, text: state.job.mine })
+            Ok(Done { report, text: state.job.mine, record: state.job.record })
         }
         Err(err) => {
             let path = match state.keep() {
@@ -172,8 +175,13 @@ impl Cycle<'_> {
                 }
                 WriteOutcome::PreconditionFailed { status, detail } => {
                     // The normal start of the conflict flow, not something gone wrong.
+                    let what = if self.job.precondition == Precondition::IfNoneMatchAny {
+                        "the resource exists now"
+                    } else {
+                        "the resource changed since your copy was fetched"
+                    };
                     ui.note(&format!(
-                        "the server answered {status} {}{}: the resource changed since your copy was fetched",
+                        "the server answered {status} {}{}: {what}",
                         crate::error::reason(status),
                         if detail.is_empty() { String::new() } else { format!(" ({detail})") }
                     ));

@@ -29,7 +29,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     // files and records nothing.
     let mut base = session.store.base_writer()?;
     let mut output = match &args.output {
-        Some(path) if path.as_os_str() != "-" => Output::file(path)?,
+        Some(path) if path.as_os_str() != "-" && !names_stdout(path)? => Output::file(path)?,
         _ => Output::Stdout { terminal: std::io::stdout().is_terminal() },
     };
     let copy = output.regular_file();
@@ -80,6 +80,23 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         attempts: 0,
         bytes,
     })
+}
+
+/// `-o /dev/stdout` (or `/dev/fd/1`, `/proc/self/fd/1`) is stdout itself: written through the
+/// open descriptor, never renamed over whatever file stdout was redirected to (`>> log` must
+/// append, not replace). Other descriptors are refused rather than reopened.
+fn names_stdout(path: &Path) -> Result<bool> {
+    let text = path.to_string_lossy();
+    if matches!(text.as_ref(), "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1") {
+        return Ok(true);
+    }
+    if text.starts_with("/dev/fd/") || text.starts_with("/proc/self/fd/") || text == "/dev/stderr" {
+        return Err(Error::usage(
+            format!("-o {text} names an open file descriptor, which ifmatch does not reopen"),
+            "use -o - (stdout), or redirect stdout: ifmatch get URL > FILE",
+        ));
+    }
+    Ok(false)
 }
 
 /// The start of a body that must not be written to a terminal: a NUL, or bytes that are not

@@ -138,17 +138,14 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     if std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
         // The write is done: failing to note FILE's version only weakens the next put's check.
         let noted = if in_step {
-            // FILE holds what was written: the next `put FILE` starts from there.
-            match session.store.load(&session.key(&url)) {
-                Ok(Some(record)) => session.store.save_copy(
-                    file,
-                    &session.key(&url),
-                    &crate::state::Origin::of_record(&record),
-                    &done.text,
-                ),
-                Ok(None) => Ok(()),
-                Err(e) => Err(e),
-            }
+            // FILE holds what was written, under the validators of this very write (not the
+            // record reloaded, which another run may have moved on meanwhile).
+            session.store.save_copy(
+                file,
+                &session.key(&url),
+                &crate::state::Origin::of_record(&done.record),
+                &done.text,
+            )
         } else {
             // FILE was left as it was: it is still based on the version it started from.
             match &started_base {

@@ -294,3 +294,17 @@ fn output_to_dev_stdout_reaches_the_pipe() {
     assert_code(&out, 0);
     assert_eq!(out.stdout, b"to the pipe\n");
 }
+
+#[test]
+fn output_to_dev_stdout_appends_to_a_redirected_file() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.txt", b"body\n", "text/plain");
+    let log = env.path("log.txt");
+    std::fs::write(&log, b"line1 log\n").unwrap();
+    let appended = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let out =
+        env.cmd(&["get", &server.url("/doc.txt"), "-o", "/dev/stdout"]).stdout(appended).output().unwrap();
+    assert_code(&out, 0);
+    assert_eq!(std::fs::read(&log).unwrap(), b"line1 log\nbody\n", "appended, not replaced");
+}

@@ -329,15 +329,17 @@ fn a_put_file_changed_during_the_prompt_is_not_overwritten() {
     assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 4\n}\n");
 }
 
-/// FILE from `get -o` changed to replicas 3, while the server went on to replicas 5: a
-/// conflicting `put FILE`.
+/// FILE fetched the curl way (`ifmatch get URL > FILE`, so no working copy of its own) and
+/// changed to replicas 3, while the server went on to replicas 5: a conflicting `put FILE`.
 fn conflicting_put_file() -> (Env, FakeServer, String, std::path::PathBuf) {
     let env = Env::new();
     let server = FakeServer::start(Quirks::default());
     server.put_resource("/doc.json", BASE, "application/json");
     let url = server.url("/doc.json");
     let file = env.path("doc.json");
-    assert_code(&env.run(&["get", &url, "-o", file.to_str().unwrap()]), 0);
+    let fetched = env.run(&["get", &url]);
+    assert_code(&fetched, 0);
+    std::fs::write(&file, &fetched.stdout).unwrap();
     std::fs::write(&file, b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n").unwrap();
     server.put_resource("/doc.json", b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n", "application/json");
     (env, server, url, file)

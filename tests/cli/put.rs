@@ -191,3 +191,26 @@ fn a_file_whose_changes_collide_with_a_fetched_deletion_is_not_put_silently() {
     assert_code(&out, 3);
     assert_eq!(server.body("/doc.txt").unwrap(), deleted.as_bytes(), "the deletion is not silently undone");
 }
+
+#[test]
+fn a_working_copy_belongs_to_its_accept_header() {
+    let env = Env::new();
+    let (server, url) = server_with_doc();
+    let file = env.path("doc.json");
+    let file_arg = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-H", "Accept: application/json", "-o", file_arg]), 0);
+    std::fs::write(&file, MINE).unwrap();
+    server.put_resource("/doc.json", THEIRS, "application/json");
+    // Without the Accept, FILE's copy (made under it) is not used: there is no record for
+    // this representation, so put refuses rather than guess.
+    let out = env.run(&["put", &url, file_arg]);
+    assert_code(&out, 2);
+    assert_eq!(server.body("/doc.json").unwrap(), THEIRS);
+    // With it, the copy's version is used: If-Match v1, then the conflict flow.
+    let out = env.run(&["put", &url, file_arg, "-H", "Accept: application/json"]);
+    assert_code(&out, 3);
+    assert_eq!(server.requests_with("PUT")[0].header("if-match"), Some("\"v1\""));
+    // Forgetting the plain URL leaves the Accept one's copy alone.
+    let _ = env.run(&["state", "forget", &url]);
+    assert_eq!(std::fs::read_dir(env.state_dir().join("copies")).unwrap().count(), 2);
+}

@@ -345,3 +345,21 @@ fn a_create_after_428_that_loses_the_race_is_kept_as_a_create() {
     let origin: serde_json::Value = serde_json::from_slice(&std::fs::read(meta).unwrap()).unwrap();
     assert_eq!(origin["create"], true);
 }
+
+#[test]
+fn a_resumed_create_that_finds_the_resource_goes_through_the_conflict_flow() {
+    let env = Env::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}/new.json");
+    let out = env.run_with_stdin(&["put", &url, "--create"], b"{\"made\": \"mine\"}\n");
+    assert_code(&out, 7);
+    // Someone else creates it before the resume.
+    let server = FakeServer::start_at(Quirks::default(), port);
+    server.put_resource("/new.json", b"{\"made\": \"theirs\"}\n", "application/json");
+    let out = env.run(&["edit", &url, "--resume"]);
+    assert_code(&out, 3);
+    assert!(stderr(&out).contains("the resource exists now"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("theirs → mine"), "the difference is shown: {}", stderr(&out));
+    assert_eq!(server.body("/new.json").unwrap(), b"{\"made\": \"theirs\"}\n");
+    assert_eq!(env.recovered().len(), 1, "the text is still kept");
+}
