@@ -142,6 +142,44 @@ async fn write(
     req: Request<Incoming>,
 ) -> Result<Reply, Problem> {
     let method = req.method().clone();
+    // Fail early, before the body is read (this also answers `Expect: 100-continue` correctly).
+    let (content_type, format, early) = match refuse_early(shared, &logical, &cond, &req).await {
+        Ok(accepted) => accepted,
+        Err(problem) => {
+            // A client that is still sending (no `Expect: 100-continue`) must read this answer,
+            // not a reset connection: read and discard what it sends first.
+            if !expects_continue(req.headers()) {
+                drain(req.into_body()).await;
+            }
+            return Err(problem);
+        }
+    };
+    let max = shared.config.max_body;
+    let prefer_representation = prefers_representation(req.headers());
+    let body = if method == Method::DELETE { Bytes::new() } else { read_body(req.into_body(), max).await? };
+    let write = Write { method, cond, format, body, content_type, prefer_representation };
+
+    // Lock the file itself, not the URL path: a symlink or another spelling of the same file
+    // must serialize with it, or two writers with the same If-Match could both win.
+    let guard = shared.locks.lock(early.real.clone()).await;
+    let shared = Arc::clone(shared);
+    blocking(move || {
+        let _guard = guard;
+        commit(&shared, &logical, write)
+    })
+    .await
+}
+
+/// Everything that can refuse a write before its body is read: a directory URL (405), a
+/// missing precondition (428), an unsupported patch (415), a declared size over the limit
+/// (413), a failed precondition (412).
+async fn refuse_early(
+    shared: &Arc<Shared>,
+    logical: &Logical,
+    cond: &Conditions,
+    req: &Request<Incoming>,
+) -> Result<(&'static str, Option<Format>, Loaded), Problem> {
+    let method = req.method();
     if logical.trailing_slash || logical.rel.as_os_str().is_empty() {
         let detail = "a URL ending in / names a directory, and directories cannot be written";
         return Err(Problem::new(StatusCode::METHOD_NOT_ALLOWED, detail).header(ALLOW, hv(DIR_ALLOW)));
@@ -157,28 +195,18 @@ async fn write(
         return Err(Problem::new(StatusCode::PRECONDITION_REQUIRED, detail));
     }
     let content_type = crate::media::from_extension(&logical.rel);
-    let format = if method == Method::PATCH { Some(patch_format(&req, content_type)?) } else { None };
+    let format = if method == Method::PATCH { Some(patch_format(req, content_type)?) } else { None };
     let max = shared.config.max_body;
     if method != Method::DELETE && req.body().size_hint().lower() > max {
-        drain(req.into_body()).await;
         return Err(too_large(max));
     }
-    // Fail early, before the body is read (this also answers `Expect: 100-continue` correctly).
-    let early = load_async(shared, &logical).await?;
-    check(&method, &cond, &early)?;
-    let prefer_representation = prefers_representation(req.headers());
-    let body = if method == Method::DELETE { Bytes::new() } else { read_body(req.into_body(), max).await? };
-    let write = Write { method, cond, format, body, content_type, prefer_representation };
+    let early = load_async(shared, logical).await?;
+    check(method, cond, &early)?;
+    Ok((content_type, format, early))
+}
 
-    // Lock the file itself, not the URL path: a symlink or another spelling of the same file
-    // must serialize with it, or two writers with the same If-Match could both win.
-    let guard = shared.locks.lock(early.real.clone()).await;
-    let shared = Arc::clone(shared);
-    blocking(move || {
-        let _guard = guard;
-        commit(&shared, &logical, write)
-    })
-    .await
+fn expects_continue(headers: &hyper::HeaderMap) -> bool {
+    headers.get(hyper::header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
 }
 
 /// The PATCH format of a request to a resource of `content_type`, or 415 with `Accept-Patch`
