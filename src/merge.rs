@@ -4,6 +4,7 @@
 //! to `conflict` and `ui`.
 
 mod json;
+mod splice;
 mod style;
 
 /// Marker lines, as `git merge-file --diff3 -L mine -L base -L theirs` writes them.

@@ -10,7 +10,7 @@ use json_patch::jsonptr::PointerBuf;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::{MergeOutcome, line_merge, style};
+use super::{MergeOutcome, line_merge, splice, style};
 use crate::diff::sanitize;
 
 /// Longest rendering of a value inside a conflict description.
@@ -41,6 +41,13 @@ pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<MergeOutc
     let by_lines = line_merge(base, mine, theirs);
     if by_lines.conflicts.is_empty() && parse(&by_lines.text).is_some_and(|v| v == merged) {
         return Some(MergeOutcome::Clean(by_lines.text));
+    }
+    // Otherwise mine's text with theirs' changes spliced in keeps both sides' formatting, where
+    // it reproduces the merged document exactly.
+    if let Some(spliced) = splice::splice(&base_value, mine, &mine_value, theirs, &theirs_value)
+        && parse(&spliced).is_some_and(|v| v == merged)
+    {
+        return Some(MergeOutcome::Clean(spliced));
     }
     Some(MergeOutcome::Clean(style::write(&merged, &style::detect(mine))))
 }
