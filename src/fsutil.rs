@@ -146,7 +146,7 @@ pub fn lock(path: &Path, what: &str, timeout: Duration) -> Result<LockGuard> {
         if start.elapsed() >= timeout {
             return Err(Error::Other {
                 message: format!(
-                    "timed out after {:.0}s waiting for the lock on {what} ({})",
+                    "timed out after {:.1}s waiting for the lock on {what} ({})",
                     timeout.as_secs_f64(),
                     path.display()
                 ),
