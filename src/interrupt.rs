@@ -103,6 +103,11 @@ pub fn install() {
     });
 }
 
+/// A signal that came and has not ended the run yet (e.g. while the editor was open).
+pub fn pending() -> Option<Signal> {
+    RECEIVED.get().and_then(|rx| *rx.borrow())
+}
+
 /// Runs `fut` unless a signal comes first.
 pub async fn guard<T>(fut: impl Future<Output = Result<T>>) -> Result<T> {
     let Some(rx) = RECEIVED.get() else {

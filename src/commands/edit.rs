@@ -69,6 +69,13 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
         Err((err, text)) if resumed.is_none() && base.as_deref() == Some(&text[..]) => return Err(err),
         Err((err, text)) => return keep(err, &text),
     };
+    // SIGTERM or SIGHUP while the editor was open: stop here, whatever was saved (a changed
+    // text is kept by the write path's first interruption check).
+    if let Some(signal) = crate::interrupt::pending()
+        && (mine.is_empty() || base.as_deref() == Some(&mine[..]))
+    {
+        return Err(Error::interrupted(signal));
+    }
     if mine.is_empty() {
         session.ui.note("the file is empty: edit cancelled, nothing sent");
         if let Some(path) = &resumed {

@@ -278,6 +278,24 @@ fn sigterm_while_the_editor_is_open_keeps_the_edit_and_sends_nothing() {
 }
 
 #[test]
+fn sigterm_while_the_editor_is_open_without_a_change_still_ends_with_143() {
+    let env = Env::new();
+    let (server, url) = server_with_doc(Quirks::default());
+    env.editor_hook(1, "sleep 1");
+    let child = env.cmd(&["edit", &url]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    for _ in 0..400 {
+        if env.editor_runs() > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    kill(&child, "-TERM");
+    let out = child.wait_with_output().unwrap();
+    assert_code(&out, 143);
+    assert!(server.requests_with("PUT").is_empty());
+}
+
+#[test]
 fn a_kept_copy_of_text_that_is_later_written_is_removed() {
     let env = Env::new();
     let (server, url) = server_with_doc(Quirks::default());
