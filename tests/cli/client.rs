@@ -308,3 +308,50 @@ fn output_to_dev_stdout_appends_to_a_redirected_file() {
     assert_code(&out, 0);
     assert_eq!(std::fs::read(&log).unwrap(), b"line1 log\nbody\n", "appended, not replaced");
 }
+
+#[test]
+fn a_server_that_requires_a_client_certificate_gets_it_from_cert_and_key() {
+    let env = Env::new();
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(rcgen::DnType::CommonName, "ifmatch test CA");
+    let ca = rcgen::CertifiedIssuer::self_signed(ca_params, rcgen::KeyPair::generate().unwrap()).unwrap();
+    let server_key = rcgen::KeyPair::generate().unwrap();
+    let server_cert = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&server_key, &ca)
+        .unwrap();
+    let client_key = rcgen::KeyPair::generate().unwrap();
+    let client_cert = rcgen::CertificateParams::new(vec!["client".to_string()])
+        .unwrap()
+        .signed_by(&client_key, &ca)
+        .unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(ca.der().clone()).unwrap();
+    let verifier = rustls::server::WebPkiClientVerifier::builder(std::sync::Arc::new(roots)).build().unwrap();
+    let config = rustls::ServerConfig::builder()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(
+            vec![server_cert.der().clone(), ca.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(server_key.serialize_der().into()),
+        )
+        .unwrap();
+    let server = FakeServer::start_tls(Quirks::default(), config);
+    server.put_resource("/doc.json", b"{\"mtls\": true}\n", "application/json");
+    let url = server.https_url("/doc.json");
+    let write = |name: &str, text: String| {
+        let path = env.path(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let ca_file = write("ca.pem", ca.pem());
+    let cert_file = write("client.pem", client_cert.pem());
+    let key_file = write("client.key", client_key.serialize_pem());
+
+    let out = env.run(&["get", &url, "--cacert", &ca_file]);
+    assert_code(&out, 7);
+    let out = env.run(&["get", &url, "--cacert", &ca_file, "--cert", &cert_file, "--key", &key_file]);
+    assert_code(&out, 0);
+    assert_eq!(out.stdout, b"{\"mtls\": true}\n");
+}
