@@ -169,7 +169,14 @@ impl Cycle<'_> {
                 content_type: payload.content_type.as_deref(),
                 precondition: &self.job.precondition,
             };
-            match interrupt::guard(self.session.client.write(request)).await? {
+            let sent = interrupt::guard(self.session.client.write(request)).await.map_err(|err| match err {
+                // The request may have reached the server before the signal did.
+                Error::Interrupted { .. } => err.with_hint(
+                    "the write may already have been applied; `--resume` finds out (an applied write shows as already applied)",
+                ),
+                err => err,
+            });
+            match sent? {
                 WriteOutcome::Written { status, etag, last_modified } => {
                     return self.written(status, etag, last_modified).await;
                 }

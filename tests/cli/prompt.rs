@@ -141,6 +141,7 @@ fn ctrl_c_during_the_write_keeps_the_edit() {
     }
     p.send(expectrl::ControlCode::EndOfText).unwrap();
     p.expect("interrupted").unwrap();
+    p.expect("may already have been applied").unwrap();
     p.expect("your edit is saved at").unwrap();
     assert_eq!(exit_code(&mut p), 130);
     let saved = std::fs::read(&env.recovered()[0]).unwrap();
