@@ -348,19 +348,10 @@ fn verbose_redacts_credentials_and_the_store_never_holds_them() {
     assert!(!err.contains("s3cret"), "{err}");
     let out = env.run(&["get", &url, "-u", "alice:pa55word"]);
     assert_code(&out, 0);
-    for entry in walk(&env.state_dir()) {
+    for entry in crate::support::files_under(&env.state_dir()) {
         let text = String::from_utf8_lossy(&std::fs::read(&entry).unwrap()).into_owned();
         assert!(!text.contains("s3cret") && !text.contains("pa55word"), "{}", entry.display());
     }
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
-    }
-    out
 }
 
 #[test]

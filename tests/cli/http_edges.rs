@@ -7,16 +7,6 @@ use crate::support::fake_server::{FakeServer, Quirks};
 use crate::support::raw::Raw;
 use crate::support::{Env, assert_code, stderr, stdout};
 
-/// Every file under `dir`, recursively.
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
-    }
-    out
-}
-
 #[test]
 fn timeout_bounds_each_wait_not_the_whole_download() {
     let env = Env::new();
@@ -96,7 +86,7 @@ fn credentials_in_the_url_become_basic_auth_and_go_nowhere_else() {
     assert!(!stderr(&out).contains("alice") && !stderr(&out).contains("pa%40ss"), "{}", stderr(&out));
     let list = stdout(&env.run(&["state", "list"]));
     assert!(list.starts_with(&server.url("/doc.json")), "{list}");
-    for path in walk(&env.state_dir()) {
+    for path in crate::support::files_under(&env.state_dir()) {
         let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
         assert!(
             !text.contains("alice") && !text.contains("pa%40ss") && !text.contains("pa@ss"),

@@ -11,6 +11,13 @@ const THEIRS: &[u8] = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 1\n}\n";
 const MINE: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n";
 const MERGED: &[u8] = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 3\n}\n";
 
+/// `ifmatch get URL -o doc.json`: a working copy of the document.
+fn fetched_to_file(env: &Env, url: &str) -> std::path::PathBuf {
+    let file = env.path("doc.json");
+    assert_code(&env.run(&["get", url, "-o", file.to_str().unwrap()]), 0);
+    file
+}
+
 fn server_with_doc() -> (FakeServer, String) {
     FakeServer::with_json_doc(Quirks::default(), DOC)
 }
@@ -19,9 +26,8 @@ fn server_with_doc() -> (FakeServer, String) {
 fn a_second_put_of_the_file_after_a_merge_keeps_the_other_change() {
     let env = Env::new();
     let (server, url) = server_with_doc();
-    let file = env.path("doc.json");
+    let file = fetched_to_file(&env, &url);
     let file_arg = file.to_str().unwrap();
-    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
     std::fs::write(&file, MINE).unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
     server.put_resource("/doc.json", THEIRS, "application/json");
@@ -121,9 +127,8 @@ fn invalid_json_for_a_json_resource_is_refused_unless_the_type_says_otherwise() 
 fn a_get_in_between_does_not_let_put_file_overwrite() {
     let env = Env::new();
     let (server, url) = server_with_doc();
-    let file = env.path("doc.json");
+    let file = fetched_to_file(&env, &url);
     let file_arg = file.to_str().unwrap();
-    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
     std::fs::write(&file, MINE).unwrap();
     server.put_resource(
         "/doc.json",
@@ -148,9 +153,8 @@ fn a_get_in_between_does_not_let_put_file_overwrite() {
 fn a_file_refreshed_by_a_redirected_get_is_written_against_that_version() {
     let env = Env::new();
     let (server, url) = server_with_doc();
-    let file = env.path("doc.json");
+    let file = fetched_to_file(&env, &url);
     let file_arg = file.to_str().unwrap();
-    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
     server.put_resource("/doc.json", THEIRS, "application/json");
     // The curl habit: refresh the file through stdout; then change it.
     let out = env.run(&["get", &url]);

@@ -261,15 +261,7 @@ fn sigterm_while_the_editor_is_open_keeps_the_edit_and_sends_nothing() {
     let (server, url) = server_with_doc(Quirks::default());
     env.editor_hook(1, "sleep 1");
     env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 8");
-    let child = env.cmd(&["edit", &url]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    for _ in 0..400 {
-        if env.editor_runs() > 0 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    kill(&child, "-TERM");
-    let out = child.wait_with_output().unwrap();
+    let out = sigterm_while_editing(&env, &url);
     assert_code(&out, 143);
     assert!(server.requests_with("PUT").is_empty(), "nothing is sent after the signal");
     let kept = env.recovered();
@@ -282,15 +274,7 @@ fn sigterm_while_the_editor_is_open_without_a_change_still_ends_with_143() {
     let env = Env::new();
     let (server, url) = server_with_doc(Quirks::default());
     env.editor_hook(1, "sleep 1");
-    let child = env.cmd(&["edit", &url]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    for _ in 0..400 {
-        if env.editor_runs() > 0 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    kill(&child, "-TERM");
-    let out = child.wait_with_output().unwrap();
+    let out = sigterm_while_editing(&env, &url);
     assert_code(&out, 143);
     assert!(server.requests_with("PUT").is_empty());
 }
@@ -380,4 +364,17 @@ fn a_resumed_create_that_finds_the_resource_goes_through_the_conflict_flow() {
     assert!(stderr(&out).contains("theirs → mine"), "the difference is shown: {}", stderr(&out));
     assert_eq!(server.body("/new.json").unwrap(), b"{\"made\": \"theirs\"}\n");
     assert_eq!(env.recovered().len(), 1, "the text is still kept");
+}
+
+/// Runs `ifmatch edit URL` and sends it SIGTERM once the (slow) fake editor is open.
+fn sigterm_while_editing(env: &Env, url: &str) -> std::process::Output {
+    let child = env.cmd(&["edit", url]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    for _ in 0..400 {
+        if env.editor_runs() > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    kill(&child, "-TERM");
+    child.wait_with_output().unwrap()
 }

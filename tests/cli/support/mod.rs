@@ -193,6 +193,16 @@ pub fn assert_code(o: &Output, code: i32) {
     );
 }
 
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { out.extend(files_under(&path)) } else { out.push(path) }
+    }
+    out
+}
+
 pub fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap()
 }
