@@ -53,15 +53,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         bar.finish_and_clear();
     }
     output.finish()?;
-    let fetched = Fetched {
-        status: download.status,
-        url: download.url.clone(),
-        etag: download.etag.clone(),
-        last_modified: download.last_modified.clone(),
-        content_type: download.content_type.clone(),
-        accept_patch: download.accept_patch.clone(),
-        body: bytes::Bytes::new(),
-    };
+    let fetched = download.head();
     let record = new_record(&key, &fetched);
     // FILE now holds this version: a later `put FILE` writes against it, whatever a later `get`
     // of the same URL stores meanwhile.

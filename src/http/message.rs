@@ -51,15 +51,21 @@ impl Download {
         while let Some(chunk) = self.chunk().await? {
             body.extend_from_slice(&chunk);
         }
-        Ok(Fetched {
+        Ok(Fetched { body: Bytes::from(body), ..self.head() })
+    }
+
+    /// Everything but the body, for a caller that streamed the body elsewhere: a [`Fetched`]
+    /// whose `body` is empty.
+    pub fn head(&self) -> Fetched {
+        Fetched {
             status: self.status,
-            url: self.url,
-            etag: self.etag,
-            last_modified: self.last_modified,
-            content_type: self.content_type,
-            accept_patch: self.accept_patch,
-            body: Bytes::from(body),
-        })
+            url: self.url.clone(),
+            etag: self.etag.clone(),
+            last_modified: self.last_modified.clone(),
+            content_type: self.content_type.clone(),
+            accept_patch: self.accept_patch.clone(),
+            body: Bytes::new(),
+        }
     }
 }
 
