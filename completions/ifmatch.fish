@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_ifmatch_global_optspecs
-    string join \n H/header= u/user= bearer-env= bearer-file= netrc cacert= cert= key= k/insecure x/proxy= noproxy= max-redirects= follow-writes timeout= v/verbose json color= state-dir= y/yes on-conflict= conflict-status= weak-etag= h/help V/version
+    string join \n h/help V/version
 end
 
 function __fish_ifmatch_needs_command
@@ -24,34 +24,6 @@ function __fish_ifmatch_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_needs_command" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -s V -l version -d 'Print version'
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "get" -d 'Fetch a resource: body to stdout (or -o FILE), validators into the state store'
@@ -67,53 +39,49 @@ complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "generate" -d 'Gener
 complete -c ifmatch -n "__fish_ifmatch_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s o -l output -d 'Write the body to FILE instead of stdout' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l max-redirects -d 'Redirects a GET may follow' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s d -l data -d 'curl\'s request body: refused with a pointer to put and apply' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s X -l request -d 'curl\'s request method: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
+send\t'Send the weak ETag anyway, for servers that compare weakly'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s f -l fail -d 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s L -l location -d 'Accepted for curl habits, no effect: a GET always follows redirects (see --max-redirects)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l patch -d 'Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server\'s Accept-Patch offers, else PUT) or none (PUT)' -r -f -a "none\t'PUT the whole body'
 merge\t'PATCH with a JSON Merge Patch (RFC 7396); cannot set a value to null'
 json\t'PATCH with a JSON Patch (RFC 6902) whose test operations guard each changed field'
 auto\t'PATCH in a format the server lists in Accept-Patch (JSON Patch first), else PUT'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l max-redirects -d 'Redirects a GET may follow' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s d -l data -d 'curl\'s request body: refused with a pointer to put and apply' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s X -l request -d 'curl\'s request method: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -121,14 +89,21 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l resume -d 'Re-open the editor on the newest edit saved after an earlier failure, and write it with the validators of the version it was based on (a change made since then is merged or asked about, never overwritten)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l force -d 'Write without a validator when the server gives neither ETag nor Last-Modified'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s f -l fail -d 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s L -l location -d 'Accepted for curl habits, no effect: a GET always follows redirects (see --max-redirects)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l if-match -d 'Send this ETag in If-Match instead of the stored one' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l if-unmodified-since -d 'Send this HTTP date in If-Unmodified-Since instead of the stored one' -r
@@ -138,20 +113,18 @@ merge\t'PATCH with a JSON Merge Patch (RFC 7396); cannot set a value to null'
 json\t'PATCH with a JSON Patch (RFC 6902) whose test operations guard each changed field'
 auto\t'PATCH in a format the server lists in Accept-Patch (JSON Patch first), else PUT'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l max-redirects -d 'Redirects a GET may follow' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s d -l data -d 'curl\'s request body: refused with a pointer to put and apply' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s X -l request -d 'curl\'s request method: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -159,45 +132,49 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l allow-empty -d 'Send an empty body (refused otherwise, as it is usually a mistake upstream)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l force -d 'Write without any validator (unconditionally) when none is known'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l create -d 'Create the resource: send If-None-Match: *, so the write fails (exit 3) if it exists'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s f -l fail -d 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s L -l location -d 'Accepted for curl habits, no effect: a GET always follows redirects (see --max-redirects)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l max-redirects -d 'Redirects a GET may follow' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s d -l data -d 'curl\'s request body: refused with a pointer to put and apply' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s X -l request -d 'curl\'s request method: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l write-probe -d 'Also PUT the current body back unchanged with a precondition that must fail, to prove that writes are protected (asks first; --yes does not ask)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s f -l fail -d 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s L -l location -d 'Accepted for curl habits, no effect: a GET always follows redirects (see --max-redirects)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s y -l yes -d 'Send the write probe without asking'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l retries -d 'Retries after a 412 before giving up (each re-fetches and runs CMD again)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l patch -d 'Send the change as PATCH instead of PUT: merge (RFC 7396), json (RFC 6902 with test ops), auto (what the server\'s Accept-Patch offers, else PUT) or none (PUT)' -r -f -a "none\t'PUT the whole body'
@@ -205,20 +182,18 @@ merge\t'PATCH with a JSON Merge Patch (RFC 7396); cannot set a value to null'
 json\t'PATCH with a JSON Patch (RFC 6902) whose test operations guard each changed field'
 auto\t'PATCH in a format the server lists in Accept-Patch (JSON Patch first), else PUT'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l max-redirects -d 'Redirects a GET may follow' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s d -l data -d 'curl\'s request body: refused with a pointer to put and apply' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s X -l request -d 'curl\'s request method: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
 merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
 overwrite\t'Retry with my version over theirs, replacing their change'
@@ -226,353 +201,111 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l force -d 'Write without a validator when the server gives neither ETag nor Last-Modified'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s f -l fail -d 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s L -l location -d 'Accepted for curl habits, no effect: a GET always follows redirects (see --max-redirects)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l json -d 'Print one JSON object describing the outcome on stdout'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l max-redirects -d 'Redirects a GET may follow' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s d -l data -d 'curl\'s request body: refused with a pointer to put and apply' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s X -l request -d 'curl\'s request method: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s f -l fail -d 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s L -l location -d 'Accepted for curl habits, no effect: a GET always follows redirects (see --max-redirects)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s h -l help -d 'Print help'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s p -l port -d 'Port to listen on (0 = any free port)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l bind -d 'Address to bind' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l max-body -d 'Largest request body accepted, in bytes' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l require-precondition -d 'Answer 428 Precondition Required to writes without If-Match/If-Unmodified-Since'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l weak-etags -d 'Serve weak ETags, as a compressing proxy would'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s q -l quiet -d 'Do not log requests on stderr'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s h -l help -d 'Print help'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -s h -l help -d 'Print help'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "list" -d 'List the stored resources'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "show" -d 'Show the stored record of one resource'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "forget" -d 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "path" -d 'Print the state store\'s directory'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and not __fish_seen_subcommand_from list show forget path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l recovered -d 'Also delete the resource\'s recovered edits (the texts kept after failed writes)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s h -l help -d 'Print help'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the stored resources'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show the stored record of one resource'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "forget" -d 'Forget a resource: its record and base body (recovered edits are kept unless --recovered)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "path" -d 'Print the state store\'s directory'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -s h -l help -d 'Print help'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "man" -d 'Write man pages (ifmatch.1 and one per subcommand) into DIR'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s H -l header -d 'Extra request header, e.g. -H \'Accept: application/json\' (repeatable)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l bearer-env -d 'Read a bearer token from this environment variable (keeps it off the command line)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l bearer-file -d 'Read a bearer token from the first line of this file' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l cacert -d 'Trust the CA certificate(s) in this PEM file, in addition to the system\'s' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l key -d 'Private key (PEM) for --cert' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s x -l proxy -d 'Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l max-redirects -d 'Redirects a GET may follow' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l on-conflict -d 'What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]' -r -f -a "ask\t'Ask on a terminal; abort elsewhere'
-merge\t'Retry with the three-way merge when it is clean; otherwise ask on a terminal, else abort'
-overwrite\t'Retry with my version over theirs, replacing their change'
-abort\t'Stop with exit status 3 and keep the edit'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
-send\t'Send the weak ETag anyway, for servers that compare weakly'"
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -l json -d 'Print one JSON object describing the outcome on stdout'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
-complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from completions" -s h -l help -d 'Print help'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from man" -s h -l help -d 'Print help'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "completions" -d 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "man" -d 'Write man pages (ifmatch.1 and one per subcommand) into DIR'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand generate; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

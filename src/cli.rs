@@ -3,14 +3,14 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 mod help;
 
 pub use help::EXIT_CODES;
 use help::{AFTER_HELP, APPLY_HELP, DIFF_HELP, DOCTOR_HELP};
 
-/// Help headings for the global options, so that every subcommand's help reads in groups.
+/// Help headings for the option groups, so that every subcommand's help reads in groups.
 const HTTP: &str = "HTTP options";
 const AUTH: &str = "Credentials and TLS";
 const CONFLICT: &str = "Conflict options";
@@ -25,113 +25,247 @@ const OUTPUT: &str = "Output and state options";
 #[derive(Debug, Parser)]
 #[command(name = "ifmatch", version, after_help = AFTER_HELP, max_term_width = 100)]
 pub struct Cli {
-    #[command(flatten)]
-    pub global: GlobalArgs,
-
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Options shared by every command, in curl/xh habits.
-#[derive(Debug, Args, Clone, Default)]
+/// The options of one run, gathered from the groups its command takes; a group the command
+/// does not take holds its defaults. Built by [`Cli::global`]; read by `Settings::from_args`.
+#[derive(Debug, Clone, Default)]
 pub struct GlobalArgs {
-    /// Extra request header, e.g. -H 'Accept: application/json' (repeatable)
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", global = true, help_heading = HTTP)]
-    pub headers: Vec<String>,
+    pub request: RequestArgs,
+    pub write: WriteArgs,
+    pub out: OutputArgs,
+    pub store: StoreArgs,
+}
 
+impl Cli {
+    /// The options of this run, whatever the command: the groups it takes, defaults for the
+    /// others.
+    pub fn global(&self) -> GlobalArgs {
+        let mut all = GlobalArgs::default();
+        match &self.command {
+            Command::Get(a) => {
+                all.request = a.request.clone();
+                all.write.weak = a.weak.clone();
+                all.out = a.out.clone();
+                all.store = a.store.clone();
+            }
+            Command::Edit(EditArgs { request, write, out, store, .. })
+            | Command::Put(PutArgs { request, write, out, store, .. })
+            | Command::Apply(ApplyArgs { request, write, out, store, .. }) => {
+                all.request = request.clone();
+                all.write = write.clone();
+                all.out = out.clone();
+                all.store = store.clone();
+            }
+            Command::Diff(a) => {
+                all.request = a.request.clone();
+                all.out = a.out.clone();
+                all.store = a.store.clone();
+            }
+            Command::Doctor(a) => {
+                all.request = a.request.clone();
+                all.write.yes = a.yes;
+                all.write.conflict_status = a.conflict_status;
+                all.out = a.out.clone();
+            }
+            Command::Demo(a) => all.out = a.out.clone(),
+            Command::Serve(a) => all.out = a.out.clone(),
+            Command::State(state) => {
+                let (header, out, store) = match state {
+                    StateCommand::List { out, store } | StateCommand::Path { out, store } => {
+                        (None, out, store)
+                    }
+                    StateCommand::Show { header, out, store, .. }
+                    | StateCommand::Forget { header, out, store, .. } => (Some(header), out, store),
+                };
+                if let Some(header) = header {
+                    all.request.header = header.clone();
+                }
+                all.out = out.clone();
+                all.store = store.clone();
+            }
+            Command::Generate(_) => {}
+        }
+        all
+    }
+}
+
+/// A group's values when the command line gave none: clap's own defaults, so that a default
+/// is written once, in the option's definition.
+fn defaults<T: Args + FromArgMatches>() -> T {
+    let command = T::augment_args(clap::Command::new("defaults"));
+    let matches = command.try_get_matches_from(["defaults"]).expect("option groups parse without arguments");
+    T::from_arg_matches(&matches).expect("option groups have defaults")
+}
+
+macro_rules! default_from_clap {
+    ($($group:ty),*) => {$(
+        impl Default for $group {
+            fn default() -> Self {
+                defaults()
+            }
+        }
+    )*};
+}
+
+default_from_clap!(RequestArgs, HeaderArgs, AuthArgs, WriteArgs, WeakArgs, OutputArgs, StoreArgs);
+
+/// Extra request headers: every command that sends requests, and `state show|forget`, where
+/// `Accept` picks the record.
+#[derive(Debug, Args, Clone)]
+pub struct HeaderArgs {
+    /// Extra request header, e.g. -H 'Accept: application/json' (repeatable)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE", help_heading = HTTP)]
+    pub headers: Vec<String>,
+}
+
+/// Options of the commands that send requests (get, edit, put, apply, diff, doctor), in
+/// curl/xh habits.
+#[derive(Debug, Args, Clone)]
+pub struct RequestArgs {
+    #[command(flatten)]
+    pub header: HeaderArgs,
+
+    /// Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)
+    #[arg(short = 'x', long, value_name = "URL", help_heading = HTTP)]
+    pub proxy: Option<String>,
+
+    /// Hosts to reach without a proxy, comma-separated (like NO_PROXY)
+    #[arg(long, value_name = "HOSTS", help_heading = HTTP)]
+    pub noproxy: Option<String>,
+
+    /// Redirects a GET may follow
+    #[arg(long, value_name = "N", help_heading = HTTP, default_value_t = 10)]
+    pub max_redirects: usize,
+
+    /// Seconds to wait for a connection, and then for each piece of the response, before giving
+    /// up (a long download that keeps arriving is never cut off)
+    #[arg(long, value_name = "SECONDS", help_heading = HTTP, default_value_t = 30.0)]
+    pub timeout: f64,
+
+    /// Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)
+    #[arg(short = 'f', long, help_heading = HTTP)]
+    pub fail: bool,
+
+    /// Accepted for curl habits, no effect: a GET always follows redirects (see --max-redirects)
+    #[arg(short = 'L', long, help_heading = HTTP)]
+    pub location: bool,
+
+    /// curl's request body: refused with a pointer to put and apply
+    #[arg(short = 'd', long, value_name = "DATA", hide = true, alias = "data-binary", alias = "data-raw")]
+    pub data: Option<String>,
+
+    /// curl's request method: refused with a pointer to put and apply
+    #[arg(short = 'X', long = "request", value_name = "METHOD", hide = true)]
+    pub method: Option<String>,
+
+    #[command(flatten)]
+    pub auth: AuthArgs,
+
+    /// Print request and response headers on stderr (credentials redacted)
+    #[arg(short = 'v', long, help_heading = OUTPUT)]
+    pub verbose: bool,
+}
+
+/// Credentials and TLS, for the commands that send requests.
+#[derive(Debug, Args, Clone)]
+pub struct AuthArgs {
     /// Basic auth credentials; prompts for the password on a terminal when it is omitted
     #[arg(
         short = 'u',
         long = "user",
         value_name = "USER[:PASS]",
-        global = true,
         help_heading = AUTH,
         conflicts_with_all = ["bearer_env", "bearer_file"]
     )]
     pub user: Option<String>,
 
     /// Read a bearer token from this environment variable (keeps it off the command line)
-    #[arg(long, value_name = "VAR", global = true, help_heading = AUTH, conflicts_with = "bearer_file")]
+    #[arg(long, value_name = "VAR", help_heading = AUTH, conflicts_with = "bearer_file")]
     pub bearer_env: Option<String>,
 
     /// Read a bearer token from the first line of this file
-    #[arg(long, value_name = "FILE", global = true, help_heading = AUTH)]
+    #[arg(long, value_name = "FILE", help_heading = AUTH)]
     pub bearer_file: Option<PathBuf>,
 
     /// Use the credentials for the host from ~/.netrc (or the file in NETRC)
-    #[arg(long, global = true, help_heading = AUTH)]
+    #[arg(long, help_heading = AUTH)]
     pub netrc: bool,
 
     /// Trust the CA certificate(s) in this PEM file, in addition to the system's
-    #[arg(long, value_name = "FILE", global = true, help_heading = AUTH)]
+    #[arg(long, value_name = "FILE", help_heading = AUTH)]
     pub cacert: Option<PathBuf>,
 
     /// Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both
-    #[arg(long, value_name = "FILE", global = true, help_heading = AUTH)]
+    #[arg(long, value_name = "FILE", help_heading = AUTH)]
     pub cert: Option<PathBuf>,
 
     /// Private key (PEM) for --cert
-    #[arg(long, value_name = "FILE", global = true, help_heading = AUTH, requires = "cert")]
+    #[arg(long, value_name = "FILE", help_heading = AUTH, requires = "cert")]
     pub key: Option<PathBuf>,
 
     /// Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)
-    #[arg(short = 'k', long, global = true, help_heading = AUTH)]
+    #[arg(short = 'k', long, help_heading = AUTH)]
     pub insecure: bool,
+}
 
-    /// Use this proxy for all requests (default: HTTP_PROXY, HTTPS_PROXY, ALL_PROXY from the environment)
-    #[arg(short = 'x', long, value_name = "URL", global = true, help_heading = HTTP)]
-    pub proxy: Option<String>,
-
-    /// Hosts to reach without a proxy, comma-separated (like NO_PROXY)
-    #[arg(long, value_name = "HOSTS", global = true, help_heading = HTTP)]
-    pub noproxy: Option<String>,
-
-    /// Redirects a GET may follow
-    #[arg(long, value_name = "N", global = true, help_heading = HTTP, default_value_t = 10)]
-    pub max_redirects: usize,
-
+/// Options of the commands that write (edit, put, apply).
+#[derive(Debug, Args, Clone)]
+pub struct WriteArgs {
     /// Follow 307/308 redirects on writes too (same origin only); by default they are reported
-    #[arg(long, global = true, help_heading = HTTP)]
+    #[arg(long, help_heading = HTTP)]
     pub follow_writes: bool,
-
-    /// Seconds to wait for a connection, and then for each piece of the response, before giving
-    /// up (a long download that keeps arriving is never cut off)
-    #[arg(long, value_name = "SECONDS", global = true, help_heading = HTTP, default_value_t = 30.0)]
-    pub timeout: f64,
-
-    /// Print request and response headers on stderr (credentials redacted)
-    #[arg(short = 'v', long, global = true, help_heading = OUTPUT)]
-    pub verbose: bool,
-
-    /// Print one JSON object describing the outcome on stdout
-    #[arg(long, global = true, help_heading = OUTPUT)]
-    pub json: bool,
-
-    /// When to use colors on stderr
-    #[arg(long, value_enum, value_name = "WHEN", global = true, help_heading = OUTPUT, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state
-    /// dir/ifmatch]
-    #[arg(long, value_name = "DIR", global = true, help_heading = OUTPUT)]
-    pub state_dir: Option<PathBuf>,
 
     /// Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is
     /// clean; never by overwriting someone else's change (a conflicted merge exits 3)
-    #[arg(short = 'y', long, global = true, help_heading = CONFLICT)]
+    #[arg(short = 'y', long, help_heading = CONFLICT)]
     pub yes: bool,
 
     /// What to do on a conflict (412) instead of asking [default: ask on a terminal, else abort]
-    #[arg(long, value_enum, value_name = "POLICY", global = true, help_heading = CONFLICT)]
+    #[arg(long, value_enum, value_name = "POLICY", help_heading = CONFLICT)]
     pub on_conflict: Option<ConflictPolicy>,
 
     /// Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)
-    #[arg(long, value_name = "CODE", global = true, help_heading = CONFLICT)]
+    #[arg(long, value_name = "CODE", help_heading = CONFLICT)]
     pub conflict_status: Option<u16>,
 
+    #[command(flatten)]
+    pub weak: WeakArgs,
+}
+
+/// `--weak-etag`: for the writing commands, and for `get`, whose warnings depend on it.
+#[derive(Debug, Args, Clone)]
+pub struct WeakArgs {
     /// What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway
-    #[arg(long, value_enum, value_name = "MODE", global = true, help_heading = CONFLICT, default_value_t = WeakETagMode::Fallback)]
+    #[arg(long, value_enum, value_name = "MODE", help_heading = CONFLICT, default_value_t = WeakETagMode::Fallback)]
     pub weak_etag: WeakETagMode,
+}
+
+/// What is printed and how: every command.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// Print only errors on stderr: no notes, warnings or progress
+    #[arg(short = 'q', long, visible_short_alias = 's', visible_alias = "silent", help_heading = OUTPUT)]
+    pub quiet: bool,
+
+    /// Print one JSON object describing the outcome on stdout
+    #[arg(long, help_heading = OUTPUT)]
+    pub json: bool,
+
+    /// When to use colors on stderr
+    #[arg(long, value_enum, value_name = "WHEN", help_heading = OUTPUT, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// The state store: every command that uses it.
+#[derive(Debug, Args, Clone)]
+pub struct StoreArgs {
+    /// Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state
+    /// dir/ifmatch]
+    #[arg(long, value_name = "DIR", help_heading = OUTPUT)]
+    pub state_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,7 +313,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  ifmatch demo                 on a terminal: you edit in your own editor\n  ifmatch demo </dev/null      anywhere else: the edit is scripted, the story still prints"
     )]
-    Demo,
+    Demo(DemoArgs),
 
     /// Serve a directory on loopback with strict conditional requests
     #[command(
@@ -207,6 +341,18 @@ pub struct GetArgs {
     /// Write the body to FILE instead of stdout
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    #[command(flatten)]
+    pub weak: WeakArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -228,6 +374,18 @@ pub struct EditArgs {
     /// ops), auto (what the server's Accept-Patch offers, else PUT) or none (PUT)
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = PatchMode::None)]
     pub patch: PatchMode,
+
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -267,6 +425,18 @@ pub struct PutArgs {
     /// (RFC 6902 with test ops), auto (what the server's Accept-Patch offered, else PUT) or none
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = PatchMode::None)]
     pub patch: PatchMode,
+
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -291,6 +461,18 @@ pub struct ApplyArgs {
     /// ops), auto (what the server's Accept-Patch offers, else PUT) or none (PUT)
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = PatchMode::None)]
     pub patch: PatchMode,
+
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -302,6 +484,15 @@ pub struct DiffArgs {
     /// server's current body with the stored base
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]
@@ -313,6 +504,26 @@ pub struct DoctorArgs {
     /// that writes are protected (asks first; --yes does not ask)
     #[arg(long)]
     pub write_probe: bool,
+
+    #[command(flatten)]
+    pub request: RequestArgs,
+
+    /// Send the write probe without asking
+    #[arg(short = 'y', long, help_heading = CONFLICT)]
+    pub yes: bool,
+
+    /// Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)
+    #[arg(long, value_name = "CODE", help_heading = CONFLICT)]
+    pub conflict_status: Option<u16>,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -341,9 +552,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_body: u64,
 
-    /// Do not log requests on stderr
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -352,7 +562,12 @@ pub enum StateCommand {
     #[command(
         after_help = "Examples:\n  ifmatch state list\n  ifmatch state list --json | jq -r '.records[].url'"
     )]
-    List,
+    List {
+        #[command(flatten)]
+        out: OutputArgs,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Show the stored record of one resource
     #[command(
         after_help = "Examples:\n  ifmatch state show https://api.example.com/config.json\n  ifmatch state show URL -H 'Accept: application/json'   the record kept for that Accept"
@@ -360,6 +575,12 @@ pub enum StateCommand {
     Show {
         /// The resource's URL
         url: String,
+        #[command(flatten)]
+        header: HeaderArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+        #[command(flatten)]
+        store: StoreArgs,
     },
     /// Forget a resource: its record and base body (recovered edits are kept unless --recovered)
     #[command(
@@ -372,10 +593,21 @@ pub enum StateCommand {
         /// Also delete the resource's recovered edits (the texts kept after failed writes)
         #[arg(long)]
         recovered: bool,
+        #[command(flatten)]
+        header: HeaderArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+        #[command(flatten)]
+        store: StoreArgs,
     },
     /// Print the state store's directory
     #[command(after_help = "Examples:\n  ifmatch state path\n  ls \"$(ifmatch state path)/recovered\"")]
-    Path,
+    Path {
+        #[command(flatten)]
+        out: OutputArgs,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

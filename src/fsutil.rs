@@ -157,7 +157,9 @@ pub fn lock(path: &Path, what: &str, timeout: Duration) -> Result<LockGuard> {
             });
         }
         if !announced {
-            eprintln!("ifmatch: waiting for another ifmatch process to release the lock on {what}");
+            if !crate::ui::quiet() {
+                eprintln!("ifmatch: waiting for another ifmatch process to release the lock on {what}");
+            }
             announced = true;
         }
         std::thread::sleep(Duration::from_millis(25));

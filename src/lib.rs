@@ -53,18 +53,20 @@ use settings::Settings;
 
 /// Runs one parsed command line.
 pub async fn run(cli: &Cli) -> Result<()> {
+    let global = cli.global();
+    ui::set_quiet(global.out.quiet);
     match &cli.command {
-        Command::Serve(args) => return commands::serve::run(args, cli.global.json).await,
+        Command::Serve(args) => return commands::serve::run(args).await,
         Command::Generate(args) => return commands::generate::run(args),
         _ => {}
     }
     // Before the handler: a password prompt in here must still end on Ctrl-C.
-    let settings = Settings::from_args(&cli.global, command_url(&cli.command))?;
+    let settings = Settings::from_args(&global, command_url(&cli.command))?;
     // From here on Ctrl-C is an error at a safe point, so every command cleans up after itself
     // (temp files, the user's edit) and exits with 130.
     interrupt::install();
     match &cli.command {
-        Command::Demo => return commands::demo::run(settings).await,
+        Command::Demo(_) => return commands::demo::run(settings).await,
         // doctor changes nothing, the state store included.
         Command::Doctor(args) => return commands::doctor::run(&settings, args).await,
         _ => {}
@@ -79,7 +81,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
             Command::Apply(args) => commands::apply::run(&session, args).await,
             Command::Diff(args) => commands::diff::run(&session, args).await,
             Command::State(args) => commands::state::run(&session, args),
-            Command::Demo | Command::Doctor(_) => unreachable!("handled above"),
+            Command::Demo(_) | Command::Doctor(_) => unreachable!("handled above"),
             Command::Serve(_) | Command::Generate(_) => unreachable!("handled above"),
         }
     }
@@ -109,7 +111,7 @@ fn command_url(command: &Command) -> Option<&str> {
 /// The subcommand's name, for `--json` error objects.
 pub fn command_name(cli: &Cli) -> &'static str {
     match &cli.command {
-        Command::Demo => "demo",
+        Command::Demo(_) => "demo",
         Command::Doctor(_) => "doctor",
         Command::Get(_) => "get",
         Command::Edit(_) => "edit",
@@ -117,10 +119,10 @@ pub fn command_name(cli: &Cli) -> &'static str {
         Command::Apply(_) => "apply",
         Command::Diff(_) => "diff",
         Command::Serve(_) => "serve",
-        Command::State(cli::StateCommand::List) => "state list",
+        Command::State(cli::StateCommand::List { .. }) => "state list",
         Command::State(cli::StateCommand::Show { .. }) => "state show",
         Command::State(cli::StateCommand::Forget { .. }) => "state forget",
-        Command::State(cli::StateCommand::Path) => "state path",
+        Command::State(cli::StateCommand::Path { .. }) => "state path",
         Command::Generate(_) => "generate",
     }
 }

@@ -18,9 +18,10 @@ fn main() {
             runtime.shutdown_background();
             std::process::exit(err.exit_code());
         }
-        let color = ifmatch::settings::use_color(cli.global.color, std::io::stderr().is_terminal());
+        let out = cli.global().out;
+        let color = ifmatch::settings::use_color(out.color, std::io::stderr().is_terminal());
         ifmatch::ui::Ui { color }.error(&err);
-        if cli.global.json && !err.json_printed() {
+        if out.json && !err.json_printed() {
             // A closed stdout has no reader left to tell.
             let _ = ifmatch::stdio::json(&ifmatch::session::error_json(ifmatch::command_name(&cli), &err));
         }

@@ -53,6 +53,9 @@ impl Session {
 
     /// Prints a unified diff on stderr under a heading; says so when there is no difference.
     pub fn show_diff(&self, heading: &str, old: &[u8], new: &[u8], old_label: &str, new_label: &str) {
+        if crate::ui::quiet() {
+            return;
+        }
         self.ui.heading(heading);
         let opts = DiffOptions { color: self.settings.color, ..DiffOptions::default() };
         let text = diff::unified(old, new, old_label, new_label, &opts);

@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::cli::{ColorChoice, ConflictPolicy, GlobalArgs, WeakETagMode};
+use crate::cli::{AuthArgs, ColorChoice, ConflictPolicy, GlobalArgs, RequestArgs, WeakETagMode};
 use crate::error::{Error, Result};
 use crate::fsutil::{DEFAULT_LOCK_TIMEOUT, LOCK_TIMEOUT_ENV};
 
@@ -77,9 +77,11 @@ impl Settings {
     /// `user:password@`, if any, becomes Basic auth) and the environment.
     pub fn from_args(args: &GlobalArgs, url: Option<&str>) -> Result<Settings> {
         let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
-        let color = use_color(args.color, std::io::stderr().is_terminal());
-        let headers = args.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>>>()?;
-        let auth = match (auth(args, interactive)?, url.and_then(url_credentials)) {
+        let color = use_color(args.out.color, std::io::stderr().is_terminal());
+        let request = &args.request;
+        refuse_curl_body(request)?;
+        let headers = request.header.headers.iter().map(|h| parse_header(h)).collect::<Result<Vec<_>>>()?;
+        let auth = match (auth(&request.auth, interactive)?, url.and_then(url_credentials)) {
             (Some(auth), Some(_)) => {
                 crate::ui::Ui { color }.warn(
                     "the URL carries credentials, and -u or --bearer-* gives others; the URL's are not used",
@@ -88,14 +90,14 @@ impl Settings {
             }
             (auth, from_url) => auth.or(from_url),
         };
-        if !(args.timeout.is_finite() && args.timeout > 0.0) {
+        if !(request.timeout.is_finite() && request.timeout > 0.0) {
             return Err(Error::usage(
-                format!("--timeout must be a positive number of seconds, not {}", args.timeout),
+                format!("--timeout must be a positive number of seconds, not {}", request.timeout),
                 "for example: --timeout 30",
             ));
         }
         let mut conflict_statuses = Vec::new();
-        if let Some(code) = args.conflict_status {
+        if let Some(code) = args.write.conflict_status {
             if !(400..=499).contains(&code) {
                 return Err(Error::usage(
                     format!("--conflict-status takes a 4xx status, not {code}"),
@@ -104,7 +106,7 @@ impl Settings {
             }
             conflict_statuses.push(code);
         }
-        let netrc = match (args.netrc, &auth) {
+        let netrc = match (request.auth.netrc, &auth) {
             (true, None) => {
                 let path = crate::netrc::Netrc::default_path().ok_or_else(|| {
                     Error::usage("--netrc: no home directory to find .netrc in", "set NETRC=FILE")
@@ -118,28 +120,28 @@ impl Settings {
             auth,
             netrc,
             tls: Tls {
-                cacert: args.cacert.clone(),
-                cert: args.cert.clone(),
-                key: args.key.clone(),
-                insecure: args.insecure,
+                cacert: request.auth.cacert.clone(),
+                cert: request.auth.cert.clone(),
+                key: request.auth.key.clone(),
+                insecure: request.auth.insecure,
             },
-            proxy: args.proxy.clone(),
-            noproxy: args.noproxy.clone(),
-            max_redirects: args.max_redirects,
-            follow_writes: args.follow_writes,
-            timeout: Duration::from_secs_f64(args.timeout),
-            verbose: args.verbose,
-            json: args.json,
+            proxy: request.proxy.clone(),
+            noproxy: request.noproxy.clone(),
+            max_redirects: request.max_redirects,
+            follow_writes: args.write.follow_writes,
+            timeout: Duration::from_secs_f64(request.timeout),
+            verbose: request.verbose,
+            json: args.out.json,
             color,
-            color_stdout: use_color(args.color, std::io::stdout().is_terminal()),
-            state_dir: match &args.state_dir {
+            color_stdout: use_color(args.out.color, std::io::stdout().is_terminal()),
+            state_dir: match &args.store.state_dir {
                 Some(dir) => dir.clone(),
                 None => state_dir_from_env().map_or_else(default_state_dir, Ok)?,
             },
-            yes: args.yes,
-            on_conflict: args.on_conflict,
+            yes: args.write.yes,
+            on_conflict: args.write.on_conflict,
             conflict_statuses,
-            send_weak: args.weak_etag == WeakETagMode::Send,
+            send_weak: args.write.weak.weak_etag == WeakETagMode::Send,
             interactive,
             lock_timeout: lock_timeout(std::env::var_os(LOCK_TIMEOUT_ENV), color),
         })
@@ -149,6 +151,26 @@ impl Settings {
     pub fn accept(&self) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("accept")).map(|(_, v)| v.as_str())
     }
+}
+
+/// curl's `-d` and `-X` have no place here: ifmatch chooses the method, and the body comes
+/// from a file, stdin, the editor or a command. Refused before any request, with the command
+/// that does what the user meant.
+fn refuse_curl_body(request: &RequestArgs) -> Result<()> {
+    let hint = "to write a body: `ifmatch put URL FILE` (or - for stdin); to change it with a command: `ifmatch apply URL -- CMD`";
+    if request.data.is_some() {
+        return Err(Error::usage(
+            "-d/--data is curl's; ifmatch sends a body only with put, edit and apply",
+            hint,
+        ));
+    }
+    if let Some(method) = &request.method {
+        return Err(Error::usage(
+            format!("-X {method}: ifmatch chooses the method itself (GET to fetch, PUT or PATCH to write)"),
+            hint,
+        ));
+    }
+    Ok(())
 }
 
 /// `--color auto` means: the stream is a terminal, `NO_COLOR` is unset, `TERM` is not `dumb`.
@@ -254,7 +276,7 @@ fn url_credentials(raw: &str) -> Option<Auth> {
     Some(Auth::Basic { user: decode(url.username()), password: decode(url.password().unwrap_or("")) })
 }
 
-fn auth(args: &GlobalArgs, interactive: bool) -> Result<Option<Auth>> {
+fn auth(args: &AuthArgs, interactive: bool) -> Result<Option<Auth>> {
     if let Some(user) = &args.user {
         let (user, password) = match user.split_once(':') {
             Some((u, p)) => (u.to_string(), p.to_string()),

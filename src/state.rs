@@ -179,11 +179,13 @@ impl Store {
                     Read::Unusable(why) => why,
                 };
                 let aside = fsutil::move_aside(&path)?;
-                eprintln!(
-                    "ifmatch: warning: the state record for {} {why}; moved it to {} and starting fresh",
-                    key.url,
-                    aside.display()
-                );
+                if !crate::ui::quiet() {
+                    eprintln!(
+                        "ifmatch: warning: the state record for {} {why}; moved it to {} and starting fresh",
+                        key.url,
+                        aside.display()
+                    );
+                }
                 Ok(None)
             }
         }

@@ -2,8 +2,47 @@
 //! one-letter prompts. stdout is left to bodies and `--json` results.
 
 use std::io::{self, BufRead, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::Error;
+
+/// `--quiet`: only errors (and the questions of a prompt) reach stderr. Set once, from the
+/// command line, before anything is printed.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Turns `--quiet` on for the rest of the run.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// Whether `--quiet` is on: notes, warnings, progress and success lines are not printed.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// Lifts `--quiet` while it lives: for what a person must see to answer a prompt (the
+/// conflict screen before its question).
+pub struct Unquiet {
+    was: bool,
+}
+
+impl Unquiet {
+    pub fn new() -> Unquiet {
+        Unquiet { was: QUIET.swap(false, Ordering::Relaxed) }
+    }
+}
+
+impl Default for Unquiet {
+    fn default() -> Self {
+        Unquiet::new()
+    }
+}
+
+impl Drop for Unquiet {
+    fn drop(&mut self) {
+        QUIET.store(self.was, Ordering::Relaxed);
+    }
+}
 
 /// The stderr printer, with or without colors.
 #[derive(Debug, Clone, Copy)]
@@ -18,21 +57,33 @@ impl Ui {
 
     /// A plain progress line: `ifmatch: <message>`.
     pub fn note(&self, message: &str) {
+        if quiet() {
+            return;
+        }
         eprintln!("ifmatch: {message}");
     }
 
     /// A warning the user should read.
     pub fn warn(&self, message: &str) {
+        if quiet() {
+            return;
+        }
         eprintln!("ifmatch: {} {message}", self.paint("1;33", "warning:"));
     }
 
     /// A heading before a block such as a diff.
     pub fn heading(&self, text: &str) {
+        if quiet() {
+            return;
+        }
         eprintln!("{}", self.paint("1", text));
     }
 
     /// A success line.
     pub fn success(&self, message: &str) {
+        if quiet() {
+            return;
+        }
         eprintln!("ifmatch: {}", self.paint("32", message));
     }
 

@@ -167,7 +167,7 @@ fn resume(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start> {
             hint: Some(format!("start a new one with `ifmatch edit {url}`")),
         });
     };
-    if edits.len() > 1 {
+    if edits.len() > 1 && !crate::ui::quiet() {
         ui.warn(&format!(
             "there are {} saved edits of {url}; resuming the newest, {}. The others:",
             edits.len(),

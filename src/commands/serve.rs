@@ -6,7 +6,8 @@ use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
 use crate::server::{ServeConfig, Server};
 
-pub async fn run(args: &ServeArgs, json: bool) -> Result<()> {
+pub async fn run(args: &ServeArgs) -> Result<()> {
+    let json = args.out.json;
     check_dir(&args.dir)?;
     let config = ServeConfig {
         dir: args.dir.clone(),
@@ -15,7 +16,7 @@ pub async fn run(args: &ServeArgs, json: bool) -> Result<()> {
         require_precondition: args.require_precondition,
         weak_etags: args.weak_etags,
         max_body: args.max_body,
-        quiet: args.quiet,
+        quiet: args.out.quiet,
     };
     let server = Server::bind(config).await.map_err(|e| {
         let hint = match e.kind() {
@@ -44,7 +45,7 @@ pub async fn run(args: &ServeArgs, json: bool) -> Result<()> {
     } else {
         crate::stdio::line(&server.url())
     };
-    if !args.bind.is_loopback() {
+    if !args.bind.is_loopback() && !crate::ui::quiet() {
         eprintln!(
             "ifmatch: warning: serving {} on {}, reachable beyond this machine",
             args.dir.display(),

@@ -8,7 +8,7 @@ use crate::stdio;
 pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
     let json = session.settings.json;
     match command {
-        StateCommand::Path => {
+        StateCommand::Path { .. } => {
             let dir = session.store.dir().display().to_string();
             if json {
                 stdio::json(&serde_json::json!({ "command": "state path", "path": dir }))?;
@@ -16,7 +16,7 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                 stdio::line(&dir)?;
             }
         }
-        StateCommand::List => {
+        StateCommand::List { .. } => {
             let records = session.store.list()?;
             if json {
                 stdio::json(&serde_json::json!({ "command": "state list", "records": records }))?;
@@ -35,7 +35,7 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                 }
             }
         }
-        StateCommand::Show { url } => {
+        StateCommand::Show { url, .. } => {
             let url = parse_url(url)?;
             let key = session.key(&url);
             let recovered: Vec<String> =
@@ -86,7 +86,7 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                 stdio::write(text.as_bytes())?;
             }
         }
-        StateCommand::Forget { url, recovered } => {
+        StateCommand::Forget { url, recovered, .. } => {
             let url = parse_url(url)?;
             let key = session.key(&url);
             let forgotten = session.store.forget(&key, *recovered)?;
@@ -124,7 +124,7 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                     list(&forgotten.recovered_removed)
                 ));
             }
-            if !kept.is_empty() {
+            if !kept.is_empty() && !crate::ui::quiet() {
                 session.ui.note(&format!("kept {} recovered edit(s): {}", kept.len(), list(kept)));
                 eprintln!(
                     "hint: resume with `ifmatch edit {url} --resume`, or delete them with `ifmatch state forget {url} --recovered`"

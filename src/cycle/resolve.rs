@@ -60,13 +60,17 @@ impl Cycle<'_> {
                 Ok(None)
             }
             Assessment::Changed { merge } => {
-                self.show(&theirs, merge.as_ref());
                 let mergeable = Mergeable::of(merge.as_ref());
                 // A 428 to a write that carried no validator, with no base: nothing was ever
                 // fetched, so there is no known concurrent change to protect.
                 let blind_428 = status == 428 && self.job.base.is_none();
                 let policy = Policy::from_settings(&self.session.settings);
-                let decision = match conflict::decide(policy, mergeable, blind_428) {
+                let plan = conflict::decide(policy, mergeable, blind_428);
+                // --quiet leaves out the conflict screen, unless a person is asked about it.
+                if plan == Plan::Ask || !crate::ui::quiet() {
+                    self.show(&theirs, merge.as_ref());
+                }
+                let decision = match plan {
                     Plan::Decided(decision) => decision,
                     Plan::Ask => self.ask(&theirs, merge.as_ref(), mergeable == Mergeable::Clean).await?,
                 };
@@ -222,6 +226,7 @@ impl Cycle<'_> {
 
     /// Prints what the server changed and what a retry would do.
     fn show(&self, theirs: &Fetched, merge: Option<&MergeOutcome>) {
+        let _shown = crate::ui::Unquiet::new();
         let s = self.session;
         if let Some(base) = &self.job.base {
             s.show_diff(

@@ -145,9 +145,11 @@ fn tls(mut builder: reqwest::ClientBuilder, tls: &crate::settings::Tls) -> Resul
         builder = builder.identity(identity);
     }
     if tls.insecure {
-        eprintln!(
-            "ifmatch: warning: --insecure: TLS certificates are not verified; anyone in the path can read and change this traffic"
-        );
+        if !crate::ui::quiet() {
+            eprintln!(
+                "ifmatch: warning: --insecure: TLS certificates are not verified; anyone in the path can read and change this traffic"
+            );
+        }
         builder = builder.tls_danger_accept_invalid_certs(true);
     }
     Ok(builder)

@@ -155,10 +155,12 @@ impl Store {
             Some(bytes) => match serde_json::from_slice::<Origin>(&bytes) {
                 Ok(origin) if origin.version == ORIGIN_VERSION => Some(origin),
                 _ => {
-                    eprintln!(
-                        "ifmatch: warning: {} is unreadable; the saved edit is treated as having no known base",
-                        sidecar(path, META).display()
-                    );
+                    if !crate::ui::quiet() {
+                        eprintln!(
+                            "ifmatch: warning: {} is unreadable; the saved edit is treated as having no known base",
+                            sidecar(path, META).display()
+                        );
+                    }
                     None
                 }
             },

@@ -123,7 +123,7 @@ fn edit_merges_a_concurrent_change(s: &Dav) {
     let colleague = env.path("colleague.json");
     std::fs::write(&colleague, text(MINIFIED).replace("1000", "2500")).unwrap();
     let hook = format!(
-        "'{}' --state-dir '{}' put '{url}' '{}' --force",
+        "'{}' put --state-dir '{}' '{url}' '{}' --force",
         bin(),
         env.path("colleague-state").display(),
         colleague.display()

@@ -14,21 +14,153 @@ fn server_with_doc() -> (FakeServer, String) {
     (server, url)
 }
 
+/// The options listed by `ifmatch ARGS --help`: every `-x`/`--long` at the start of a line.
+fn listed_options(env: &Env, args: &[&str]) -> Vec<String> {
+    let mut full = args.to_vec();
+    full.push("--help");
+    let out = env.run(&full);
+    assert_code(&out, 0);
+    stdout(&out)
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix('-').map(|rest| format!("-{rest}")))
+        .flat_map(|l| {
+            l.split([',', ' ', '<', '['])
+                .filter(|w| w.starts_with('-') && w.len() > 1)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .take(2)
+        })
+        .collect()
+}
+
 #[test]
-fn every_subcommand_help_groups_the_global_options() {
+fn every_subcommand_help_groups_its_options() {
     let env = Env::new();
-    for sub in ["get", "edit", "put", "apply", "diff", "doctor"] {
-        let out = env.run(&[sub, "--help"]);
-        assert_code(&out, 0);
-        let help = stdout(&out);
-        for heading in
-            ["HTTP options:", "Credentials and TLS:", "Conflict options:", "Output and state options:"]
-        {
-            assert!(help.contains(heading), "{sub} --help lacks {heading}:\n{help}");
+    for (sub, headings) in [
+        (&["get"][..], &["HTTP options:", "Credentials and TLS:", "Output and state options:"][..]),
+        (&["diff"], &["HTTP options:", "Credentials and TLS:", "Output and state options:"]),
+        (
+            &["doctor"],
+            &["HTTP options:", "Credentials and TLS:", "Conflict options:", "Output and state options:"],
+        ),
+        (
+            &["edit"],
+            &["HTTP options:", "Credentials and TLS:", "Conflict options:", "Output and state options:"],
+        ),
+        (
+            &["put"],
+            &["HTTP options:", "Credentials and TLS:", "Conflict options:", "Output and state options:"],
+        ),
+        (
+            &["apply"],
+            &["HTTP options:", "Credentials and TLS:", "Conflict options:", "Output and state options:"],
+        ),
+        (&["state", "list"], &["Output and state options:"]),
+        (&["serve"], &["Output and state options:"]),
+    ] {
+        let mut args = sub.to_vec();
+        args.push("--help");
+        let help = stdout(&env.run(&args));
+        for heading in headings {
+            assert!(help.contains(heading), "{sub:?} --help lacks {heading}:\n{help}");
         }
-        let (own, _) = help.split_once("HTTP options:").unwrap();
-        assert!(!own.contains("--on-conflict"), "{sub}: global options stay out of its own list");
+        let (own, _) = help.split_once(headings[0]).unwrap();
+        assert!(!own.contains("--state-dir"), "{sub:?}: grouped options stay out of its own list");
     }
+}
+
+#[test]
+fn each_command_lists_only_the_options_it_uses() {
+    let env = Env::new();
+    let network = ["--cacert", "--insecure", "--proxy", "--noproxy", "--user", "--timeout", "--verbose"];
+    let conflict = ["--on-conflict", "--conflict-status", "--yes", "--follow-writes"];
+    for sub in [
+        &["state", "list"][..],
+        &["state", "path"],
+        &["state", "show"],
+        &["state", "forget"],
+        &["demo"],
+        &["serve"],
+    ] {
+        let listed = listed_options(&env, sub);
+        for option in network.iter().chain(&conflict) {
+            assert!(!listed.iter().any(|o| o == option), "{sub:?} lists {option}: {listed:?}");
+        }
+        assert!(listed.iter().any(|o| o == "--quiet"), "{sub:?} lacks --quiet: {listed:?}");
+    }
+    for sub in ["get", "diff"] {
+        let listed = listed_options(&env, &[sub]);
+        for option in conflict {
+            assert!(!listed.iter().any(|o| o == option), "{sub} lists {option}: {listed:?}");
+        }
+        for option in network.iter().chain(&["--quiet", "--state-dir", "--fail", "--location"]) {
+            assert!(listed.iter().any(|o| o == option), "{sub} lacks {option}: {listed:?}");
+        }
+    }
+    for sub in ["edit", "put", "apply"] {
+        let listed = listed_options(&env, &[sub]);
+        for option in network.iter().chain(&conflict).chain(&["--quiet", "--state-dir", "--weak-etag"]) {
+            assert!(listed.iter().any(|o| o == option), "{sub} lacks {option}: {listed:?}");
+        }
+    }
+    // state show and forget choose the record by Accept, so they take -H.
+    assert!(listed_options(&env, &["state", "show"]).iter().any(|o| o == "--header"));
+    // Options a command does not take are refused, with clap's usage error.
+    let out = env.run(&["get", "http://127.0.0.1:9/x", "--on-conflict", "abort"]);
+    assert_code(&out, 2);
+    let out = env.run(&["state", "list", "--cacert", "x.pem"]);
+    assert_code(&out, 2);
+}
+
+#[test]
+fn quiet_leaves_only_errors_on_stderr() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks { no_etag: true, no_last_modified: true, ..Quirks::default() });
+    server.put_resource("/doc.json", b"{\"a\": 1}\n", "application/json");
+    let url = server.url("/doc.json");
+    // Without -q, a server without validators is warned about.
+    let out = env.run(&["get", &url]);
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("warning:"), "{}", stderr(&out));
+    for quiet in ["-q", "--quiet", "-s", "--silent"] {
+        let out = env.run(&["get", &url, quiet]);
+        assert_code(&out, 0);
+        assert_eq!(stderr(&out), "", "{quiet}");
+        assert_eq!(out.stdout, b"{\"a\": 1}\n", "{quiet}: the body still goes to stdout");
+    }
+    let out = env.run(&["state", "forget", &url, "-q"]);
+    assert_code(&out, 0);
+    assert_eq!(stderr(&out), "");
+    // Errors still show, with their hints.
+    let out = env.run(&["state", "forget", &url, "-q"]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("error:") && stderr(&out).contains("hint:"), "{}", stderr(&out));
+}
+
+#[test]
+fn curl_habits_get_answers() {
+    let env = Env::new();
+    let (server, url) = server_with_doc();
+    // -f and -L are what ifmatch does anyway.
+    let out = env.run(&["get", "-f", "-L", &url]);
+    assert_code(&out, 0);
+    assert_eq!(out.stdout, b"{\"a\": 1}\n");
+    let missing = server.url("/missing");
+    assert_code(&env.run(&["get", "--fail", "--location", &missing]), 4);
+    let help = stdout(&env.run(&["get", "--help"]));
+    assert!(help.contains("--fail") && help.contains("no effect"), "{help}");
+    // -d and -X point to the commands that write.
+    let requests = server.requests().len();
+    for args in [&["put", &url, "-d", "{}"][..], &["get", &url, "--data", "{}"], &["get", "-X", "PUT", &url]]
+    {
+        let out = env.run(args);
+        assert_code(&out, 2);
+        let err = stderr(&out);
+        assert!(err.contains("ifmatch put URL FILE") && err.contains("ifmatch apply URL"), "{args:?}: {err}");
+        assert!(!err.contains("pass it as a value"), "{err}");
+    }
+    assert_eq!(server.requests().len(), requests, "nothing was sent");
 }
 
 #[test]

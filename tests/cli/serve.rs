@@ -120,7 +120,7 @@ fn edit_merges_a_concurrent_change_to_another_key() {
     let colleague = env.path("colleague.json");
     std::fs::write(&colleague, String::from_utf8_lossy(DOC).replace("1000", "2500")).unwrap();
     let hook = format!(
-        "'{}' --state-dir '{}' put '{url}' '{}' --force --json > '{}'",
+        "'{}' put --state-dir '{}' '{url}' '{}' --force --json > '{}'",
         bin(),
         env.path("colleague-state").display(),
         colleague.display(),
