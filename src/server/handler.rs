@@ -53,6 +53,10 @@ pub async fn respond(shared: Arc<Shared>, req: Request<Incoming>) -> Reply {
     let mut reply = route(&shared, req).await.unwrap_or_else(Problem::into_response);
     let name = concat!("ifmatch/", env!("CARGO_PKG_VERSION"));
     reply.headers_mut().insert(hyper::header::SERVER, HeaderValue::from_static(name));
+    // Date is taken after the validators were read, which are clamped to the time of reading,
+    // so Last-Modified is never later than Date (RFC 9110 §8.8.2.1); hyper keeps a Date it is
+    // given.
+    reply.headers_mut().insert(hyper::header::DATE, date(SystemTime::now()));
     reply
 }
 
@@ -404,6 +408,8 @@ fn validators(reply: &mut Reply, etag: &EntityTag, modified: Option<SystemTime>)
     headers.insert(CACHE_CONTROL, hv("no-cache"));
 }
 
+/// `t` as an HTTP-date. Callers pass the clock's time or a [`resource::last_modified`], both
+/// between 1970 and now, which `httpdate` can format (it panics outside 1970–9999).
 fn date(t: SystemTime) -> HeaderValue {
     // An HTTP-date is always a valid header value.
     HeaderValue::from_str(&httpdate::fmt_http_date(t)).unwrap_or_else(|_| hv("Thu, 01 Jan 1970 00:00:00 GMT"))

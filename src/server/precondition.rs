@@ -136,10 +136,8 @@ pub fn evaluate(cond: &Conditions, safe: bool, current: Option<Current<'_>>) -> 
         // (a client that must not recreate a deleted resource sends If-Match instead).
         match current {
             Some(Current { modified: Some(m), .. }) if secs(m) > secs(*date) => {
-                let detail = format!(
-                    "the resource was modified at {}, after If-Unmodified-Since {sent}",
-                    httpdate::fmt_http_date(m)
-                );
+                let detail =
+                    format!("the resource was modified at {}, after If-Unmodified-Since {sent}", show(m));
                 return Outcome::Failed { field: Field::IfUnmodifiedSince, detail };
             }
             _ => {}
@@ -197,6 +195,16 @@ fn if_match_detail(list: &TagList, sent: &str, current: Option<Current<'_>>) -> 
         );
     }
     detail
+}
+
+/// `t` as an HTTP-date, for messages; `httpdate` panics outside 1970–9999, which the server's
+/// validators never are, but this module does not rely on its caller for that.
+fn show(t: SystemTime) -> String {
+    let max = UNIX_EPOCH + std::time::Duration::from_secs(253_402_300_799);
+    if t < UNIX_EPOCH || t > max {
+        return format!("{t:?}");
+    }
+    httpdate::fmt_http_date(t)
 }
 
 /// Seconds since the epoch: HTTP-dates have one-second resolution (§5.6.7), so file times are

@@ -24,7 +24,7 @@ pub struct Snapshot {
     pub body: Vec<u8>,
     /// The ETag of `body`.
     pub etag: EntityTag,
-    /// The file's mtime, for Last-Modified.
+    /// The file's mtime as Last-Modified may state it (see [`last_modified`]).
     pub modified: Option<SystemTime>,
     /// Whether this is a directory listing.
     pub is_dir: bool,
@@ -45,7 +45,7 @@ pub fn etag_of(content: &[u8], weak: bool) -> EntityTag {
 pub fn read(real: &Path, weak: bool) -> io::Result<Snapshot> {
     let mut file = File::open(real)?;
     let meta = file.metadata()?;
-    let modified = meta.modified().ok();
+    let modified = last_modified(&meta);
     let (body, is_dir) = if meta.is_dir() {
         (list(real)?, true)
     } else {
@@ -54,6 +54,17 @@ pub fn read(real: &Path, weak: bool) -> io::Result<Snapshot> {
         (body, false)
     };
     Ok(Snapshot { etag: etag_of(&body, weak), body, modified, is_dir })
+}
+
+/// The Last-Modified a file's metadata allows: its mtime, but never later than now (RFC 9110
+/// §8.8.2.1: a modification time in the future is replaced by the time of the message, so
+/// Last-Modified never exceeds Date), and none at all for an mtime before 1970, which an
+/// HTTP-date cannot express (the resource then has no modification date and the strong ETag
+/// alone guards writes; date conditions are ignored, §13.1.3 and §13.1.4).
+pub fn last_modified(meta: &fs::Metadata) -> Option<SystemTime> {
+    let mtime = meta.modified().ok()?;
+    mtime.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(mtime.min(SystemTime::now()))
 }
 
 /// Characters percent-encoded in listing lines, so that each line is one usable relative URL.
@@ -110,7 +121,7 @@ pub fn write_atomic(real: &Path, content: &[u8]) -> io::Result<Stored> {
         temp.as_file().set_permissions(p)?;
     }
     crate::fsutil::persist(temp, real)?;
-    let modified = fs::metadata(real).and_then(|m| m.modified()).ok();
+    let modified = fs::metadata(real).ok().and_then(|m| last_modified(&m));
     Ok(Stored { created: previous.is_none(), modified })
 }
 

@@ -24,3 +24,4 @@ mod put;
 mod record;
 mod recovery;
 mod serve;
+mod serve_faults;
