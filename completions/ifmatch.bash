@@ -1177,7 +1177,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__serve)
-            opts="-p -s -q -h --port --bind --require-precondition --weak-etags --max-body --silent --quiet --json --color --help"
+            opts="-p -s -q -h --port --bind --require-precondition --weak-etags --max-body --header-timeout --body-timeout --max-connections --silent --quiet --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1196,6 +1196,18 @@ _ifmatch() {
                     return 0
                     ;;
                 --max-body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

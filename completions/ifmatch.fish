@@ -250,6 +250,9 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand demo" -s h -l help -d 'P
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -s p -l port -d 'Port to listen on (0 = any free port)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l bind -d 'Address to bind' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l max-body -d 'Largest request body accepted, in bytes' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l header-timeout -d 'Seconds a request head may take to arrive (408 after that), and an idle connection is kept open' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l body-timeout -d 'Seconds a request body may take to arrive, plus one per 64 KiB received (408 after that)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l max-connections -d 'Most connections served at once; more get 503 with Retry-After' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand serve" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -549,8 +549,24 @@ pub struct ServeArgs {
     pub weak_etags: bool,
 
     /// Largest request body accepted, in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    #[arg(long, value_name = "BYTES", default_value_t = crate::server::DEFAULT_MAX_BODY)]
     pub max_body: u64,
+
+    /// Seconds a request head may take to arrive (408 after that), and an idle connection is
+    /// kept open
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::server::DEFAULT_HEADER_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: u64,
+
+    /// Seconds a request body may take to arrive, plus one per 64 KiB received (408 after that)
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::server::DEFAULT_BODY_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout: u64,
+
+    /// Most connections served at once; more get 503 with Retry-After
+    #[arg(long, value_name = "N", default_value_t = crate::server::DEFAULT_MAX_CONNECTIONS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=65536))]
+    pub max_connections: usize,
 
     #[command(flatten)]
     pub out: OutputArgs,

@@ -39,13 +39,10 @@ pub async fn run(mut settings: Settings) -> Result<()> {
     std::fs::write(&path, DOCUMENT).map_err(|e| Error::io("write", &path, e))?;
 
     let server = Server::bind(ServeConfig {
-        dir: docs.clone(),
-        bind: std::net::Ipv4Addr::LOCALHOST.into(),
-        port: 0,
         require_precondition: true,
-        weak_etags: false,
         max_body: 1024 * 1024,
         quiet: true,
+        ..ServeConfig::new(docs.clone())
     })
     .await
     .map_err(|e| Error::other(format!("could not start the demo server: {e}")))?;

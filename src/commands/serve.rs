@@ -2,6 +2,8 @@
 //! on is the first line of stdout (with `--json`, an object `{"url": …}`), so scripts can
 //! read it.
 
+use std::time::Duration;
+
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
 use crate::server::{ServeConfig, Server};
@@ -17,6 +19,9 @@ pub async fn run(args: &ServeArgs) -> Result<()> {
         weak_etags: args.weak_etags,
         max_body: args.max_body,
         quiet: args.out.quiet,
+        header_timeout: Duration::from_secs(args.header_timeout),
+        body_timeout: Duration::from_secs(args.body_timeout),
+        max_connections: args.max_connections,
     };
     let server = Server::bind(config).await.map_err(|e| {
         let hint = match e.kind() {

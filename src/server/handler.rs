@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::Full;
 use hyper::body::{Body, Incoming};
 use hyper::header::{ALLOW, CACHE_CONTROL, CONTENT_TYPE, ETAG, HeaderName, HeaderValue, LAST_MODIFIED};
 
@@ -24,6 +24,7 @@ const PREFERENCE_APPLIED: HeaderName = HeaderName::from_static("preference-appli
 use hyper::{Method, Request, Response, StatusCode};
 
 use super::ServeConfig;
+use super::body;
 use super::entity_tag::EntityTag;
 use super::lock::LockMap;
 use super::patch::{self, Format};
@@ -153,14 +154,18 @@ async fn write(
             // A client that is still sending (no `Expect: 100-continue`) must read this answer,
             // not a reset connection: read and discard what it sends first.
             if !expects_continue(req.headers()) {
-                drain(req.into_body()).await;
+                body::drain(req.into_body()).await;
             }
             return Err(problem);
         }
     };
     let max = shared.config.max_body;
     let prefer_representation = prefers_representation(req.headers());
-    let body = if method == Method::DELETE { Bytes::new() } else { read_body(req.into_body(), max).await? };
+    let body = if method == Method::DELETE {
+        Bytes::new()
+    } else {
+        body::read(req.into_body(), max, shared.config.body_timeout).await?
+    };
     let write = Write { method, cond, format, body, content_type, prefer_representation };
 
     // Lock the file itself, not the URL path: a symlink or another spelling of the same file
@@ -202,7 +207,7 @@ async fn refuse_early(
     let format = if method == Method::PATCH { Some(patch_format(req, content_type)?) } else { None };
     let max = shared.config.max_body;
     if method != Method::DELETE && req.body().size_hint().lower() > max {
-        return Err(too_large(max));
+        return Err(body::too_large(max));
     }
     let early = load_async(shared, logical).await?;
     check(method, cond, &early)?;
@@ -336,52 +341,6 @@ fn precondition_failed(field: &str, detail: String, snap: Option<&Snapshot>) -> 
         problem = problem.header(LAST_MODIFIED, date(modified));
     }
     problem
-}
-
-/// Reads the whole body, refusing more than `max` bytes even without a Content-Length
-/// (chunked). A body cut short (client gone) is an error, and nothing gets written.
-async fn read_body(mut body: Incoming, max: u64) -> Result<Bytes, Problem> {
-    let mut collected = Vec::new();
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| {
-            Problem::new(
-                StatusCode::BAD_REQUEST,
-                format!("the request body was not received completely: {e}"),
-            )
-        })?;
-        if let Ok(data) = frame.into_data() {
-            if (collected.len() + data.len()) as u64 > max {
-                drain(body).await;
-                return Err(too_large(max));
-            }
-            collected.extend_from_slice(&data);
-        }
-    }
-    Ok(Bytes::from(collected))
-}
-
-/// Reads and discards the rest of a refused body (bounded in size and time), so that a client
-/// still sending it reads our 413 instead of failing on a reset connection.
-async fn drain(mut body: Incoming) {
-    const DRAIN_BYTES: u64 = 256 << 20;
-    const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(10);
-    let _ = tokio::time::timeout(DRAIN_TIME, async {
-        let mut seen = 0u64;
-        while let Some(Ok(frame)) = body.frame().await {
-            seen += frame.data_ref().map_or(0, |d| d.len() as u64);
-            if seen > DRAIN_BYTES {
-                break;
-            }
-        }
-    })
-    .await;
-}
-
-fn too_large(max: u64) -> Problem {
-    Problem::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        format!("the request body is larger than the limit of {max} bytes"),
-    )
 }
 
 fn not_found() -> Problem {

@@ -2,9 +2,10 @@
 //! over HTTP/1.1 and enforces conditional requests the way RFC 9110 §13 describes — strong
 //! content-hash ETags, Last-Modified, §13.2.2 evaluation order, 412 and 428 with RFC 9457
 //! problem details, and a per-resource lock so that of concurrent writers sending the same
-//! `If-Match` exactly one wins. This file owns the listener, the accept loop and the request
-//! log; `handler` decides each response, with `precondition`, `entity_tag`, `sandbox`,
-//! `resource`, `patch`, `lock`, `problem` and `log` as its parts. It runs on a current-thread tokio runtime: each
+//! `If-Match` exactly one wins. This file owns the listener, the accept loop with its
+//! connection limit, the header timeout (with its 408) and the request log; `handler` decides
+//! each response, with `precondition`, `entity_tag`, `sandbox`, `resource`, `body`, `patch`,
+//! `lock`, `problem` and `log` as its parts. It runs on a current-thread tokio runtime: each
 //! connection is a `tokio::spawn`ed task and file I/O goes through `spawn_blocking`.
 //!
 //! Choices worth knowing: a directory URL answers GET with a `text/plain` listing (one
@@ -13,6 +14,7 @@
 //! malformed `If-Match`/`If-None-Match` (e.g. an unquoted tag) is 400, not 412; PUT stores any
 //! bytes, while PATCH needs a `.json` resource holding valid JSON.
 
+mod body;
 mod entity_tag;
 mod handler;
 mod lock;
@@ -29,13 +31,18 @@ use std::convert::Infallible;
 use std::io::{self, Write as _};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
 
 use handler::Shared;
 
@@ -57,7 +64,44 @@ pub struct ServeConfig {
     pub max_body: u64,
     /// Do not log requests on stderr.
     pub quiet: bool,
+    /// How long a request head may take to arrive, and how long an idle connection is kept;
+    /// a head begun but not finished in time gets 408.
+    pub header_timeout: Duration,
+    /// How long a request body may take, plus a second per
+    /// [`body::BYTES_PER_EXTRA_SECOND`] received; a late body gets 408.
+    pub body_timeout: Duration,
+    /// The most connections served at once; more are answered 503 and closed.
+    pub max_connections: usize,
 }
+
+impl ServeConfig {
+    /// The settings of `ifmatch serve` with its defaults for everything but `dir`.
+    pub fn new(dir: PathBuf) -> ServeConfig {
+        ServeConfig {
+            dir,
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            require_precondition: false,
+            weak_etags: false,
+            max_body: DEFAULT_MAX_BODY,
+            quiet: false,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+        }
+    }
+}
+
+/// Default of [`ServeConfig::max_body`]: 16 MiB.
+pub const DEFAULT_MAX_BODY: u64 = 16 * 1024 * 1024;
+/// Default of [`ServeConfig::header_timeout`].
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default of [`ServeConfig::body_timeout`].
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default of [`ServeConfig::max_connections`]: well under the usual limit of 1024 open files.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+/// Connections over the limit that get a 503 at once; beyond these they are just closed.
+const MAX_REFUSALS: usize = 32;
 
 /// A bound server, ready to [`run`](Server::run).
 #[derive(Debug)]
@@ -65,6 +109,10 @@ pub struct Server {
     listener: TcpListener,
     addr: SocketAddr,
     shared: Arc<Shared>,
+    /// One permit per connection served.
+    slots: Arc<Semaphore>,
+    /// One permit per connection being refused with a 503.
+    refusals: Arc<Semaphore>,
 }
 
 impl Server {
@@ -80,8 +128,10 @@ impl Server {
         let root = tokio::fs::canonicalize(&config.dir).await?;
         let listener = TcpListener::bind((config.bind, config.port)).await?;
         let addr = listener.local_addr()?;
+        let slots = Arc::new(Semaphore::new(config.max_connections.max(1)));
+        let refusals = Arc::new(Semaphore::new(MAX_REFUSALS));
         let shared = Arc::new(Shared { config, root, locks: lock::LockMap::default() });
-        Ok(Server { listener, addr, shared })
+        Ok(Server { listener, addr, shared, slots, refusals })
     }
 
     /// The bound address (with the real port when 0 was asked for).
@@ -114,22 +164,149 @@ impl Server {
                 }
                 Err(e) => return Err(e),
             };
+            let Ok(slot) = Arc::clone(&self.slots).try_acquire_owned() else {
+                // Over the limit: say so, rather than leave the client waiting in the backlog.
+                if let Ok(refusal) = Arc::clone(&self.refusals).try_acquire_owned() {
+                    let limit = self.shared.config.max_connections;
+                    tokio::spawn(async move {
+                        let _refusal = refusal;
+                        refuse(stream, limit).await;
+                    });
+                }
+                continue;
+            };
             let _ = stream.set_nodelay(true);
             let shared = Arc::clone(&self.shared);
             tokio::spawn(async move {
-                let service = service_fn(move |req| {
-                    let shared = Arc::clone(&shared);
-                    async move { Ok::<_, Infallible>(exchange(shared, req).await) }
-                });
-                // A slow or silent client may hold a connection open, not the server hostage.
-                let _ = http1::Builder::new()
-                    .timer(TokioTimer::new())
-                    .header_read_timeout(Duration::from_secs(30))
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
+                let _slot = slot;
+                connection(shared, stream).await;
             });
         }
     }
+}
+
+/// Serves one connection until it closes. A request head that began but did not arrive within
+/// the header timeout gets 408 (RFC 9110 §15.5.9); an idle connection that times out is just
+/// closed, as a client may send its next request at that very moment.
+async fn connection(shared: Arc<Shared>, stream: TcpStream) {
+    // hyper ends the connection on a header timeout without answering; a second handle on
+    // the socket lets us send the 408 it leaves out.
+    let (stream, spare) = match duplicate(stream) {
+        Ok(pair) => pair,
+        Err(_) => return,
+    };
+    let header_timeout = shared.config.header_timeout;
+    let service = service_fn(move |req| {
+        let shared = Arc::clone(&shared);
+        async move { Ok::<_, Infallible>(exchange(shared, req).await) }
+    });
+    let heard = Arc::new(AtomicBool::new(false));
+    let io = Heard { stream, heard: Arc::clone(&heard) };
+    let served = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .serve_connection(TokioIo::new(io), service)
+        .await;
+    // hyper reports a timeout also when nothing came at all: only a head begun since the last
+    // answer gets a 408.
+    if let Err(e) = served
+        && e.is_timeout()
+        && heard.load(Ordering::Relaxed)
+    {
+        let secs = header_timeout.as_secs_f64();
+        let detail = format!("the request head did not arrive within {secs}s (the server's header timeout)");
+        let answer = problem::wire(problem::Problem::new(hyper::StatusCode::REQUEST_TIMEOUT, detail));
+        answer_and_close(spare, &answer).await;
+    }
+}
+
+/// A connection that notes whether the client sent a byte since the server last answered,
+/// i.e. whether a request head has begun.
+struct Heard {
+    stream: TcpStream,
+    heard: Arc<AtomicBool>,
+}
+
+impl Heard {
+    fn answered(&self, polled: &Poll<io::Result<usize>>) {
+        if matches!(polled, Poll::Ready(Ok(n)) if *n > 0) {
+            self.heard.store(false, Ordering::Relaxed);
+        }
+    }
+}
+
+impl AsyncRead for Heard {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut this.stream).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            this.heard.store(true, Ordering::Relaxed);
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Heard {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write(cx, data);
+        this.answered(&polled);
+        polled
+    }
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let polled = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
+        this.answered(&polled);
+        polled
+    }
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+}
+
+/// Two handles on one socket.
+fn duplicate(stream: TcpStream) -> io::Result<(TcpStream, TcpStream)> {
+    let std = stream.into_std()?;
+    let spare = std.try_clone()?;
+    Ok((TcpStream::from_std(std)?, TcpStream::from_std(spare)?))
+}
+
+/// 503 with `Retry-After` to a connection over the limit (RFC 9110 §15.6.4).
+async fn refuse(stream: TcpStream, limit: usize) {
+    let detail = format!("the server is serving its limit of {limit} connections; try again shortly");
+    let problem = problem::Problem::new(hyper::StatusCode::SERVICE_UNAVAILABLE, detail)
+        .header(hyper::header::RETRY_AFTER, hyper::header::HeaderValue::from_static("1"));
+    answer_and_close(stream, &problem::wire(problem)).await;
+}
+
+/// Writes a final answer, then reads and discards what the client still sends for a moment
+/// before closing, so that the answer is not lost to a reset (bounded in time and size).
+async fn answer_and_close(mut stream: TcpStream, answer: &[u8]) {
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        stream.write_all(answer).await?;
+        stream.shutdown().await?;
+        let mut sink = [0u8; 4096];
+        let mut seen = 0;
+        while seen < 1 << 20 {
+            match stream.read(&mut sink).await? {
+                0 => break,
+                n => seen += n,
+            }
+        }
+        Ok::<_, io::Error>(())
+    })
+    .await;
 }
 
 /// One request: answer it, then log it.

@@ -59,6 +59,19 @@ impl Problem {
 
     /// The response: status, problem+json body, and the extra headers.
     pub fn into_response(self) -> Response<Full<Bytes>> {
+        let (status, text, extra) = self.parts();
+        let mut response = Response::new(Full::new(Bytes::from(text)));
+        *response.status_mut() = status;
+        let headers = response.headers_mut();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        for (name, value) in extra {
+            headers.insert(name, value);
+        }
+        response
+    }
+
+    /// The status, the problem+json text and the extra headers.
+    fn parts(self) -> (StatusCode, String, Vec<(HeaderName, HeaderValue)>) {
         let mut body = Map::new();
         body.insert("type".into(), "about:blank".into());
         body.insert("title".into(), self.status.canonical_reason().unwrap_or("Error").into());
@@ -69,15 +82,33 @@ impl Problem {
         }
         let mut text = Value::Object(body).to_string();
         text.push('\n');
-        let mut response = Response::new(Full::new(Bytes::from(text)));
-        *response.status_mut() = self.status;
-        let headers = response.headers_mut();
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
-        for (name, value) in self.headers {
-            headers.insert(name, value);
-        }
-        response
+        (self.status, text, self.headers)
     }
+}
+
+/// A whole HTTP/1.1 response ending the connection, for the answers written outside hyper: a
+/// 408 after hyper gave up on a request head, a 503 to a connection over the limit.
+pub fn wire(problem: Problem) -> Vec<u8> {
+    let (status, text, extra) = problem.parts();
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nDate: {}\r\nServer: ifmatch/{}\r\nConnection: close\r\n\
+         Content-Type: application/problem+json\r\nContent-Length: {}\r\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("Error"),
+        httpdate::fmt_http_date(std::time::SystemTime::now()),
+        env!("CARGO_PKG_VERSION"),
+        text.len()
+    )
+    .into_bytes();
+    for (name, value) in extra.iter().filter(|(name, _)| name != hyper::header::CONNECTION) {
+        head.extend_from_slice(name.as_str().as_bytes());
+        head.extend_from_slice(b": ");
+        head.extend_from_slice(value.as_bytes());
+        head.extend_from_slice(b"\r\n");
+    }
+    head.extend_from_slice(b"\r\n");
+    head.extend_from_slice(text.as_bytes());
+    head
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! what goes over the wire (including malformed or cut-short requests) is exactly what the
 //! test wrote. Each test gets its own temp directory and server task.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::Path;
 
 use serde_json::Value;
@@ -33,15 +33,7 @@ impl Reply {
 }
 
 fn config(dir: &Path) -> ServeConfig {
-    ServeConfig {
-        dir: dir.to_path_buf(),
-        bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-        port: 0,
-        require_precondition: false,
-        weak_etags: false,
-        max_body: 1024,
-        quiet: true,
-    }
+    ServeConfig { max_body: 1024, quiet: true, ..ServeConfig::new(dir.to_path_buf()) }
 }
 
 async fn start_with(dir: &Path, tweak: impl FnOnce(&mut ServeConfig)) -> SocketAddr {

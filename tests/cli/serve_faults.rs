@@ -138,3 +138,118 @@ fn last_modified_is_never_later_than_date() {
         assert_eq!(std::fs::read(&path).unwrap(), b"{}");
     }
 }
+
+/// Sends `head`, then `trickle` one byte at a time, `pause` apart, on another thread (which
+/// stops at the first failed write), and reads the server's answer meanwhile.
+fn trickle(
+    serve: &Serve,
+    head: &str,
+    trickle: &'static [u8],
+    pause: Duration,
+) -> (Option<Answer>, TcpStream) {
+    let mut stream = connect(serve);
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut writer = stream.try_clone().unwrap();
+    std::thread::spawn(move || {
+        for byte in trickle {
+            std::thread::sleep(pause);
+            if writer.write_all(std::slice::from_ref(byte)).is_err() {
+                return;
+            }
+        }
+    });
+    let answer = read_answer(&mut stream, false);
+    (answer, stream)
+}
+
+/// After a final answer the server closes: the next read sees the end of the stream.
+fn assert_closed(mut stream: TcpStream) {
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
+    assert!(rest.is_empty(), "nothing may follow the answer: {:?}", String::from_utf8_lossy(&rest));
+}
+
+#[test]
+fn a_trickling_body_gets_408_and_the_file_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("doc.txt"), "old").unwrap();
+    let serve = Serve::start(dir.path(), &["--body-timeout", "1"]);
+    let head = "PUT /doc.txt HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n";
+    // 40 bytes a quarter second apart would take 10 s; the body timeout ends it after about 1 s.
+    let (answer, stream) = trickle(&serve, head, &[b'x'; 40], Duration::from_millis(250));
+    let answer = answer.expect("an answer before the body is complete");
+    assert_eq!(answer.status, 408, "{}", answer.head);
+    assert_eq!(answer.header("connection").as_deref(), Some("close"));
+    assert_eq!(answer.header("content-type").as_deref(), Some("application/problem+json"));
+    assert!(String::from_utf8_lossy(&answer.body).contains("did not arrive in time"));
+    assert_closed(stream);
+    assert_eq!(std::fs::read(dir.path().join("doc.txt")).unwrap(), b"old");
+    assert_eq!(serve.log_of("PUT"), ["PUT /doc.txt 408"]);
+    // A body that arrives at once is still welcome.
+    assert_eq!(request(&serve, "PUT", "/doc.txt", &[], b"new").status, 204);
+    assert_eq!(std::fs::read(dir.path().join("doc.txt")).unwrap(), b"new");
+}
+
+#[test]
+fn a_trickling_head_gets_408_and_an_idle_connection_is_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let serve = Serve::start(dir.path(), &["--header-timeout", "1"]);
+    let (answer, stream) = trickle(
+        &serve,
+        "GET / HTTP/1.1\r\nHost: t\r\n",
+        b"X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        Duration::from_millis(250),
+    );
+    let answer = answer.expect("an answer before the head is complete");
+    assert_eq!(answer.status, 408, "{}", answer.head);
+    assert_eq!(answer.header("connection").as_deref(), Some("close"));
+    assert!(String::from_utf8_lossy(&answer.body).contains("header timeout"));
+    assert_closed(stream);
+    // A connection that never sends anything is closed without a word (RFC 9112 §9.5): a 408
+    // there could be taken for the answer to a request sent at the same moment.
+    let idle = connect(&serve);
+    assert_closed(idle);
+    // So is one kept alive after an exchange.
+    let mut kept = connect(&serve);
+    kept.write_all(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    assert_eq!(read_answer(&mut kept, false).unwrap().status, 200);
+    assert_closed(kept);
+    assert_eq!(request(&serve, "GET", "/", &[], b"").status, 200);
+}
+
+#[test]
+fn connections_over_the_limit_get_503_with_retry_after() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "a").unwrap();
+    let serve = Serve::start(dir.path(), &["--max-connections", "2", "--quiet"]);
+    // Two kept-alive connections, each known to be served (it answered).
+    let mut kept: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let mut s = connect(&serve);
+            s.write_all(b"GET /a.txt HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+            assert_eq!(read_answer(&mut s, false).unwrap().status, 200);
+            s
+        })
+        .collect();
+    for _ in 0..3 {
+        let over = request(&serve, "GET", "/a.txt", &[], b"");
+        assert_eq!(over.status, 503, "{}", over.head);
+        assert_eq!(over.header("retry-after").as_deref(), Some("1"));
+        assert!(String::from_utf8_lossy(&over.body).contains("limit of 2 connections"));
+    }
+    // The kept ones still work, and a closed one frees its place.
+    let mut first = kept.remove(0);
+    first.write_all(b"GET /a.txt HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").unwrap();
+    assert_eq!(read_answer(&mut first, false).unwrap().status, 200);
+    assert_closed(first);
+    let mut status = 0;
+    for _ in 0..100 {
+        // The server notices the close asynchronously: retry for a while (bounded).
+        status = request(&serve, "GET", "/a.txt", &[], b"").status;
+        if status == 200 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(status, 200);
+}
