@@ -185,6 +185,18 @@ impl Client {
             WriteOutcome::PreconditionRequired { detail: detail(&headers, &body) }
         } else if code == 409 {
             WriteOutcome::Conflict { detail: detail(&headers, &body) }
+        } else if code == 304 {
+            // 304 only answers a conditional GET or HEAD (RFC 9110 §15.4.5); to a write it says
+            // nothing about whether the body was stored.
+            return Err(Error::Other {
+                message: format!(
+                    "{url} answered 304 Not Modified to a {}, an answer that makes no sense for a write (it only answers a conditional GET or HEAD)",
+                    req.method
+                ),
+                hints: vec![format!(
+                    "the server is misbehaving; whether it stored your text is unknown: `ifmatch diff {url}` shows what it holds now"
+                )],
+            });
         } else if status.is_redirection() {
             let next = redirect_target(url, &headers)?;
             // Only 307/308 promise the same method and body (RFC 9110 §15.4.8, §15.4.9); a

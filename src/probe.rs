@@ -3,7 +3,7 @@
 //! [`Recording`]. What the answers mean is left to [`crate::diagnosis`], which is pure, so
 //! that the judgement can be unit-tested on recorded responses without a server.
 
-use std::time::Duration;
+use std::time::{Duration, UNIX_EPOCH};
 
 use reqwest::Method;
 use reqwest::header::HeaderMap;
@@ -188,11 +188,14 @@ fn random_tag() -> String {
 }
 
 /// The HTTP-date one day before `last_modified`: a server that evaluates
-/// If-Unmodified-Since must answer 412 to it (RFC 9110 §13.1.4). `None` when the value is
-/// not a valid HTTP-date.
+/// If-Unmodified-Since must answer 412 to it (RFC 9110 §13.1.4). A Last-Modified within the
+/// first day of 1970 gets the epoch instead, still earlier and the earliest date an HTTP-date
+/// parser is sure to read. `None` when the value is not a valid HTTP-date, or is the epoch
+/// itself (no earlier date to send).
 pub fn day_before(last_modified: &str) -> Option<String> {
     let time = httpdate::parse_http_date(last_modified).ok()?;
-    time.checked_sub(Duration::from_secs(86_400)).map(httpdate::fmt_http_date)
+    let before = time.checked_sub(Duration::from_secs(86_400)).map_or(UNIX_EPOCH, |t| t.max(UNIX_EPOCH));
+    (before < time).then(|| httpdate::fmt_http_date(before))
 }
 
 fn check_first(url: &Url, first: &ProbeResponse) -> Result<()> {

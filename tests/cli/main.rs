@@ -9,6 +9,7 @@ mod demo;
 mod diff;
 mod doctor;
 mod edit;
+mod faults;
 mod generated;
 mod http_edges;
 mod interop;
