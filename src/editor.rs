@@ -109,12 +109,18 @@ impl Editor {
         #[cfg(not(unix))]
         let signal: Option<i32> = None;
         // Ctrl-C at the terminal reaches the editor too (same process group): that is the user
-        // interrupting, not the editor failing.
-        if signal == Some(2) {
-            return Err(Error::Interrupted {
-                signal: crate::interrupt::Signal::Interrupt,
-                hints: Vec::new(),
-            });
+        // interrupting, not the editor failing. So do SIGTERM and SIGHUP sent to the whole group
+        // (`kill -TERM -- -PGID`, a closed terminal): the editor dying of them, or failing once
+        // ifmatch got one too, is the run being ended, reported as the signal (143, 129).
+        use crate::interrupt::Signal;
+        let ended_by = match signal {
+            Some(2) => Some(Signal::Interrupt),
+            Some(15) => Some(Signal::Terminate),
+            Some(1) => Some(Signal::Hangup),
+            _ => crate::interrupt::pending().filter(|s| *s != Signal::Interrupt),
+        };
+        if let Some(signal) = ended_by {
+            return Err(Error::Interrupted { signal, hints: Vec::new() });
         }
         let how = match (status.code(), signal) {
             (Some(code), _) => format!("exited with status {code}"),

@@ -5,6 +5,7 @@
 
 mod answers;
 mod server;
+mod signals;
 
 use std::path::{Path, PathBuf};
 

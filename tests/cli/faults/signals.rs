@@ -1,0 +1,72 @@
+//! Signals at every step: sent to the whole process group, as a closed terminal (SIGHUP) or
+//! `kill -TERM -- -PGID` does, so the editor gets them too.
+
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Output, Stdio};
+use std::time::Duration;
+
+use super::assert_no_temp_files;
+use super::server::FaultServer;
+use crate::support::{Env, assert_code, stderr};
+
+const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
+const MINE: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 8\n}\n";
+
+/// An editor that saves MINE, says it is open, then waits (bounded) to be killed.
+const SLOW_EDITOR: &str = "#!/bin/sh\ncat \"$SAVE\" > \"$1\"\ntouch \"$OPENED\"\nsleep 30\n";
+
+/// Starts ifmatch in a process group of its own.
+fn spawn_in_group(env: &Env, args: &[&str], configure: impl FnOnce(&mut std::process::Command)) -> Child {
+    let mut cmd = env.cmd(args);
+    cmd.process_group(0).stdout(Stdio::piped()).stderr(Stdio::piped());
+    configure(&mut cmd);
+    cmd.spawn().unwrap()
+}
+
+/// Sends `signal` to the child's whole process group, as `kill -SIG -- -PGID` does.
+fn kill_group(child: &Child, signal: i32) {
+    // SAFETY: plain kill(2) on the group the test created for this child.
+    let rc = unsafe { libc::kill(-(child.id() as i32), signal) };
+    assert_eq!(rc, 0, "kill -- -{}", child.id());
+}
+
+/// Waits (bounded) until `ready` holds, then signals the group and collects the output.
+fn signal_when(child: Child, signal: i32, ready: impl Fn() -> bool) -> Output {
+    for _ in 0..1000 {
+        if ready() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(ready(), "the step to interrupt was never reached");
+    kill_group(&child, signal);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_group_signal_while_the_editor_is_open_ends_the_run_keeping_the_text() {
+    for (signal, code, name) in [(libc::SIGTERM, 143, "SIGTERM"), (libc::SIGHUP, 129, "SIGHUP")] {
+        let env = Env::new();
+        let (server, url) = FaultServer::with("/doc.json", DOC, "application/json");
+        std::fs::write(env.path("slow-editor.sh"), SLOW_EDITOR).unwrap();
+        std::fs::write(env.path("mine.json"), MINE).unwrap();
+        let opened = env.path("opened");
+        let child = spawn_in_group(&env, &["edit", &url], |cmd| {
+            cmd.env("IFMATCH_EDITOR", format!("sh {}", env.path("slow-editor.sh").display()))
+                .env("SAVE", env.path("mine.json"))
+                .env("OPENED", &opened);
+        });
+        let out = signal_when(child, signal, || opened.exists());
+        assert_code(&out, code);
+        let err = stderr(&out);
+        assert!(err.contains(&format!("interrupted by {name}")), "{name}: {err}");
+        assert!(!err.contains("killed by signal"), "{name}: {err}");
+        assert!(server.requests_with("PUT").is_empty(), "{name}: nothing is sent");
+        let kept = env.recovered();
+        assert_eq!(kept.len(), 1, "{name}: {err}");
+        assert_eq!(std::fs::read(&kept[0]).unwrap(), MINE, "{name}");
+        assert!(err.contains(&kept[0].display().to_string()), "{name}: {err}");
+        assert_eq!(server.body("/doc.json"), DOC);
+        assert_no_temp_files(&env);
+    }
+}
