@@ -112,6 +112,12 @@ fn set_private(_path: &Path, _mode: u32) -> Result<()> {
     Ok(())
 }
 
+/// Whether an I/O error says that a place cannot be written at all: a read-only file system
+/// (`EROFS`), or no permission (`EACCES`, `EPERM`: another user's directory).
+pub fn is_read_only(err: &std::io::Error) -> bool {
+    matches!(err.kind(), std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied)
+}
+
 /// An exclusive lock on a lock file, released on drop.
 #[derive(Debug)]
 pub struct LockGuard {

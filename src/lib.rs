@@ -74,6 +74,18 @@ pub async fn run(cli: &Cli) -> Result<()> {
     let state_dir = settings.state_dir.clone();
     let result = async {
         let session = Session::new(settings)?;
+        // Reading commands work on a read-only store; the others would fetch, or open the
+        // editor, and then find they cannot record or keep anything.
+        let reads_only = matches!(
+            &cli.command,
+            Command::Diff(_)
+                | Command::State(
+                    cli::StateCommand::List | cli::StateCommand::Show { .. } | cli::StateCommand::Path
+                )
+        );
+        if !reads_only {
+            session.store.check_writable()?;
+        }
         match &cli.command {
             Command::Get(args) => commands::get::run(&session, args).await,
             Command::Edit(args) => commands::edit::run(&session, args).await,

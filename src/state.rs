@@ -128,16 +128,58 @@ pub struct Forgotten {
 pub struct Store {
     dir: PathBuf,
     lock_timeout: std::time::Duration,
+    /// Set when the store cannot be written (a read-only mount, another user's directory):
+    /// what failed. Reading still works; [`Store::check_writable`] refuses writes up front.
+    read_only: Option<String>,
 }
 
 impl Store {
-    /// Opens (and creates, private) the store at `dir`.
+    /// Opens (and creates, private) the store at `dir`. A store that cannot be written — a
+    /// read-only mount, a directory of another user — still opens, for the commands that only
+    /// read it; writing commands call [`Store::check_writable`] first.
     pub fn open(dir: &Path) -> Result<Store> {
-        fsutil::private_dir(dir)?;
-        for sub in ["records", "bases", "recovered", "copies"] {
-            fsutil::private_dir(&dir.join(sub))?;
+        let mut read_only = None;
+        for sub in ["", "records", "bases", "recovered", "copies"] {
+            let path = if sub.is_empty() { dir.to_path_buf() } else { dir.join(sub) };
+            match fsutil::private_dir(&path) {
+                Ok(()) => {}
+                Err(Error::Io { source, .. }) if fsutil::is_read_only(&source) => {
+                    read_only = Some(source.to_string());
+                    break;
+                }
+                Err(err) => return Err(err),
+            }
         }
-        Ok(Store { dir: dir.to_path_buf(), lock_timeout: fsutil::DEFAULT_LOCK_TIMEOUT })
+        let store = Store { dir: dir.to_path_buf(), lock_timeout: fsutil::DEFAULT_LOCK_TIMEOUT, read_only };
+        Ok(store)
+    }
+
+    /// Fails, saying so and how to use another store, when the store cannot be written. Probes
+    /// with a temp file, so a directory that looks writable but is not (a read-only mount
+    /// under a writable mode) is found too. Writing commands call it before doing anything, so
+    /// that nothing is fetched or edited that could not then be recorded or kept.
+    pub fn check_writable(&self) -> Result<()> {
+        let why = match &self.read_only {
+            Some(why) => why.clone(),
+            None => match fsutil::temp_in(&self.dir) {
+                Ok(_probe) => return Ok(()),
+                Err(Error::Io { source, .. }) if fsutil::is_read_only(&source) => source.to_string(),
+                Err(err) => return Err(err),
+            },
+        };
+        Err(Error::Other {
+            message: format!("the state store {} is read-only ({why})", self.dir.display()),
+            hints: vec![
+                "reading commands (state list, state show, diff, doctor) still work with it".to_string(),
+                "to write, point ifmatch at a writable store: --state-dir DIR or IFMATCH_STATE_DIR=DIR"
+                    .to_string(),
+            ],
+        })
+    }
+
+    /// Whether the store was found read-only when opened.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only.is_some()
     }
 
     /// How long to wait for another process's lock on the store before giving up.
@@ -170,6 +212,14 @@ impl Store {
             Read::Missing => Ok(None),
             Read::Valid(record) => Ok(Some(record)),
             Read::Unusable(_) => {
+                if self.read_only.is_some() {
+                    eprintln!(
+                        "ifmatch: warning: the state record for {} is unusable ({}); the store is read-only, so it stays as it is",
+                        key.url,
+                        path.display()
+                    );
+                    return Ok(None);
+                }
                 // Read again under the lock: another process may have just renamed a valid
                 // record into place, which must not be moved aside.
                 let _guard = self.lock()?;
@@ -194,6 +244,20 @@ impl Store {
     /// The base body stored with the record, if any.
     pub fn load_base(&self, key: &ResourceKey) -> Result<Option<Vec<u8>>> {
         let path = self.base_path(key);
+        if !is_file_or_missing(&path) {
+            if self.read_only.is_none() {
+                let _guard = self.lock()?;
+                if !is_file_or_missing(&path) {
+                    let aside = fsutil::move_aside(&path)?;
+                    eprintln!(
+                        "ifmatch: warning: the stored base for {} is not a file; moved it to {}",
+                        key.url,
+                        aside.display()
+                    );
+                }
+            }
+            return Ok(None);
+        }
         match fs::read(&path) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
@@ -289,7 +353,12 @@ impl Store {
     /// Every valid record, sorted by URL. Unreadable files are skipped (and reported by `load`).
     pub fn list(&self) -> Result<Vec<Record>> {
         let dir = self.dir.join("records");
-        let entries = fs::read_dir(&dir).map_err(|e| Error::io("list", &dir, e))?;
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            // A read-only store that was never written has no folders.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io("list", &dir, e)),
+        };
         let mut records: Vec<Record> = entries
             .filter_map(|entry| entry.ok())
             .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "json"))
@@ -302,6 +371,11 @@ impl Store {
     }
 }
 
+/// False when something other than a regular file (or a link to one) is at `path`.
+fn is_file_or_missing(path: &Path) -> bool {
+    fs::metadata(path).map_or(true, |m| m.is_file())
+}
+
 /// What reading a record file found.
 enum Read {
     Missing,
@@ -311,6 +385,11 @@ enum Read {
 }
 
 fn read_record(path: &Path) -> Result<Read> {
+    // Something that is not a file where the record belongs (a directory, a FIFO) would fail
+    // or block every read and every later save: it is moved aside like a corrupt record.
+    if !is_file_or_missing(path) {
+        return Ok(Read::Unusable("is not a file".to_string()));
+    }
     let bytes = match fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Read::Missing),

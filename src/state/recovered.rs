@@ -197,7 +197,12 @@ impl Store {
     pub fn orphan_sidecars(&self, key: &ResourceKey) -> Result<Vec<PathBuf>> {
         let dir = self.dir.join("recovered");
         let prefix = format!("{}-", key.id());
-        let entries = fs::read_dir(&dir).map_err(|e| Error::io("list", &dir, e))?;
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            // A read-only store that was never written has no folders.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io("list", &dir, e)),
+        };
         Ok(entries
             .filter_map(|entry| entry.ok())
             .map(|entry| entry.path())
@@ -214,7 +219,12 @@ impl Store {
     pub fn recovered_edits(&self, key: &ResourceKey) -> Result<Vec<PathBuf>> {
         let dir = self.dir.join("recovered");
         let prefix = format!("{}-", key.id());
-        let entries = fs::read_dir(&dir).map_err(|e| Error::io("list", &dir, e))?;
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            // A read-only store that was never written has no folders.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io("list", &dir, e)),
+        };
         let mut edits: Vec<PathBuf> = entries
             .filter_map(|entry| entry.ok())
             .map(|entry| entry.path())

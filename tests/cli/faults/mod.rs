@@ -6,6 +6,7 @@
 mod answers;
 mod server;
 mod signals;
+mod store;
 
 use std::path::{Path, PathBuf};
 

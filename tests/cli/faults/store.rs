@@ -1,0 +1,100 @@
+//! Damaged and read-only state stores.
+
+use super::server::FaultServer;
+use super::{assert_no_temp_files, records};
+use crate::support::{Env, assert_code, stderr};
+
+const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
+
+#[test]
+fn a_directory_where_a_record_belongs_is_moved_aside() {
+    let env = Env::new();
+    let (_server, url) = FaultServer::with("/doc.json", DOC, "application/json");
+    assert_code(&env.run(&["get", &url]), 0);
+    let [(record, _)] = &records(&env)[..] else { panic!("one record") };
+    std::fs::remove_file(record).unwrap();
+    std::fs::create_dir(record).unwrap();
+    std::fs::write(record.join("stray"), b"x").unwrap();
+    let out = env.run(&["get", &url]);
+    assert_code(&out, 0);
+    let err = stderr(&out);
+    assert!(err.contains("is not a file; moved it to"), "{err}");
+    assert_eq!(out.stdout, DOC);
+    let aside = record.with_file_name(format!("{}.corrupt-1", record.file_name().unwrap().to_string_lossy()));
+    assert_eq!(std::fs::read(aside.join("stray")).unwrap(), b"x", "kept for inspection");
+    assert!(record.is_file(), "a fresh record in its place");
+    assert_no_temp_files(&env);
+}
+
+/// How this machine lets a test give one command a private mount namespace: `unshare -m` as
+/// root, `unshare -Urm` in a user namespace otherwise. `None` when neither works.
+fn namespace_flags() -> Option<&'static str> {
+    ["-m", "-Urm"].into_iter().find(|flags| {
+        std::process::Command::new("unshare")
+            .args([flags, "true"])
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+/// Runs `ifmatch ARGS` as `env.cmd` would, but with `dir` bind-mounted read-only in a mount
+/// namespace of its own: the mount exists only for that process and goes away with it, and
+/// even root gets EROFS (a `chmod a-w` would not stop root). `None` when the machine allows
+/// no mount namespace.
+fn run_with_read_only(env: &Env, dir: &std::path::Path, args: &[&str]) -> Option<std::process::Output> {
+    let flags = namespace_flags()?;
+    let inner = env.cmd(args);
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.env_clear();
+    for (name, value) in inner.get_envs() {
+        if let Some(value) = value {
+            cmd.env(name, value);
+        }
+    }
+    let script = r#"mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" || { echo "MOUNT FAILED" >&2; exit 99; }; shift; exec "$@""#;
+    cmd.args([flags, "sh", "-c", script, "sh"]).arg(dir).arg(crate::support::bin()).args(args);
+    cmd.stdin(std::process::Stdio::null());
+    let out = cmd.output().unwrap();
+    assert_ne!(out.status.code(), Some(99), "{}", stderr(&out));
+    Some(out)
+}
+
+#[test]
+fn a_read_only_store_serves_reading_commands_and_refuses_writing_ones_up_front() {
+    let env = Env::new();
+    let (server, url) = FaultServer::with("/doc.json", DOC, "application/json");
+    assert_code(&env.run(&["get", &url]), 0);
+    let before = records(&env);
+    let store = env.state_dir();
+    let ro = |args: &[&str]| run_with_read_only(&env, &store, args);
+    let Some(out) = ro(&["state", "list"]) else {
+        eprintln!("skipped: this machine allows no mount namespace (`unshare -m` and `unshare -Urm` fail)");
+        return;
+    };
+    assert_code(&out, 0);
+    assert!(crate::support::stdout(&out).contains(&url), "{}", stderr(&out));
+    let out = ro(&["state", "show", &url]).unwrap();
+    assert_code(&out, 0);
+    assert!(crate::support::stdout(&out).contains("\"v1\""), "{}", crate::support::stdout(&out));
+    assert_code(&ro(&["diff", &url]).unwrap(), 0);
+    assert_code(&ro(&["doctor", &url]).unwrap(), 0);
+    let requests = server.requests().len();
+    env.editor_writes(1, b"{\"replicas\": 2}\n");
+    for args in [vec!["get", &url], vec!["edit", &url], vec!["put", &url, "-"], vec!["state", "forget", &url]]
+    {
+        let out = ro(&args).unwrap();
+        assert_code(&out, 1);
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!("the state store {} is read-only", store.display())),
+            "{args:?}: {err}"
+        );
+        assert!(err.contains("--state-dir DIR or IFMATCH_STATE_DIR=DIR"), "{args:?}: {err}");
+        assert!(!err.contains("could not set permissions"), "{args:?}: {err}");
+    }
+    assert_eq!(server.requests().len(), requests, "nothing fetched or sent for a command that would fail");
+    assert_eq!(env.editor_runs(), 0, "no edit that could not be kept");
+    assert_eq!(records(&env), before);
+    assert_no_temp_files(&env);
+}
