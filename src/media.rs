@@ -4,6 +4,14 @@
 
 use std::path::Path;
 
+/// Whether `bytes` is one valid JSON text, at any nesting depth: the one JSON check of `put`,
+/// `edit` and `apply`. serde_json skips an ignored value with a loop, not by recursion, so no
+/// depth overflows the stack here (parsing into a `Value` stops at 128 levels instead; such
+/// documents are valid, but merged by lines rather than structurally).
+pub fn check_json(bytes: &[u8]) -> Result<(), serde_json::Error> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map(|_| ())
+}
+
 /// The media type for a name, from its extension (case-insensitive); `application/octet-stream`
 /// when unknown.
 pub fn from_extension(name: &Path) -> &'static str {

@@ -220,7 +220,7 @@ fn check_output(filter: &Filter, url: &url::Url, content_type: Option<&str>, min
         });
     }
     if media::is_json(content_type)
-        && let Err(e) = serde_json::from_slice::<serde_json::Value>(mine)
+        && let Err(e) = media::check_json(mine)
     {
         return Err(Error::Command {
             message: format!(

@@ -254,7 +254,7 @@ fn check(url: &url::Url, file: &Path, record: &Record, mine: &[u8], allow_empty:
     }
     if !mine.is_empty()
         && crate::media::is_json(record.content_type.as_deref())
-        && let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(mine)
+        && let Err(e) = crate::media::check_json(mine)
     {
         return Err(invalid_json(url, file, record.content_type.as_deref(), &e));
     }

@@ -55,7 +55,7 @@ fn problem(text: &[u8], json: bool) -> Option<String> {
             "the text still has conflict markers (<<<<<<< … >>>>>>>); resolve them first".to_string(),
         );
     }
-    if json && let Err(e) = serde_json::from_slice::<serde_json::Value>(text) {
+    if json && let Err(e) = crate::media::check_json(text) {
         return Some(format!("invalid JSON: {e}"));
     }
     None

@@ -4,6 +4,7 @@
 //! is untouched, and that no temp file is left behind. Every wait is bounded.
 
 mod answers;
+mod depth;
 mod server;
 mod signals;
 mod store;
