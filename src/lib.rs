@@ -80,7 +80,9 @@ pub async fn run(cli: &Cli) -> Result<()> {
             &cli.command,
             Command::Diff(_)
                 | Command::State(
-                    cli::StateCommand::List | cli::StateCommand::Show { .. } | cli::StateCommand::Path
+                    cli::StateCommand::List { .. }
+                        | cli::StateCommand::Show { .. }
+                        | cli::StateCommand::Path { .. }
                 )
         );
         if !reads_only {
