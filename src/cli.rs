@@ -145,6 +145,22 @@ pub struct RequestArgs {
     #[arg(long, value_name = "SECONDS", help_heading = HTTP, default_value_t = 30.0)]
     pub timeout: f64,
 
+    /// Retry a transient failure up to N times: a connection failure, a timeout, or 408, 429,
+    /// 502, 503, 504. Reads always; a write only when it carries a precondition (If-Match,
+    /// If-Unmodified-Since, If-None-Match: *), never an unconditional one. 0 turns retries off
+    /// [env: IFMATCH_RETRY] [default: 3]
+    #[arg(long, value_name = "N", help_heading = HTTP)]
+    pub retry: Option<u32>,
+
+    /// The longest wait before one retry: a longer Retry-After from the server is cut to this
+    #[arg(long, value_name = "SECONDS", help_heading = HTTP, default_value_t = 10.0)]
+    pub retry_max_time: f64,
+
+    /// Give up once the whole command has taken this long, retries and their waits included
+    /// (time spent in the editor or at a prompt is not counted)
+    #[arg(long, value_name = "SECONDS", help_heading = HTTP)]
+    pub max_time: Option<f64>,
+
     /// Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)
     #[arg(short = 'f', long, help_heading = HTTP)]
     pub fail: bool,

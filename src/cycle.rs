@@ -15,6 +15,7 @@ pub use diagnosis::{rejected_validator, required_although_sent, state_conflict};
 pub use outcome::{patched_representation, validator_note};
 pub use recovery::{keep, origin};
 pub use reedit::edit_until_valid;
+pub use resolve::ordinal;
 
 use std::path::PathBuf;
 
@@ -69,8 +70,16 @@ pub struct Done {
 /// the error says where.
 pub async fn run(session: &Session, job: Job) -> Result<Done> {
     let kept = Kept::new(&job);
-    let mut state =
-        Cycle { session, job, kept, attempts: 0, etag_before: None, overwrote: false, merged: false };
+    let mut state = Cycle {
+        session,
+        job,
+        kept,
+        attempts: 0,
+        etag_before: None,
+        overwrote: false,
+        merged: false,
+        lost_answer: None,
+    };
     // Write-ahead: on disk before anything is sent. Should the disk refuse, the write is still
     // the text's best chance.
     if let Err(save_err) = state.keep() {
@@ -116,6 +125,9 @@ struct Cycle<'a> {
     etag_before: Option<String>,
     overwrote: bool,
     merged: bool,
+    /// The client's attempt at the last write whose answer was lost before it was retried (a
+    /// dropped connection, a gateway's 502/504): it may have been applied.
+    lost_answer: Option<usize>,
 }
 
 impl Cycle<'_> {
@@ -169,7 +181,11 @@ impl Cycle<'_> {
                 content_type: payload.content_type.as_deref(),
                 precondition: &self.job.precondition,
             };
-            let sent = interrupt::guard(self.session.client.write(request)).await.map_err(|err| match err {
+            let mark = crate::http::retry_count();
+            let sent = interrupt::guard(self.session.client.write(request)).await;
+            self.lost_answer =
+                crate::http::retries_since(mark).iter().position(|retry| retry.unanswered).map(|i| i + 1);
+            let sent = sent.map_err(|err| match err {
                 // The request may have reached the server before the signal did.
                 Error::Interrupted { .. } => err.with_hint(
                     "the write may already have been applied; `--resume` finds out (an applied write shows as already applied)",
@@ -182,10 +198,14 @@ impl Cycle<'_> {
                 }
                 WriteOutcome::PreconditionFailed { status, detail } => {
                     // The normal start of the conflict flow, not something gone wrong.
-                    let what = if self.job.precondition == Precondition::IfNoneMatchAny {
-                        "the resource exists now"
+                    let what = if let Some(n) = self.lost_answer {
+                        format!(
+                            "attempt {n} went unanswered and may have been applied, which the retry's precondition now refuses; comparing with what the server holds"
+                        )
+                    } else if self.job.precondition == Precondition::IfNoneMatchAny {
+                        "the resource exists now".to_string()
                     } else {
-                        "the resource changed since your copy was fetched"
+                        "the resource changed since your copy was fetched".to_string()
                     };
                     ui.note(&format!(
                         "the server answered {status} {}{}: {what}",

@@ -264,6 +264,7 @@ impl Diagnosis {
             "etag": rec.get.header("etag"),
             "last_modified": rec.get.last_modified(),
             "findings": self.findings,
+            "retries": crate::http::retries(),
         })
     }
 }

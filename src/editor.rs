@@ -66,7 +66,8 @@ impl Editor {
             .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
         let path = dir.path().join(format!("ifmatch-edit{suffix}"));
         crate::fsutil::write_atomic(&path, initial)?;
-        let failure = self.run(&path).await.err();
+        // The person's editing time does not count against --max-time.
+        let failure = crate::deadline::for_person(self.run(&path)).await.err();
         let text = std::fs::read(&path).map_err(|e| Error::io("read back the edited file", &path, e))?;
         Ok(Edited { text, failure })
     }

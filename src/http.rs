@@ -1,6 +1,7 @@
 //! The HTTP client: [`Client::fetch`] → [`Fetched`], [`Client::write`] → [`WriteOutcome`], and
 //! [`Client::probe`] → [`ProbeResponse`] (one raw exchange, for `doctor`). It owns headers,
-//! credentials, redirects, `-v` output and turning transport failures into errors; what a
+//! credentials, redirects, `-v` output, retrying transient failures (`retry`), the
+//! `--max-time` bound on every request, and turning transport failures into errors; what a
 //! status means for the user's edit is left to the write cycle.
 
 use bytes::Bytes;
@@ -11,13 +12,16 @@ use url::Url;
 use crate::diff::sanitize;
 use crate::error::{Error, Result};
 use crate::etag::{ETag, settling_delay};
-use crate::settings::Auth;
+use crate::settings::{Auth, RetryPolicy};
 
 mod message;
+mod retry;
 mod setup;
 mod wire;
 
 pub use message::{Download, Fetched, Payload, ProbeResponse, WriteOutcome, WriteRequest};
+use retry::Attempts;
+pub use retry::{Retry, count as retry_count, retries, retries_since};
 pub use wire::detail;
 use wire::{build, header, is_secret, network, print_headers, redirect_target, status_error};
 
@@ -34,14 +38,38 @@ pub struct Client {
     /// `--proxy` and `--noproxy`, to name the proxy when it cannot be reached.
     proxy: Option<String>,
     noproxy: Option<String>,
+    retry: RetryPolicy,
+    /// For the one line each retry prints.
+    ui: crate::ui::Ui,
 }
 
 impl Client {
     /// GET for editing: `Cache-Control: no-cache` so no cache hands out a stale validator,
     /// `Accept-Encoding: identity` so no compression changes the ETag. Follows redirects
     /// (bounded), dropping credentials when the origin changes. Any non-2xx is an error.
+    ///
+    /// A connection lost while the body arrives is retried like any transient failure: nothing
+    /// of this body has been used yet.
     pub async fn fetch(&self, url: &Url) -> Result<Fetched> {
-        self.open(url).await?.collect().await
+        let mut attempts = Attempts::default();
+        loop {
+            let download = self.open_with(url, &mut attempts).await?;
+            let from = download.url.clone();
+            match download.read_all().await {
+                Ok(fetched) => return Ok(fetched),
+                Err(err) => {
+                    let next = if retry::transient_transport(&err) && !crate::deadline::expired() {
+                        self.next_wait(&Method::GET, &from, &attempts, true, None, Some(&err))
+                    } else {
+                        None
+                    };
+                    match next {
+                        Some(wait) => tokio::time::sleep(wait).await,
+                        None => return Err(network(&from, &err)),
+                    }
+                }
+            }
+        }
     }
 
     /// Like [`Client::fetch`], but hands back the body unread, to stream it.
@@ -50,7 +78,11 @@ impl Client {
     /// ETags) is waited out once — one or two seconds — and fetched again, since a second later
     /// the server hands out the strong tag that `If-Match` needs (see [`settling_delay`]).
     pub async fn open(&self, url: &Url) -> Result<Download> {
-        let first = self.open_once(url).await?;
+        self.open_with(url, &mut Attempts::default()).await
+    }
+
+    async fn open_with(&self, url: &Url, attempts: &mut Attempts) -> Result<Download> {
+        let first = self.open_once(url, attempts).await?;
         let Some(delay) =
             settling_delay(first.etag.as_ref(), first.date.as_deref(), first.last_modified.as_deref())
         else {
@@ -64,20 +96,25 @@ impl Client {
             );
         }
         tokio::time::sleep(delay).await;
-        self.open_once(url).await
+        self.open_once(url, attempts).await
     }
 
     /// One GET (with its redirects), body unread.
-    async fn open_once(&self, url: &Url) -> Result<Download> {
+    async fn open_once(&self, url: &Url, attempts: &mut Attempts) -> Result<Download> {
         let mut current = url.clone();
         let mut with_auth = true;
         for _ in 0..=self.max_redirects {
-            let mut request = self.request(Method::GET, &current, with_auth);
-            request = request.header("Cache-Control", "no-cache");
-            if !self.has_header("accept-encoding") {
-                request = request.header("Accept-Encoding", "identity");
-            }
-            let response = self.send(request, &current).await?;
+            let target = current.clone();
+            let response = self
+                .exchange(&current, attempts, async || {
+                    let mut request = self.request(Method::GET, &target, with_auth);
+                    request = request.header("Cache-Control", "no-cache");
+                    if !self.has_header("accept-encoding") {
+                        request = request.header("Accept-Encoding", "identity");
+                    }
+                    build(request)
+                })
+                .await?;
             let status = response.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let next = redirect_target(&current, response.headers())?;
@@ -130,8 +167,9 @@ impl Client {
     /// silently land somewhere else.
     pub async fn write(&self, req: WriteRequest<'_>) -> Result<WriteOutcome> {
         let mut target = req.url.clone();
+        let mut attempts = Attempts::default();
         for _ in 0..=self.max_redirects {
-            match self.write_once(&req, &target).await? {
+            match self.write_once(&req, &target, &mut attempts).await? {
                 Step::Done(outcome) => return Ok(outcome),
                 Step::Redirect(next) => target = next,
             }
@@ -142,7 +180,14 @@ impl Client {
         })
     }
 
-    async fn write_once(&self, req: &WriteRequest<'_>, url: &Url) -> Result<Step> {
+    async fn write_once(&self, req: &WriteRequest<'_>, url: &Url, attempts: &mut Attempts) -> Result<Step> {
+        // Each attempt builds its request anew: a file body is reopened and streamed again.
+        let response = self.exchange(url, attempts, async || self.write_request(req, url).await).await?;
+        self.write_outcome(req, url, response).await
+    }
+
+    /// One attempt's request for a write.
+    async fn write_request(&self, req: &WriteRequest<'_>, url: &Url) -> Result<reqwest::Request> {
         let mut request = self.request(req.method.clone(), url, url.origin() == req.url.origin());
         if let Some((name, value)) = req.precondition.header() {
             request = request.header(name, value);
@@ -168,7 +213,16 @@ impl Client {
                 .map_err(|e| Error::other(format!("invalid Content-Type {ct:?}: {e}")))?;
             request.headers_mut().insert(reqwest::header::CONTENT_TYPE, value);
         }
-        let response = self.execute(request, url).await?;
+        Ok(request)
+    }
+
+    /// The parts of the answer to a write that decide its outcome.
+    async fn write_outcome(
+        &self,
+        req: &WriteRequest<'_>,
+        url: &Url,
+        response: reqwest::Response,
+    ) -> Result<Step> {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(|e| network(url, &e))?;
@@ -237,21 +291,25 @@ impl Client {
         headers: &[(&str, &str)],
         body: Option<Bytes>,
     ) -> Result<ProbeResponse> {
-        let mut request = build(self.request(method, url, true))?;
-        for (name, value) in headers {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|e| Error::other(format!("invalid probe header name {name:?}: {e}")))?;
-            let value = HeaderValue::from_str(value)
-                .map_err(|e| Error::other(format!("invalid value for probe header {name}: {e}")))?;
-            request.headers_mut().insert(name, value);
-        }
-        if let Some(body) = body {
-            if self.verbose {
-                eprintln!("> ({} bytes of body)", body.len());
-            }
-            *request.body_mut() = Some(body.into());
-        }
-        let response = self.execute(request, url).await?;
+        let response = self
+            .exchange(url, &mut Attempts::default(), async || {
+                let mut request = build(self.request(method.clone(), url, true))?;
+                for (name, value) in headers {
+                    let name = HeaderName::from_bytes(name.as_bytes())
+                        .map_err(|e| Error::other(format!("invalid probe header name {name:?}: {e}")))?;
+                    let value = HeaderValue::from_str(value)
+                        .map_err(|e| Error::other(format!("invalid value for probe header {name}: {e}")))?;
+                    request.headers_mut().insert(name, value);
+                }
+                if let Some(body) = &body {
+                    if self.verbose {
+                        eprintln!("> ({} bytes of body)", body.len());
+                    }
+                    *request.body_mut() = Some(body.clone().into());
+                }
+                Ok(request)
+            })
+            .await?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(|e| network(url, &e))?;
@@ -285,17 +343,13 @@ impl Client {
         }
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder, url: &Url) -> Result<reqwest::Response> {
-        self.execute(build(request)?, url).await
-    }
-
-    /// Sends a built request, with `-v` output; transport failures become exit-7 errors.
-    async fn execute(&self, request: reqwest::Request, url: &Url) -> Result<reqwest::Response> {
+    /// Sends a built request, with `-v` output.
+    async fn execute(&self, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
         if self.verbose {
             eprintln!("> {} {} HTTP/1.1", request.method(), request.url());
             print_headers('>', request.headers());
         }
-        let response = self.inner.execute(request).await.map_err(|e| self.network(url, &e))?;
+        let response = self.inner.execute(request).await?;
         if self.verbose {
             eprintln!("< {:?} {}", response.version(), response.status());
             print_headers('<', response.headers());

@@ -128,9 +128,10 @@ pub async fn guard<T>(fut: impl Future<Output = Result<T>>) -> Result<T> {
 
 /// Runs a blocking call (a prompt reading stdin) off the runtime, unless a signal comes first.
 pub async fn guard_blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    let result = guard(async {
+    // Time spent waiting for the person's answer does not count against --max-time.
+    let result = crate::deadline::for_person(guard(async {
         tokio::task::spawn_blocking(f).await.map_err(|e| Error::other(format!("a prompt failed: {e}")))
-    })
+    }))
     .await;
     if let Err(Error::Interrupted { .. }) = result {
         // The question (and the terminal's ^C) is still on the line: the error starts a new one.

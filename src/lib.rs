@@ -23,6 +23,7 @@ pub mod cli;
 pub mod commands;
 pub mod conflict;
 pub mod cycle;
+pub mod deadline;
 pub mod diagnosis;
 pub mod diff;
 pub mod editor;
@@ -62,6 +63,9 @@ pub async fn run(cli: &Cli) -> Result<()> {
     }
     // Before the handler: a password prompt in here must still end on Ctrl-C.
     let settings = Settings::from_args(&global, command_url(&cli.command))?;
+    if let Some(limit) = settings.max_time {
+        deadline::start(limit);
+    }
     // From here on Ctrl-C is an error at a safe point, so every command cleans up after itself
     // (temp files, the user's edit) and exits with 130.
     interrupt::install();

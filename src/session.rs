@@ -72,7 +72,8 @@ impl Session {
     /// Prints the `--json` report on stdout when asked.
     pub fn emit(&self, report: &Report) -> Result<()> {
         if self.settings.json {
-            crate::stdio::json(&serde_json::to_value(report).map_err(|e| Error::other(e.to_string()))?)?;
+            let report = Report { retries: crate::http::retries(), ..report.clone() };
+            crate::stdio::json(&serde_json::to_value(&report).map_err(|e| Error::other(e.to_string()))?)?;
         }
         Ok(())
     }
@@ -123,6 +124,10 @@ pub struct Report {
     pub attempts: u32,
     /// Bytes of the body fetched or written.
     pub bytes: usize,
+    /// The transient failures retried on the way (`--retry`): each one's `status` (null for a
+    /// transport failure, then `error` says what failed) and how long ifmatch `waited_ms`
+    /// before trying again. Filled in by [`Session::emit`].
+    pub retries: Vec<crate::http::Retry>,
 }
 
 impl Report {
@@ -149,5 +154,6 @@ pub fn error_json(command: &str, err: &Error) -> serde_json::Value {
         },
         "exit_code": err.exit_code(),
         "recovered": err.recovered().map(|p| p.display().to_string()),
+        "retries": crate::http::retries(),
     })
 }

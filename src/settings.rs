@@ -35,6 +35,23 @@ pub struct Tls {
     pub insecure: bool,
 }
 
+/// Retrying transient failures (`--retry`, `IFMATCH_RETRY`, `--retry-max-time`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 turns retrying off.
+    pub retries: u32,
+    /// The longest wait before one retry, a server's `Retry-After` included.
+    pub max_wait: Duration,
+}
+
+/// Retries when neither `--retry` nor `IFMATCH_RETRY` says otherwise: enough to ride out a
+/// deploy's restart or a rate limiter's window, few enough that a server that is really down
+/// is reported within seconds.
+pub const DEFAULT_RETRIES: u32 = 3;
+
+/// The environment variable that sets `--retry`.
+pub const RETRY_ENV: &str = "IFMATCH_RETRY";
+
 /// Everything the commands need to know, decided once.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -50,6 +67,9 @@ pub struct Settings {
     pub max_redirects: usize,
     pub follow_writes: bool,
     pub timeout: Duration,
+    pub retry: RetryPolicy,
+    /// `--max-time`: the whole command's deadline.
+    pub max_time: Option<Duration>,
     pub verbose: bool,
     pub json: bool,
     /// Colors on stderr.
@@ -96,6 +116,14 @@ impl Settings {
                 "for example: --timeout 30",
             ));
         }
+        let retry = RetryPolicy {
+            retries: match request.retry {
+                Some(n) => n,
+                None => retries_from_env(std::env::var_os(RETRY_ENV))?,
+            },
+            max_wait: seconds("--retry-max-time", request.retry_max_time, true)?,
+        };
+        let max_time = request.max_time.map(|s| seconds("--max-time", s, false)).transpose()?;
         let mut conflict_statuses = Vec::new();
         if let Some(code) = args.write.conflict_status {
             if !(400..=499).contains(&code) {
@@ -130,6 +158,8 @@ impl Settings {
             max_redirects: request.max_redirects,
             follow_writes: args.write.follow_writes,
             timeout: Duration::from_secs_f64(request.timeout),
+            retry,
+            max_time,
             verbose: request.verbose,
             json: args.out.json,
             color,
@@ -171,6 +201,33 @@ fn refuse_curl_body(request: &RequestArgs) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A duration option in seconds: a finite number, positive (or, with `zero_ok`, zero).
+fn seconds(option: &str, value: f64, zero_ok: bool) -> Result<Duration> {
+    if value.is_finite() && (value > 0.0 || (zero_ok && value == 0.0)) && value < 1e9 {
+        return Ok(Duration::from_secs_f64(value));
+    }
+    Err(Error::usage(
+        format!(
+            "{option} takes a {} number of seconds, not {value}",
+            if zero_ok { "non-negative" } else { "positive" }
+        ),
+        format!("for example: {option} 30"),
+    ))
+}
+
+/// `IFMATCH_RETRY`, when set and not empty; otherwise [`DEFAULT_RETRIES`]. A value that is not
+/// a count is refused: a pipeline that set it meant something by it.
+fn retries_from_env(value: Option<std::ffi::OsString>) -> Result<u32> {
+    let Some(value) = value.filter(|v| !v.is_empty()) else { return Ok(DEFAULT_RETRIES) };
+    let text = value.to_string_lossy();
+    text.trim().parse::<u32>().map_err(|_| {
+        Error::usage(
+            format!("{RETRY_ENV}={text:?} is not a number of retries"),
+            format!("set {RETRY_ENV} to a whole number such as 3 (0 turns retries off), or unset it"),
+        )
+    })
 }
 
 /// `--color auto` means: the stream is a terminal, `NO_COLOR` is unset, `TERM` is not `dumb`.
@@ -343,6 +400,25 @@ mod tests {
         assert_eq!(parse_header("If-Match: \"x\"").unwrap_err().exit_code(), 2);
         for name in ["Range", "if-range", "If-None-Match", "If-Modified-Since"] {
             assert_eq!(parse_header(&format!("{name}: x")).unwrap_err().exit_code(), 2, "{name}");
+        }
+    }
+
+    #[test]
+    fn retries_come_from_the_environment_or_the_default() {
+        assert_eq!(retries_from_env(None).unwrap(), DEFAULT_RETRIES);
+        assert_eq!(retries_from_env(Some("".into())).unwrap(), DEFAULT_RETRIES);
+        assert_eq!(retries_from_env(Some(" 0 ".into())).unwrap(), 0);
+        assert_eq!(retries_from_env(Some("7".into())).unwrap(), 7);
+        assert_eq!(retries_from_env(Some("lots".into())).unwrap_err().exit_code(), 2);
+        assert_eq!(retries_from_env(Some("-1".into())).unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn durations_in_seconds() {
+        assert_eq!(seconds("--max-time", 1.5, false).unwrap(), Duration::from_millis(1500));
+        assert_eq!(seconds("--retry-max-time", 0.0, true).unwrap(), Duration::ZERO);
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(seconds("--max-time", bad, false).unwrap_err().exit_code(), 2, "{bad}");
         }
     }
 

@@ -1,7 +1,10 @@
 //! Large uploads with nothing to merge: `put FILE` for a file of [`STREAM_THRESHOLD`] bytes or
 //! more when the state store holds no base for it. The file streams from disk on every
 //! attempt and is never held in memory; a conflict can then only be overwritten or abandoned
-//! (there is no base to merge from), and the user's file is never touched either way.
+//! (there is no base to merge from), and the user's file is never touched either way. A
+//! transient failure (`--retry`) reopens the file and streams it again from the start: the
+//! body is never buffered to make that possible, and the write's precondition makes sending it
+//! twice safe.
 
 use std::io::Read;
 use std::path::Path;
@@ -44,7 +47,10 @@ pub async fn run(
             content_type: record.content_type.as_deref(),
             precondition: &precondition,
         };
-        let (status, detail) = match interrupt::guard(session.client.write(request)).await? {
+        let mark = crate::http::retry_count();
+        let sent = interrupt::guard(session.client.write(request)).await?;
+        let lost = crate::http::retries_since(mark).iter().position(|r| r.unanswered).map(|i| i + 1);
+        let (status, detail) = match sent {
             WriteOutcome::Written { status, etag, last_modified } => {
                 let written =
                     Written { status, etag: etag.as_ref(), last_modified: last_modified.as_deref() };
@@ -92,7 +98,15 @@ pub async fn run(
             hasher.update(&chunk);
         }
         if hasher.finalize() == hash_file(path)? {
-            ui.success("the server already holds exactly this file (an earlier write was applied)");
+            match lost {
+                Some(n) => ui.success(&format!(
+                    "the {} attempt had already been applied: the server holds exactly this file",
+                    crate::cycle::ordinal(n)
+                )),
+                None => {
+                    ui.success("the server already holds exactly this file (an earlier write was applied)")
+                }
+            }
             let written = Written {
                 status: theirs.status,
                 etag: theirs.etag.as_ref(),

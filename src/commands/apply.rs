@@ -35,7 +35,9 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
     let mut etag_before = None;
     // Unlike `edit`, a fresh body equal to our last output is not taken as "already applied":
     // another applier running the same command produces the same output, and its change must
-    // not stand in for ours (five concurrent `n += 1` must add 5).
+    // not stand in for ours (five concurrent `n += 1` must add 5). The one exception is a
+    // write whose answer was lost and whose retry met 412: then our own attempt is the likely
+    // writer, and re-running CMD would apply the change twice.
     let mut refused: Option<Refused> = None;
     for round in 0..=args.retries {
         let fetched = guard(session.client.fetch(&url)).await?;
@@ -74,7 +76,10 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             content_type: payload.content_type.as_deref(),
             precondition: &precondition,
         };
-        let (status, detail) = match guard(session.client.write(request)).await? {
+        let mark = crate::http::retry_count();
+        let sent = guard(session.client.write(request)).await?;
+        let lost = crate::http::retries_since(mark).iter().position(|r| r.unanswered).map(|i| i + 1);
+        let (status, detail) = match sent {
             WriteOutcome::Written { status, etag, last_modified } => {
                 // An unconditional PATCH landed on whatever the server held: its result is
                 // unknown, so store no validator (the record is then stale).
@@ -111,7 +116,40 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 report.bytes = mine.len();
                 return session.emit(&report);
             }
-            WriteOutcome::PreconditionFailed { status, detail } => (status, detail),
+            // After an attempt whose answer was lost, the 412 may be that attempt's own doing:
+            // when the server now holds exactly this run's output, it was applied — running CMD
+            // again would apply the change twice.
+            WriteOutcome::PreconditionFailed { status, detail } => match lost {
+                Some(n) => {
+                    let now = guard(session.client.fetch(&url)).await?;
+                    if !same_content(&now.body, &mine, media::is_json(content_type)) {
+                        (status, detail)
+                    } else {
+                        let mut record = Record::new(&key);
+                        record.content_type = now.content_type.clone();
+                        record.accept_patch = now.accept_patch.clone();
+                        let written = Written {
+                            status: now.status,
+                            etag: now.etag.as_ref(),
+                            last_modified: now.last_modified.as_deref(),
+                        };
+                        session.record_written(&key, &mut record, written, NewBase::Bytes(&now.body));
+                        ui.success(&format!(
+                            "the {} attempt had already been applied: {url} holds exactly the command's output; nothing more to send",
+                            crate::cycle::ordinal(n)
+                        ));
+                        let mut report = Report::new("apply", &url);
+                        report.outcome = "already_applied";
+                        report.status = Some(now.status);
+                        report.etag_before = etag_before;
+                        report.etag = record.etag;
+                        report.attempts = attempts;
+                        report.bytes = mine.len();
+                        return session.emit(&report);
+                    }
+                }
+                None => (status, detail),
+            },
             // A failed JSON Patch `test` is a field-level version conflict (RFC 6902 §5).
             WriteOutcome::Conflict { detail } if mode == WriteMode::Patch(PatchFormat::Json) => (409, detail),
             WriteOutcome::Conflict { detail } => return Err(state_conflict(&url, &detail)),
@@ -169,6 +207,17 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
         refused = Some(Refused { body: fetched.body.to_vec(), precondition, status });
     }
     unreachable!("the last round returns")
+}
+
+/// Whether the server's body is the output that was sent: byte for byte, or for JSON the same
+/// value (after a PATCH the server serializes the result its own way).
+fn same_content(theirs: &[u8], mine: &[u8], json: bool) -> bool {
+    theirs == mine
+        || (json
+            && serde_json::from_slice::<serde_json::Value>(theirs)
+                .ok()
+                .zip(serde_json::from_slice::<serde_json::Value>(mine).ok())
+                .is_some_and(|(a, b)| a == b))
 }
 
 /// A write the server refused with a version conflict, and what it was made from.

@@ -70,6 +70,7 @@ pub async fn run(session: &Session, args: &DiffArgs) -> Result<()> {
             "added": added,
             "removed": removed,
             "diff": text,
+            "retries": crate::http::retries(),
         }))?;
     } else if equal {
         session.ui.note(&format!("no differences: {} and {} are identical", old.label, new.label));

@@ -71,6 +71,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         etag: fetched.etag.as_ref().map(|t| t.to_string()),
         attempts: 0,
         bytes,
+        ..Report::default()
     })
 }
 

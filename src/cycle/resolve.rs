@@ -18,7 +18,15 @@ impl Cycle<'_> {
         let json = crate::media::is_json(self.job.record.content_type.as_deref());
         match conflict::assess(self.job.base.as_deref(), &self.job.mine, &theirs.body, json) {
             Assessment::AlreadyApplied => {
-                ui.success("the server already holds exactly your version (an earlier write was applied); nothing more to send");
+                match self.lost_answer {
+                    Some(n) => ui.success(&format!(
+                        "the {} attempt had already been applied: the server holds exactly your version; nothing more to send",
+                        ordinal(n)
+                    )),
+                    None => ui.success(
+                        "the server already holds exactly your version (an earlier write was applied); nothing more to send",
+                    ),
+                }
                 let mut report = self.store(&theirs.body, as_written(&theirs))?;
                 report.outcome = "already_applied";
                 report.status = Some(theirs.status);
@@ -261,5 +269,15 @@ impl Cycle<'_> {
                 s.ui.note("no stored base to merge from (run `ifmatch get` before editing to enable merging)")
             }
         }
+    }
+}
+
+/// "first", "second", … for the attempt a message names.
+pub fn ordinal(n: usize) -> String {
+    match n {
+        1 => "first".to_string(),
+        2 => "second".to_string(),
+        3 => "third".to_string(),
+        n => format!("{n}th"),
     }
 }

@@ -46,9 +46,16 @@ impl Download {
     }
 
     /// Reads the rest of the body into memory.
-    pub async fn collect(mut self) -> Result<Fetched> {
+    pub async fn collect(self) -> Result<Fetched> {
+        let url = self.url.clone();
+        self.read_all().await.map_err(|e| network(&url, &e))
+    }
+
+    /// [`Download::collect`], with the transport failure as it came, for the client to judge
+    /// whether to fetch again.
+    pub(super) async fn read_all(mut self) -> reqwest::Result<Fetched> {
         let mut body = Vec::with_capacity(self.content_length.unwrap_or(0).min(64 << 20) as usize);
-        while let Some(chunk) = self.chunk().await? {
+        while let Some(chunk) = self.response.chunk().await? {
             body.extend_from_slice(&chunk);
         }
         Ok(Fetched { body: Bytes::from(body), ..self.head() })

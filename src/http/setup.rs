@@ -69,6 +69,8 @@ impl Client {
             follow_writes: settings.follow_writes,
             proxy: settings.proxy.clone(),
             noproxy: settings.noproxy.clone(),
+            retry: settings.retry,
+            ui: crate::ui::Ui { color: settings.color },
         })
     }
 

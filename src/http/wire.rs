@@ -90,8 +90,24 @@ pub fn detail(headers: &HeaderMap, body: &[u8]) -> String {
     line
 }
 
+/// The error once `--max-time` has run out (exit 7, like curl's `-m`).
+pub(super) fn max_time_error(url: &Url) -> Error {
+    let limit = crate::deadline::limit().unwrap_or_default();
+    Error::Network {
+        url: url.to_string(),
+        message: format!("--max-time {} s reached before {url} answered", limit.as_secs_f64()),
+        hints: vec![
+            "the whole command, retries included, must finish within --max-time; raise it, or leave it out"
+                .to_string(),
+        ],
+    }
+}
+
 /// Maps a transport failure to exit 7 with its real cause and a hint.
 pub(super) fn network(url: &Url, err: &reqwest::Error) -> Error {
+    if err.is_timeout() && crate::deadline::expired() {
+        return max_time_error(url);
+    }
     let message = cause(err);
     let hint = if err.is_timeout() {
         "the server did not answer in time; raise --timeout SECONDS or try again".to_string()

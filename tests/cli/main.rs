@@ -24,5 +24,6 @@ mod prompt;
 mod put;
 mod record;
 mod recovery;
+mod retry;
 mod serve;
 mod serve_faults;

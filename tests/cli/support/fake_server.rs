@@ -5,7 +5,8 @@
 //! require preconditions (428), answer version conflicts with 409, ignore If-Match on GET or
 //! on PUT, keep one ETag whatever the content, or sit behind a caching proxy that serves stale
 //! validators. PATCH takes JSON Merge Patch and JSON Patch (a failed `test` is 409) under the
-//! same preconditions as PUT.
+//! same preconditions as PUT. Scripted faults ([`Fault`]) answer one request with a transient
+//! status, or apply a write and drop the connection unanswered.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -33,6 +34,16 @@ pub struct Resource {
     pub body: Vec<u8>,
     pub content_type: String,
     pub version: u64,
+}
+
+/// A failure scripted for one request (see [`FakeServer::fault`]).
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Answer this status (with `Retry-After` when given) and leave everything as it was.
+    Status(u16, Option<&'static str>),
+    /// Handle the request as usual — a write is applied — then close the connection without
+    /// an answer, as when a connection drops after the server did its work.
+    ApplyThenDrop,
 }
 
 /// Behaviour switches.
@@ -85,6 +96,8 @@ struct State {
     redirects: HashMap<String, (u16, String)>,
     /// The caching proxy's copies (with `Quirks::caching_proxy`).
     cache: HashMap<String, Resource>,
+    /// Scripted failures by method, each for one request, in order.
+    faults: Vec<(String, Fault)>,
 }
 
 /// A running fake server on 127.0.0.1.
@@ -165,6 +178,11 @@ impl FakeServer {
         );
     }
 
+    /// The next request with `method` (one not yet taken by an earlier fault) meets `fault`.
+    pub fn fault(&self, method: &str, fault: Fault) {
+        self.state.lock().unwrap().faults.push((method.to_string(), fault));
+    }
+
     /// Someone else deletes `path`.
     pub fn remove_resource(&self, path: &str) {
         self.state.lock().unwrap().resources.remove(path);
@@ -243,6 +261,10 @@ fn serve<S: Read + Write>(stream: S, shared: &Arc<Mutex<State>>) -> std::io::Res
     reader.read_exact(&mut body)?;
     let request = Request { method, path, headers, body };
     let response = handle(shared, request);
+    if response.is_empty() {
+        // A dropped connection: no answer at all.
+        return Ok(());
+    }
     let stream = reader.get_mut();
     stream.write_all(&response)?;
     stream.flush()
@@ -340,10 +362,16 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
         thread::sleep(std::time::Duration::from_millis(delay));
     }
     let mut s = shared.lock().unwrap();
+    let fault = s.faults.iter().position(|(m, _)| *m == req.method).map(|i| s.faults.remove(i).1);
     let q = s.quirks.clone();
     let status_path = req.path.strip_prefix("/status/").and_then(|c| c.parse::<u16>().ok());
     let redirect = s.redirects.get(&req.path).cloned();
     let response = match req.method.as_str() {
+        _ if let Some(Fault::Status(status, retry_after)) = &fault => {
+            let headers: Vec<(&str, String)> =
+                retry_after.iter().map(|v| ("Retry-After", v.to_string())).collect();
+            respond(*status, &headers, b"busy\n")
+        }
         _ if redirect.is_some() => {
             let (status, location) = redirect.unwrap_or_default();
             respond(status, &[("Location", location)], b"")
@@ -389,6 +417,9 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
             let ct = s.resources.get(&path).map_or_else(|| "text/plain".into(), |r| r.content_type.clone());
             s.resources.insert(path, Resource { body, content_type: ct, version });
         }
+    }
+    if let Some(Fault::ApplyThenDrop) = fault {
+        return Vec::new();
     }
     response
 }

@@ -52,6 +52,9 @@ impl Env {
             .env("TERM", "dumb")
             .env("IFMATCH_EDITOR", format!("sh {}", self.path("fake-editor.sh").display()))
             .env("FAKE_EDITOR_DIR", self.path("editor"))
+            // Retries are off unless a test turns them on (`--retry N`), so that a test of a
+            // failure sees exactly one attempt, and no test waits out a backoff it is not about.
+            .env("IFMATCH_RETRY", "0")
             .stdin(Stdio::null());
         cmd
     }
