@@ -169,7 +169,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__apply)
-            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --retries --force --patch --header --proxy --noproxy --max-redirects --timeout --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --silent --quiet --json --color --state-dir --help"
+            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --retries --force --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --silent --quiet --json --color --state-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -208,6 +208,18 @@ _ifmatch() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-max-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -301,7 +313,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__diff)
-            opts="-H -x -f -L -d -X -u -k -v -s -q -h --header --proxy --noproxy --max-redirects --timeout --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --silent --quiet --json --color --state-dir --help"
+            opts="-H -x -f -L -d -X -u -k -v -s -q -h --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --silent --quiet --json --color --state-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -332,6 +344,18 @@ _ifmatch() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-max-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -395,7 +419,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__doctor)
-            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --write-probe --header --proxy --noproxy --max-redirects --timeout --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --yes --conflict-status --silent --quiet --json --color --help"
+            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --write-probe --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --yes --conflict-status --silent --quiet --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -426,6 +450,18 @@ _ifmatch() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-max-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -489,7 +525,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__edit)
-            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --resume --force --patch --header --proxy --noproxy --max-redirects --timeout --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --silent --quiet --json --color --state-dir --help"
+            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --resume --force --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --silent --quiet --json --color --state-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -524,6 +560,18 @@ _ifmatch() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-max-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -697,7 +745,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__get)
-            opts="-o -H -x -f -L -d -X -u -k -v -s -q -h --output --header --proxy --noproxy --max-redirects --timeout --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --weak-etag --silent --quiet --json --color --state-dir --help"
+            opts="-o -H -x -f -L -d -X -u -k -v -s -q -h --output --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --weak-etag --silent --quiet --json --color --state-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -736,6 +784,18 @@ _ifmatch() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-max-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1055,7 +1115,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__put)
-            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --allow-empty --if-match --if-unmodified-since --force --create --content-type --patch --header --proxy --noproxy --max-redirects --timeout --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --silent --quiet --json --color --state-dir --help"
+            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --allow-empty --if-match --if-unmodified-since --force --create --content-type --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --silent --quiet --json --color --state-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1102,6 +1162,18 @@ _ifmatch() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-max-time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-time)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -43,6 +43,9 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s x -l proxy -d 'U
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l retry -d 'Retry a transient failure up to N times: a connection failure, a timeout, or 408, 429, 502, 503, 504. Reads always; a write only when it carries a precondition (If-Match, If-Unmodified-Since, If-None-Match: *), never an unconditional one. 0 turns retries off [env: IFMATCH_RETRY] [default: 3]' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l retry-max-time -d 'The longest wait before one retry: a longer Retry-After from the server is cut to this' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l max-time -d 'Give up once the whole command has taken this long, retries and their waits included (time spent in the editor or at a prompt is not counted)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s d -l data -d 'curl\'s request body: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s X -l request -d 'curl\'s request method: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
@@ -74,6 +77,9 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s x -l proxy -d '
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l retry -d 'Retry a transient failure up to N times: a connection failure, a timeout, or 408, 429, 502, 503, 504. Reads always; a write only when it carries a precondition (If-Match, If-Unmodified-Since, If-None-Match: *), never an unconditional one. 0 turns retries off [env: IFMATCH_RETRY] [default: 3]' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l retry-max-time -d 'The longest wait before one retry: a longer Retry-After from the server is cut to this' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l max-time -d 'Give up once the whole command has taken this long, retries and their waits included (time spent in the editor or at a prompt is not counted)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s d -l data -d 'curl\'s request body: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s X -l request -d 'curl\'s request method: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
@@ -117,6 +123,9 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s x -l proxy -d 'U
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l retry -d 'Retry a transient failure up to N times: a connection failure, a timeout, or 408, 429, 502, 503, 504. Reads always; a write only when it carries a precondition (If-Match, If-Unmodified-Since, If-None-Match: *), never an unconditional one. 0 turns retries off [env: IFMATCH_RETRY] [default: 3]' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l retry-max-time -d 'The longest wait before one retry: a longer Retry-After from the server is cut to this' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l max-time -d 'Give up once the whole command has taken this long, retries and their waits included (time spent in the editor or at a prompt is not counted)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s d -l data -d 'curl\'s request body: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s X -l request -d 'curl\'s request method: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
@@ -154,6 +163,9 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s x -l proxy -d
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l retry -d 'Retry a transient failure up to N times: a connection failure, a timeout, or 408, 429, 502, 503, 504. Reads always; a write only when it carries a precondition (If-Match, If-Unmodified-Since, If-None-Match: *), never an unconditional one. 0 turns retries off [env: IFMATCH_RETRY] [default: 3]' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l retry-max-time -d 'The longest wait before one retry: a longer Retry-After from the server is cut to this' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l max-time -d 'Give up once the whole command has taken this long, retries and their waits included (time spent in the editor or at a prompt is not counted)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s d -l data -d 'curl\'s request body: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s X -l request -d 'curl\'s request method: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
@@ -186,6 +198,9 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s x -l proxy -d 
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l retry -d 'Retry a transient failure up to N times: a connection failure, a timeout, or 408, 429, 502, 503, 504. Reads always; a write only when it carries a precondition (If-Match, If-Unmodified-Since, If-None-Match: *), never an unconditional one. 0 turns retries off [env: IFMATCH_RETRY] [default: 3]' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l retry-max-time -d 'The longest wait before one retry: a longer Retry-After from the server is cut to this' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l max-time -d 'Give up once the whole command has taken this long, retries and their waits included (time spent in the editor or at a prompt is not counted)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s d -l data -d 'curl\'s request body: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s X -l request -d 'curl\'s request method: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r
@@ -221,6 +236,9 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s x -l proxy -d '
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l noproxy -d 'Hosts to reach without a proxy, comma-separated (like NO_PROXY)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l max-redirects -d 'Redirects a GET may follow' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l timeout -d 'Seconds to wait for a connection, and then for each piece of the response, before giving up (a long download that keeps arriving is never cut off)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l retry -d 'Retry a transient failure up to N times: a connection failure, a timeout, or 408, 429, 502, 503, 504. Reads always; a write only when it carries a precondition (If-Match, If-Unmodified-Since, If-None-Match: *), never an unconditional one. 0 turns retries off [env: IFMATCH_RETRY] [default: 3]' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l retry-max-time -d 'The longest wait before one retry: a longer Retry-After from the server is cut to this' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l max-time -d 'Give up once the whole command has taken this long, retries and their waits included (time spent in the editor or at a prompt is not counted)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s d -l data -d 'curl\'s request body: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s X -l request -d 'curl\'s request method: refused with a pointer to put and apply' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s u -l user -d 'Basic auth credentials; prompts for the password on a terminal when it is omitted' -r

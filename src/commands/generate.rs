@@ -61,6 +61,7 @@ fn extra_sections() -> String {
         ".SH ENVIRONMENT\n\
 .TP\n\\fBIFMATCH_EDITOR\\fR, \\fBVISUAL\\fR, \\fBEDITOR\\fR\nThe editor, in this order of preference (default \\fBvi\\fR). Split into words like a shell would, run without one.\n\
 .TP\n\\fBIFMATCH_STATE_DIR\\fR\nThe state store directory (same as \\fB\\-\\-state\\-dir\\fR).\n\
+.TP\n\\fBIFMATCH_RETRY\\fR\nRetries of a transient failure (same as \\fB\\-\\-retry\\fR, default 3; 0 turns them off).\n\
 .TP\n\\fBIFMATCH_LOCK_TIMEOUT\\fR\nSeconds to wait for the state store's lock (default 10).\n\
 .TP\n\\fBNO_COLOR\\fR\nWhen set and not empty, no colors with \\fB\\-\\-color auto\\fR.\n\
 .SH FILES\n\
