@@ -46,6 +46,14 @@ fn a_503_with_retry_after_is_waited_out_then_the_get_succeeds() {
     let report = json(&out);
     assert_eq!(report["outcome"], "fetched");
     assert_eq!(report["retries"], serde_json::json!([{ "status": 503, "error": null, "waited_ms": 1000 }]));
+
+    // -q: the retry happens, and says nothing.
+    server.fault("GET", Fault::Status(503, Some("0")));
+    let out = env.run(&["get", &url, "-q", "--retry", "2"]);
+    assert_code(&out, 0);
+    assert_eq!(out.stdout, DOC);
+    assert_eq!(server.requests_with("GET").len(), 4);
+    assert_eq!(stderr(&out), "");
 }
 
 #[test]
