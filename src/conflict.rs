@@ -54,14 +54,27 @@ pub enum Answer {
     Diff,
 }
 
-/// The prompt line; `[m]erge` is offered only for a clean merge.
+/// The prompt line; `[M]erge` is offered only for a clean merge, and is then what Enter does.
 pub fn prompt(clean_merge: bool) -> &'static str {
     if clean_merge {
-        "[m]erge & retry · [e]dit merged · [d]iff · [o]verwrite theirs · [a]bort ?"
+        "[M]erge & retry (Enter) · [e]dit merged · [d]iff · [o]verwrite theirs · [a]bort (q, Ctrl-D) ?"
     } else {
-        "[e]dit (resolve by hand) · [d]iff · [o]verwrite theirs · [a]bort ?"
+        "[e]dit (resolve by hand) · [d]iff · [o]verwrite theirs · [a]bort (q, Ctrl-D) ?"
     }
 }
+
+/// What the keys do, for an answer that is not one of them (Enter, when there is no clean
+/// merge to take).
+pub fn keys(clean_merge: bool) -> &'static str {
+    if clean_merge {
+        "  Enter or m merges and retries; e edits the merge, d shows the diffs, o overwrites theirs, a or q aborts"
+    } else {
+        "  nothing is done on Enter here: e edits (resolve by hand), d shows the diffs, o overwrites theirs, a or q aborts"
+    }
+}
+
+/// The question that guards `o` at the prompt: it replaces someone else's work.
+pub const OVERWRITE_CONFIRM: &str = "Replace their change with your version?";
 
 /// Reads one typed letter; `None` for anything not on offer. Enter takes the safe default:
 /// merge when it is clean, otherwise nothing.

@@ -56,17 +56,30 @@ impl Session {
         if crate::ui::quiet() {
             return;
         }
-        self.ui.heading(heading);
+        eprint!("{}", self.diff_section(heading, old, new, old_label, new_label));
+    }
+
+    /// A heading and the unified diff under it (or "(no differences)"), as `show_diff` prints it.
+    pub fn diff_section(
+        &self,
+        heading: &str,
+        old: &[u8],
+        new: &[u8],
+        old_label: &str,
+        new_label: &str,
+    ) -> String {
+        let mut section = format!("{}\n", self.ui.bold(heading));
         let opts = DiffOptions { color: self.settings.color, ..DiffOptions::default() };
         let text = diff::unified(old, new, old_label, new_label, &opts);
         if text.is_empty() {
-            eprintln!("  (no differences)");
+            section.push_str("  (no differences)\n");
         } else {
-            eprint!("{text}");
+            section.push_str(&text);
             if !text.ends_with('\n') {
-                eprintln!();
+                section.push('\n');
             }
         }
+        section
     }
 
     /// Prints the `--json` report on stdout when asked.

@@ -71,6 +71,24 @@ impl Ui {
         eprintln!("ifmatch: {} {message}", self.paint("1;33", "warning:"));
     }
 
+    /// `text` in bold, when colors are on.
+    pub fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+
+    /// Shows a long text on stderr: through the pager (`$PAGER`, else `less -R`) when stderr
+    /// is a terminal and the text is taller than it, else printed as it is.
+    pub fn page(&self, text: &str) {
+        use std::io::IsTerminal;
+        // A terminal that reports no size (0 rows) is taken as tall enough.
+        let rows =
+            terminal_size::terminal_size_of(io::stderr()).map(|(_, h)| usize::from(h.0)).filter(|&r| r > 0);
+        let taller = rows.is_some_and(|rows| text.lines().count() + 2 > rows);
+        if !(io::stderr().is_terminal() && taller && run_pager(text)) {
+            eprint!("{text}");
+        }
+    }
+
     /// A heading before a block such as a diff.
     pub fn heading(&self, text: &str) {
         if quiet() {
@@ -120,4 +138,31 @@ impl Ui {
             _ => false,
         }
     }
+}
+
+/// Runs the pager on `text`, with its output on the terminal that stderr is (stdout may be
+/// redirected to a file). False when there is no pager to run, so the caller prints instead.
+fn run_pager(text: &str) -> bool {
+    use std::os::fd::AsFd;
+    let setting = std::env::var("PAGER").ok().filter(|p| !p.trim().is_empty());
+    let argv = match &setting {
+        Some(value) => match shell_words::split(value) {
+            Ok(argv) if !argv.is_empty() => argv,
+            _ => return false,
+        },
+        None => vec!["less".to_string(), "-R".to_string()],
+    };
+    let Ok(terminal) = io::stderr().as_fd().try_clone_to_owned() else { return false };
+    let child = std::process::Command::new(&argv[0])
+        .args(&argv[1..])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::from(terminal))
+        .spawn();
+    let Ok(mut child) = child else { return false };
+    if let Some(mut stdin) = child.stdin.take() {
+        // A pager quit before the end closes its input: not an error.
+        let _ = stdin.write_all(text.as_bytes());
+    }
+    let _ = child.wait();
+    true
 }

@@ -134,11 +134,15 @@ pub async fn run(
         // `--yes` after a 428 to a blind write, replaces the server's version.
         let blind_428 = status == 428 && precondition == Precondition::None;
         let policy = Policy::from_settings(&session.settings);
-        let overwrite = match conflict::decide(policy, Mergeable::NoBase, blind_428) {
-            Plan::Decided(decision) => decision == Decision::Overwrite,
+        let (overwrite, asked) = match conflict::decide(policy, Mergeable::NoBase, blind_428) {
+            Plan::Decided(decision) => (decision == Decision::Overwrite, false),
             Plan::Ask => {
-                let question = "The server holds another version and there is no base to merge with. [o]verwrite theirs · [a]bort ?";
-                interrupt::guard_blocking(move || ui.ask(question)).await? == Some('o')
+                let question = "The server holds another version and there is no base to merge with. [o]verwrite theirs · [a]bort (q, Ctrl-D) ?";
+                let overwrite = interrupt::guard_blocking(move || {
+                    ui.ask(question) == Some('o') && ui.confirm(conflict::OVERWRITE_CONFIRM, false)
+                })
+                .await?;
+                (overwrite, true)
             }
         };
         if !overwrite {
@@ -152,12 +156,15 @@ pub async fn run(
                     "{url} holds another version; nothing was written and {} is unchanged",
                     path.display()
                 ),
-                hints: vec![
+                hints: [
                     format!(
                         "to merge, run `ifmatch get {url} -o FILE`, apply your change to FILE, then `ifmatch put {url} FILE`"
                     ),
                     replace.to_string(),
-                ],
+                ]
+                .into_iter()
+                .take(if asked { 1 } else { 2 })
+                .collect(),
             });
         }
         let fresh = Precondition::choose(

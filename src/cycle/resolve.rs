@@ -78,11 +78,13 @@ impl Cycle<'_> {
                 if plan == Plan::Ask || !crate::ui::quiet() {
                     self.show(&theirs, merge.as_ref());
                 }
-                let decision = match plan {
-                    Plan::Decided(decision) => decision,
-                    Plan::Ask => self.ask(&theirs, merge.as_ref(), mergeable == Mergeable::Clean).await?,
+                let (decision, asked) = match plan {
+                    Plan::Decided(decision) => (decision, false),
+                    Plan::Ask => {
+                        (self.ask(&theirs, merge.as_ref(), mergeable == Mergeable::Clean).await?, true)
+                    }
                 };
-                self.apply(decision, status, &theirs, merge).await
+                self.apply(decision, asked, status, &theirs, merge).await
             }
         }
     }
@@ -94,16 +96,32 @@ impl Cycle<'_> {
             let answer = interrupt::guard_blocking(move || ui.ask(question)).await?;
             let Some(answer) = answer else { return Ok(Decision::Abort) };
             match conflict::parse_answer(answer, clean) {
-                Some(Answer::Diff) => self.show(theirs, merge),
+                Some(Answer::Diff) => {
+                    let views = self.views(theirs, merge);
+                    interrupt::guard_blocking(move || ui.page(&views)).await?;
+                }
+                Some(Answer::Decide(Decision::Overwrite)) => {
+                    let confirmed =
+                        interrupt::guard_blocking(move || ui.confirm(conflict::OVERWRITE_CONFIRM, false))
+                            .await?;
+                    if confirmed {
+                        return Ok(Decision::Overwrite);
+                    }
+                    eprintln!("  not overwritten");
+                }
                 Some(Answer::Decide(decision)) => return Ok(decision),
+                None if answer == '\n' => eprintln!("{}", conflict::keys(clean)),
                 None => eprintln!("  type one of the letters in brackets"),
             }
         }
     }
 
+    /// Carries out `decision`; `asked`: it was the person's answer at the prompt, not the
+    /// policy's.
     async fn apply(
         &mut self,
         decision: Decision,
+        asked: bool,
         status: u16,
         theirs: &Fetched,
         merge: Option<MergeOutcome>,
@@ -196,10 +214,21 @@ impl Cycle<'_> {
                         "{} only accepts conditional writes (428 Precondition Required), and its current version differs from yours; nothing was written",
                         self.job.url
                     ),
-                    hints: vec![
-                        replace.to_string(),
-                        format!("to start from the server's version: ifmatch edit {}", self.job.url),
-                    ],
+                    hints: if asked {
+                        Vec::new()
+                    } else {
+                        vec![
+                            replace.to_string(),
+                            format!("to start from the server's version: ifmatch edit {}", self.job.url),
+                        ]
+                    },
+                });
+            }
+            // The person chose to stop: the edit is kept, and resuming it comes back here.
+            Decision::Abort if asked => {
+                return Err(Error::Conflict {
+                    message: format!("aborted; nothing was written to {}", self.job.url),
+                    hints: Vec::new(),
                 });
             }
             Decision::Abort => {
@@ -230,6 +259,64 @@ impl Cycle<'_> {
         self.job.base = Some(theirs.body.to_vec());
         self.job.precondition = fresh;
         Ok(None)
+    }
+
+    /// The three views offered by `d` at the prompt: base → theirs, theirs → mine, and
+    /// theirs → merged (with conflict markers when the merge is not clean).
+    fn views(&self, theirs: &Fetched, merge: Option<&MergeOutcome>) -> String {
+        let s = self.session;
+        let mut text = String::new();
+        match &self.job.base {
+            Some(base) => {
+                text += &s.diff_section(
+                    "The server's changes since your copy (base → theirs):",
+                    base,
+                    &theirs.body,
+                    "base",
+                    "theirs",
+                )
+            }
+            None => {
+                text += &format!(
+                    "{}\n  (no stored base)\n",
+                    s.ui.bold("The server's changes since your copy (base → theirs):")
+                )
+            }
+        }
+        text += &s.diff_section(
+            "What your version would change on the server (theirs → mine):",
+            &theirs.body,
+            &self.job.mine,
+            "theirs",
+            "mine",
+        );
+        match merge {
+            Some(MergeOutcome::Clean(merged)) => {
+                text += &s.diff_section(
+                    "What the merge would change on the server (theirs → merged):",
+                    &theirs.body,
+                    merged,
+                    "theirs",
+                    "merged",
+                )
+            }
+            Some(MergeOutcome::Conflicted { text: merged, .. }) => {
+                text += &s.diff_section(
+                    "The merge, with conflict markers where the changes collide (theirs → merged):",
+                    &theirs.body,
+                    merged,
+                    "theirs",
+                    "merged",
+                )
+            }
+            None => {
+                text += &format!(
+                    "{}\n  (no stored base to merge from)\n",
+                    s.ui.bold("What the merge would change on the server (theirs → merged):")
+                )
+            }
+        }
+        text
     }
 
     /// Prints what the server changed and what a retry would do.

@@ -29,7 +29,7 @@ fn merge_and_retry_at_the_prompt() {
     let mut p = spawn(&env, &["edit", &url]);
     p.expect("412").unwrap();
     p.expect("merge cleanly").unwrap();
-    p.expect("[m]erge & retry").unwrap();
+    p.expect("[M]erge & retry (Enter)").unwrap();
     p.send_line("m").unwrap();
     p.expect("theirs → merged").unwrap();
     p.expect("wrote").unwrap();
@@ -45,9 +45,14 @@ fn abort_at_the_prompt_keeps_the_edit() {
     let (server, url) = concurrent(THEIRS);
     env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
     let mut p = spawn(&env, &["edit", &url]);
-    p.expect("[a]bort").unwrap();
+    p.expect("[a]bort (q, Ctrl-D)").unwrap();
     p.send_line("a").unwrap();
-    p.expect("your edit is saved at").unwrap();
+    p.expect("aborted; nothing was written").unwrap();
+    let hints = p.expect("--resume").unwrap();
+    let hints = String::from_utf8_lossy(hints.before()).into_owned();
+    assert!(hints.contains("your edit is saved at"), "{hints}");
+    // A person who stopped is told how to come back, not how to script a policy.
+    assert!(!hints.contains("--on-conflict") && !hints.contains("--yes"), "{hints}");
     assert_eq!(exit_code(&mut p), 3);
     assert_eq!(server.body("/doc.json").unwrap(), THEIRS);
     assert_eq!(server.requests_with("PUT").len(), 1);
@@ -99,6 +104,8 @@ fn overwrite_at_the_prompt() {
     let mut p = spawn(&env, &["edit", &url]);
     p.expect("[o]verwrite").unwrap();
     p.send_line("o").unwrap();
+    p.expect("Replace their change with your version? [y/N]").unwrap();
+    p.send_line("y").unwrap();
     p.expect("overwriting").unwrap();
     assert_eq!(exit_code(&mut p), 0);
     assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n");
@@ -106,6 +113,147 @@ fn overwrite_at_the_prompt() {
     assert_eq!(puts.len(), 2);
     assert_eq!(puts[0].header("if-match"), Some("\"v1\""));
     assert_eq!(puts[1].header("if-match"), Some("\"v2\""), "the retry carries the fresh ETag");
+}
+
+#[test]
+fn enter_merges_when_the_merge_is_clean() {
+    let env = Env::new();
+    let (server, url) = concurrent(THEIRS);
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("[M]erge & retry (Enter)").unwrap();
+    p.send_line("").unwrap();
+    p.expect("wrote").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"theirs\",\n  \"replicas\": 3\n}\n");
+}
+
+#[test]
+fn enter_on_a_conflicted_merge_does_nothing_and_says_what_the_keys_are() {
+    let env = Env::new();
+    let (server, url) = concurrent(b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("[e]dit (resolve by hand)").unwrap();
+    p.send_line("").unwrap();
+    p.expect("nothing is done on Enter here").unwrap();
+    p.expect("a or q aborts").unwrap();
+    // Asked again; q aborts.
+    p.expect("[a]bort (q, Ctrl-D) ?").unwrap();
+    assert_eq!(server.requests_with("PUT").len(), 1, "Enter sent nothing");
+    p.send_line("q").unwrap();
+    p.expect("aborted; nothing was written").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+    assert_eq!(server.requests_with("PUT").len(), 1);
+    assert_eq!(env.recovered().len(), 1, "the edit is kept");
+}
+
+#[test]
+fn ctrl_d_at_the_prompt_aborts_and_keeps_the_edit() {
+    let env = Env::new();
+    let (server, url) = concurrent(THEIRS);
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("[a]bort (q, Ctrl-D) ?").unwrap();
+    p.send(expectrl::ControlCode::EndOfTransmission).unwrap();
+    p.expect("aborted; nothing was written").unwrap();
+    p.expect("your edit is saved at").unwrap();
+    p.expect("--resume").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+    assert_eq!(server.body("/doc.json").unwrap(), THEIRS);
+    assert_eq!(server.requests_with("PUT").len(), 1);
+}
+
+#[test]
+fn overwrite_at_the_prompt_is_confirmed_first() {
+    let env = Env::new();
+    let (server, url) = concurrent(THEIRS);
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("[o]verwrite").unwrap();
+    p.send_line("o").unwrap();
+    p.expect("Replace their change with your version? [y/N]").unwrap();
+    // Enter is "no": back at the prompt, nothing sent.
+    p.send_line("").unwrap();
+    p.expect("not overwritten").unwrap();
+    p.expect("[a]bort (q, Ctrl-D) ?").unwrap();
+    assert_eq!(server.requests_with("PUT").len(), 1);
+    p.send_line("a").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+    assert_eq!(server.body("/doc.json").unwrap(), THEIRS, "their change stays");
+}
+
+/// A document of `lines` numbered keys, as pretty JSON.
+fn long_doc(lines: usize, changed: Option<(usize, &str)>) -> Vec<u8> {
+    let mut text = String::from("{\n");
+    for i in 0..lines {
+        let value = match changed {
+            Some((at, v)) if at == i => v.to_string(),
+            _ => i.to_string(),
+        };
+        text += &format!("  \"k{i:03}\": {value}{}\n", if i + 1 < lines { "," } else { "" });
+    }
+    text += "}\n";
+    text.into_bytes()
+}
+
+#[test]
+fn d_shows_all_three_views_through_the_pager_when_they_are_long() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", &long_doc(200, None), "application/json");
+    server.change_after(1, "/doc.json", &long_doc(200, Some((0, "\"theirs\""))));
+    // Mine changes the whole document's far end: many lines of diff.
+    let mut mine = String::from_utf8(long_doc(200, None)).unwrap();
+    for i in 100..200 {
+        mine = mine.replace(&format!("\"k{i:03}\": {i}"), &format!("\"k{i:03}\": {}", i * 10));
+    }
+    env.editor_writes(1, mine.as_bytes());
+    let paged = env.path("paged.txt");
+    let pager = format!("sh -c 'cat > {}'", paged.display());
+    let mut p = spawn_with(&env, &["edit", &server.url("/doc.json")], &[("PAGER", &pager)]);
+    p.expect("[M]erge & retry (Enter)").unwrap();
+    assert!(!paged.exists(), "the first screen is printed, not paged");
+    p.send_line("d").unwrap();
+    p.expect("[M]erge & retry (Enter)").unwrap();
+    let text = std::fs::read_to_string(&paged).expect("the pager got the views");
+    for heading in ["(base → theirs)", "(theirs → mine)", "(theirs → merged)"] {
+        assert!(text.contains(heading), "{heading} missing from:\n{text}");
+    }
+    assert!(text.contains("+  \"k000\": \"theirs\""), "{text}");
+    p.send_line("a").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+}
+
+#[test]
+fn d_prints_short_views_without_a_pager() {
+    let env = Env::new();
+    let (_server, url) = concurrent(THEIRS);
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    let paged = env.path("paged.txt");
+    let pager = format!("sh -c 'cat > {}'", paged.display());
+    let mut p = spawn_with(&env, &["edit", &url], &[("PAGER", &pager)]);
+    p.expect("[M]erge & retry (Enter)").unwrap();
+    p.send_line("d").unwrap();
+    p.expect("(theirs → merged)").unwrap();
+    p.expect("[M]erge & retry (Enter)").unwrap();
+    assert!(!paged.exists(), "a short text needs no pager");
+    p.send_line("a").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+}
+
+/// `spawn` with extra environment variables.
+fn spawn_with(env: &Env, args: &[&str], vars: &[(&str, &str)]) -> Session {
+    let mut cmd = env.cmd(args);
+    cmd.env("TERM", "xterm").stdin(std::process::Stdio::inherit());
+    for (name, value) in vars {
+        cmd.env(name, value);
+    }
+    let mut session = Session::spawn(cmd).expect("spawn in a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    // A tall terminal: the three views of a small document fit on it.
+    session.get_process_mut().set_window_size(100, 60).expect("set the terminal size");
+    session
 }
 
 #[test]
@@ -154,7 +302,7 @@ fn ctrl_c_at_the_prompt_prints_the_error_on_a_fresh_line() {
     let (_server, url) = concurrent(THEIRS);
     env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
     let mut p = spawn(&env, &["edit", &url]);
-    p.expect("[a]bort ?").unwrap();
+    p.expect("[a]bort (q, Ctrl-D) ?").unwrap();
     p.send(expectrl::ControlCode::EndOfText).unwrap();
     let found = p.expect("ifmatch: error: interrupted").unwrap();
     let before = String::from_utf8_lossy(found.before()).into_owned();
@@ -201,6 +349,8 @@ fn a_428_asks_before_writing_over_the_server() {
     let mut p = spawn(&env, &["put", &url, file, "--force"]);
     p.expect("[o]verwrite theirs").unwrap();
     p.send_line("o").unwrap();
+    p.expect("[y/N]").unwrap();
+    p.send_line("y").unwrap();
     p.expect("now with If-Match: \"v1\"").unwrap();
     p.expect("wrote").unwrap();
     assert_eq!(exit_code(&mut p), 0);
@@ -299,7 +449,7 @@ fn demo_on_a_terminal_waits_for_enter_then_merges_at_the_prompt() {
     p.expect("Press Enter to open your editor").unwrap();
     assert_eq!(env.editor_runs(), 0, "the editor waits for Enter");
     p.send_line("").unwrap();
-    p.expect("[m]erge & retry").unwrap();
+    p.expect("[M]erge & retry").unwrap();
     p.send_line("m").unwrap();
     p.expect("Step 5").unwrap();
     p.expect("\"replicas\": 3").unwrap();
@@ -344,4 +494,23 @@ fn conflicting_put_file() -> (Env, FakeServer, String, std::path::PathBuf) {
     std::fs::write(&file, b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n").unwrap();
     server.put_resource("/doc.json", b"{\n  \"name\": \"demo\",\n  \"replicas\": 5\n}\n", "application/json");
     (env, server, url, file)
+}
+
+#[test]
+fn a_streamed_put_asks_to_confirm_an_overwrite() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks { require_precondition: true, ..Quirks::default() });
+    server.put_resource("/big.txt", b"theirs\n", "text/plain");
+    let url = server.url("/big.txt");
+    // 9 MiB, never fetched: streamed from disk, with no base to merge with.
+    let file = env.path("big.txt");
+    std::fs::write(&file, "mine\n".repeat(9 * 1024 * 1024 / 5)).unwrap();
+    let mut p = spawn(&env, &["put", &url, file.to_str().unwrap(), "--force"]);
+    p.expect("no base to merge with. [o]verwrite theirs · [a]bort (q, Ctrl-D) ?").unwrap();
+    p.send_line("o").unwrap();
+    p.expect("Replace their change with your version? [y/N]").unwrap();
+    p.send_line("n").unwrap();
+    p.expect("nothing was written").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+    assert_eq!(server.body("/big.txt").unwrap(), b"theirs\n");
 }

@@ -15,6 +15,8 @@ pub fn spawn(env: &Env, args: &[&str]) -> OsSession {
     cmd.env("TERM", "xterm").stdin(std::process::Stdio::inherit());
     let mut session = OsSession::spawn(cmd).expect("spawn in a pty");
     session.set_expect_timeout(Some(Duration::from_secs(20)));
+    // A terminal of the usual size, so that "longer than the screen" means something.
+    session.get_process_mut().set_window_size(80, 24).expect("set the terminal size");
     session
 }
 
