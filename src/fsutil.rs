@@ -31,11 +31,63 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// A temp file in `dir` (0600, named `.ifmatch-*.tmp`), for content to [`persist`] there.
 pub fn temp_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
-    tempfile::Builder::new()
-        .prefix(".ifmatch-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("create a temporary file in", dir, e))
+    held_temp(dir, ".tmp").map_err(|e| Error::io("create a temporary file in", dir, e))
+}
+
+/// A temp file in `dir` named `.ifmatch-*<suffix>`, locked for as long as it is open, so that
+/// [`sweep`] in another run knows it is in use. The lock goes with the process, so a file left
+/// by a killed run is unlocked.
+pub fn held_temp(dir: &Path, suffix: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let file = tempfile::Builder::new().prefix(TEMP_PREFIX).suffix(suffix).tempfile_in(dir)?;
+    // A fresh file no one else knows: the lock cannot be taken already, and where file locks
+    // are not supported the age bound of `sweep` still protects the file.
+    let _ = file.as_file().try_lock();
+    Ok(file)
+}
+
+/// How every temp file ifmatch makes beside its targets begins.
+pub const TEMP_PREFIX: &str = ".ifmatch-";
+
+/// How long a temp file must have been left untouched before [`sweep`] may remove it.
+pub const STALE_AFTER: Duration = Duration::from_secs(10 * 60);
+
+/// Removes the temp files a killed run left in `dir` (SIGKILL, a power loss: nothing ran to
+/// clean up): files named `.ifmatch-*` ending in one of `suffixes`, untouched for
+/// [`STALE_AFTER`], and not held by a live process — neither locked (see [`held_temp`]) nor
+/// named with the id of a running process (the links of [`link_or_copy`]). Best effort: what
+/// cannot be inspected or removed stays. Returns how many were removed.
+pub fn sweep(dir: &Path, suffixes: &[&str]) -> usize {
+    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(TEMP_PREFIX) else { continue };
+        if !suffixes.iter().any(|s| rest.ends_with(s)) || pid_alive(rest) {
+            continue;
+        }
+        let path = entry.path();
+        let stale = fs::symlink_metadata(&path).is_ok_and(|m| {
+            m.is_file()
+                && m.modified().ok().and_then(|t| t.elapsed().ok()).is_some_and(|age| age >= STALE_AFTER)
+        });
+        if !stale {
+            continue;
+        }
+        let Ok(file) = File::open(&path) else { continue };
+        // Held while we look: the lock stays ours until the file is gone, so no run can take
+        // it up in between (none would: a run only locks the temp files it creates).
+        if file.try_lock().is_ok() && fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// True when a temp name `link-<pid>-…` names a process that is still running (Linux: its
+/// `/proc` entry; elsewhere such names are taken as alive and left to a later run).
+fn pid_alive(rest: &str) -> bool {
+    let Some(pid) = rest.strip_prefix("link-").and_then(|r| r.split('-').next()) else { return false };
+    if cfg!(target_os = "linux") { Path::new("/proc").join(pid).exists() } else { true }
 }
 
 /// Makes a complete temp file the file at `target`, in the same file system: syncs the data,
@@ -57,7 +109,7 @@ pub fn link_or_copy(src: &Path, target: &Path) -> Result<()> {
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
     let nanos =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let tmp = dir.join(format!(".ifmatch-link-{}-{nanos}.tmp", std::process::id()));
+    let tmp = dir.join(format!("{TEMP_PREFIX}link-{}-{nanos}.tmp", std::process::id()));
     if fs::hard_link(src, &tmp).is_err() {
         fs::copy(src, &tmp).map_err(|e| Error::io("copy", src, e))?;
     }

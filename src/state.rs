@@ -162,7 +162,10 @@ impl Store {
         let why = match &self.read_only {
             Some(why) => why.clone(),
             None => match fsutil::temp_in(&self.dir) {
-                Ok(_probe) => return Ok(()),
+                Ok(_probe) => {
+                    self.sweep();
+                    return Ok(());
+                }
                 Err(Error::Io { source, .. }) if fsutil::is_read_only(&source) => source.to_string(),
                 Err(err) => return Err(err),
             },
@@ -175,6 +178,14 @@ impl Store {
                     .to_string(),
             ],
         })
+    }
+
+    /// Removes the temp files that runs killed outright left in the store (see
+    /// [`fsutil::sweep`]); done by every run that writes to it.
+    fn sweep(&self) {
+        for sub in ["", "records", "bases", "recovered", "copies"] {
+            fsutil::sweep(&self.dir.join(sub), &[".tmp"]);
+        }
     }
 
     /// Whether the store was found read-only when opened.

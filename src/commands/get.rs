@@ -184,24 +184,22 @@ fn file_beside(target: &Path, given: &Path) -> Result<tempfile::NamedTempFile> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let file =
-        tempfile::Builder::new().prefix(".ifmatch-").suffix(".part").tempfile_in(dir).map_err(|e| {
-            let (reason, hint) = if e.kind() == std::io::ErrorKind::NotFound {
-                (
-                    format!("the directory {} does not exist", dir.display()),
-                    format!(
-                        "create it first (mkdir -p {}), or give -o a file in an existing directory",
-                        dir.display()
-                    ),
-                )
-            } else {
-                (
-                    e.to_string(),
-                    format!("check the permissions of {}, or give -o another path", dir.display()),
-                )
-            };
-            Error::Other { message: format!("cannot write {}: {reason}", given.display()), hints: vec![hint] }
-        })?;
+    // A download killed outright (SIGKILL) left its `.part` here: gone once stale.
+    crate::fsutil::sweep(dir, &[".part"]);
+    let file = crate::fsutil::held_temp(dir, ".part").map_err(|e| {
+        let (reason, hint) = if e.kind() == std::io::ErrorKind::NotFound {
+            (
+                format!("the directory {} does not exist", dir.display()),
+                format!(
+                    "create it first (mkdir -p {}), or give -o a file in an existing directory",
+                    dir.display()
+                ),
+            )
+        } else {
+            (e.to_string(), format!("check the permissions of {}, or give -o another path", dir.display()))
+        };
+        Error::Other { message: format!("cannot write {}: {reason}", given.display()), hints: vec![hint] }
+    })?;
     // A downloaded file keeps the permissions of the file it replaces, or gets the usual 0644,
     // not the temp file's 0600.
     #[cfg(unix)]

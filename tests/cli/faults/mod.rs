@@ -5,6 +5,7 @@
 
 mod answers;
 mod depth;
+mod leftovers;
 mod server;
 mod signals;
 mod store;
