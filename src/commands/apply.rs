@@ -116,40 +116,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 report.bytes = mine.len();
                 return session.emit(&report);
             }
-            // After an attempt whose answer was lost, the 412 may be that attempt's own doing:
-            // when the server now holds exactly this run's output, it was applied — running CMD
-            // again would apply the change twice.
-            WriteOutcome::PreconditionFailed { status, detail } => match lost {
-                Some(n) => {
-                    let now = guard(session.client.fetch(&url)).await?;
-                    if !same_content(&now.body, &mine, media::is_json(content_type)) {
-                        (status, detail)
-                    } else {
-                        let mut record = Record::new(&key);
-                        record.content_type = now.content_type.clone();
-                        record.accept_patch = now.accept_patch.clone();
-                        let written = Written {
-                            status: now.status,
-                            etag: now.etag.as_ref(),
-                            last_modified: now.last_modified.as_deref(),
-                        };
-                        session.record_written(&key, &mut record, written, NewBase::Bytes(&now.body));
-                        ui.success(&format!(
-                            "the {} attempt had already been applied: {url} holds exactly the command's output; nothing more to send",
-                            crate::cycle::ordinal(n)
-                        ));
-                        let mut report = Report::new("apply", &url);
-                        report.outcome = "already_applied";
-                        report.status = Some(now.status);
-                        report.etag_before = etag_before;
-                        report.etag = record.etag;
-                        report.attempts = attempts;
-                        report.bytes = mine.len();
-                        return session.emit(&report);
-                    }
-                }
-                None => (status, detail),
-            },
+            WriteOutcome::PreconditionFailed { status, detail } => (status, detail),
             // A failed JSON Patch `test` is a field-level version conflict (RFC 6902 §5).
             WriteOutcome::Conflict { detail } if mode == WriteMode::Patch(PatchFormat::Json) => (409, detail),
             WriteOutcome::Conflict { detail } => return Err(state_conflict(&url, &detail)),
@@ -165,6 +132,36 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 });
             }
         };
+        // After an attempt whose answer was lost, the refusal may be that attempt's own doing
+        // (its ETag moved on; its JSON Patch tests no longer hold): when the server now holds
+        // exactly this run's output, it was applied — running CMD again would apply the change
+        // twice.
+        if let Some(n) = lost {
+            let now = guard(session.client.fetch(&url)).await?;
+            if same_content(&now.body, &mine, media::is_json(content_type)) {
+                let mut record = Record::new(&key);
+                record.content_type = now.content_type.clone();
+                record.accept_patch = now.accept_patch.clone();
+                let written = Written {
+                    status: now.status,
+                    etag: now.etag.as_ref(),
+                    last_modified: now.last_modified.as_deref(),
+                };
+                session.record_written(&key, &mut record, written, NewBase::Bytes(&now.body));
+                ui.success(&format!(
+                    "the {} attempt had already been applied: {url} holds exactly the command's output; nothing more to send",
+                    crate::cycle::ordinal(n)
+                ));
+                let mut report = Report::new("apply", &url);
+                report.outcome = "already_applied";
+                report.status = Some(now.status);
+                report.etag_before = etag_before;
+                report.etag = record.etag;
+                report.attempts = attempts;
+                report.bytes = mine.len();
+                return session.emit(&report);
+            }
+        }
         let detail = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
         // CMD is the merge: re-running it on the fresh body is always a clean one, so every
         // policy re-runs it except an explicit `--on-conflict abort`.

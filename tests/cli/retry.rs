@@ -305,3 +305,32 @@ fn a_streamed_upload_is_sent_again_from_the_file() {
     assert_eq!(puts[1].body.len(), body.len(), "sent whole again");
     assert_eq!(server.body("/big.bin").unwrap(), body);
 }
+
+#[test]
+fn a_json_patch_applied_but_unanswered_is_not_applied_twice_where_only_its_tests_guard() {
+    let env = Env::new();
+    // A server that ignores If-Match: only the patch's test operations guard the retry.
+    let quirks = Quirks { ignore_preconditions: true, ..Quirks::default() };
+    let (server, url) = FakeServer::with_json_doc(quirks, b"{\"n\": 1}\n");
+    server.fault("PATCH", Fault::ApplyThenDrop);
+    let increment = "import json,sys; d=json.load(sys.stdin); d['n']+=1; print(json.dumps(d))";
+    let out = env.run(&[
+        "apply",
+        &url,
+        "--patch",
+        "json",
+        "--retry",
+        "2",
+        "--retry-max-time",
+        "0",
+        "--",
+        "python3",
+        "-c",
+        increment,
+    ]);
+    assert_code(&out, 0);
+    let now: serde_json::Value = serde_json::from_slice(&server.body("/doc.json").unwrap()).unwrap();
+    assert_eq!(now["n"], 2, "incremented once, not twice");
+    assert_eq!(server.requests_with("PATCH").len(), 2, "the retry's test operation failed (409)");
+    assert!(stderr(&out).contains("the first attempt had already been applied"), "{}", stderr(&out));
+}
