@@ -54,6 +54,15 @@ pub fn expired() -> bool {
     remaining().is_some_and(|left| left.is_zero())
 }
 
+/// Runs `fut` until the deadline: `None` when it passed first (`fut` is dropped, which stops
+/// it). Without a deadline, `fut` runs to the end.
+pub async fn within<T>(fut: impl Future<Output = T>) -> Option<T> {
+    match remaining() {
+        None => Some(fut.await),
+        Some(left) => tokio::time::timeout(left, fut).await.ok(),
+    }
+}
+
 /// Runs `fut`, which waits for a person (the editor, a prompt), with the clock stopped.
 pub async fn for_person<T>(fut: impl Future<Output = T>) -> T {
     let _stopped = Stopped::new();

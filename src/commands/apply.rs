@@ -11,6 +11,7 @@ use crate::conflict::{self, Decision, Mergeable, Plan, Policy};
 use crate::cycle::{
     patched_representation, rejected_validator, required_although_sent, state_conflict, validator_note,
 };
+use crate::deadline;
 use crate::error::{Error, Result};
 use crate::etag::Precondition;
 use crate::filter::Filter;
@@ -49,7 +50,21 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             // Same content, same validator, refused again: retrying cannot help.
             return Err(rejected_validator(&url, last.status, &precondition, fetched.etag.as_ref()));
         }
-        let mine = guard(filter.run(&fetched.body)).await?;
+        // --max-time bounds the whole command, CMD included (it is killed when time runs out).
+        let mine = guard(async {
+            deadline::within(filter.run(&fetched.body)).await.unwrap_or_else(|| {
+                Err(Error::Network {
+                    url: url.to_string(),
+                    message: format!(
+                        "--max-time {} s reached while `{}` ran; nothing was sent",
+                        deadline::limit().unwrap_or_default().as_secs_f64(),
+                        filter.describe()
+                    ),
+                    hints: vec!["raise --max-time, or leave it out".to_string()],
+                })
+            })
+        })
+        .await?;
         if mine == fetched.body[..] {
             ui.note(&format!("no changes: `{}` printed the body unchanged; nothing sent", filter.describe()));
             let mut report = Report::new("apply", &url);

@@ -334,3 +334,20 @@ fn a_json_patch_applied_but_unanswered_is_not_applied_twice_where_only_its_tests
     assert_eq!(server.requests_with("PATCH").len(), 2, "the retry's test operation failed (409)");
     assert!(stderr(&out).contains("the first attempt had already been applied"), "{}", stderr(&out));
 }
+
+#[test]
+fn max_time_stops_a_command_that_runs_too_long_but_not_the_person_editing() {
+    let env = Env::new();
+    let (server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
+    let out = env.run(&["apply", &url, "--max-time", "1", "--", "sh", "-c", "exec sleep 30"]);
+    assert_code(&out, 7);
+    assert!(stderr(&out).contains("--max-time 1 s reached while `sh -c 'exec sleep 30'` ran"), "{}", stderr(&out));
+    assert!(server.requests_with("PUT").is_empty());
+
+    // The editor takes longer than --max-time: its time is not counted, so the write goes out.
+    env.editor_hook(1, "sleep 4");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    let out = env.run(&["edit", &url, "--max-time", "3"]);
+    assert_code(&out, 0);
+    assert_eq!(server.body("/doc.json").unwrap(), EDITED);
+}
