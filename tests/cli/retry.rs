@@ -341,7 +341,11 @@ fn max_time_stops_a_command_that_runs_too_long_but_not_the_person_editing() {
     let (server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
     let out = env.run(&["apply", &url, "--max-time", "1", "--", "sh", "-c", "exec sleep 30"]);
     assert_code(&out, 7);
-    assert!(stderr(&out).contains("--max-time 1 s reached while `sh -c 'exec sleep 30'` ran"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--max-time 1 s reached while `sh -c 'exec sleep 30'` ran"),
+        "{}",
+        stderr(&out)
+    );
     assert!(server.requests_with("PUT").is_empty());
 
     // The editor takes longer than --max-time: its time is not counted, so the write goes out.
@@ -350,4 +354,22 @@ fn max_time_stops_a_command_that_runs_too_long_but_not_the_person_editing() {
     let out = env.run(&["edit", &url, "--max-time", "3"]);
     assert_code(&out, 0);
     assert_eq!(server.body("/doc.json").unwrap(), EDITED);
+}
+
+#[test]
+fn diff_and_doctor_retry_and_list_their_retries() {
+    let env = Env::new();
+    let (server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
+    let file = fetched(&env, &url);
+    server.fault("GET", Fault::Status(502, None));
+    let out = env.run(&["diff", &url, &file, "--json", "--retry", "1", "--retry-max-time", "0"]);
+    assert_code(&out, 1);
+    assert_eq!(json(&out)["retries"], serde_json::json!([{ "status": 502, "error": null, "waited_ms": 0 }]));
+
+    server.fault("GET", Fault::Status(503, Some("0")));
+    let out = env.run(&["doctor", &url, "--json", "--retry", "1"]);
+    assert_code(&out, 0);
+    let report = json(&out);
+    assert_eq!(report["retries"], serde_json::json!([{ "status": 503, "error": null, "waited_ms": 0 }]));
+    assert_eq!(report["verdict"], "safe");
 }
