@@ -6,7 +6,6 @@
 //! `spawn_blocking` task that owns the lock guard, so a client that disconnects cannot release
 //! the lock while its write is still in progress.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -43,8 +42,8 @@ const DIR_ALLOW: &str = "GET, HEAD, OPTIONS";
 pub struct Shared {
     /// The server's settings.
     pub config: ServeConfig,
-    /// `config.dir`, canonicalized once at bind time.
-    pub root: PathBuf,
+    /// `config.dir`, opened once at bind time; every path is resolved beneath it.
+    pub root: sandbox::Root,
     /// Per-resource write locks.
     pub locks: LockMap,
 }
@@ -78,9 +77,8 @@ async fn route(shared: &Arc<Shared>, req: Request<Incoming>) -> Result<Reply, Pr
     match method {
         Method::GET | Method::HEAD => read(shared, logical, &cond).await,
         Method::OPTIONS => {
-            let root = shared.root.clone();
-            let rel = logical.rel.clone();
-            let is_dir = blocking(move || Ok(sandbox::resolve(&root, &rel)?.real.is_dir())).await?;
+            let (shared, rel) = (Arc::clone(shared), logical.rel.clone());
+            let is_dir = blocking(move || Ok(sandbox::resolve(&shared.root, &rel)?.is_dir())).await?;
             let json = crate::media::is_json(Some(crate::media::from_extension(&logical.rel)));
             Ok(options_reply(if is_dir { DIR_ALLOW } else { FILE_ALLOW }, json && !is_dir))
         }
@@ -170,7 +168,7 @@ async fn write(
 
     // Lock the file itself, not the URL path: a symlink or another spelling of the same file
     // must serialize with it, or two writers with the same If-Match could both win.
-    let guard = shared.locks.lock(early.real.clone()).await;
+    let guard = shared.locks.lock(early.target.real.clone()).await;
     let shared = Arc::clone(shared);
     blocking(move || {
         let _guard = guard;
@@ -236,18 +234,19 @@ fn patch_format(req: &Request<Incoming>, content_type: &str) -> Result<Format, P
 
 /// Re-checks and performs a write; runs blocking, under the resource's lock.
 fn commit(shared: &Shared, logical: &Logical, write: Write) -> Result<Reply, Problem> {
-    let loaded = load(shared, logical)?;
+    let mut loaded = load(shared, logical)?;
     check(&write.method, &write.cond, &loaded)?;
     let new_body = match (&loaded.snapshot, write.format) {
         (Some(snap), Some(format)) => patch::apply(format, &snap.body, &write.body)?,
         (None, Some(_)) => return Err(not_found()),
         (_, None) if write.method == Method::DELETE => {
-            resource::remove(&loaded.real).map_err(|e| Problem::io(&e, "deleting"))?;
+            resource::remove(&loaded.target).map_err(|e| Problem::io(&e, "deleting"))?;
             return Ok(empty(StatusCode::NO_CONTENT));
         }
         (_, None) => write.body.to_vec(),
     };
-    let stored = resource::write_atomic(&loaded.real, &new_body).map_err(|e| Problem::io(&e, "writing"))?;
+    let stored =
+        resource::write_atomic(&mut loaded.target, &new_body).map_err(|e| Problem::io(&e, "writing"))?;
     let etag = resource::etag_of(&new_body, shared.config.weak_etags);
     let mut reply = if write.prefer_representation {
         // RFC 7240 §4.2: the stored representation in the response, as 200/201.
@@ -281,27 +280,24 @@ fn prefers_representation(headers: &hyper::HeaderMap) -> bool {
 
 /// The state a request is decided on.
 struct Loaded {
-    /// Where the resource lives (or would live) on disk.
-    real: PathBuf,
+    /// Where the resource lives (or would live), resolved beneath the served directory.
+    target: sandbox::Target,
     /// Its current representation; `None` if it does not exist.
     snapshot: Option<Snapshot>,
 }
 
 fn load(shared: &Shared, logical: &Logical) -> Result<Loaded, Problem> {
-    let resolved = sandbox::resolve(&shared.root, &logical.rel)?;
-    let snapshot = if resolved.exists {
-        match resource::read(&resolved.real, shared.config.weak_etags) {
+    let target = sandbox::resolve(&shared.root, &logical.rel)?;
+    let snapshot = match &target.file {
+        Some(file) => match resource::read(file, shared.config.weak_etags) {
             // A trailing slash on a file names nothing (as in most file servers).
             Ok(snap) if logical.trailing_slash && !snap.is_dir => None,
             Ok(snap) => Some(snap),
-            // Deleted between resolve and read.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(Problem::io(&e, "reading")),
-        }
-    } else {
-        None
+        },
+        None => None,
     };
-    Ok(Loaded { real: resolved.real, snapshot })
+    Ok(Loaded { target, snapshot })
 }
 
 async fn load_async(shared: &Arc<Shared>, logical: &Logical) -> Result<Loaded, Problem> {

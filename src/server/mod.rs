@@ -5,7 +5,7 @@
 //! `If-Match` exactly one wins. This file owns the listener, the accept loop with its
 //! connection limit, the header timeout (with its 408) and the request log; `handler` decides
 //! each response, with `precondition`, `entity_tag`, `sandbox`, `resource`, `body`, `patch`,
-//! `lock`, `problem` and `log` as its parts. It runs on a current-thread tokio runtime: each
+//! `lock`, `problem` and `log` as its parts; `sweep` cleans up after a killed server at start. It runs on a current-thread tokio runtime: each
 //! connection is a `tokio::spawn`ed task and file I/O goes through `spawn_blocking`.
 //!
 //! Choices worth knowing: a directory URL answers GET with a `text/plain` listing (one
@@ -24,6 +24,7 @@ mod precondition;
 mod problem;
 mod resource;
 mod sandbox;
+mod sweep;
 #[cfg(test)]
 mod tests;
 
@@ -126,6 +127,19 @@ impl Server {
             return Err(io::Error::new(io::ErrorKind::NotADirectory, msg));
         }
         let root = tokio::fs::canonicalize(&config.dir).await?;
+        let root = sandbox::Root::open(&root)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot serve {}: {e}", config.dir.display())))?;
+        let swept = tokio::task::spawn_blocking({
+            let root = root.try_clone()?;
+            move || sweep::sweep(&root)
+        })
+        .await
+        .unwrap_or(0);
+        if swept > 0 && !config.quiet {
+            let s = if swept == 1 { "" } else { "s" };
+            let line = format!("ifmatch: removed {swept} stale temp file{s} left by an interrupted write");
+            let _ = writeln!(io::stderr().lock(), "{line}");
+        }
         let listener = TcpListener::bind((config.bind, config.port)).await?;
         let addr = listener.local_addr()?;
         let slots = Arc::new(Semaphore::new(config.max_connections.max(1)));

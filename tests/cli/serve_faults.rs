@@ -26,7 +26,11 @@ impl Answer {
 }
 
 fn connect(serve: &Serve) -> TcpStream {
-    let stream = TcpStream::connect(serve.base.trim_start_matches("http://")).unwrap();
+    connect_to(&serve.base)
+}
+
+fn connect_to(base: &str) -> TcpStream {
+    let stream = TcpStream::connect(base.trim_start_matches("http://")).unwrap();
     // Only a guard against a hung test: every read below is expected to end much sooner.
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     stream
@@ -55,7 +59,12 @@ fn read_answer(stream: &mut TcpStream, head_only: bool) -> Option<Answer> {
 
 /// One request on a fresh connection.
 fn request(serve: &Serve, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
-    let mut stream = connect(serve);
+    request_to(&serve.base, method, path, headers, body)
+}
+
+/// [`request`] to the server at `base`, for threads that cannot share the `Serve`.
+fn request_to(base: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    let mut stream = connect_to(base);
     let mut req = format!("{method} {path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n");
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
@@ -252,4 +261,164 @@ fn connections_over_the_limit_get_503_with_retry_after() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert_eq!(status, 200);
+}
+
+/// A served directory `root` beside `outside`, which holds `secret.txt`.
+fn root_beside_outside() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let top = tempfile::tempdir().unwrap();
+    let root = top.path().join("root");
+    let outside = top.path().join("outside");
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("secret.txt"), "OUTSIDE").unwrap();
+    std::fs::write(root.join("docs/doc.txt"), "inside").unwrap();
+    (top, root, outside)
+}
+
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn symlinks_that_leave_the_directory_are_refused_and_those_inside_followed() {
+    use std::os::unix::fs::symlink;
+    let (_top, root, outside) = root_beside_outside();
+    // Links out, where a path component is and where the file is; relative and absolute.
+    symlink(&outside, root.join("abs-out")).unwrap();
+    symlink("../outside", root.join("rel-out")).unwrap();
+    symlink("../../outside/secret.txt", root.join("docs/secret.txt")).unwrap();
+    symlink("docs/../..", root.join("sneaky")).unwrap();
+    // Links that stay inside: followed, whatever their spelling.
+    symlink("docs", root.join("rel-in")).unwrap();
+    symlink(root.canonicalize().unwrap().join("docs/doc.txt"), root.join("abs-in.txt")).unwrap();
+    symlink("nothing-here", root.join("dangling")).unwrap();
+    let serve = Serve::start(&root, &["--quiet"]);
+    for path in
+        ["/abs-out/secret.txt", "/rel-out/secret.txt", "/docs/secret.txt", "/sneaky/outside/secret.txt"]
+    {
+        let got = request(&serve, "GET", path, &[], b"");
+        assert_eq!(got.status, 403, "GET {path}: {}", got.head);
+        assert!(!String::from_utf8_lossy(&got.body).contains("OUTSIDE"), "{path}");
+    }
+    for path in ["/abs-out/new.txt", "/rel-out/deeper/new.txt", "/docs/secret.txt", "/dangling"] {
+        let put = request(&serve, "PUT", path, &[], b"planted");
+        assert_eq!(put.status, 403, "PUT {path}: {}", put.head);
+    }
+    assert_eq!(request(&serve, "DELETE", "/docs/secret.txt", &[], b"").status, 403);
+    assert_eq!(names_in(&outside), ["secret.txt"], "nothing was created outside");
+    assert_eq!(std::fs::read(outside.join("secret.txt")).unwrap(), b"OUTSIDE");
+
+    assert_eq!(request(&serve, "GET", "/rel-in/doc.txt", &[], b"").body, b"inside");
+    let got = request(&serve, "GET", "/abs-in.txt", &[], b"");
+    assert_eq!((got.status, got.body.as_slice()), (200, &b"inside"[..]));
+    // A write through a link replaces the file it names; the link stays a link.
+    let put = request(&serve, "PUT", "/abs-in.txt", &[("If-Match", &got.header("etag").unwrap())], b"v2");
+    assert_eq!(put.status, 204, "{}", put.head);
+    assert_eq!(std::fs::read(root.join("docs/doc.txt")).unwrap(), b"v2");
+    assert!(std::fs::symlink_metadata(root.join("abs-in.txt")).unwrap().file_type().is_symlink());
+    assert_eq!(request(&serve, "PUT", "/rel-in/new/made.txt", &[], b"made").status, 201);
+    assert_eq!(std::fs::read(root.join("docs/new/made.txt")).unwrap(), b"made");
+}
+
+/// A directory on the way to the file is replaced, again and again, by a symlink to a
+/// directory outside, while GETs and PUTs go through it. Whatever the timing, no GET may
+/// read outside and no PUT may create anything there. Bounded: 4 clients × 400 requests.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_symlink_swapped_in_during_requests_never_leads_outside() {
+    use std::os::unix::fs::symlink;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let (_top, root, outside) = root_beside_outside();
+    std::fs::write(outside.join("doc.txt"), "OUTSIDE").unwrap();
+    let serve = Serve::start(&root, &["--quiet"]);
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let swapper = {
+        let (root, outside, stop) = (root.clone(), outside.clone(), stop.clone());
+        std::thread::spawn(move || {
+            // The directory and a symlink to outside trade places atomically (RENAME_EXCHANGE),
+            // so `docs` always exists, as one or the other.
+            let (docs, link) = (root.join("docs"), root.join("docs-link"));
+            symlink(&outside, &link).unwrap();
+            let mut swaps = 0u32;
+            let cwd = rustix::fs::CWD;
+            let exchange = rustix::fs::RenameFlags::EXCHANGE;
+            while !stop.load(Ordering::Relaxed) {
+                rustix::fs::renameat_with(cwd, &docs, cwd, &link, exchange).unwrap();
+                std::thread::yield_now();
+                rustix::fs::renameat_with(cwd, &docs, cwd, &link, exchange).unwrap();
+                std::thread::yield_now();
+                swaps += 1;
+            }
+            swaps
+        })
+    };
+    let clients: Vec<_> = (0..4)
+        .map(|c| {
+            let base = serve.base.clone();
+            std::thread::spawn(move || {
+                let mut leaks = Vec::new();
+                for i in 0..400 {
+                    let (method, path, body): (&str, String, &[u8]) = match i % 3 {
+                        0 => ("GET", "/docs/doc.txt".into(), b""),
+                        1 => ("PUT", format!("/docs/c{c}-{i}.txt"), b"planted"),
+                        _ => ("PUT", format!("/docs/sub{c}/n{i}.txt"), b"planted"),
+                    };
+                    let got = request_to(&base, method, &path, &[], body);
+                    if String::from_utf8_lossy(&got.body).contains("OUTSIDE") {
+                        leaks.push(format!("{method} {path} read the outside file"));
+                    }
+                }
+                leaks
+            })
+        })
+        .collect();
+    let leaks: Vec<String> = clients.into_iter().flat_map(|c| c.join().unwrap()).collect();
+    stop.store(true, Ordering::Relaxed);
+    let swaps = swapper.join().unwrap();
+    assert!(swaps > 0);
+    assert!(leaks.is_empty(), "{} reads outside the directory, e.g. {:?}", leaks.len(), leaks.first());
+    assert_eq!(names_in(&outside), ["doc.txt", "secret.txt"], "files created outside the directory");
+}
+
+#[test]
+fn stale_temp_files_of_a_killed_server_are_swept_at_start() {
+    use std::os::unix::fs::symlink;
+    let (_top, root, outside) = root_beside_outside();
+    let hour_ago = SystemTime::now() - Duration::from_secs(3600);
+    let temp = |rel: &str, mtime: SystemTime| {
+        let path = root.join(rel);
+        std::fs::write(&path, "half a body").unwrap();
+        set_mtime(&path, mtime);
+        path
+    };
+    // Left by a killed server: old and unlocked, at the top and deeper down.
+    temp(".ifmatch-tmp-0123456789abcdef", hour_ago);
+    temp("docs/.ifmatch-tmp-fedcba9876543210", hour_ago);
+    // Not stale: just written (its server may not have locked it yet), or locked by a live
+    // process (this one).
+    temp(".ifmatch-tmp-fresh", SystemTime::now());
+    let held = temp("docs/.ifmatch-tmp-held", hour_ago);
+    let lock = std::fs::File::open(&held).unwrap();
+    lock.lock().unwrap();
+    // Never followed: a link by that name, and a directory outside reached by a link.
+    std::fs::write(outside.join(".ifmatch-tmp-outside"), "not ours").unwrap();
+    set_mtime(&outside.join(".ifmatch-tmp-outside"), hour_ago);
+    symlink(outside.join(".ifmatch-tmp-outside"), root.join(".ifmatch-tmp-link")).unwrap();
+    symlink(&outside, root.join("out")).unwrap();
+
+    let serve = Serve::start(&root, &[]);
+    assert_eq!(names_in(&root), [".ifmatch-tmp-fresh", ".ifmatch-tmp-link", "docs", "out"]);
+    assert_eq!(names_in(&root.join("docs")), [".ifmatch-tmp-held", "doc.txt"]);
+    assert_eq!(names_in(&outside), [".ifmatch-tmp-outside", "secret.txt"]);
+    let log = serve.log();
+    assert!(
+        log.iter().any(|l| l == "ifmatch: removed 2 stale temp files left by an interrupted write"),
+        "{log:?}"
+    );
+    drop(lock);
 }
