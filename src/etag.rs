@@ -79,13 +79,16 @@ pub enum Precondition {
 
 impl Precondition {
     /// Chooses the best precondition from what is known about the resource:
-    /// a strong ETag; else (or with a weak tag) Last-Modified; else a weak tag when
-    /// `send_weak` is set; else nothing.
+    /// a strong ETag; else a weak tag when `send_weak` is set; else a Last-Modified that is a
+    /// valid HTTP-date (a server must ignore an If-Unmodified-Since that is not, RFC 9110
+    /// §13.1.4, which would make the write unconditional); else nothing.
     pub fn choose(etag: Option<&ETag>, last_modified: Option<&str>, send_weak: bool) -> Precondition {
         match (etag, last_modified) {
             (Some(tag), _) if !tag.is_weak() => Precondition::IfMatch(tag.clone()),
             (Some(tag), _) if send_weak => Precondition::IfMatch(tag.clone()),
-            (_, Some(date)) => Precondition::IfUnmodifiedSince(date.to_string()),
+            (_, Some(date)) if httpdate::parse_http_date(date).is_ok() => {
+                Precondition::IfUnmodifiedSince(date.to_string())
+            }
             _ => Precondition::None,
         }
     }
@@ -191,7 +194,10 @@ mod tests {
             Precondition::IfUnmodifiedSince(date.into())
         );
         assert_eq!(Precondition::choose(Some(&w), None, false), Precondition::None);
-        assert_eq!(Precondition::choose(Some(&w), None, true), Precondition::IfMatch(w));
+        assert_eq!(Precondition::choose(Some(&w), None, true), Precondition::IfMatch(w.clone()));
         assert_eq!(Precondition::choose(None, None, false), Precondition::None);
+        // A Last-Modified that is no HTTP-date would be ignored by the server (§13.1.4).
+        assert_eq!(Precondition::choose(Some(&w), Some("yesterday"), false), Precondition::None);
+        assert_eq!(Precondition::choose(None, Some("1700000000"), false), Precondition::None);
     }
 }

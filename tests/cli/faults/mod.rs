@@ -9,6 +9,7 @@ mod leftovers;
 mod server;
 mod signals;
 mod store;
+mod transfers;
 
 use std::path::{Path, PathBuf};
 
