@@ -6,7 +6,7 @@ use std::process::{Child, Output, Stdio};
 use std::time::Duration;
 
 use super::assert_no_temp_files;
-use super::server::FaultServer;
+use super::server::{Fault, FaultServer};
 use crate::support::{Env, assert_code, stderr};
 
 const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
@@ -69,4 +69,65 @@ fn a_group_signal_while_the_editor_is_open_ends_the_run_keeping_the_text() {
         assert_eq!(server.body("/doc.json"), DOC);
         assert_no_temp_files(&env);
     }
+}
+
+#[test]
+fn a_group_signal_during_the_fetch_ends_the_run_with_nothing_sent_or_left() {
+    let env = Env::new();
+    let (server, url) = FaultServer::with("/doc.json", DOC, "application/json");
+    server.fault("GET", Fault::Stall(Duration::from_secs(20)));
+    let child = spawn_in_group(&env, &["edit", &url], |_| {});
+    let out = signal_when(child, libc::SIGTERM, || !server.requests_with("GET").is_empty());
+    assert_code(&out, 143);
+    assert!(stderr(&out).contains("interrupted by SIGTERM"), "{}", stderr(&out));
+    assert_eq!(env.editor_runs(), 0);
+    assert!(server.requests_with("PUT").is_empty());
+    assert!(env.recovered().is_empty(), "nothing was edited, nothing to keep");
+    assert!(super::records(&env).is_empty(), "nothing recorded");
+    assert_no_temp_files(&env);
+}
+
+#[test]
+fn a_group_signal_during_the_upload_keeps_the_text_and_the_record() {
+    for (signal, code) in [(libc::SIGHUP, 129), (libc::SIGTERM, 143)] {
+        let env = Env::new();
+        let (server, url) = FaultServer::with("/doc.json", DOC, "application/json");
+        let file = env.path("doc.json");
+        assert_code(&env.run(&["get", &url, "-o", file.to_str().unwrap()]), 0);
+        std::fs::write(&file, MINE).unwrap();
+        let record = super::records(&env);
+        server.fault("PUT", Fault::Stall(Duration::from_secs(20)));
+        let child = spawn_in_group(&env, &["put", &url, file.to_str().unwrap()], |_| {});
+        let out = signal_when(child, signal, || !server.requests_with("PUT").is_empty());
+        assert_code(&out, code);
+        let kept = env.recovered();
+        assert_eq!(kept.len(), 1, "{}", stderr(&out));
+        assert_eq!(std::fs::read(&kept[0]).unwrap(), MINE);
+        assert!(stderr(&out).contains("may already have been applied"), "{}", stderr(&out));
+        assert_eq!(std::fs::read(&file).unwrap(), MINE, "FILE untouched");
+        assert_eq!(super::records(&env), record, "the record as it was");
+        assert_eq!(server.body("/doc.json"), DOC);
+        assert_no_temp_files(&env);
+    }
+}
+
+#[test]
+fn a_group_signal_at_the_conflict_prompt_keeps_the_text() {
+    use expectrl::Expect;
+    let env = Env::new();
+    let (server, url) = FaultServer::with("/doc.json", DOC, "application/json");
+    server.fault("PUT", Fault::ChangedByOthers);
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 8");
+    let mut p = crate::support::pty::spawn(&env, &["edit", &url]);
+    p.expect("[a]bort (q, Ctrl-D) ?").unwrap();
+    // The pty's session leader: its process group is the one a closed terminal signals.
+    let pid = p.get_process().pid().as_raw();
+    // SAFETY: plain kill(2) on the group of the session the test started.
+    assert_eq!(unsafe { libc::kill(-pid, libc::SIGHUP) }, 0);
+    assert_eq!(crate::support::pty::exit_code(&mut p), 129);
+    assert_eq!(server.requests_with("PUT").len(), 1, "no retry after the signal");
+    let kept = env.recovered();
+    assert_eq!(kept.len(), 1);
+    assert!(String::from_utf8_lossy(&std::fs::read(&kept[0]).unwrap()).contains("\"replicas\": 8"));
+    assert_no_temp_files(&env);
 }
