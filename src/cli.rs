@@ -358,6 +358,10 @@ pub struct GetArgs {
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
+    /// Replace FILE even when it is a working copy ifmatch wrote and you changed it since
+    #[arg(long, requires = "output")]
+    pub force: bool,
+
     #[command(flatten)]
     pub request: RequestArgs,
 

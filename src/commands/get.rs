@@ -23,14 +23,23 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     }
     let key = session.key(&url);
     let before = session.store.load(&key)?.and_then(|r| r.etag);
+    let target = match &args.output {
+        Some(path) if path.as_os_str() != "-" && !names_stdout(path)? => Some(path.as_path()),
+        _ => None,
+    };
+    if let Some(path) = target
+        && !args.force
+    {
+        keep_local_work(session, path)?;
+    }
     let mut download = crate::interrupt::guard(session.client.open(&url)).await?;
     // The body streams to its destination and to the store's base at once, so a large
     // resource is never held in memory. Any failure (Ctrl-C, a closed pipe) drops both temp
     // files and records nothing.
     let mut base = session.store.base_writer()?;
-    let mut output = match &args.output {
-        Some(path) if path.as_os_str() != "-" && !names_stdout(path)? => Output::file(path)?,
-        _ => Output::Stdout { terminal: std::io::stdout().is_terminal() },
+    let mut output = match target {
+        Some(path) => Output::file(path)?,
+        None => Output::Stdout { terminal: std::io::stdout().is_terminal() },
     };
     let copy = output.regular_file();
     let progress = progress_bar(download.content_length, !to_stdout);
@@ -51,6 +60,12 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     }
     if let Some(bar) = progress {
         bar.finish_and_clear();
+    }
+    // The download can take a while: FILE may have been changed meanwhile.
+    if let Some(path) = target
+        && !args.force
+    {
+        keep_local_work(session, path)?;
     }
     output.finish()?;
     let fetched = download.head();
@@ -73,6 +88,32 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         bytes,
         ..Report::default()
     })
+}
+
+/// Refuses to replace FILE when it is a working copy ifmatch wrote (by `get -o` or `put`) and
+/// its content has changed since: those are the user's changes, not yet written anywhere. A file
+/// ifmatch never wrote is replaced, as `curl -o` does; an unchanged working copy is refreshed.
+fn keep_local_work(session: &Session, file: &Path) -> Result<()> {
+    if !std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
+        return Ok(());
+    }
+    let Some((copy_url, base)) = session.store.copy_at(file)? else { return Ok(()) };
+    let changed = match std::fs::read(file) {
+        Ok(now) => now != base,
+        Err(e) => return Err(Error::io("read", file, e)),
+    };
+    if !changed {
+        return Ok(());
+    }
+    let shown = file.display();
+    Err(Error::usage(
+        format!(
+            "{shown} has changes of yours that are not on the server: ifmatch wrote it from {copy_url}, and it differs from what was written there; it was left as it is"
+        ),
+        format!(
+            "put it first (`ifmatch put {copy_url} {shown}`), or pass --force to replace it with the fetched version"
+        ),
+    ))
 }
 
 /// `-o /dev/stdout` (or `/dev/fd/1`, `/proc/self/fd/1`) is stdout itself: written through the

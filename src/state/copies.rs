@@ -90,6 +90,22 @@ impl Store {
         }
     }
 
+    /// The URL and base of `file` when `get -o` or `put` left it holding a version of any
+    /// resource: what ifmatch last wrote there (or knows it to hold).
+    pub fn copy_at(&self, file: &Path) -> Result<Option<(String, Vec<u8>)>> {
+        let Some((canonical, record, base_path)) = self.copy_paths(file) else { return Ok(None) };
+        let Ok(json) = fs::read(&record) else { return Ok(None) };
+        let Ok(copy) = serde_json::from_slice::<CopyRecord>(&json) else { return Ok(None) };
+        if copy.path != canonical {
+            return Ok(None);
+        }
+        match fs::read(&base_path) {
+            Ok(base) => Ok(Some((copy.origin.url, base))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::io("read", &base_path, e)),
+        }
+    }
+
     /// Forgets every working copy of the resource at `key` (its files stay as they are);
     /// returns whether there was one.
     pub fn forget_copies(&self, key: &ResourceKey) -> Result<bool> {

@@ -27,3 +27,4 @@ mod recovery;
 mod retry;
 mod serve;
 mod serve_faults;
+mod working_copy;

@@ -1,0 +1,96 @@
+//! `get -o FILE` over a file that is already there: a working copy ifmatch wrote and the user
+//! changed since is never replaced without `--force`; an unchanged one is refreshed; a file
+//! ifmatch never wrote is replaced, as curl does.
+
+use crate::support::fake_server::{FakeServer, Quirks};
+use crate::support::{Env, assert_code, read, stderr};
+
+const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
+const THEIRS: &[u8] = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 1\n}\n";
+const MINE: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n";
+
+#[test]
+fn get_o_refuses_to_replace_a_changed_working_copy_unless_forced() {
+    let env = Env::new();
+    let (server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
+    let file = env.path("w.json");
+    let file_arg = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
+    std::fs::write(&file, MINE).unwrap();
+    server.put_resource("/doc.json", THEIRS, "application/json");
+    let gets = server.requests_with("GET").len();
+
+    let out = env.run(&["get", &url, "-o", file_arg]);
+    assert_code(&out, 2);
+    let err = stderr(&out);
+    assert!(err.contains(&format!("{file_arg} has changes of yours")), "{err}");
+    assert!(err.contains(&format!("hint: put it first (`ifmatch put {url} {file_arg}`)")), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(read(&file), MINE, "the edit is untouched");
+    assert_eq!(server.requests_with("GET").len(), gets, "nothing fetched");
+
+    // The edit still goes out against the version it came from.
+    let out = env.run(&["put", &url, file_arg]);
+    assert_code(&out, 3);
+    assert_eq!(server.requests_with("PUT")[0].header("if-match"), Some("\"v1\""));
+
+    // --force replaces it, and FILE is then a working copy of the version it now holds.
+    let out = env.run(&["get", &url, "-o", file_arg, "--force"]);
+    assert_code(&out, 0);
+    assert_eq!(read(&file), THEIRS);
+    std::fs::write(&file, MINE).unwrap();
+    let out = env.run(&["put", &url, file_arg]);
+    assert_code(&out, 0);
+    assert_eq!(server.requests_with("PUT")[1].header("if-match"), Some("\"v2\""));
+}
+
+#[test]
+fn get_o_refreshes_an_unchanged_working_copy_and_replaces_an_untracked_file() {
+    let env = Env::new();
+    let (server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
+    let file = env.path("w.json");
+    let file_arg = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
+    server.put_resource("/doc.json", THEIRS, "application/json");
+    let out = env.run(&["get", &url, "-o", file_arg]);
+    assert_code(&out, 0);
+    assert_eq!(read(&file), THEIRS);
+
+    // A file ifmatch never wrote is replaced, as `curl -o` does.
+    let other = env.path("other.json");
+    std::fs::write(&other, b"whatever was here").unwrap();
+    let out = env.run(&["get", &url, "-o", other.to_str().unwrap()]);
+    assert_code(&out, 0);
+    assert_eq!(read(&other), THEIRS);
+}
+
+#[test]
+fn a_working_copy_changed_and_put_can_be_refreshed() {
+    let env = Env::new();
+    let (server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
+    let file = env.path("w.json");
+    let file_arg = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
+    std::fs::write(&file, MINE).unwrap();
+    assert_code(&env.run(&["put", &url, file_arg]), 0);
+    // FILE holds what was written: nothing of the user's is lost by refreshing it.
+    server.put_resource("/doc.json", THEIRS, "application/json");
+    let out = env.run(&["get", &url, "-o", file_arg]);
+    assert_code(&out, 0);
+    assert_eq!(read(&file), THEIRS);
+}
+
+#[test]
+fn get_o_of_another_url_over_a_changed_working_copy_is_refused_too() {
+    let env = Env::new();
+    let (server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
+    server.put_resource("/other.json", THEIRS, "application/json");
+    let file = env.path("w.json");
+    let file_arg = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
+    std::fs::write(&file, MINE).unwrap();
+    let out = env.run(&["get", &server.url("/other.json"), "-o", file_arg]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains(&format!("`ifmatch put {url} {file_arg}`")), "{}", stderr(&out));
+    assert_eq!(read(&file), MINE);
+}
