@@ -5,7 +5,8 @@
 //!
 //! Layout under the store directory (0700; files 0600):
 //! `records/<id>.json`, `bases/<id>.body`, `recovered/<id>-<unix-millis>.<ext>` (with its
-//! sidecars, see `state/recovered.rs`), `lock`.
+//! sidecars, see `state/recovered.rs`), `copies/` (`state/copies.rs`), `history/`
+//! (`state/history.rs`), `lock`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,9 +19,11 @@ use crate::error::{Error, Result};
 use crate::fsutil;
 
 mod copies;
+mod history;
 mod recovered;
 mod write;
 
+pub use history::Version;
 pub use recovered::{Keep, Origin, Recovered};
 pub use write::{NewBase, Written};
 
@@ -90,6 +93,10 @@ pub struct Record {
     pub stale: bool,
     /// Length of the base body stored beside the record.
     pub base_len: Option<u64>,
+    /// When this version became known, if earlier than its save (a fetch's response arrived
+    /// before its body was streamed out): noted in the version history, not in the record.
+    #[serde(skip)]
+    pub seen: Option<SystemTime>,
 }
 
 impl Record {
@@ -105,6 +112,7 @@ impl Record {
             fetched_at: now_http_date(),
             stale: false,
             base_len: None,
+            seen: None,
         }
     }
 }
@@ -139,7 +147,7 @@ impl Store {
     /// read it; writing commands call [`Store::check_writable`] first.
     pub fn open(dir: &Path) -> Result<Store> {
         let mut read_only = None;
-        for sub in ["", "records", "bases", "recovered", "copies"] {
+        for sub in ["", "records", "bases", "recovered", "copies", "history"] {
             let path = if sub.is_empty() { dir.to_path_buf() } else { dir.join(sub) };
             match fsutil::private_dir(&path) {
                 Ok(()) => {}
@@ -183,7 +191,7 @@ impl Store {
     /// Removes the temp files that runs killed outright left in the store (see
     /// [`fsutil::sweep`]); done by every run that writes to it.
     fn sweep(&self) {
-        for sub in ["", "records", "bases", "recovered", "copies"] {
+        for sub in ["", "records", "bases", "recovered", "copies", "history"] {
             fsutil::sweep(&self.dir.join(sub), &[".tmp"]);
         }
     }
@@ -281,12 +289,15 @@ impl Store {
     pub fn save(&self, key: &ResourceKey, record: &Record, base: Option<&[u8]>) -> Result<()> {
         let mut record = record.clone();
         let _guard = self.lock()?;
+        let versions = self.history_before_save(key)?;
         if let Some(base) = base {
             fsutil::write_atomic(&self.base_path(key), base)?;
             record.base_len = Some(base.len() as u64);
         }
         let json = serde_json::to_vec_pretty(&record).map_err(|e| Error::other(e.to_string()))?;
-        fsutil::write_atomic(&self.record_path(key), &json)
+        fsutil::write_atomic(&self.record_path(key), &json)?;
+        let seen = record.seen.unwrap_or_else(SystemTime::now);
+        self.note_version(key, versions, &record, base.is_some(), seen)
     }
 
     /// A temp file in the store for a base body that arrives in chunks; hand it to
@@ -308,7 +319,8 @@ impl Store {
 
     /// [`Store::save_streamed`], and — under the same lock, so that no other run's base can
     /// come in between — notes that `copy` (a user's file) now holds that same base. A failure
-    /// to note it is returned apart: the record itself is saved by then.
+    /// to note it (or the version in the history) is returned apart: the record itself is
+    /// saved by then.
     pub fn save_streamed_with_copy(
         &self,
         key: &ResourceKey,
@@ -320,14 +332,17 @@ impl Store {
         let len = base.as_file().metadata().map_err(|e| Error::io("inspect", base.path(), e))?.len();
         record.base_len = Some(len);
         let _guard = self.lock()?;
+        let versions = self.history_before_save(key);
         let path = self.base_path(key);
         fsutil::persist(base, &path).map_err(|e| Error::io("replace", &path, e))?;
         let json = serde_json::to_vec_pretty(&record).map_err(|e| Error::other(e.to_string()))?;
         fsutil::write_atomic(&self.record_path(key), &json)?;
-        Ok(match copy {
+        let seen = record.seen.unwrap_or_else(SystemTime::now);
+        let noted = versions.and_then(|versions| self.note_version(key, versions, &record, true, seen));
+        Ok(noted.and(match copy {
             Some(file) => self.save_copy_of_base(file, &Origin::of_record(&record), key),
             None => Ok(()),
-        })
+        }))
     }
 
     /// Removes a record and its base, and the resource's recovered edits when `recovered` is
@@ -343,6 +358,9 @@ impl Store {
             }
         }
         if self.forget_copies(key)? {
+            forgotten.record = true;
+        }
+        if self.forget_history(key)? {
             forgotten.record = true;
         }
         if recovered {

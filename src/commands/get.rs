@@ -3,6 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use crate::cli::GetArgs;
 use crate::error::{Error, Result};
@@ -37,6 +38,10 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     // resource is never held in memory. Any failure (Ctrl-C, a closed pipe) drops both temp
     // files and records nothing.
     let mut base = session.store.base_writer()?;
+    // When this version became known, before any of its body is passed on (a pipe's reader
+    // may write a file derived from it before this run ends), in the file system's own clock —
+    // the one a derived file's modification time is compared with.
+    let seen = base.as_file().metadata().and_then(|m| m.modified()).unwrap_or_else(|_| SystemTime::now());
     let mut output = match target {
         Some(path) => Output::file(path)?,
         None => Output::Stdout { terminal: std::io::stdout().is_terminal() },
@@ -69,7 +74,8 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     }
     output.finish()?;
     let fetched = download.head();
-    let record = new_record(&key, &fetched);
+    let mut record = new_record(&key, &fetched);
+    record.seen = Some(seen);
     // FILE now holds this version: a later `put FILE` writes against it, whatever a later `get`
     // of the same URL stores meanwhile.
     if let Err(err) = session.store.save_streamed_with_copy(&key, &record, base, copy.as_deref())? {

@@ -11,7 +11,7 @@ use crate::cycle::{self, Job};
 use crate::error::{Error, Result};
 use crate::etag::{ETag, Precondition};
 use crate::session::{Report, Session, parse_url};
-use crate::state::Record;
+use crate::state::{Origin, Record};
 use crate::write_mode;
 
 pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
@@ -21,28 +21,47 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     let key = session.key(&url);
     let stored = session.store.load(&key)?;
     let explicit = explicit_precondition(args)?;
-    // A file that `get -o` wrote (or an earlier put kept in step) is written against the
-    // version it holds, not against whatever a later `get` stored for the URL.
-    let copy = match (&explicit, file.as_os_str() == "-") {
+    // FILE is written against the version it came from: the one a working copy holds (`get -o`
+    // wrote it, or an earlier put kept it in step), else the newest version seen before FILE
+    // was last modified — never against whatever a later `get` stored for the URL.
+    let lineage = match (&explicit, file.as_os_str() == "-") {
         (None, false) => based_on(session, &key, file, stored.as_ref())?,
-        _ => None,
+        _ => Lineage::Record,
     };
-    let base = match (&copy, &stored, &explicit) {
-        (Some((_, copy_base)), _, _) => Some(copy_base.clone()),
-        (None, Some(_), None) => session.store.load_base(&key)?,
+    if let Lineage::Unknown { oldest } = &lineage
+        && !args.force
+    {
+        return Err(Error::usage(
+            format!(
+                "{} was last changed before ifmatch fetched any version of {url} (the oldest it remembers was fetched {oldest}), so the version it is based on is not known; nothing was sent",
+                file.display()
+            ),
+            format!(
+                "make the change on a fresh copy (`ifmatch get {url} -o OTHER_FILE`) and put that; name the version {} is based on with --if-match ETAG; or write it unconditionally with --force",
+                file.display()
+            ),
+        ));
+    }
+    let base = match (&lineage, &stored, &explicit) {
+        (Lineage::Version { base, .. }, _, _) => base.clone(),
+        (Lineage::Record, Some(_), None) => session.store.load_base(&key)?,
         _ => None,
     };
     let send_weak = session.settings.send_weak;
     let choose = |etag: Option<&str>, last_modified: Option<&str>| {
         Precondition::choose(etag.and_then(ETag::parse).as_ref(), last_modified, send_weak)
     };
-    let precondition = match (&explicit, &copy, &stored) {
+    let precondition = match (&explicit, &lineage, &stored) {
         (Some(p), _, _) => p.clone(),
-        (None, Some((origin, _)), _) => choose(origin.etag.as_deref(), origin.last_modified.as_deref()),
-        (None, None, Some(record)) => choose(record.etag.as_deref(), record.last_modified.as_deref()),
-        (None, None, None) => Precondition::None,
+        (None, Lineage::Version { origin, .. }, _) => {
+            choose(origin.etag.as_deref(), origin.last_modified.as_deref())
+        }
+        (None, Lineage::Record, Some(record)) => {
+            choose(record.etag.as_deref(), record.last_modified.as_deref())
+        }
+        (None, _, _) => Precondition::None,
     };
-    if let (Some((origin, _)), Some(record)) = (&copy, &stored)
+    if let (Lineage::Version { origin, copy: true, .. }, Some(record)) = (&lineage, &stored)
         && origin.etag != record.etag
     {
         session.ui.note(&format!(
@@ -56,9 +75,10 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
         session.ui.warn("no strong ETag known; using If-Unmodified-Since, which has one-second resolution: a change within the same second goes unnoticed");
     }
     let refresh_first = explicit.is_none()
-        && match &copy {
-            Some((origin, _)) => origin.stale,
-            None => stored.as_ref().is_some_and(|r| r.stale),
+        && match &lineage {
+            Lineage::Version { origin, .. } => origin.stale,
+            Lineage::Unknown { .. } => false,
+            Lineage::Record => stored.as_ref().is_some_and(|r| r.stale),
         };
     if precondition == Precondition::None && !args.force && !refresh_first {
         let message = match &stored {
@@ -116,9 +136,9 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     let sent = Sha256::digest(&mine);
     // What FILE is based on before the write: if FILE ends up not holding what was written, the
     // next `put FILE` must still write against this, not against the store's newer base.
-    let started_from = match &copy {
-        Some((origin, _)) => origin.clone(),
-        None => crate::state::Origin::of_record(&record),
+    let started_from = match &lineage {
+        Lineage::Version { origin, .. } => origin.clone(),
+        _ => crate::state::Origin::of_record(&record),
     };
     let started_base = base.clone();
     let job = Job {
@@ -281,28 +301,91 @@ fn describe(file: &Path) -> String {
     if file.as_os_str() == "-" { "stdin".to_string() } else { file.display().to_string() }
 }
 
-/// The working copy FILE's own origin and base, when `get -o` (or a put) left one and it is
-/// not the resource's current record. The record is used instead only when FILE already holds
-/// every change from its own version to the record's (FILE was refreshed another way, e.g.
-/// `ifmatch get URL > FILE`): then nothing of the record's version can be lost. Anything less
-/// certain writes against FILE's own version, where the worst case is a 412 and a merge.
+/// What FILE is to be written against.
+enum Lineage {
+    /// The resource's current record (stdin, a file derived from the current version, a URL
+    /// never fetched).
+    Record,
+    /// An earlier version: the one a working copy holds (`copy`), or the newest one seen before
+    /// FILE was last modified; with its base when one is kept.
+    Version { origin: Origin, base: Option<Vec<u8>>, copy: bool },
+    /// FILE was last modified before every version the store remembers was fetched (the oldest
+    /// one's fetch time, as an HTTP-date).
+    Unknown { oldest: String },
+}
+
+/// What FILE was derived from. A working copy (`get -o`, or a put, left one) keeps the version
+/// it holds, unless FILE already holds every change from that version to the record's (FILE
+/// was refreshed another way, e.g. `ifmatch get URL > FILE`): then nothing of the record's
+/// version can be lost. Any other file gets the newest version seen before it was last modified:
+/// a version fetched later cannot be what its text came from, and writing with that version's
+/// validator would silently overwrite any change made in between.
 fn based_on(
     session: &Session,
     key: &crate::state::ResourceKey,
     file: &Path,
     stored: Option<&Record>,
-) -> Result<Option<(crate::state::Origin, Vec<u8>)>> {
-    if !std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
+) -> Result<Lineage> {
+    let Some(meta) = std::fs::metadata(file).ok().filter(|m| m.is_file()) else {
         // A pipe or a device: reading it here would consume the body.
-        return Ok(None);
+        return Ok(Lineage::Record);
+    };
+    if let Some((origin, copy_base)) = session.store.load_copy(file, key)? {
+        return working_copy(session, key, file, stored, origin, copy_base);
     }
-    let Some((origin, copy_base)) = session.store.load_copy(file, key)? else { return Ok(None) };
+    let (Some(record), Ok(modified)) = (stored, meta.modified()) else { return Ok(Lineage::Record) };
+    let versions = session.store.versions(key, record);
+    let before = versions
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.seen() <= modified)
+        .max_by_key(|(i, v)| (v.seen_nanos, *i))
+        .map(|(_, v)| v);
+    let Some(version) = before else {
+        let oldest = versions.iter().map(|v| v.seen()).min().unwrap_or(modified);
+        return Ok(Lineage::Unknown { oldest: httpdate::fmt_http_date(oldest) });
+    };
+    if version.is_current(record) {
+        return Ok(Lineage::Record);
+    }
+    let base = session.store.load_version_base(key, version)?;
+    let mut origin = Origin::of_record(record);
+    origin.etag = version.etag.clone();
+    origin.last_modified = version.last_modified.clone();
+    origin.stale = version.stale;
+    session.ui.note(&format!(
+        "{} was last changed before the version the store has now ({}) was fetched; writing against the version fetched before it ({})",
+        file.display(),
+        describe_validators(record.etag.as_deref(), record.last_modified.as_deref()),
+        describe_validators(version.etag.as_deref(), version.last_modified.as_deref())
+    ));
+    Ok(Lineage::Version { origin, base, copy: false })
+}
+
+fn describe_validators(etag: Option<&str>, last_modified: Option<&str>) -> String {
+    match (etag, last_modified) {
+        (Some(tag), _) => format!("ETag {tag}"),
+        (None, Some(date)) => format!("Last-Modified {date}"),
+        (None, None) => "no validator".to_string(),
+    }
+}
+
+/// A working copy's own version, unless FILE already holds the record's newer one.
+fn working_copy(
+    session: &Session,
+    key: &crate::state::ResourceKey,
+    file: &Path,
+    stored: Option<&Record>,
+    origin: Origin,
+    copy_base: Vec<u8>,
+) -> Result<Lineage> {
+    let own = |origin, copy_base| Ok(Lineage::Version { origin, base: Some(copy_base), copy: true });
     let Some(record) = stored.filter(|r| r.etag != origin.etag || r.last_modified != origin.last_modified)
     else {
-        return Ok(Some((origin, copy_base)));
+        return own(origin, copy_base);
     };
     let (Some(record_base), Ok(mine)) = (session.store.load_base(key)?, std::fs::read(file)) else {
-        return Ok(Some((origin, copy_base)));
+        return own(origin, copy_base);
     };
     let json = crate::media::is_json(record.content_type.as_deref());
     let holds_record = matches!(
@@ -315,9 +398,9 @@ fn based_on(
             file.display(),
             record.etag.as_deref().unwrap_or("no ETag")
         ));
-        return Ok(None);
+        return Ok(Lineage::Record);
     }
-    Ok(Some((origin, copy_base)))
+    own(origin, copy_base)
 }
 
 /// FILE is a regular file big enough to stream (with no base, there is nothing to merge).

@@ -13,6 +13,7 @@ mod faults;
 mod generated;
 mod http_edges;
 mod interop;
+mod lineage;
 mod merge;
 mod messages;
 mod options;
