@@ -65,6 +65,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('--weak-etag', '--weak-etag', [CompletionResultType]::ParameterName, 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE even when it is a working copy ifmatch wrote and you changed it since')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)')
             [CompletionResult]::new('--fail', '--fail', [CompletionResultType]::ParameterName, 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)')
             [CompletionResult]::new('-L', '-L ', [CompletionResultType]::ParameterName, 'Accepted for curl habits, no effect: a GET always follows redirects (see --max-redirects)')

@@ -61,6 +61,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand --weak-etag 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway'
             cand --color 'When to use colors on stderr'
             cand --state-dir 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]'
+            cand --force 'Replace FILE even when it is a working copy ifmatch wrote and you changed it since'
             cand -f 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
             cand --fail 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
             cand -L 'Accepted for curl habits, no effect: a GET always follows redirects (see --max-redirects)'
