@@ -108,7 +108,9 @@ fn failed_downloads_leave_the_file_and_the_record_alone() {
         let copy = Copy::new();
         copy.server.set("/doc.json", b"{\"name\": \"new\"}\n", "application/json");
         copy.server.fault("GET", fault);
-        let mut args = vec!["get", copy.url.as_str(), "-o", copy.file.to_str().unwrap()];
+        // FILE holds the user's change (MINE): --force asks for it to be replaced, and even
+        // then a failed download must leave it alone.
+        let mut args = vec!["get", copy.url.as_str(), "-o", copy.file.to_str().unwrap(), "--force"];
         args.extend_from_slice(extra);
         let out = copy.env.run(&args);
         assert_code(&out, code);
