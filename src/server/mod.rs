@@ -22,6 +22,8 @@ mod log;
 mod patch;
 mod precondition;
 mod problem;
+#[cfg(test)]
+mod properties;
 mod resource;
 mod sandbox;
 mod sweep;
