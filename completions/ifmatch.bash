@@ -169,7 +169,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__apply)
-            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --retries --force --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --silent --quiet --json --color --state-dir --help"
+            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --retries --force --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --fetch-url --cache-bust-param --no-cache-bust --silent --quiet --json --color --state-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -277,6 +277,14 @@ _ifmatch() {
                     ;;
                 --weak-etag)
                     COMPREPLY=($(compgen -W "fallback send" -- "${cur}"))
+                    return 0
+                    ;;
+                --fetch-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-bust-param)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -419,7 +427,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__doctor)
-            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --write-probe --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --yes --conflict-status --silent --quiet --json --color --help"
+            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --write-probe --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --yes --conflict-status --cache-bust-param --no-cache-bust --silent --quiet --json --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -513,6 +521,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --cache-bust-param)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -525,7 +537,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__edit)
-            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --resume --force --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --silent --quiet --json --color --state-dir --help"
+            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --resume --force --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --fetch-url --cache-bust-param --no-cache-bust --silent --quiet --json --color --state-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -629,6 +641,14 @@ _ifmatch() {
                     ;;
                 --weak-etag)
                     COMPREPLY=($(compgen -W "fallback send" -- "${cur}"))
+                    return 0
+                    ;;
+                --fetch-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-bust-param)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -1115,7 +1135,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__put)
-            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --allow-empty --if-match --if-unmodified-since --force --create --content-type --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --silent --quiet --json --color --state-dir --help"
+            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --allow-empty --if-match --if-unmodified-since --force --create --content-type --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --fetch-url --cache-bust-param --no-cache-bust --silent --quiet --json --color --state-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1231,6 +1251,14 @@ _ifmatch() {
                     ;;
                 --weak-etag)
                     COMPREPLY=($(compgen -W "fallback send" -- "${cur}"))
+                    return 0
+                    ;;
+                --fetch-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-bust-param)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -96,6 +96,8 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l fetch-url -d 'Read from this URL instead (the origin behind a cache or CDN), and write through the usual one: for caches that serve stale copies and that nothing else gets past' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l cache-bust-param -d 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -109,6 +111,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s k -l insecure -
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l no-cache-bust -d 'Never add that query parameter (for APIs that refuse unknown parameters); then only --fetch-url gets past such a cache'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -142,6 +145,8 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l fetch-url -d 'Read from this URL instead (the origin behind a cache or CDN), and write through the usual one: for caches that serve stale copies and that nothing else gets past' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l cache-bust-param -d 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -156,6 +161,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s k -l insecure -d
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l no-cache-bust -d 'Never add that query parameter (for APIs that refuse unknown parameters); then only --fetch-url gets past such a cache'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -176,6 +182,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l cacert -d 'Tr
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l key -d 'Private key (PEM) for --cert' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l cache-bust-param -d 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -186,6 +193,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l netrc -d 'Use
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s k -l insecure -d 'Skip TLS certificate verification (dangerous: anyone in the path can read and change traffic)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s y -l yes -d 'Send the write probe without asking'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l no-cache-bust -d 'Never add that query parameter (for APIs that refuse unknown parameters); then only --fetch-url gets past such a cache'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -217,6 +225,8 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l fetch-url -d 'Read from this URL instead (the origin behind a cache or CDN), and write through the usual one: for caches that serve stale copies and that nothing else gets past' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l cache-bust-param -d 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -229,6 +239,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s k -l insecure 
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s v -l verbose -d 'Print request and response headers on stderr (credentials redacted)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l follow-writes -d 'Follow 307/308 redirects on writes too (same origin only); by default they are reported'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s y -l yes -d 'Answer "yes" to confirmations, and settle a conflict with the three-way merge when it is clean; never by overwriting someone else\'s change (a conflicted merge exits 3)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l no-cache-bust -d 'Never add that query parameter (for APIs that refuse unknown parameters); then only --fetch-url gets past such a cache'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -68,6 +68,7 @@ impl Cli {
                 all.request = a.request.clone();
                 all.write.yes = a.yes;
                 all.write.conflict_status = a.conflict_status;
+                all.write.cache = a.cache.clone();
                 all.out = a.out.clone();
             }
             Command::Demo(a) => all.out = a.out.clone(),
@@ -110,7 +111,7 @@ macro_rules! default_from_clap {
     )*};
 }
 
-default_from_clap!(RequestArgs, HeaderArgs, AuthArgs, WriteArgs, WeakArgs, OutputArgs, StoreArgs);
+default_from_clap!(RequestArgs, HeaderArgs, AuthArgs, WriteArgs, WeakArgs, CacheArgs, OutputArgs, StoreArgs);
 
 /// Extra request headers: every command that sends requests, and `state show|forget`, where
 /// `Accept` picks the record.
@@ -249,6 +250,29 @@ pub struct WriteArgs {
 
     #[command(flatten)]
     pub weak: WeakArgs,
+
+    /// Read from this URL instead (the origin behind a cache or CDN), and write through the
+    /// usual one: for caches that serve stale copies and that nothing else gets past
+    #[arg(long, value_name = "URL", help_heading = HTTP)]
+    pub fetch_url: Option<String>,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// Getting past a cache that ignores `Cache-Control: no-cache`: the writing commands, and
+/// `doctor`, which checks for such a cache.
+#[derive(Debug, Args, Clone)]
+pub struct CacheArgs {
+    /// Query parameter added, with a random value, to a GET that must get past a cache serving a
+    /// stale copy (after a 412)
+    #[arg(long, value_name = "NAME", help_heading = HTTP, default_value = "_ifmatch_fresh")]
+    pub cache_bust_param: String,
+
+    /// Never add that query parameter (for APIs that refuse unknown parameters); then only
+    /// --fetch-url gets past such a cache
+    #[arg(long, help_heading = HTTP)]
+    pub no_cache_bust: bool,
 }
 
 /// `--weak-etag`: for the writing commands, and for `get`, whose warnings depend on it.
@@ -535,6 +559,9 @@ pub struct DoctorArgs {
     /// Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)
     #[arg(long, value_name = "CODE", help_heading = CONFLICT)]
     pub conflict_status: Option<u16>,
+
+    #[command(flatten)]
+    pub cache: CacheArgs,
 
     #[command(flatten)]
     pub out: OutputArgs,

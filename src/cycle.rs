@@ -79,6 +79,7 @@ pub async fn run(session: &Session, job: Job) -> Result<Done> {
         overwrote: false,
         merged: false,
         lost_answer: None,
+        refetched: None,
     };
     // Write-ahead: on disk before anything is sent. Should the disk refuse, the write is still
     // the text's best chance.
@@ -128,6 +129,8 @@ struct Cycle<'a> {
     /// The client's attempt at the last write whose answer was lost before it was retried (a
     /// dropped connection, a gateway's 502/504): it may have been applied.
     lost_answer: Option<usize>,
+    /// How the last refetch after a 412 went.
+    refetched: Option<crate::fresh::Refetch>,
 }
 
 impl Cycle<'_> {
@@ -196,7 +199,7 @@ impl Cycle<'_> {
                 WriteOutcome::Written { status, etag, last_modified } => {
                     return self.written(status, etag, last_modified).await;
                 }
-                WriteOutcome::PreconditionFailed { status, detail } => {
+                WriteOutcome::PreconditionFailed { status, detail, etag } => {
                     // The normal start of the conflict flow, not something gone wrong.
                     let what = if let Some(n) = self.lost_answer {
                         format!(
@@ -212,7 +215,7 @@ impl Cycle<'_> {
                         crate::error::reason(status),
                         if detail.is_empty() { String::new() } else { format!(" ({detail})") }
                     ));
-                    pending = Some((status, self.fetch().await?));
+                    pending = Some((status, self.refetch(etag.as_ref()).await?));
                 }
                 WriteOutcome::PreconditionRequired { detail } => {
                     if self.job.precondition != Precondition::None {
@@ -266,14 +269,29 @@ impl Cycle<'_> {
     }
 
     async fn fetch(&self) -> Result<Fetched> {
-        interrupt::guard(self.session.client.fetch(&self.job.url)).await.map_err(|e| match e {
-            // Between our copy and now the resource went away: writing it anew can make sense.
+        interrupt::guard(self.session.client.fetch(&self.job.url)).await.map_err(|e| self.gone(e))
+    }
+
+    /// The current version after the server refused the precondition sent: past any cache
+    /// that serves stale copies, when it can be ([`crate::fresh::refetch`]).
+    async fn refetch(&mut self, told: Option<&crate::etag::ETag>) -> Result<Fetched> {
+        let refusal = crate::fresh::Refusal { sent: &self.job.precondition, told };
+        let (copy, report) =
+            crate::fresh::refetch(self.session, &self.job.url, refusal).await.map_err(|e| self.gone(e))?;
+        let fetched = interrupt::guard(copy.collect()).await?;
+        self.refetched = Some(report);
+        Ok(fetched)
+    }
+
+    /// Between our copy and now the resource went away: writing it anew can make sense.
+    fn gone(&self, e: Error) -> Error {
+        match e {
             Error::ClientStatus { status: 404, .. } => e.with_hint(format!(
                 "it may have been deleted since your copy was fetched; `ifmatch put {} FILE --create` creates it again (and fails if someone else did first)",
                 self.job.url
             )),
             e => e,
-        })
+        }
     }
 
     /// The precondition a retry carries, from a fresh fetch.

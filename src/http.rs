@@ -14,12 +14,14 @@ use crate::error::{Error, Result};
 use crate::etag::{ETag, settling_delay};
 use crate::settings::{Auth, RetryPolicy};
 
+mod cache;
 mod message;
 mod retry;
 mod setup;
 mod wire;
 
-pub use message::{Download, Fetched, Payload, ProbeResponse, WriteOutcome, WriteRequest};
+pub use cache::CacheSigns;
+pub use message::{Download, Fetched, Freshness, Payload, ProbeResponse, WriteOutcome, WriteRequest};
 use retry::Attempts;
 pub use retry::{Retry, count as retry_count, retries, retries_since};
 pub use wire::detail;
@@ -41,6 +43,9 @@ pub struct Client {
     retry: RetryPolicy,
     /// For the one line each retry prints.
     ui: crate::ui::Ui,
+    /// `--fetch-url`: where every GET reads from instead of the URL it was given (the origin
+    /// behind a cache); writes still go to the usual URL.
+    fetch_url: Option<Url>,
 }
 
 impl Client {
@@ -51,9 +56,14 @@ impl Client {
     /// A connection lost while the body arrives is retried like any transient failure: nothing
     /// of this body has been used yet.
     pub async fn fetch(&self, url: &Url) -> Result<Fetched> {
+        self.fetch_fresh(url, &Freshness::NoCache).await
+    }
+
+    /// Like [`Client::fetch`], trying as hard as `freshness` says to get past caches.
+    pub async fn fetch_fresh(&self, url: &Url, freshness: &Freshness) -> Result<Fetched> {
         let mut attempts = Attempts::default();
         loop {
-            let download = self.open_with(url, &mut attempts).await?;
+            let download = self.open_with(url, freshness, &mut attempts).await?;
             let from = download.url.clone();
             match download.read_all().await {
                 Ok(fetched) => return Ok(fetched),
@@ -78,11 +88,16 @@ impl Client {
     /// ETags) is waited out once — one or two seconds — and fetched again, since a second later
     /// the server hands out the strong tag that `If-Match` needs (see [`settling_delay`]).
     pub async fn open(&self, url: &Url) -> Result<Download> {
-        self.open_with(url, &mut Attempts::default()).await
+        self.open_fresh(url, &Freshness::NoCache).await
     }
 
-    async fn open_with(&self, url: &Url, attempts: &mut Attempts) -> Result<Download> {
-        let first = self.open_once(url, attempts).await?;
+    /// Like [`Client::open`], trying as hard as `freshness` says to get past caches.
+    pub async fn open_fresh(&self, url: &Url, freshness: &Freshness) -> Result<Download> {
+        self.open_with(url, freshness, &mut Attempts::default()).await
+    }
+
+    async fn open_with(&self, url: &Url, freshness: &Freshness, attempts: &mut Attempts) -> Result<Download> {
+        let first = self.open_once(url, freshness, attempts).await?;
         let Some(delay) =
             settling_delay(first.etag.as_ref(), first.date.as_deref(), first.last_modified.as_deref())
         else {
@@ -96,19 +111,33 @@ impl Client {
             );
         }
         tokio::time::sleep(delay).await;
-        self.open_once(url, attempts).await
+        self.open_once(url, freshness, attempts).await
     }
 
-    /// One GET (with its redirects), body unread.
-    async fn open_once(&self, url: &Url, attempts: &mut Attempts) -> Result<Download> {
-        let mut current = url.clone();
+    /// One GET (with its redirects), body unread. It reads from `--fetch-url` when one was
+    /// given; a copy that came from there unredirected is reported under `url`, the resource
+    /// the user named.
+    async fn open_once(&self, url: &Url, freshness: &Freshness, attempts: &mut Attempts) -> Result<Download> {
+        let mut start = self.fetch_url.clone().unwrap_or_else(|| url.clone());
+        if let Freshness::Bust { name, value } = freshness {
+            start.query_pairs_mut().append_pair(name, value);
+        }
+        let mut current = start.clone();
         let mut with_auth = true;
         for _ in 0..=self.max_redirects {
             let target = current.clone();
             let response = self
                 .exchange(&current, attempts, async || {
                     let mut request = self.request(Method::GET, &target, with_auth);
-                    request = request.header("Cache-Control", "no-cache");
+                    request = match freshness {
+                        Freshness::NoCache => request.header("Cache-Control", "no-cache"),
+                        // RFC 9111 §5.2.1.1 and §5.2.1.4, and Pragma for HTTP/1.0 caches
+                        // (§5.4), which some setups (nginx `proxy_cache_bypass $http_pragma`)
+                        // look at.
+                        Freshness::Revalidate | Freshness::Bust { .. } => request
+                            .header("Cache-Control", "no-cache, max-age=0")
+                            .header("Pragma", "no-cache"),
+                    };
                     if !self.has_header("accept-encoding") {
                         request = request.header("Accept-Encoding", "identity");
                     }
@@ -118,7 +147,7 @@ impl Client {
             let status = response.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
                 let next = redirect_target(&current, response.headers())?;
-                if next.origin() != url.origin() {
+                if next.origin() != start.origin() {
                     // Credentials are for the origin the user named, never for another one.
                     with_auth = false;
                 }
@@ -145,9 +174,18 @@ impl Client {
                     ],
                 });
             }
+            let cache = CacheSigns::of(&headers);
+            if self.verbose
+                && let Some(signs) = &cache
+            {
+                let what = if signs.hit { "served from a cache" } else { "came through a proxy" };
+                eprintln!("* {what}: {}", signs.describe());
+            }
+            let from = if response.url() == &start { url.clone() } else { response.url().clone() };
             return Ok(Download {
                 status: status.as_u16(),
-                url: response.url().clone(),
+                url: from,
+                cache,
                 etag: header(&headers, "etag").and_then(|v| ETag::parse(&v)),
                 last_modified: header(&headers, "last-modified"),
                 content_type: header(&headers, "content-type"),
@@ -234,7 +272,11 @@ impl Client {
                 last_modified: header(&headers, "last-modified"),
             }
         } else if code == 412 || self.conflict_statuses.contains(&code) {
-            WriteOutcome::PreconditionFailed { status: code, detail: detail(&headers, &body) }
+            WriteOutcome::PreconditionFailed {
+                status: code,
+                detail: detail(&headers, &body),
+                etag: header(&headers, "etag").and_then(|v| ETag::parse(&v)),
+            }
         } else if code == 428 {
             WriteOutcome::PreconditionRequired { detail: detail(&headers, &body) }
         } else if code == 409 {

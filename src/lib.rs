@@ -30,6 +30,7 @@ pub mod editor;
 pub mod error;
 pub mod etag;
 pub mod filter;
+pub mod fresh;
 pub mod fsutil;
 pub mod http;
 pub mod interrupt;

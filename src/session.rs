@@ -141,6 +141,12 @@ pub struct Report {
     /// transport failure, then `error` says what failed) and how long ifmatch `waited_ms`
     /// before trying again. Filled in by [`Session::emit`].
     pub retries: Vec<crate::http::Retry>,
+    /// What the fetch's headers said about a cache on the way (`get`), or the last refetch's
+    /// after a 412: `{hit, signs}`; null when they said nothing.
+    pub cache: Option<crate::http::CacheSigns>,
+    /// How the last refetch after a 412 went: `{cache, via, stale, origin_confirmed,
+    /// cache_bust}`; null when there was none.
+    pub refetch: Option<crate::fresh::Refetch>,
 }
 
 impl Report {

@@ -90,6 +90,11 @@ pub struct Settings {
     pub interactive: bool,
     /// How long to wait for the state store's lock (`IFMATCH_LOCK_TIMEOUT`).
     pub lock_timeout: Duration,
+    /// `--fetch-url`: every GET reads from here; writes go to the usual URL.
+    pub fetch_url: Option<url::Url>,
+    /// The cache-busting query parameter's name (`--cache-bust-param`); `None` with
+    /// `--no-cache-bust`.
+    pub cache_bust: Option<String>,
 }
 
 impl Settings {
@@ -174,6 +179,15 @@ impl Settings {
             send_weak: args.write.weak.weak_etag == WeakETagMode::Send,
             interactive,
             lock_timeout: lock_timeout(std::env::var_os(LOCK_TIMEOUT_ENV), color),
+            fetch_url: match &args.write.fetch_url {
+                Some(raw) => Some(fetch_url(raw)?),
+                None => None,
+            },
+            cache_bust: if args.write.cache.no_cache_bust {
+                None
+            } else {
+                Some(cache_bust_param(&args.write.cache.cache_bust_param)?)
+            },
         })
     }
 
@@ -181,6 +195,43 @@ impl Settings {
     pub fn accept(&self) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("accept")).map(|(_, v)| v.as_str())
     }
+}
+
+/// `--fetch-url`: an http(s) URL; credentials in it are refused, as they would end up in the
+/// state store's messages and in `-v` output.
+fn fetch_url(raw: &str) -> Result<url::Url> {
+    let url = url::Url::parse(raw).map_err(|e| {
+        Error::usage(
+            format!("--fetch-url {raw:?} is not a valid URL: {e}"),
+            "give the origin's URL of the same resource, e.g. http://origin.internal/doc.json",
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::usage(
+            format!("--fetch-url: ifmatch speaks only HTTP and HTTPS, not the {}: scheme", url.scheme()),
+            "give an http:// or https:// URL",
+        ));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::usage(
+            "--fetch-url carries credentials, which would show in messages",
+            "give them with -u, --bearer-env or --netrc instead",
+        ));
+    }
+    Ok(url)
+}
+
+/// `--cache-bust-param`: a name that needs no percent-encoding, so that what is sent is what
+/// the user wrote.
+fn cache_bust_param(name: &str) -> Result<String> {
+    let fine = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '~');
+    if name.is_empty() || !name.chars().all(fine) {
+        return Err(Error::usage(
+            format!("--cache-bust-param {name:?}: use letters, digits, _ - . or ~"),
+            "for example: --cache-bust-param _ifmatch_fresh (or --no-cache-bust to send none)",
+        ));
+    }
+    Ok(name.to_string())
 }
 
 /// curl's `-d` and `-X` have no place here: ifmatch chooses the method, and the body comes

@@ -50,7 +50,7 @@ pub async fn run(
         let mark = crate::http::retry_count();
         let sent = interrupt::guard(session.client.write(request)).await?;
         let lost = crate::http::retries_since(mark).iter().position(|r| r.unanswered).map(|i| i + 1);
-        let (status, detail) = match sent {
+        let (status, detail, told) = match sent {
             WriteOutcome::Written { status, etag, last_modified } => {
                 let written =
                     Written { status, etag: etag.as_ref(), last_modified: last_modified.as_deref() };
@@ -74,14 +74,16 @@ pub async fn run(
                 report.bytes = len as usize;
                 return Ok(report);
             }
-            WriteOutcome::PreconditionFailed { status, detail } => (status, detail),
-            WriteOutcome::PreconditionRequired { detail } => (428, detail),
+            WriteOutcome::PreconditionFailed { status, detail, etag } => (status, detail, etag),
+            WriteOutcome::PreconditionRequired { detail } => (428, detail, None),
             WriteOutcome::Conflict { detail } => return Err(crate::cycle::state_conflict(url, &detail)),
         };
         ui.note(&format!("the server answered {status} {}: {detail}", crate::error::reason(status)));
         // Compare what the server holds with the file by hash, streaming both.
-        let mut theirs = match interrupt::guard(session.client.open(url)).await {
-            Ok(theirs) => theirs,
+        // The current version, past a cache that serves stale copies.
+        let refusal = crate::fresh::Refusal { sent: &precondition, told: told.as_ref() };
+        let mut theirs = match crate::fresh::refetch(session, url, refusal).await {
+            Ok((theirs, _)) => theirs,
             // A 428 for a resource that does not exist yet: creating it with If-None-Match: *
             // cannot overwrite anything, and still fails if someone creates it first.
             Err(Error::ClientStatus { status: 404 | 410, .. })

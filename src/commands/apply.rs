@@ -13,8 +13,9 @@ use crate::cycle::{
 };
 use crate::deadline;
 use crate::error::{Error, Result};
-use crate::etag::Precondition;
+use crate::etag::{ETag, Precondition};
 use crate::filter::Filter;
+use crate::fresh::{self, Refusal};
 use crate::http::{Fetched, WriteOutcome, WriteRequest};
 use crate::interrupt::guard;
 use crate::media;
@@ -40,15 +41,31 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
     // write whose answer was lost and whose retry met 412: then our own attempt is the likely
     // writer, and re-running CMD would apply the change twice.
     let mut refused: Option<Refused> = None;
+    let mut refetched = None;
     for round in 0..=args.retries {
-        let fetched = guard(session.client.fetch(&url)).await?;
+        let fetched = match &refused {
+            None => guard(session.client.fetch(&url)).await?,
+            // After a 412: the current version, past a cache that serves stale copies.
+            Some(last) => {
+                let refusal = Refusal { sent: &last.precondition, told: last.told.as_ref() };
+                let (copy, report) = fresh::refetch(session, &url, refusal).await?;
+                refetched = Some(report);
+                guard(copy.collect()).await?
+            }
+        };
         let precondition = precondition(session, &fetched, args.force, round == 0)?;
         if let Some(last) = &refused
             && last.body == fetched.body
             && last.precondition == precondition
         {
             // Same content, same validator, refused again: retrying cannot help.
-            return Err(rejected_validator(&url, last.status, &precondition, fetched.etag.as_ref()));
+            return Err(rejected_validator(
+                &url,
+                last.status,
+                &precondition,
+                fetched.etag.as_ref(),
+                refetched.as_ref(),
+            ));
         }
         // --max-time bounds the whole command, CMD included (it is killed when time runs out).
         let mine = guard(async {
@@ -74,6 +91,8 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             report.etag = fetched.etag.as_ref().map(|t| t.to_string());
             report.attempts = attempts;
             report.bytes = mine.len();
+            report.cache = refetched.as_ref().and_then(|r| r.cache.clone());
+            report.refetch = refetched;
             return session.emit(&report);
         }
         let content_type = fetched.content_type.as_deref();
@@ -94,7 +113,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
         let mark = crate::http::retry_count();
         let sent = guard(session.client.write(request)).await?;
         let lost = crate::http::retries_since(mark).iter().position(|r| r.unanswered).map(|i| i + 1);
-        let (status, detail) = match sent {
+        let (status, detail, told) = match sent {
             WriteOutcome::Written { status, etag, last_modified } => {
                 // An unconditional PATCH landed on whatever the server held: its result is
                 // unknown, so store no validator (the record is then stale).
@@ -129,11 +148,15 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 report.etag = record.etag;
                 report.attempts = attempts;
                 report.bytes = mine.len();
+                report.cache = refetched.as_ref().and_then(|r| r.cache.clone());
+                report.refetch = refetched;
                 return session.emit(&report);
             }
-            WriteOutcome::PreconditionFailed { status, detail } => (status, detail),
+            WriteOutcome::PreconditionFailed { status, detail, etag } => (status, detail, etag),
             // A failed JSON Patch `test` is a field-level version conflict (RFC 6902 §5).
-            WriteOutcome::Conflict { detail } if mode == WriteMode::Patch(PatchFormat::Json) => (409, detail),
+            WriteOutcome::Conflict { detail } if mode == WriteMode::Patch(PatchFormat::Json) => {
+                (409, detail, None)
+            }
             WriteOutcome::Conflict { detail } => return Err(state_conflict(&url, &detail)),
             WriteOutcome::PreconditionRequired { detail } => {
                 if precondition != Precondition::None {
@@ -216,7 +239,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             Ok(())
         })
         .await?;
-        refused = Some(Refused { body: fetched.body.to_vec(), precondition, status });
+        refused = Some(Refused { body: fetched.body.to_vec(), precondition, status, told });
     }
     unreachable!("the last round returns")
 }
@@ -238,6 +261,8 @@ struct Refused {
     body: Vec<u8>,
     precondition: Precondition,
     status: u16,
+    /// The ETag the refusal carried, if any.
+    told: Option<ETag>,
 }
 
 /// The precondition for writing over `fetched`, by the rules `put` and `edit` follow: a strong

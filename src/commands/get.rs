@@ -92,6 +92,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         etag: fetched.etag.as_ref().map(|t| t.to_string()),
         attempts: 0,
         bytes,
+        cache: fetched.cache.clone(),
         ..Report::default()
     })
 }

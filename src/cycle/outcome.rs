@@ -99,6 +99,8 @@ impl Cycle<'_> {
         report.etag = record.etag.clone();
         report.attempts = self.attempts;
         report.bytes = body.len();
+        report.cache = self.refetched.as_ref().and_then(|r| r.cache.clone());
+        report.refetch = self.refetched.clone();
         Ok(report)
     }
 }

@@ -58,6 +58,7 @@ impl Cycle<'_> {
                         status,
                         &self.job.precondition,
                         theirs.etag.as_ref(),
+                        self.refetched.as_ref(),
                     ));
                 }
                 ui.note(&format!(

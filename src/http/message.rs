@@ -21,7 +21,22 @@ pub struct Fetched {
     pub last_modified: Option<String>,
     pub content_type: Option<String>,
     pub accept_patch: Option<String>,
+    /// What the headers say about a cache on the way; `None` when nothing does.
+    pub cache: Option<super::CacheSigns>,
     pub body: Bytes,
+}
+
+/// How hard a GET tries to get past caches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Freshness {
+    /// `Cache-Control: no-cache`: every fetch made for editing.
+    NoCache,
+    /// Also `max-age=0` and `Pragma: no-cache`: after a 412, to ask every cache on the way to
+    /// revalidate.
+    Revalidate,
+    /// Revalidate, with the query parameter `name=value` added, so that no cache holds a copy
+    /// under that URL.
+    Bust { name: String, value: String },
 }
 
 /// A GET whose body has not been read yet: for streaming large bodies to disk.
@@ -32,6 +47,8 @@ pub struct Download {
     pub last_modified: Option<String>,
     pub content_type: Option<String>,
     pub accept_patch: Option<String>,
+    /// What the headers say about a cache on the way.
+    pub cache: Option<super::CacheSigns>,
     /// From Content-Length, when the server sent one.
     pub content_length: Option<u64>,
     /// The response's `Date`, to judge how fresh Last-Modified is.
@@ -71,6 +88,7 @@ impl Download {
             last_modified: self.last_modified.clone(),
             content_type: self.content_type.clone(),
             accept_patch: self.accept_patch.clone(),
+            cache: self.cache.clone(),
             body: Bytes::new(),
         }
     }
@@ -82,7 +100,9 @@ pub enum WriteOutcome {
     /// 2xx. The new validators, when the response carried them (§9.3.4: often it does not).
     Written { status: u16, etag: Option<ETag>, last_modified: Option<String> },
     /// 412, or a status configured with `--conflict-status`: the validator did not match.
-    PreconditionFailed { status: u16, detail: String },
+    /// `etag` is the one the answer carried, when it did: some servers name their current
+    /// version there.
+    PreconditionFailed { status: u16, detail: String, etag: Option<ETag> },
     /// 428 (RFC 6585): the server wants a precondition and we sent none.
     PreconditionRequired { detail: String },
     /// 409 without `--conflict-status 409`: a state conflict, not a version conflict.

@@ -71,6 +71,7 @@ impl Client {
             noproxy: settings.noproxy.clone(),
             retry: settings.retry,
             ui: crate::ui::Ui { color: settings.color },
+            fetch_url: settings.fetch_url.clone(),
         })
     }
 

@@ -181,8 +181,19 @@ fn json_reports_have_a_stable_shape() {
     };
     let get = env.run(&["get", &url, "-o", env.path("doc.json").to_str().unwrap(), "--json"]);
     assert_code(&get, 0);
-    let expected =
-        ["command", "url", "outcome", "status", "etag_before", "etag", "attempts", "bytes", "retries"];
+    let expected = [
+        "command",
+        "url",
+        "outcome",
+        "status",
+        "etag_before",
+        "etag",
+        "attempts",
+        "bytes",
+        "retries",
+        "cache",
+        "refetch",
+    ];
     assert_eq!(keys(&get), expected);
     let v: serde_json::Value = serde_json::from_slice(&get.stdout).unwrap();
     assert_eq!(

@@ -3,6 +3,7 @@
 mod support;
 
 mod apply;
+mod cache;
 mod client;
 mod core;
 mod demo;

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod cache;
 pub mod fake_server;
 pub mod interop;
 pub mod pty;
