@@ -318,7 +318,7 @@ pub enum Command {
 
     /// Fetch, open in your editor, write back with If-Match, resolve conflicts
     #[command(
-        after_help = "Examples:\n  ifmatch edit https://api.example.com/doc.json\n  IFMATCH_EDITOR='code --wait' ifmatch edit URL\n  ifmatch edit URL --resume        re-open the edit saved after a failure\n\nEmptying the file cancels the edit (nothing is sent, exit 0)."
+        after_help = "Examples:\n  ifmatch edit https://api.example.com/doc.json\n  IFMATCH_EDITOR='code --wait' ifmatch edit URL\n  ifmatch edit URL --resume        re-open the edit saved after a failure\n\nEmptying the file cancels the edit (nothing is sent, exit 0); adding or removing only the final\nnewline is no change. Text that cannot be sent (invalid JSON, conflict markers) reopens with the\nproblem on top as # comment lines, which are removed before sending.\n\nA terminal editor (vi by default, nano, vim…) needs a terminal: from a script, use\n`ifmatch apply URL -- CMD`, or `ifmatch get URL -o FILE` and `ifmatch put URL FILE`."
     )]
     Edit(EditArgs),
 

@@ -41,6 +41,18 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     bytes.contains(&0) || std::str::from_utf8(bytes).is_err()
 }
 
+/// Whether `a` and `b` are the same text but for a final line break (`\n` or `\r\n`) that
+/// one has and the other has not: what an editor adding one on save does.
+pub fn same_but_final_newline(a: &[u8], b: &[u8]) -> bool {
+    let strip = |t: &[u8]| -> Vec<u8> {
+        match t.strip_suffix(b"\n") {
+            Some(t) => t.strip_suffix(b"\r").unwrap_or(t).to_vec(),
+            None => t.to_vec(),
+        }
+    };
+    a == b || a == strip(b) || b == strip(a)
+}
+
 /// A unified diff from `old` to `new`, headed `--- old_label` / `+++ new_label`, every line
 /// ending in `\n`. Equal inputs give an empty string; binary input (see [`is_binary`]) gives the
 /// single line `binary content differs (N bytes → M bytes)`.

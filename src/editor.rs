@@ -57,9 +57,81 @@ impl Editor {
         shell_words::join(&self.argv)
     }
 
+    /// Where the setting came from: `IFMATCH_EDITOR`, `VISUAL`, `EDITOR` or "the default".
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// The program's file name (`vim` for `/usr/bin/vim -u NONE`).
+    fn program(&self) -> &str {
+        let first = self.argv[0].as_str();
+        Path::new(first).file_name().and_then(|n| n.to_str()).unwrap_or(first)
+    }
+
+    /// Whether the editor is a program that needs a terminal to talk to (vi, nano, emacs -nw,
+    /// …). Editors not known to need one (`code --wait`, a script) are assumed not to.
+    pub fn needs_terminal(&self) -> bool {
+        let program = self.program();
+        if matches!(program, "emacs" | "emacsclient") {
+            let tty_flag = self.argv[1..]
+                .iter()
+                .any(|a| matches!(a.as_str(), "-nw" | "-t" | "--tty" | "--no-window-system"));
+            let display = ["DISPLAY", "WAYLAND_DISPLAY"]
+                .iter()
+                .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()));
+            return tty_flag || !display;
+        }
+        TERMINAL_EDITORS.contains(&program)
+    }
+
+    /// The editor's program must exist; checked before any request, so that a typo in
+    /// EDITOR costs no fetch. The hint names an editor installed on this machine.
+    pub fn check_installed(&self) -> Result<()> {
+        if find_program(&self.argv[0]).is_some() {
+            return Ok(());
+        }
+        Err(Error::Editor {
+            message: format!(
+                "the editor `{}` (from {}) is not installed, or not on PATH",
+                self.argv[0], self.source
+            ),
+            hints: vec![suggestion()],
+        })
+    }
+
+    /// The argument that opens the file at `line`, for editors known to take `+LINE`.
+    fn goto(&self, line: usize) -> Option<String> {
+        let takes_plus_line = matches!(
+            self.program(),
+            "vi" | "vim"
+                | "nvim"
+                | "nvi"
+                | "view"
+                | "vim.basic"
+                | "vim.tiny"
+                | "gvim"
+                | "nano"
+                | "pico"
+                | "emacs"
+                | "emacsclient"
+                | "joe"
+                | "mg"
+                | "ne"
+                | "micro"
+                | "kak"
+                | "jed"
+        );
+        takes_plus_line.then(|| format!("+{line}"))
+    }
+
     /// Opens `initial` in the editor and returns the saved text. The file lives in a fresh
     /// 0700 temp dir, mode 0600, named `ifmatch-edit<suffix>` so editors pick the right mode.
     pub async fn edit(&self, initial: &[u8], suffix: &str) -> Result<Edited> {
+        self.edit_at(initial, suffix, None).await
+    }
+
+    /// `edit`, with the cursor put on `line` (1-based) by editors that take `+LINE`.
+    pub async fn edit_at(&self, initial: &[u8], suffix: &str, line: Option<usize>) -> Result<Edited> {
         let dir = tempfile::Builder::new()
             .prefix("ifmatch-")
             .tempdir()
@@ -67,14 +139,18 @@ impl Editor {
         let path = dir.path().join(format!("ifmatch-edit{suffix}"));
         crate::fsutil::write_atomic(&path, initial)?;
         // The person's editing time does not count against --max-time.
-        let failure = crate::deadline::for_person(self.run(&path)).await.err();
+        let failure = crate::deadline::for_person(self.run(&path, line)).await.err();
         let text = std::fs::read(&path).map_err(|e| Error::io("read back the edited file", &path, e))?;
         Ok(Edited { text, failure })
     }
 
-    async fn run(&self, path: &Path) -> Result<()> {
+    async fn run(&self, path: &Path, line: Option<usize>) -> Result<()> {
         let mut command = tokio::process::Command::new(&self.argv[0]);
-        command.args(&self.argv[1..]).arg(path);
+        command.args(&self.argv[1..]);
+        if let Some(goto) = line.and_then(|line| self.goto(line)) {
+            command.arg(goto);
+        }
+        command.arg(path);
         // With stdout or stdin redirected (`ifmatch edit URL --json > out.json`) the editor must
         // still talk to the person at the terminal, not to the redirect.
         use std::io::IsTerminal;
@@ -93,7 +169,7 @@ impl Editor {
         }
         let status = command.status().await.map_err(|e| Error::Editor {
             message: format!("could not start the editor `{}` (from {}): {e}", self.describe(), self.source),
-            hints: vec!["set IFMATCH_EDITOR to an editor that exists, e.g. IFMATCH_EDITOR=nano".to_string()],
+            hints: vec![suggestion()],
         })?;
         #[cfg(unix)]
         let died_of_ctrl_c = std::os::unix::process::ExitStatusExt::signal(&status) == Some(2);
@@ -129,6 +205,78 @@ impl Editor {
             (None, None) => "failed".to_string(),
         };
         Err(Error::Editor { message: format!("the editor `{}` {how}", self.describe()), hints: Vec::new() })
+    }
+}
+
+/// Editors that draw on a terminal, by program name.
+const TERMINAL_EDITORS: &[&str] = &[
+    "vi",
+    "vim",
+    "nvim",
+    "nvi",
+    "view",
+    "vim.basic",
+    "vim.tiny",
+    "vim.nox",
+    "elvis",
+    "nano",
+    "pico",
+    "rnano",
+    "micro",
+    "joe",
+    "jmacs",
+    "jpico",
+    "jstar",
+    "mg",
+    "ne",
+    "hx",
+    "helix",
+    "kak",
+    "vis",
+    "jed",
+    "mcedit",
+    "zile",
+    "jove",
+    "tilde",
+    "amp",
+];
+
+/// Whether the editor can reach a terminal: stderr is one (the editor is then given
+/// /dev/tty for a redirected stdin or stdout), or stdin and stdout both are.
+pub fn terminal_reachable() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() || (std::io::stdin().is_terminal() && std::io::stdout().is_terminal())
+}
+
+/// `program` as the shell would find it: a path as given, else the first executable of that
+/// name on PATH.
+fn find_program(program: &str) -> Option<std::path::PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let executable =
+        |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0);
+    if program.contains('/') {
+        return executable(Path::new(program)).then(|| program.into());
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| executable(p))
+}
+
+/// A hint naming an editor installed here, in a usual order of preference.
+fn suggestion() -> String {
+    const CANDIDATES: &[(&str, &str)] = &[
+        ("nano", "nano"),
+        ("vim", "vim"),
+        ("nvim", "nvim"),
+        ("vi", "vi"),
+        ("emacs", "'emacs -nw'"),
+        ("micro", "micro"),
+        ("hx", "hx"),
+        ("mg", "mg"),
+        ("code", "'code --wait'"),
+    ];
+    match CANDIDATES.iter().find(|(program, _)| find_program(program).is_some()) {
+        Some((_, setting)) => format!("set IFMATCH_EDITOR to an editor installed here, e.g. IFMATCH_EDITOR={setting}"),
+        None => "no usual editor (nano, vim, emacs, …) was found on PATH: install one, or set IFMATCH_EDITOR to yours".to_string(),
     }
 }
 

@@ -8,8 +8,59 @@ use std::path::Path;
 /// `edit` and `apply`. serde_json skips an ignored value with a loop, not by recursion, so no
 /// depth overflows the stack here (parsing into a `Value` stops at 128 levels instead; such
 /// documents are valid, but merged by lines rather than structurally).
-pub fn check_json(bytes: &[u8]) -> Result<(), serde_json::Error> {
-    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map(|_| ())
+pub fn check_json(bytes: &[u8]) -> Result<(), JsonError> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map(|_| ()).map_err(|e| JsonError::from(&e))
+}
+
+/// Why a text is not JSON, in words for people, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonError {
+    pub message: String,
+    /// 1-based.
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for JsonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at line {}, column {}", self.message, self.line, self.column)
+    }
+}
+
+impl From<&serde_json::Error> for JsonError {
+    fn from(err: &serde_json::Error) -> JsonError {
+        // serde_json's message, without the " at line L column C" it appends.
+        let raw = err.to_string();
+        let raw = raw.rsplit_once(" at line ").map_or(raw.as_str(), |(message, _)| message);
+        let message = match raw {
+            "key must be a string" => "expected a key in quotes",
+            "trailing comma" => "a comma before the closing bracket (JSON allows no trailing comma)",
+            "EOF while parsing an object" => "the text ends inside an object (a `}` is missing)",
+            "EOF while parsing a list" => "the text ends inside an array (a `]` is missing)",
+            "EOF while parsing a string" => "the text ends inside a string (a closing `\"` is missing)",
+            "EOF while parsing a value" => "the text ends where a value was expected",
+            "expected `,` or `}`" => {
+                "expected a comma or `}` after the value (a comma missing between members?)"
+            }
+            "expected `,` or `]`" => {
+                "expected a comma or `]` after the value (a comma missing between elements?)"
+            }
+            "expected `:`" => "expected a colon after the key",
+            "expected value" => {
+                "expected a value (a string in quotes, a number, true, false, null, an object or an array)"
+            }
+            "expected ident" => "expected true, false or null",
+            "trailing characters" => "unexpected text after the end of the JSON value",
+            "invalid escape" => "an invalid escape after a backslash in a string",
+            "invalid number" => "an invalid number",
+            "number out of range" => "a number too large to read",
+            "control character (\\u0000-\\u001F) found while parsing a string" => {
+                "a control character (a tab or a line break) inside a string; write it as \\t or \\n"
+            }
+            other => other,
+        };
+        JsonError { message: message.to_string(), line: err.line(), column: err.column() }
+    }
 }
 
 /// The media type for a name, from its extension (case-insensitive); `application/octet-stream`
@@ -95,5 +146,23 @@ mod tests {
         assert_eq!(from_extension(Path::new("a/b.JSON")), "application/json");
         assert_eq!(from_extension(Path::new("notes.md")), "text/markdown; charset=utf-8");
         assert_eq!(from_extension(Path::new("blob")), "application/octet-stream");
+    }
+}
+
+#[cfg(test)]
+mod json_error_tests {
+    use super::check_json;
+
+    #[test]
+    fn json_errors_read_as_sentences_with_their_place() {
+        let err = check_json(b"{\n  \"a\": 1,\n  b: 2\n}").unwrap_err();
+        assert_eq!(err.to_string(), "expected a key in quotes at line 3, column 3");
+        assert_eq!(err.line, 3);
+        let err = check_json(b"{\"a\": 1,}").unwrap_err();
+        assert!(err.message.starts_with("a comma before the closing bracket"), "{err}");
+        let err = check_json(b"{\"a\": 1 \"b\": 2}").unwrap_err();
+        assert!(err.message.starts_with("expected a comma or `}`"), "{err}");
+        let err = check_json(b"{\"a\": ").unwrap_err();
+        assert!(err.message.starts_with("the text ends"), "{err}");
     }
 }

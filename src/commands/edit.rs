@@ -31,8 +31,24 @@ struct Start {
 
 pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
     let url = parse_url(&args.url)?;
-    // A malformed IFMATCH_EDITOR/VISUAL/EDITOR fails now, before any request is made.
-    crate::editor::Editor::from_env()?;
+    // A malformed, missing or unusable IFMATCH_EDITOR/VISUAL/EDITOR fails now, before any
+    // request is made.
+    let editor = crate::editor::Editor::from_env()?;
+    if editor.needs_terminal() && !crate::editor::terminal_reachable() {
+        return Err(Error::usage(
+            format!(
+                "the editor `{}` ({}) needs a terminal, and this run has none (stdin and stdout are not terminals)",
+                editor.describe(),
+                editor.source()
+            ),
+            format!(
+                "from a script, change it with a command: ifmatch apply {url} -- CMD\n\
+                 or write a file: ifmatch get {url} -o FILE, change FILE, then ifmatch put {url} FILE\n\
+                 or set IFMATCH_EDITOR to an editor that needs no terminal"
+            ),
+        ));
+    }
+    editor.check_installed()?;
     let key = session.key(&url);
     let Start { record, base, text, resumed, refresh_first, create } =
         if args.resume { resume(session, &key, &url)? } else { fetch(session, &key, &url).await? };
@@ -86,7 +102,8 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
         report.etag = record.etag.clone();
         return session.emit(&report);
     }
-    if base.as_deref() == Some(&mine[..]) {
+    // Editors such as vim add a final newline on save: that alone is no change.
+    if base.as_deref().is_some_and(|base| diff::same_but_final_newline(base, &mine)) {
         session.ui.note("no changes; nothing sent");
         if let Some(path) = &resumed {
             session.store.discard_recovered(path)?;

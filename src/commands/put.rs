@@ -119,7 +119,7 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
             let reader =
                 std::io::BufReader::new(std::fs::File::open(file).map_err(|e| Error::io("open", file, e))?);
             if let Err(e) = serde_json::from_reader::<_, serde::de::IgnoredAny>(reader) {
-                return Err(invalid_json(&url, file, record.content_type.as_deref(), &e));
+                return Err(invalid_json(&url, file, record.content_type.as_deref(), &(&e).into()));
             }
         }
         let report = crate::upload::run(session, &url, &key, record, file, precondition).await?;
@@ -281,7 +281,12 @@ fn check(url: &url::Url, file: &Path, record: &Record, mine: &[u8], allow_empty:
     Ok(())
 }
 
-fn invalid_json(url: &url::Url, file: &Path, content_type: Option<&str>, err: &serde_json::Error) -> Error {
+fn invalid_json(
+    url: &url::Url,
+    file: &Path,
+    content_type: Option<&str>,
+    err: &crate::media::JsonError,
+) -> Error {
     Error::Invalid {
         message: format!(
             "{} is not valid JSON ({err}), and {url} is {}; nothing was sent",
@@ -290,8 +295,8 @@ fn invalid_json(url: &url::Url, file: &Path, content_type: Option<&str>, err: &s
         ),
         hints: vec![format!(
             "fix line {}, column {} of {}, or send it as another type with --content-type TYPE",
-            err.line(),
-            err.column(),
+            err.line,
+            err.column,
             describe(file)
         )],
     }

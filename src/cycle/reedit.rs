@@ -19,9 +19,15 @@ pub async fn edit_until_valid(
 ) -> Result<Vec<u8>, (Error, Vec<u8>)> {
     let editor = Editor::from_env().map_err(|e| (e, start.to_vec()))?;
     let mut text = start.to_vec();
+    // After an invalid save: the problem, as comment lines above the text, and its line.
+    let mut header: Option<(String, Option<usize>)> = None;
     loop {
-        let edited = editor.edit(&text, suffix).await.map_err(|e| (e, text.clone()))?;
-        text = edited.text;
+        let (opened, line) = match &header {
+            Some((comments, line)) => ([comments.as_bytes(), &text].concat(), *line),
+            None => (text.clone(), None),
+        };
+        let edited = editor.edit_at(&opened, suffix, line).await.map_err(|e| (e, text.clone()))?;
+        text = strip_header(&edited.text).to_vec();
         if let Some(err) = edited.failure {
             return Err((err, text));
         }
@@ -29,7 +35,7 @@ pub async fn edit_until_valid(
             return Ok(Vec::new());
         }
         let Some(problem) = problem(&text, json) else { return Ok(text) };
-        session.ui.warn(&problem);
+        session.ui.warn(&problem.message);
         let again = session.settings.interactive && {
             let ui = session.ui;
             interrupt::guard_blocking(move || ui.confirm("Re-open the editor on your text?", true))
@@ -39,24 +45,89 @@ pub async fn edit_until_valid(
         if !again {
             return Err((
                 Error::Editor {
-                    message: format!("the edited text was not sent: {problem}"),
+                    message: format!("the edited text was not sent: {}", problem.message),
                     hints: Vec::new(),
                 },
                 text,
             ));
         }
+        let comments = header_for(&problem.message);
+        let line = problem.line.map(|line| line + comments.lines().count());
+        header = Some((comments, line));
     }
 }
 
+/// The last line of the header put above a text that could not be sent: it and the comment
+/// lines above it are removed before the text is read back.
+const HEADER_END: &str = "# ---- ifmatch removes this line and the comment lines above it ----";
+
+/// The header shown above a text that could not be sent, kubectl-edit style.
+fn header_for(problem: &str) -> String {
+    let mut header = String::new();
+    for line in format!("ifmatch could not send this text: {problem}").lines() {
+        header += &format!("# {line}\n");
+    }
+    header += "# Fix it and save; save an empty file to cancel the edit.\n";
+    header += HEADER_END;
+    header += "\n";
+    header
+}
+
+/// `text` without the header `header_for` put on top, if it is still there: the comment
+/// lines at the very top, down to and including the `HEADER_END` line.
+fn strip_header(text: &[u8]) -> &[u8] {
+    let mut offset = 0;
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        if !line.starts_with(b"#") {
+            break;
+        }
+        offset += line.len();
+        if line.trim_ascii_end() == HEADER_END.as_bytes() {
+            return &text[offset..];
+        }
+    }
+    text
+}
+
+/// Why a text cannot be sent, and the line (1-based) to look at.
+struct Problem {
+    message: String,
+    line: Option<usize>,
+}
+
 /// Why an edited text cannot be sent, if it cannot.
-fn problem(text: &[u8], json: bool) -> Option<String> {
+fn problem(text: &[u8], json: bool) -> Option<Problem> {
     if crate::merge::has_conflict_markers(text) {
-        return Some(
-            "the text still has conflict markers (<<<<<<< … >>>>>>>); resolve them first".to_string(),
-        );
+        let line = text.split(|&b| b == b'\n').position(|l| l.starts_with(b"<<<<<<<")).map(|i| i + 1);
+        return Some(Problem {
+            message: "the text still has conflict markers (<<<<<<< … >>>>>>>); resolve them first"
+                .to_string(),
+            line,
+        });
     }
     if json && let Err(e) = crate::media::check_json(text) {
-        return Some(format!("invalid JSON: {e}"));
+        return Some(Problem { message: format!("invalid JSON: {e}"), line: Some(e.line) });
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_is_stripped_only_whole_and_on_top() {
+        let header = header_for("invalid JSON: expected a key in quotes at line 1, column 2");
+        let text = b"{x: 1}\n";
+        assert_eq!(strip_header(&[header.as_bytes(), text].concat()), text);
+        // Edited comment lines above the marker go too.
+        let edited = format!("# my note\n{header}");
+        assert_eq!(strip_header(&[edited.as_bytes(), text].concat()), text);
+        // Without the marker line nothing is removed.
+        let no_marker = b"# a comment\n{}\n";
+        assert_eq!(strip_header(no_marker), no_marker);
+        // A marker below content is content.
+        let below = format!("{{}}\n{HEADER_END}\n");
+        assert_eq!(strip_header(below.as_bytes()), below.as_bytes());
+    }
 }

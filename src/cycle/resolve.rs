@@ -174,7 +174,7 @@ impl Cycle<'_> {
                         return Err(err);
                     }
                 }
-                if self.job.mine == theirs.body[..] {
+                if crate::diff::same_but_final_newline(&self.job.mine, &theirs.body) {
                     ui.success("your text now equals the server's version; nothing to write");
                     let mut report = self.store(&theirs.body, as_written(theirs))?;
                     report.outcome = "unchanged";

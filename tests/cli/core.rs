@@ -243,7 +243,7 @@ fn edit_with_invalid_json_keeps_the_text_off_a_terminal() {
     let out = env.run(&["edit", &url]);
     assert_code(&out, 6);
     let err = stderr(&out);
-    assert!(err.contains("invalid JSON") && err.contains("line 1 column"), "{err}");
+    assert!(err.contains("invalid JSON") && err.contains("line 1, column"), "{err}");
     assert!(server.requests_with("PUT").is_empty());
     let recovered = env.recovered();
     assert_eq!(recovered.len(), 1);

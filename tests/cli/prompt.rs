@@ -269,7 +269,13 @@ fn invalid_json_offers_the_editor_again() {
     p.send_line("y").unwrap();
     p.expect("wrote").unwrap();
     assert_eq!(exit_code(&mut p), 0);
-    assert_eq!(env.editor_saw(2), b"{\"replicas\": 2,}", "the editor reopened on the user's own text");
+    let seen = env.editor_saw(2);
+    assert!(
+        seen.starts_with(b"# ifmatch could not send this text: invalid JSON"),
+        "{}",
+        String::from_utf8_lossy(&seen)
+    );
+    assert!(seen.ends_with(b"\n{\"replicas\": 2,}"), "the editor reopened on the user's own text");
     assert_eq!(server.body("/doc.json").unwrap(), b"{\"replicas\": 2}\n");
 }
 
@@ -513,4 +519,60 @@ fn a_streamed_put_asks_to_confirm_an_overwrite() {
     p.expect("nothing was written").unwrap();
     assert_eq!(exit_code(&mut p), 3);
     assert_eq!(server.body("/big.txt").unwrap(), b"theirs\n");
+}
+
+#[test]
+fn invalid_content_reopens_with_the_error_on_top_and_the_cursor_on_its_line() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", BASE, "application/json");
+    // An editor called vi (so it takes +LINE) that records its arguments: the first save has
+    // an unquoted key on line 3; the second fixes that line and leaves the header in place.
+    let bin = env.path("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let vi = bin.join("vi");
+    let log = env.path("vi-log");
+    std::fs::create_dir_all(&log).unwrap();
+    std::fs::write(
+        &vi,
+        format!(
+            r#"#!/bin/sh
+d='{}'
+n=$(cat "$d/n" 2>/dev/null || echo 0); n=$((n + 1)); echo "$n" > "$d/n"
+echo "$@" > "$d/$n.args"
+for f; do file="$f"; done
+cp "$file" "$d/$n.seen"
+if [ "$n" = 1 ]; then printf '{{\n  "name": "demo",\n  replicas: 2\n}}\n' > "$file"
+else sed 's/^  replicas: 2/  "replicas": 2/' "$file" > "$d/fixed" && cat "$d/fixed" > "$file"; fi
+"#,
+            log.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&vi, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut cmd = env.cmd(&["edit", &server.url("/doc.json")]);
+    cmd.env("TERM", "xterm").env("IFMATCH_EDITOR", &vi).stdin(std::process::Stdio::inherit());
+    let mut p = Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    p.expect("expected a key in quotes at line 3, column 3").unwrap();
+    p.expect("Re-open the editor on your text?").unwrap();
+    p.send_line("").unwrap();
+    p.expect("wrote").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    let read = |name: &str| std::fs::read_to_string(log.join(name)).unwrap();
+    assert!(!read("1.args").contains('+'), "the first open has no line: {}", read("1.args"));
+    let seen = read("2.seen");
+    let lines: Vec<&str> = seen.lines().collect();
+    assert_eq!(
+        lines[0],
+        "# ifmatch could not send this text: invalid JSON: expected a key in quotes at line 3, column 3"
+    );
+    let marker =
+        lines.iter().position(|l| l.starts_with("# ---- ifmatch removes this line")).expect("a marker line");
+    assert!(lines[..marker].iter().all(|l| l.starts_with('#')));
+    // The cursor goes to the bad line, below the header.
+    assert_eq!(lines[marker + 3], "  replicas: 2");
+    assert!(read("2.args").starts_with(&format!("+{} ", marker + 4)), "{}", read("2.args"));
+    // The header is removed before the text is read and sent.
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 2\n}\n");
 }
