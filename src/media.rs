@@ -9,7 +9,18 @@ use std::path::Path;
 /// depth overflows the stack here (parsing into a `Value` stops at 128 levels instead; such
 /// documents are valid, but merged by lines rather than structurally).
 pub fn check_json(bytes: &[u8]) -> Result<(), JsonError> {
-    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map(|_| ()).map_err(|e| JsonError::from(&e))
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map(|_| ()).map_err(|e| {
+        let mut err = JsonError::from(&e);
+        // `{"a": 1,}` reads as a missing key; it is a trailing comma.
+        let at = bytes
+            .split(|&b| b == b'\n')
+            .nth(err.line.saturating_sub(1))
+            .and_then(|l| l.get(err.column.saturating_sub(1)));
+        if e.to_string().starts_with("key must be a string") && at == Some(&b'}') {
+            err.message = "a comma before the closing bracket (JSON allows no trailing comma)".to_string();
+        }
+        err
+    })
 }
 
 /// Why a text is not JSON, in words for people, and where.
