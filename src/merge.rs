@@ -3,6 +3,8 @@
 //! module decides and produces bytes; showing the result, asking the user and retrying are left
 //! to `conflict` and `ui`.
 
+use std::collections::HashMap;
+
 mod json;
 mod splice;
 mod style;
@@ -85,6 +87,39 @@ pub fn has_conflict_markers(text: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// True when `text` holds conflict markers that are not content: marker lines beyond those the
+/// `references` (the versions a merge was built from) already hold. A document may contain
+/// marker lines of its own (a page explaining git, a test fixture); only the ones a merge put
+/// in must block a write. A new line with ifmatch's own labels (`<<<<<<< mine`, `||||||| base`,
+/// `>>>>>>> theirs`) is always a leftover; otherwise a new opening marker together with a new
+/// `=======` or closing marker is.
+pub fn has_new_conflict_markers(text: &[u8], references: &[&[u8]]) -> bool {
+    let mut counts: HashMap<&[u8], usize> = HashMap::new();
+    for line in marker_lines(text) {
+        *counts.entry(line).or_default() += 1;
+    }
+    let new: Vec<&[u8]> = counts
+        .into_iter()
+        .filter(|(line, n)| {
+            let known =
+                references.iter().map(|r| marker_lines(r).filter(|l| l == line).count()).max().unwrap_or(0);
+            *n > known
+        })
+        .map(|(line, _)| line)
+        .collect();
+    let labelled = new.iter().any(|&l| l == OPEN || l == BASE || l == CLOSE);
+    let opened = new.iter().any(|l| is_marker(l, b'<'));
+    let closed = new.iter().any(|&l| l == SPLIT || is_marker(l, b'>'));
+    labelled || (opened && closed)
+}
+
+/// The marker lines of `text` (any of `<`, `|`, `=`, `>`), without their line endings.
+fn marker_lines(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    text.split(|&b| b == b'\n').map(|line| line.strip_suffix(b"\r").unwrap_or(line)).filter(|line| {
+        is_marker(line, b'<') || is_marker(line, b'|') || *line == SPLIT || is_marker(line, b'>')
+    })
 }
 
 /// A marker line: exactly seven `c`, then the end or a space and a label.

@@ -113,7 +113,7 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
         // The editor takes over the screen: let the instructions be read first.
         let ui = session.ui;
         crate::interrupt::guard_blocking(move || ui.ask("  Press Enter to open your editor…")).await?;
-        let editing = edit_until_valid(session, &fetched.body, ".json", true);
+        let editing = edit_until_valid(session, &fetched.body, ".json", true, None);
         let (edited, colleague) = tokio::join!(editing, colleague_write);
         expect_written(colleague?)?;
         eprintln!(

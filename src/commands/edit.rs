@@ -80,7 +80,14 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
         }
     };
 
-    let mine = match edit_until_valid(session, &text, &suffix, json).await {
+    // A resumed text may hold markers from an edit at the conflict prompt: those not in its base
+    // are leftovers. A fresh fetch holds no markers but the document's own.
+    let saved_base: Option<[&[u8]; 1]> = match (&resumed, &base) {
+        (Some(_), Some(base)) => Some([base]),
+        _ => None,
+    };
+    let merged_from = saved_base.as_ref().map(|b| &b[..]);
+    let mine = match edit_until_valid(session, &text, &suffix, json, merged_from).await {
         Ok(mine) => mine,
         Err((err, text)) if resumed.is_none() && base.as_deref() == Some(&text[..]) => return Err(err),
         Err((err, text)) => return keep(err, &text),

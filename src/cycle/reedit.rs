@@ -7,15 +7,18 @@ use crate::error::Error;
 use crate::interrupt;
 use crate::session::Session;
 
-/// Opens the editor until the text is acceptable: valid JSON for a JSON type, no conflict
-/// markers. Invalid text is never discarded: the user is offered the editor again, and a
-/// refusal hands the text back with the error. A file emptied (or left with only whitespace)
+/// Opens the editor until the text is acceptable: valid JSON for a JSON type, and none of the
+/// conflict markers ifmatch put into it left. `merged_from` names the versions `start` was
+/// merged from when ifmatch inserted markers into it (`None` when it inserted none): marker
+/// lines those versions hold are the document's own content and never block. Invalid text
+/// is never discarded: the user is offered the editor again, and a refusal hands the text back with the error. A file emptied (or left with only whitespace)
 /// comes back empty, unchecked: the caller takes it as a cancel, as `kubectl edit` does.
 pub async fn edit_until_valid(
     session: &Session,
     start: &[u8],
     suffix: &str,
     json: bool,
+    merged_from: Option<&[&[u8]]>,
 ) -> Result<Vec<u8>, (Error, Vec<u8>)> {
     let editor = Editor::from_env().map_err(|e| (e, start.to_vec()))?;
     let mut text = start.to_vec();
@@ -34,7 +37,7 @@ pub async fn edit_until_valid(
         if text.trim_ascii().is_empty() {
             return Ok(Vec::new());
         }
-        let Some(problem) = problem(&text, json) else { return Ok(text) };
+        let Some(problem) = problem(&text, json, merged_from) else { return Ok(text) };
         session.ui.warn(&problem.message);
         let again = session.settings.interactive && {
             let ui = session.ui;
@@ -96,9 +99,13 @@ struct Problem {
 }
 
 /// Why an edited text cannot be sent, if it cannot.
-fn problem(text: &[u8], json: bool) -> Option<Problem> {
-    if crate::merge::has_conflict_markers(text) {
-        let line = text.split(|&b| b == b'\n').position(|l| l.starts_with(b"<<<<<<<")).map(|i| i + 1);
+fn problem(text: &[u8], json: bool, merged_from: Option<&[&[u8]]>) -> Option<Problem> {
+    if merged_from.is_some_and(|versions| crate::merge::has_new_conflict_markers(text, versions)) {
+        // The first of the markers a merge writes (the document may have its own before it).
+        let line = text
+            .split(|&b| b == b'\n')
+            .position(|l| l.strip_suffix(b"\r").unwrap_or(l) == b"<<<<<<< mine")
+            .map(|i| i + 1);
         return Some(Problem {
             message: "the text still has conflict markers (<<<<<<< … >>>>>>>); resolve them first"
                 .to_string(),

@@ -153,7 +153,12 @@ impl Cycle<'_> {
                 let suffix =
                     crate::media::suffix(self.job.record.content_type.as_deref(), self.job.url.path());
                 let json = crate::media::is_json(self.job.record.content_type.as_deref());
-                let edited = edit_until_valid(self.session, &start, &suffix, json).await;
+                // Marker lines any of the three versions holds are the document's own.
+                let mut versions: Vec<&[u8]> = vec![&self.job.mine, &theirs.body];
+                if let Some(base) = &self.job.base {
+                    versions.push(base);
+                }
+                let edited = edit_until_valid(self.session, &start, &suffix, json, Some(&versions)).await;
                 match edited {
                     Ok(text) if text.is_empty() => {
                         return Err(Error::Conflict {

@@ -369,3 +369,32 @@ fn json_edits_to_different_fields_always_merge() {
         }
     }
 }
+
+#[test]
+fn only_new_conflict_markers_block() {
+    let own = "<<<<<<< HEAD\nours\n=======\ntheirs\n>>>>>>> feature\n";
+    #[rustfmt::skip]
+    let cases: &[(&str, &[&str], bool)] = &[
+        // The document's own markers, present in a version the text came from.
+        (own, &[own], false),
+        ("x\n", &[own], false),
+        // A merge's markers, absent from every version.
+        ("<<<<<<< mine\na\n=======\nb\n>>>>>>> theirs\n", &["a\n", "b\n", "c\n"], true),
+        // One of ifmatch's labelled lines left over is enough.
+        ("a\n>>>>>>> theirs\n", &["a\n"], true),
+        ("a\n||||||| base\n", &["a\n"], true),
+        // A new markdown underline alone is content.
+        ("Title\n=======\n", &["Title\n"], false),
+        // A second copy of the document's own block is new.
+        ("<<<<<<< HEAD\n=======\n<<<<<<< HEAD\n=======\n", &["<<<<<<< HEAD\n=======\n"], true),
+        ("x\r\n<<<<<<< mine\r\n", &["x\r\n"], true),
+    ];
+    for (text, versions, want) in cases {
+        let versions: Vec<&[u8]> = versions.iter().map(|v| v.as_bytes()).collect();
+        assert_eq!(has_new_conflict_markers(text.as_bytes(), &versions), *want, "{text:?}");
+    }
+    // Every conflicted merge is caught, also in a document with markers of its own.
+    let (base, mine, theirs) = (format!("{own}a\n"), format!("{own}b\n"), format!("{own}c\n"));
+    let got = merge(base.as_bytes(), mine.as_bytes(), theirs.as_bytes(), false);
+    assert!(has_new_conflict_markers(got.text(), &[base.as_bytes(), mine.as_bytes(), theirs.as_bytes()]));
+}

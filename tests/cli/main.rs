@@ -15,6 +15,7 @@ mod generated;
 mod http_edges;
 mod interop;
 mod lineage;
+mod markers;
 mod merge;
 mod messages;
 mod options;

@@ -9,20 +9,20 @@ use crate::support::{Env, assert_code, bin, stderr};
 
 /// Scripts the editor's first run to let a colleague change the resource first, by a
 /// conditional write of their own through `ifmatch apply CMD…`.
-fn colleague_runs(env: &Env, url: &str, cmd: &str) {
+pub(crate) fn colleague_runs(env: &Env, url: &str, cmd: &str) {
     let state = env.path("colleague-state");
     let hook = format!("IFMATCH_STATE_DIR='{}' '{}' apply '{url}' -- {cmd}", state.display(), bin());
     env.editor_hook(1, &hook);
 }
 
-fn serve_file(env: &Env, name: &str, body: &[u8]) -> Serve {
+pub(crate) fn serve_file(env: &Env, name: &str, body: &[u8]) -> Serve {
     let docs = env.path("docs");
     std::fs::create_dir_all(&docs).unwrap();
     std::fs::write(docs.join(name), body).unwrap();
     Serve::start(&docs, &[])
 }
 
-fn on_disk(serve: &Serve, name: &str) -> Vec<u8> {
+pub(crate) fn on_disk(serve: &Serve, name: &str) -> Vec<u8> {
     std::fs::read(Path::new(&serve.dir).join(name)).unwrap()
 }
 
