@@ -335,9 +335,10 @@ pub enum Command {
     /// stable and survives `Accept-Encoding: gzip`, whether the server evaluates If-Match,
     /// If-None-Match and If-Unmodified-Since, signs of a cache handing out stale validators,
     /// and the methods it allows. The report goes to stdout (`--json`: one object), ending in
-    /// a verdict: "safe for ifmatch edit", "usable with If-Unmodified-Since only", "not
-    /// verified" (the server has validators but ignored them on GET: try --write-probe), or
-    /// "writes cannot be protected".
+    /// a verdict: "safe for ifmatch edit" or "usable with If-Unmodified-Since only" (after
+    /// --write-probe showed that writes are checked), "reads honor preconditions; writes not
+    /// verified" (the best verdict without --write-probe), "not verified" (the server has
+    /// validators but ignored them on GET), or "writes cannot be protected".
     #[command(after_help = DOCTOR_HELP)]
     Doctor(DoctorArgs),
     /// Read-modify-write through a command: pipe the body through CMD, write with If-Match,

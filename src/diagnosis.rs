@@ -58,10 +58,17 @@ pub struct Finding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// A strong, stable ETag, and the server evaluates If-Match.
+    /// A strong, stable ETag, and the write probe showed that the server evaluates If-Match
+    /// on writes.
     Safe,
-    /// No usable strong ETag, but Last-Modified and If-Unmodified-Since work.
+    /// No usable strong ETag, but Last-Modified works, and the write probe showed that the
+    /// server evaluates If-Unmodified-Since on writes.
     IfUnmodifiedSinceOnly,
+    /// The server evaluated a precondition on a GET, but no write probe showed that it does so
+    /// on writes: many simple file and WebDAV servers do on GET and ignore it on PUT. Without
+    /// the write probe this is the best verdict: doctor never claims writes are protected on
+    /// the strength of a GET.
+    ReadsOnly,
     /// Validators are there, but nothing showed that the server evaluates them; the write
     /// probe would tell.
     Unverified,
@@ -75,6 +82,9 @@ impl Verdict {
         match self {
             Verdict::Safe => "safe for ifmatch edit",
             Verdict::IfUnmodifiedSinceOnly => "usable with If-Unmodified-Since only",
+            Verdict::ReadsOnly => {
+                "reads honor preconditions; writes not verified: run again with --write-probe"
+            }
             Verdict::Unverified => "not verified: run again with --write-probe",
             Verdict::Unprotected => "writes cannot be protected",
         }
@@ -88,6 +98,9 @@ impl Verdict {
             }
             Verdict::IfUnmodifiedSinceOnly => {
                 "ifmatch falls back to If-Unmodified-Since, which has one-second resolution: a change made in the same second as the fetch goes unnoticed"
+            }
+            Verdict::ReadsOnly => {
+                "a GET with a failing precondition got 412, but many servers (simple file and WebDAV servers) ignore preconditions on PUT; --write-probe PUTs the body back unchanged with a failing precondition to find out"
             }
             Verdict::Unverified => {
                 "the server has validators but did not show that it checks them; --write-probe PUTs the body back unchanged with a failing precondition to find out"
@@ -199,15 +212,19 @@ fn verdict(rec: &Recording, conflict_statuses: &[u16]) -> Verdict {
     if write == WriteResult::Unprotected {
         return Verdict::Unprotected;
     }
+    // Only a write proves that writes are protected; a 412 to a GET shows the reads are.
     if strong_etag_usable(rec) {
-        let evaluated = rec.if_match_bogus.status == 412
-            || (write == WriteResult::Protected && sent_header(rec) == Some("If-Match"));
-        return if evaluated { Verdict::Safe } else { Verdict::Unverified };
+        if write == WriteResult::Protected && sent_header(rec) == Some("If-Match") {
+            return Verdict::Safe;
+        }
+        return if rec.if_match_bogus.status == 412 { Verdict::ReadsOnly } else { Verdict::Unverified };
     }
     if last_modified_usable(rec) {
-        let evaluated = rec.if_unmodified_since.as_ref().is_some_and(|e| e.status == 412)
-            || (write == WriteResult::Protected && sent_header(rec) == Some("If-Unmodified-Since"));
-        return if evaluated { Verdict::IfUnmodifiedSinceOnly } else { Verdict::Unverified };
+        if write == WriteResult::Protected && sent_header(rec) == Some("If-Unmodified-Since") {
+            return Verdict::IfUnmodifiedSinceOnly;
+        }
+        let reads = rec.if_unmodified_since.as_ref().is_some_and(|e| e.status == 412);
+        return if reads { Verdict::ReadsOnly } else { Verdict::Unverified };
     }
     Verdict::Unprotected
 }
@@ -238,6 +255,9 @@ impl Diagnosis {
     pub fn summary(&self) -> &'static str {
         match (self.verdict, self.probed) {
             (Verdict::Unverified, true) => "not verified: the write probe's answer decides nothing",
+            (Verdict::ReadsOnly, true) => {
+                "reads honor preconditions; writes not verified: the write probe's answer decides nothing"
+            }
             (verdict, _) => verdict.summary(),
         }
     }
@@ -247,6 +267,9 @@ impl Diagnosis {
         match (self.verdict, self.probed) {
             (Verdict::Unverified, true) => {
                 "the server has validators, but neither the safe probes nor the write probe showed that it checks them (see the write probe line)"
+            }
+            (Verdict::ReadsOnly, true) => {
+                "a GET with a failing precondition got 412, but the write probe did not show whether writes are checked too (see the write probe line)"
             }
             (verdict, _) => verdict.explanation(),
         }

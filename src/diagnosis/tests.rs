@@ -84,7 +84,7 @@ fn sent(status: u16, header: &'static str) -> WriteProbe {
 #[test]
 fn a_healthy_server_is_safe_and_every_finding_is_ok() {
     let d = diagnose(&healthy(), &[]);
-    assert_eq!(d.verdict, Verdict::Safe);
+    assert_eq!(d.verdict, Verdict::ReadsOnly);
     for f in &d.findings {
         assert!(matches!(f.status, Status::Ok | Status::Info), "{f:?}");
         if f.status == Status::Ok {
@@ -94,12 +94,23 @@ fn a_healthy_server_is_safe_and_every_finding_is_ok() {
     assert!(find(&d, "etag").message.contains("strong ETag \"v1\""));
     assert!(find(&d, "methods").message.contains("Accept-Patch: application/merge-patch+json"));
     assert!(d.findings.iter().all(|f| f.check != "write_probe"));
+    // A 412 to a GET shows that reads are protected, never that writes are.
+    assert!(d.summary().contains("writes not verified") && d.summary().contains("--write-probe"));
+    assert!(!d.render("u").contains("safe"), "{}", d.render("u"));
+
+    let mut probed = healthy();
+    probed.write = sent(412, "If-Match");
+    assert_eq!(diagnose(&probed, &[]).verdict, Verdict::Safe);
+    probed.write = sent(405, "If-Match");
+    let d = diagnose(&probed, &[]);
+    assert_eq!(d.verdict, Verdict::ReadsOnly);
+    assert!(d.summary().contains("decides nothing"), "{}", d.summary());
 }
 
 #[test]
 fn weak_etags_fall_back_to_if_unmodified_since() {
     let d = diagnose(&weak(), &[]);
-    assert_eq!(d.verdict, Verdict::IfUnmodifiedSinceOnly);
+    assert_eq!(d.verdict, Verdict::ReadsOnly);
     assert_eq!(status(&d, "etag"), Status::Warn);
     assert!(find(&d, "etag").advice.as_deref().unwrap().contains("§13.1.1"));
     assert_eq!(status(&d, "last_modified"), Status::Warn);
@@ -154,7 +165,7 @@ fn last_modified_only_is_usable_when_evaluated() {
     rec.if_match_current = None;
     rec.if_none_match = None;
     let d = diagnose(&rec, &[]);
-    assert_eq!(d.verdict, Verdict::IfUnmodifiedSinceOnly);
+    assert_eq!(d.verdict, Verdict::ReadsOnly);
     assert_eq!(status(&d, "etag"), Status::Warn);
 
     let mut bad_date = rec.clone();
@@ -224,13 +235,13 @@ fn an_etag_that_changes_on_the_same_body_is_useless() {
     let d = diagnose(&rec, &[]);
     assert_eq!(status(&d, "stability"), Status::Fail);
     // Last-Modified and a 412 to an earlier If-Unmodified-Since remain.
-    assert_eq!(d.verdict, Verdict::IfUnmodifiedSinceOnly);
+    assert_eq!(d.verdict, Verdict::ReadsOnly);
 
     // A different body means someone wrote in between: a warning, not a verdict.
     rec.get_again = exchange(200, &[("etag", "\"v2\"")], b"{\"a\": 2}\n");
     let d = diagnose(&rec, &[]);
     assert_eq!(status(&d, "stability"), Status::Warn);
-    assert_eq!(d.verdict, Verdict::Safe);
+    assert_eq!(d.verdict, Verdict::ReadsOnly);
 }
 
 #[test]
@@ -239,7 +250,7 @@ fn a_server_that_refuses_its_own_etag_is_not_safe() {
     rec.if_match_current = Some(exchange(412, &[], b""));
     let d = diagnose(&rec, &[]);
     assert_eq!(status(&d, "if_match_current"), Status::Fail);
-    assert_eq!(d.verdict, Verdict::IfUnmodifiedSinceOnly);
+    assert_eq!(d.verdict, Verdict::ReadsOnly);
 }
 
 #[test]
@@ -250,7 +261,7 @@ fn compression_that_weakens_or_changes_the_etag_is_a_warning() {
     let f = find(&d, "compression");
     assert_eq!(f.status, Status::Warn);
     assert!(f.message.contains("turns weak: \"v1\" becomes W/\"v1\""), "{f:?}");
-    assert_eq!(d.verdict, Verdict::Safe, "ifmatch asks for identity");
+    assert_eq!(d.verdict, Verdict::ReadsOnly, "ifmatch asks for identity");
 
     rec.gzip = exchange(200, &[("etag", "\"v1-gzip\""), ("content-encoding", "gzip")], b"\x1f\x8b");
     assert!(find(&diagnose(&rec, &[]), "compression").message.contains("\"v1-gzip\" instead of \"v1\""));
@@ -283,7 +294,7 @@ fn a_caching_proxy_with_stale_validators_is_reported() {
     let stale = find(&d, "no_cache");
     assert_eq!(stale.status, Status::Warn);
     assert!(stale.message.contains("the ETag is \"v0\", with it \"v1\""), "{stale:?}");
-    assert_eq!(d.verdict, Verdict::Safe, "ifmatch always sends no-cache");
+    assert_eq!(d.verdict, Verdict::ReadsOnly, "ifmatch always sends no-cache");
 }
 
 #[test]

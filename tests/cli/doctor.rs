@@ -42,7 +42,7 @@ fn fake_methods(server: &FakeServer) -> Vec<String> {
 }
 
 #[test]
-fn serve_is_safe_for_edit_and_gets_only_safe_requests() {
+fn serve_without_the_write_probe_is_only_read_verified_and_gets_only_safe_requests() {
     let env = Env::new();
     let serve = served(&env, &[]);
     let file = serve.dir.join("doc.json");
@@ -56,7 +56,13 @@ fn serve_is_safe_for_edit_and_gets_only_safe_requests() {
     );
     assert!(report.contains("✓ If-None-Match with the current ETag got 304"), "{report}");
     assert!(report.contains("Accept-Patch: application/merge-patch+json"), "{report}");
-    assert!(report.contains("\nVerdict: safe for ifmatch edit\n"), "{report}");
+    assert!(
+        report.contains(
+            "\nVerdict: reads honor preconditions; writes not verified: run again with --write-probe\n"
+        ),
+        "{report}"
+    );
+    assert!(!report.contains("safe for ifmatch edit"), "{report}");
     assert!(!report.contains("! ") && !report.contains("✗ "), "{report}");
 
     let log = serve.log();
@@ -80,7 +86,12 @@ fn weak_etags_on_serve_mean_if_unmodified_since_only() {
     assert!(report.contains("! GET returns only a weak ETag W/\""), "{report}");
     assert!(report.contains("    → If-Match never matches a weak ETag (RFC 9110 §13.1.1)"), "{report}");
     assert!(report.contains("as RFC 9110 §13.1.1 requires"), "{report}");
-    assert!(report.contains("\nVerdict: usable with If-Unmodified-Since only\n"), "{report}");
+    assert!(
+        report.contains(
+            "\nVerdict: reads honor preconditions; writes not verified: run again with --write-probe\n"
+        ),
+        "{report}"
+    );
     assert_only_safe_methods(&methods(&serve));
 }
 
@@ -147,7 +158,12 @@ fn last_modified_only_and_no_validator_at_all() {
     assert_code(&out, 0);
     let report = stdout(&out);
     assert!(report.contains("! GET returns no ETag"), "{report}");
-    assert!(report.contains("\nVerdict: usable with If-Unmodified-Since only\n"), "{report}");
+    assert!(
+        report.contains(
+            "\nVerdict: reads honor preconditions; writes not verified: run again with --write-probe\n"
+        ),
+        "{report}"
+    );
 
     let server = fake(Quirks { no_etag: true, no_last_modified: true, ..Quirks::default() });
     let out = env.run(&["doctor", &server.url("/doc.json")]);
@@ -182,7 +198,12 @@ fn a_caching_proxy_that_serves_stale_validators_is_reported() {
         report.contains("! without Cache-Control: no-cache the ETag is \"v1\", with it \"v2\": a cache hands out stale validators"),
         "{report}"
     );
-    assert!(report.contains("\nVerdict: safe for ifmatch edit\n"), "{report}");
+    assert!(
+        report.contains(
+            "\nVerdict: reads honor preconditions; writes not verified: run again with --write-probe\n"
+        ),
+        "{report}"
+    );
     // The probes that decide the verdict bypass the cache, as ifmatch edit's fetch does.
     let gets = server.requests_with("GET");
     assert_eq!(gets.iter().filter(|r| r.header("cache-control").is_none()).count(), 1);
@@ -234,7 +255,7 @@ fn json_is_one_object_with_the_documented_shape() {
     let out = env.run(&["doctor", &serve.url("/doc.json"), "--json"]);
     assert_code(&out, 0);
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(value["verdict"], "safe");
+    assert_eq!(value["verdict"], "reads_only");
     assert!(value["findings"].as_array().unwrap().iter().all(|f| f["status"] != "fail"));
 }
 
@@ -292,4 +313,28 @@ fn write_probe_refuses_representation_choosing_headers() {
     ]);
     assert_code(&out, 2);
     assert!(stderr(&out).contains("-H accept"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_server_that_honors_if_match_only_on_get_is_never_called_safe_without_the_write_probe() {
+    let env = Env::new();
+    // Like many file and WebDAV servers: 412 to a GET with a failing If-Match, PUT regardless.
+    let server = fake(Quirks { ignore_if_match_on_put: true, ..Quirks::default() });
+    let url = server.url("/doc.json");
+    let out = env.run(&["doctor", &url]);
+    assert_code(&out, 0);
+    let report = stdout(&out);
+    assert!(!report.contains("safe for ifmatch edit"), "{report}");
+    assert!(
+        report.contains(
+            "\nVerdict: reads honor preconditions; writes not verified: run again with --write-probe\n"
+        ),
+        "{report}"
+    );
+    assert!(report.contains("ignore preconditions on PUT"), "{report}");
+    let out = env.run(&["doctor", &url, "--json"]);
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["verdict"], "reads_only");
+    assert!(value["summary"].as_str().unwrap().contains("--write-probe"), "{value}");
+    assert_only_safe_methods(&fake_methods(&server));
 }

@@ -371,5 +371,5 @@ fn diff_and_doctor_retry_and_list_their_retries() {
     assert_code(&out, 0);
     let report = json(&out);
     assert_eq!(report["retries"], serde_json::json!([{ "status": 503, "error": null, "waited_ms": 0 }]));
-    assert_eq!(report["verdict"], "safe");
+    assert_eq!(report["verdict"], "reads_only");
 }
