@@ -23,6 +23,12 @@ use crate::fsutil;
 /// How many versions of a resource are kept.
 pub const KEEP: usize = 8;
 
+/// Bases this size or larger are not kept for earlier versions (8 versions of a large resource
+/// would fill a disk): a write against such a version that meets a 412 has no base to merge
+/// from, so it is asked about (or refused without a terminal), never merged blind. The same
+/// size from which `put` streams a file rather than merge it.
+pub const KEEP_BASE_BELOW: u64 = 8 << 20;
+
 /// The history file format version this build reads and writes.
 const HISTORY_VERSION: u32 = 1;
 
@@ -46,7 +52,7 @@ pub struct Version {
     /// When the version became known — its fetch's response arrived, or its write was
     /// answered — in nanoseconds since the Unix epoch.
     pub seen_nanos: u64,
-    /// Length of the base kept for this version; `None` when none is.
+    /// Length of the base kept for this version; `None` when none is (unknown, or too large).
     #[serde(default)]
     pub base_len: Option<u64>,
 }
@@ -150,10 +156,10 @@ impl Store {
         let seen = httpdate::parse_http_date(&record.fetched_at).unwrap_or(UNIX_EPOCH);
         let mut version = Version::of_record(&record, seen, None);
         let base = self.base_path(key);
-        if base.exists() {
+        if let Some(len) = fs::metadata(&base).ok().map(|m| m.len()).filter(|&n| n < KEEP_BASE_BELOW) {
             fsutil::private_dir(&self.dir.join("history"))?;
             fsutil::link_or_copy(&base, &self.history_base(key, version.seen_nanos))?;
-            version.base_len = fs::metadata(&base).ok().map(|m| m.len());
+            version.base_len = Some(len);
         }
         Ok(vec![version])
     }
@@ -170,7 +176,8 @@ impl Store {
         seen: SystemTime,
     ) -> Result<()> {
         fsutil::private_dir(&self.dir.join("history"))?;
-        let mut new = Version::of_record(record, seen, if with_base { record.base_len } else { None });
+        let kept = record.base_len.filter(|&n| with_base && n < KEEP_BASE_BELOW);
+        let mut new = Version::of_record(record, seen, kept);
         match versions.last_mut() {
             // Seen again: it has been known since it was first seen.
             Some(last) if last.same_as(&new) => last.stale = new.stale,
@@ -180,7 +187,7 @@ impl Store {
                 while versions.iter().any(|v| v.seen_nanos == new.seen_nanos) {
                     new.seen_nanos += 1;
                 }
-                if with_base {
+                if new.base_len.is_some() {
                     fsutil::link_or_copy(&self.base_path(key), &self.history_base(key, new.seen_nanos))?;
                 }
                 versions.push(new);
@@ -245,5 +252,83 @@ fn remove_if_there(path: &Path) -> Result<bool> {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(Error::io("remove", path, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> ResourceKey {
+        ResourceKey::new(&url::Url::parse("http://x/a").unwrap(), None)
+    }
+
+    fn save(store: &Store, etag: &str, body: &[u8]) {
+        let mut record = Record::new(&key());
+        record.etag = Some(etag.to_string());
+        store.save(&key(), &record, Some(body)).unwrap();
+    }
+
+    fn bases(store: &Store) -> usize {
+        store.history_bases(&key()).unwrap().len()
+    }
+
+    #[test]
+    fn versions_are_noted_once_each_and_pruned_with_their_bases() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        save(&store, "\"1\"", b"one");
+        save(&store, "\"1\"", b"one");
+        let record = store.load(&key()).unwrap().unwrap();
+        let versions = store.versions(&key(), &record);
+        assert_eq!(versions.len(), 1, "the same version seen twice");
+        assert_eq!(store.load_version_base(&key(), &versions[0]).unwrap().unwrap(), b"one");
+        for n in 2..=12 {
+            save(&store, &format!("\"{n}\""), format!("body {n}").as_bytes());
+        }
+        let record = store.load(&key()).unwrap().unwrap();
+        let versions = store.versions(&key(), &record);
+        let etags: Vec<_> = versions.iter().map(|v| v.etag.clone().unwrap()).collect();
+        assert_eq!(etags, (5..=12).map(|n| format!("\"{n}\"")).collect::<Vec<_>>());
+        assert_eq!(bases(&store), KEEP);
+        assert_eq!(store.load_version_base(&key(), &versions[0]).unwrap().unwrap(), b"body 5");
+        assert!(store.forget(&key(), false).unwrap().record);
+        assert_eq!(bases(&store), 0);
+        assert!(!store.history_json(&key()).exists());
+    }
+
+    #[test]
+    fn a_record_from_before_the_history_becomes_its_first_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        save(&store, "\"1\"", b"one");
+        fs::remove_file(store.history_json(&key())).unwrap();
+        for path in store.history_bases(&key()).unwrap() {
+            fs::remove_file(path).unwrap();
+        }
+        let record = store.load(&key()).unwrap().unwrap();
+        let versions = store.versions(&key(), &record);
+        assert_eq!(versions.len(), 1);
+        assert_eq!(versions[0].seen(), httpdate::parse_http_date(&record.fetched_at).unwrap());
+        save(&store, "\"2\"", b"two");
+        let record = store.load(&key()).unwrap().unwrap();
+        let versions = store.versions(&key(), &record);
+        assert_eq!(versions.len(), 2);
+        assert_eq!(store.load_version_base(&key(), &versions[0]).unwrap().unwrap(), b"one");
+        assert_eq!(store.load_version_base(&key(), &versions[1]).unwrap().unwrap(), b"two");
+    }
+
+    #[test]
+    fn a_large_base_is_not_kept_for_later() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        save(&store, "\"1\"", &vec![b'x'; KEEP_BASE_BELOW as usize]);
+        save(&store, "\"2\"", b"two");
+        let record = store.load(&key()).unwrap().unwrap();
+        let versions = store.versions(&key(), &record);
+        assert_eq!(versions.len(), 2);
+        assert_eq!(versions[0].base_len, None);
+        assert_eq!(store.load_version_base(&key(), &versions[0]).unwrap(), None);
+        assert_eq!(bases(&store), 1);
     }
 }
