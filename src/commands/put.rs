@@ -37,8 +37,12 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
                 file.display()
             ),
             format!(
-                "make the change on a fresh copy (`ifmatch get {url} -o OTHER_FILE`) and put that; name the version {} is based on with --if-match ETAG; or write it unconditionally with --force",
-                file.display()
+                "make the change on a fresh copy (`ifmatch get {url} -o OTHER_FILE`) and put that; or name the version {} is based on with --if-match ETAG{}; --force writes it unconditionally",
+                file.display(),
+                match stored.as_ref().and_then(|r| r.etag.as_deref()).and_then(ETag::parse) {
+                    Some(tag) if !tag.is_weak() => format!(" (the version fetched last has ETag {tag})"),
+                    _ => String::new(),
+                }
             ),
         ));
     }

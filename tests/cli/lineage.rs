@@ -72,7 +72,7 @@ fn a_file_older_than_every_fetch_is_refused_unless_named_explicitly() {
         )),
         "{err}"
     );
-    assert!(err.contains("--if-match"), "{err}");
+    assert!(err.contains("--if-match ETAG (the version fetched last has ETag \"v2\")"), "{err}");
     assert!(server.requests_with("PUT").is_empty());
     assert_eq!(server.body("/doc.json").unwrap(), THEIRS);
     // --if-match stays the explicit override.
