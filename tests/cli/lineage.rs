@@ -156,6 +156,12 @@ fn the_history_keeps_the_last_eight_versions() {
     let result = env.run(&["put", &url, file.to_str().unwrap()]);
     assert_code(&result, 2);
     assert!(server.requests_with("PUT").is_empty());
+    // --force writes it unconditionally, as for a URL never fetched.
+    let result = env.run(&["put", &url, file.to_str().unwrap(), "--force"]);
+    assert_code(&result, 0);
+    assert!(stderr(&result).contains("writing without a precondition (--force)"), "{}", stderr(&result));
+    assert_eq!(server.requests_with("PUT")[0].header("if-match"), None);
+    assert_eq!(server.body("/doc.json").unwrap(), OUT);
     // Forgetting the resource forgets its history.
     assert_code(&env.run(&["state", "forget", &url]), 0);
     assert_eq!(std::fs::read_dir(&history).unwrap().count(), 0);
