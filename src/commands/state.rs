@@ -60,6 +60,8 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                 }
                 return Ok(());
             };
+            // The versions `put FILE` can write a file against (see `state/history.rs`).
+            let versions = session.store.versions(&key, &record);
             if json {
                 let mut value = serde_json::json!({ "command": "state show" });
                 let fields = serde_json::to_value(&record).map_err(|e| Error::other(e.to_string()))?;
@@ -67,6 +69,8 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                     object.extend(fields);
                 }
                 value["recovered"] = serde_json::json!(recovered);
+                value["versions"] =
+                    serde_json::to_value(&versions).map_err(|e| Error::other(e.to_string()))?;
                 stdio::json(&value)?;
             } else {
                 let mut text = format!("url:           {}\n", record.url);
@@ -80,6 +84,12 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                 let stale = if record.stale { "yes (the next write refetches first)" } else { "no" };
                 text += &format!("stale:         {stale}\n");
                 text += &format!("base:          {} bytes\n", record.base_len.unwrap_or(0));
+                for v in &versions {
+                    let tag = v.etag.as_deref().or(v.last_modified.as_deref()).unwrap_or("(no validator)");
+                    let base = if v.base_len.is_some() { "" } else { ", no base kept" };
+                    text +=
+                        &format!("version:       {tag} (seen {}{base})\n", httpdate::fmt_http_date(v.seen()));
+                }
                 for path in recovered {
                     text += &format!("recovered:     {path}\n");
                 }

@@ -38,6 +38,13 @@ fn a_derived_file_is_written_with_the_validator_of_the_version_it_came_from() {
     assert_eq!(server.body("/doc.json").unwrap(), THEIRS, "the colleague's change survives");
     let err = stderr(&result);
     assert!(err.contains("writing against the version fetched before it (ETag \"v1\")"), "{err}");
+    // `state show` lists the versions remembered, oldest first.
+    let show = env.run(&["state", "show", &url]);
+    assert_code(&show, 0);
+    let text = crate::support::stdout(&show);
+    let versions: Vec<&str> = text.lines().filter(|l| l.starts_with("version:")).collect();
+    assert_eq!(versions.len(), 2, "{text}");
+    assert!(versions[0].contains("\"v1\"") && versions[1].contains("\"v2\""), "{text}");
 }
 
 #[test]
