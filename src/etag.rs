@@ -138,6 +138,9 @@ pub fn settling_delay(
 }
 
 #[cfg(test)]
+mod props;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -221,4 +221,6 @@ fn relabel(raw: &[u8], probe: usize, eol: &[u8]) -> LineMerge {
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;

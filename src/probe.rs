@@ -224,3 +224,6 @@ async fn send(client: &Client, method: Method, url: &Url, headers: &[(&str, &str
 fn record(response: ProbeResponse) -> Exchange {
     Exchange::new(response.status, response.headers, &response.body)
 }
+
+#[cfg(test)]
+mod props;
