@@ -412,6 +412,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]')
             [CompletionResult]::new('--recovered', '--recovered', [CompletionResultType]::ParameterName, 'Also delete the resource''s recovered edits (the texts kept after failed writes)')
+            [CompletionResult]::new('--write-probe', '--write-probe', [CompletionResultType]::ParameterName, 'Forget only the write probe''s verdict remembered for URL''s origin (see `doctor --write-probe`), and nothing else')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors on stderr: no notes, warnings or progress')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Print only errors on stderr: no notes, warnings or progress')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors on stderr: no notes, warnings or progress')

@@ -1337,7 +1337,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state__subcmd__forget)
-            opts="-H -s -q -h --recovered --header --silent --quiet --json --color --state-dir --help"
+            opts="-H -s -q -h --recovered --write-probe --header --silent --quiet --json --color --state-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

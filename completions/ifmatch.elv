@@ -397,6 +397,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand --color 'When to use colors on stderr'
             cand --state-dir 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]'
             cand --recovered 'Also delete the resource''s recovered edits (the texts kept after failed writes)'
+            cand --write-probe 'Forget only the write probe''s verdict remembered for URL''s origin (see `doctor --write-probe`), and nothing else'
             cand -q 'Print only errors on stderr: no notes, warnings or progress'
             cand -s 'Print only errors on stderr: no notes, warnings or progress'
             cand --quiet 'Print only errors on stderr: no notes, warnings or progress'

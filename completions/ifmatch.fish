@@ -318,6 +318,7 @@ always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l recovered -d 'Also delete the resource\'s recovered edits (the texts kept after failed writes)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l write-probe -d 'Forget only the write probe\'s verdict remembered for URL\'s origin (see `doctor --write-probe`), and nothing else'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s h -l help -d 'Print help'

@@ -648,15 +648,20 @@ pub enum StateCommand {
     },
     /// Forget a resource: its record and base body (recovered edits are kept unless --recovered)
     #[command(
-        after_help = "Examples:\n  ifmatch state forget https://api.example.com/config.json\n  ifmatch state forget URL --recovered     also delete its recovered edits"
+        after_help = "Examples:\n  ifmatch state forget https://api.example.com/config.json\n  ifmatch state forget URL --recovered     also delete its recovered edits\n  ifmatch state forget URL --write-probe   forget what a write probe proved for its origin"
     )]
     Forget {
         /// The resource's URL
         url: String,
 
         /// Also delete the resource's recovered edits (the texts kept after failed writes)
-        #[arg(long)]
+        #[arg(long, conflicts_with = "write_probe")]
         recovered: bool,
+
+        /// Forget only the write probe's verdict remembered for URL's origin (see `doctor
+        /// --write-probe`), and nothing else
+        #[arg(long)]
+        write_probe: bool,
         #[command(flatten)]
         header: HeaderArgs,
         #[command(flatten)]

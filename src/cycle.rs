@@ -70,6 +70,7 @@ pub struct Done {
 /// the error says where.
 pub async fn run(session: &Session, job: Job) -> Result<Done> {
     let kept = Kept::new(&job);
+    let unprotected = crate::recheck::unprotected(session, &job.url);
     let mut state = Cycle {
         session,
         job,
@@ -80,6 +81,7 @@ pub async fn run(session: &Session, job: Job) -> Result<Done> {
         merged: false,
         lost_answer: None,
         refetched: None,
+        unprotected,
     };
     // Write-ahead: on disk before anything is sent. Should the disk refuse, the write is still
     // the text's best chance.
@@ -89,7 +91,8 @@ pub async fn run(session: &Session, job: Job) -> Result<Done> {
         ));
     }
     match state.drive().await {
-        Ok(report) => {
+        Ok(mut report) => {
+            report.write_probe_verdict = session.store.origin_verdict(&state.job.url);
             // This run's kept copy, and any earlier kept copy of the very text just written:
             // resuming that one could only undo what others write from now on.
             let discarded =
@@ -131,6 +134,9 @@ struct Cycle<'a> {
     lost_answer: Option<usize>,
     /// How the last refetch after a 412 went.
     refetched: Option<crate::fresh::Refetch>,
+    /// The origin's writes are known to ignore preconditions: each write is preceded by a
+    /// conditional request that re-checks the validator (`recheck`).
+    unprotected: Option<crate::state::OriginVerdict>,
 }
 
 impl Cycle<'_> {
@@ -167,6 +173,16 @@ impl Cycle<'_> {
                 if let Some(report) = self.resolve(status, theirs).await? {
                     return Ok(report);
                 }
+            }
+            // The server would not refuse a write with a stale validator: ask right before.
+            if self.unprotected.is_some()
+                && crate::recheck::changed(self.session, &self.job.url, &self.job.precondition).await?
+            {
+                ui.note(
+                    "the re-check just before writing found that the resource changed since your copy was fetched (its server would have taken the write anyway: it ignores If-Match on writes)",
+                );
+                pending = Some((412, self.refetch(None).await?));
+                continue;
             }
             self.attempts += 1;
             // A patch is recomputed each time: after a conflict the base is the server's

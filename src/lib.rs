@@ -39,6 +39,7 @@ pub mod merge;
 pub mod netrc;
 pub mod patch;
 pub mod probe;
+pub mod recheck;
 pub mod server;
 pub mod session;
 pub mod settings;
@@ -72,7 +73,8 @@ pub async fn run(cli: &Cli) -> Result<()> {
     interrupt::install();
     match &cli.command {
         Command::Demo(_) => return commands::demo::run(settings).await,
-        // doctor changes nothing, the state store included.
+        // doctor changes nothing in the state store but the write probe's verdict for the
+        // origin, which it records itself; it needs no session.
         Command::Doctor(args) => return commands::doctor::run(&settings, args).await,
         _ => {}
     }

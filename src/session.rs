@@ -147,6 +147,11 @@ pub struct Report {
     /// How the last refetch after a 412 went: `{cache, via, stale, origin_confirmed,
     /// cache_bust}`; null when there was none.
     pub refetch: Option<crate::fresh::Refetch>,
+    /// What a write probe (`doctor --write-probe`) proved about the URL's origin, when the
+    /// state store remembers it: `{origin, writes_protected, checked_at, url}`; null when it
+    /// does not. With `writes_protected: false` the write was preceded by a warning and a
+    /// re-check of the validator.
+    pub write_probe_verdict: Option<crate::state::OriginVerdict>,
 }
 
 impl Report {

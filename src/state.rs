@@ -6,7 +6,7 @@
 //! Layout under the store directory (0700; files 0600):
 //! `records/<id>.json`, `bases/<id>.body`, `recovered/<id>-<unix-millis>.<ext>` (with its
 //! sidecars, see `state/recovered.rs`), `copies/` (`state/copies.rs`), `history/`
-//! (`state/history.rs`), `lock`.
+//! (`state/history.rs`), `origins/` (`state/origins.rs`), `lock`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -20,10 +20,12 @@ use crate::fsutil;
 
 mod copies;
 mod history;
+mod origins;
 mod recovered;
 mod write;
 
 pub use history::Version;
+pub use origins::{OriginVerdict, origin_of, peek as peek_origin_verdict};
 pub use recovered::{Keep, Origin, Recovered};
 pub use write::{NewBase, Written};
 
@@ -147,7 +149,7 @@ impl Store {
     /// read it; writing commands call [`Store::check_writable`] first.
     pub fn open(dir: &Path) -> Result<Store> {
         let mut read_only = None;
-        for sub in ["", "records", "bases", "recovered", "copies", "history"] {
+        for sub in ["", "records", "bases", "recovered", "copies", "history", "origins"] {
             let path = if sub.is_empty() { dir.to_path_buf() } else { dir.join(sub) };
             match fsutil::private_dir(&path) {
                 Ok(()) => {}
@@ -191,7 +193,7 @@ impl Store {
     /// Removes the temp files that runs killed outright left in the store (see
     /// [`fsutil::sweep`]); done by every run that writes to it.
     fn sweep(&self) {
-        for sub in ["", "records", "bases", "recovered", "copies", "history"] {
+        for sub in ["", "records", "bases", "recovered", "copies", "history", "origins"] {
             fsutil::sweep(&self.dir.join(sub), &[".tmp"]);
         }
     }

@@ -39,6 +39,7 @@ pub async fn run(
     let len = std::fs::metadata(path).map_err(|e| Error::io("inspect", path, e))?.len();
     let etag_before = precondition.header().map(|(_, v)| v.to_string());
     let mut overwrote = false;
+    let unprotected = crate::recheck::unprotected(session, url);
     for attempt in 1..=MAX_ATTEMPTS {
         let request = WriteRequest {
             url,
@@ -48,7 +49,15 @@ pub async fn run(
             precondition: &precondition,
         };
         let mark = crate::http::retry_count();
-        let sent = interrupt::guard(session.client.write(request)).await?;
+        // The server would not refuse a write with a stale validator: ask right before.
+        let sent = if unprotected.is_some() && crate::recheck::changed(session, url, &precondition).await? {
+            ui.note(
+                "the re-check just before writing found that the resource changed (its server would have taken the write anyway: it ignores If-Match on writes)",
+            );
+            WriteOutcome::PreconditionFailed { status: 412, detail: String::new(), etag: None }
+        } else {
+            interrupt::guard(session.client.write(request)).await?
+        };
         let lost = crate::http::retries_since(mark).iter().position(|r| r.unanswered).map(|i| i + 1);
         let (status, detail, told) = match sent {
             WriteOutcome::Written { status, etag, last_modified } => {
@@ -72,6 +81,7 @@ pub async fn run(
                 report.etag = record.etag;
                 report.attempts = attempt;
                 report.bytes = len as usize;
+                report.write_probe_verdict = session.store.origin_verdict(url);
                 return Ok(report);
             }
             WriteOutcome::PreconditionFailed { status, detail, etag } => (status, detail, etag),

@@ -42,6 +42,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
     // writer, and re-running CMD would apply the change twice.
     let mut refused: Option<Refused> = None;
     let mut refetched = None;
+    let unprotected = crate::recheck::unprotected(session, &url);
     for round in 0..=args.retries {
         let fetched = match &refused {
             None => guard(session.client.fetch(&url)).await?,
@@ -85,6 +86,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
         if mine == fetched.body[..] {
             ui.note(&format!("no changes: `{}` printed the body unchanged; nothing sent", filter.describe()));
             let mut report = Report::new("apply", &url);
+            report.write_probe_verdict = session.store.origin_verdict(&url);
             report.outcome = "unchanged";
             report.status = Some(fetched.status);
             report.etag_before = etag_before.or_else(|| fetched.etag.as_ref().map(|t| t.to_string()));
@@ -111,7 +113,16 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             precondition: &precondition,
         };
         let mark = crate::http::retry_count();
-        let sent = guard(session.client.write(request)).await?;
+        // The server would not refuse a write with a stale validator: ask right before, and
+        // take a change as the refusal it should have been.
+        let sent = if unprotected.is_some() && crate::recheck::changed(session, &url, &precondition).await? {
+            ui.note(
+                "the re-check just before writing found that the resource changed since it was fetched (its server would have taken the write anyway: it ignores If-Match on writes)",
+            );
+            WriteOutcome::PreconditionFailed { status: 412, detail: String::new(), etag: None }
+        } else {
+            guard(session.client.write(request)).await?
+        };
         let lost = crate::http::retries_since(mark).iter().position(|r| r.unanswered).map(|i| i + 1);
         let (status, detail, told) = match sent {
             WriteOutcome::Written { status, etag, last_modified } => {
@@ -142,6 +153,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                     crate::error::reason(status)
                 ));
                 let mut report = Report::new("apply", &url);
+                report.write_probe_verdict = session.store.origin_verdict(&url);
                 report.outcome = if status == 201 { "created" } else { "written" };
                 report.status = Some(status);
                 report.etag_before = etag_before;
@@ -191,6 +203,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                     crate::cycle::ordinal(n)
                 ));
                 let mut report = Report::new("apply", &url);
+                report.write_probe_verdict = session.store.origin_verdict(&url);
                 report.outcome = "already_applied";
                 report.status = Some(now.status);
                 report.etag_before = etag_before;

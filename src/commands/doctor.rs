@@ -1,15 +1,19 @@
 //! `ifmatch doctor URL [--write-probe]`: probe with safe methods (and, when asked for and
 //! confirmed, the write probe), judge the answers, print the report or `--json`, and end
-//! with exit status 1 when writes cannot be protected. It never touches the state store.
+//! with exit status 1 when writes cannot be protected. It changes nothing on the server but
+//! for the write probe's byte-identical PUT, and nothing in the state store but the write
+//! probe's verdict for the origin (`state/origins.rs`), which later writes there act on; without
+//! `--write-probe` it only reads a verdict remembered earlier, and creates no store.
 
 use crate::cli::DoctorArgs;
-use crate::diagnosis::{Verdict, diagnose};
+use crate::diagnosis::{Verdict, WriteResult, diagnose, write_result};
 use crate::error::{Error, Result};
 use crate::http::Client;
 use crate::interrupt::{guard, guard_blocking};
 use crate::probe::{self, WriteProbe};
 use crate::session::parse_url;
 use crate::settings::Settings;
+use crate::state::{OriginVerdict, Store};
 use crate::stdio;
 use crate::ui::Ui;
 
@@ -43,10 +47,23 @@ pub async fn run(settings: &Settings, args: &DoctorArgs) -> Result<()> {
         recording.write = if go { guard(probe::write(&client, &url)).await? } else { WriteProbe::Declined };
     }
     let diagnosis = diagnose(&recording, &settings.conflict_statuses);
+    let ui = Ui { color: settings.color };
+    let (remembered, fresh) = match write_result(&recording, &settings.conflict_statuses) {
+        WriteResult::Protected => (Some(remember(settings, ui, &url, true)), true),
+        WriteResult::Unprotected => (Some(remember(settings, ui, &url, false)), true),
+        _ => (crate::state::peek_origin_verdict(&settings.state_dir, &url), false),
+    };
     if settings.json {
-        stdio::json(&diagnosis.to_json(url.as_str(), &recording))?;
+        let mut value = diagnosis.to_json(url.as_str(), &recording);
+        value["write_probe_verdict"] =
+            serde_json::to_value(&remembered).map_err(|e| Error::other(e.to_string()))?;
+        stdio::json(&value)?;
     } else {
-        stdio::write(diagnosis.render(url.as_str()).as_bytes())?;
+        let mut text = diagnosis.render(url.as_str());
+        if let Some(verdict) = &remembered {
+            text.push_str(&remembered_note(verdict, fresh));
+        }
+        stdio::write(text.as_bytes())?;
     }
     if diagnosis.verdict == Verdict::Unprotected {
         return Err(Error::Unprotected {
@@ -64,4 +81,44 @@ async fn confirm(ui: Ui, url: &url::Url) -> Result<bool> {
          A server that protects writes refuses it (412); one that does not stores the same bytes again."
     );
     guard_blocking(move || ui.confirm(&question, false)).await
+}
+
+/// Remembers what the write probe proved for the URL's origin. The report stands without it:
+/// a store that cannot be written is a warning.
+fn remember(settings: &Settings, ui: Ui, url: &url::Url, protected: bool) -> OriginVerdict {
+    let verdict = OriginVerdict::new(url, protected);
+    let saved = Store::open(&settings.state_dir)
+        .map(|store| store.with_lock_timeout(settings.lock_timeout))
+        .and_then(|store| store.save_origin_verdict(&verdict));
+    if let Err(err) = saved {
+        ui.warn(&format!("could not remember the write probe's verdict in the state store: {err}"));
+    }
+    verdict
+}
+
+/// The lines under the verdict about the remembered write-probe verdict.
+fn remembered_note(verdict: &OriginVerdict, fresh: bool) -> String {
+    let what = if verdict.writes_protected {
+        String::new()
+    } else {
+        " put, edit and apply to it warn, and re-check the ETag with a conditional request just before each write."
+            .to_string()
+    };
+    if fresh {
+        format!(
+            "\nRemembered for {}: {} (write probe of {}).{what}\n  `ifmatch state forget {} --write-probe` forgets it.\n",
+            verdict.origin,
+            verdict.describe(),
+            verdict.checked_at,
+            verdict.url
+        )
+    } else {
+        format!(
+            "\nRemembered for {}: {} (write probe of {} on {}); --write-probe checks again.{what}\n",
+            verdict.origin,
+            verdict.describe(),
+            verdict.checked_at,
+            verdict.url
+        )
+    }
 }

@@ -18,9 +18,12 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
         }
         StateCommand::List { .. } => {
             let records = session.store.list()?;
+            let origins = session.store.origin_verdicts();
             if json {
-                stdio::json(&serde_json::json!({ "command": "state list", "records": records }))?;
-            } else if records.is_empty() {
+                stdio::json(
+                    &serde_json::json!({ "command": "state list", "records": records, "origins": origins }),
+                )?;
+            } else if records.is_empty() && origins.is_empty() {
                 session.ui.note("the state store is empty; `ifmatch get URL` adds a resource");
             } else {
                 for r in records {
@@ -32,6 +35,10 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                         r.etag.as_deref().unwrap_or("-"),
                         r.fetched_at
                     ))?;
+                }
+                // What write probes proved per origin, after the resources.
+                for v in origins {
+                    stdio::line(&format!("{}	{} (write probe)	{}", v.origin, v.describe(), v.checked_at))?;
                 }
             }
         }
@@ -71,6 +78,7 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                 value["recovered"] = serde_json::json!(recovered);
                 value["versions"] =
                     serde_json::to_value(&versions).map_err(|e| Error::other(e.to_string()))?;
+                value["write_probe_verdict"] = serde_json::json!(session.store.origin_verdict(&url));
                 stdio::json(&value)?;
             } else {
                 let mut text = format!("url:           {}\n", record.url);
@@ -90,10 +98,38 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                     text +=
                         &format!("version:       {tag} (seen {}{base})\n", httpdate::fmt_http_date(v.seen()));
                 }
+                if let Some(v) = session.store.origin_verdict(&url) {
+                    text += &format!("write probe:   {} on {} ({})\n", v.describe(), v.origin, v.checked_at);
+                }
                 for path in recovered {
                     text += &format!("recovered:     {path}\n");
                 }
                 stdio::write(text.as_bytes())?;
+            }
+        }
+        StateCommand::Forget { url, write_probe: true, .. } => {
+            let url = parse_url(url)?;
+            let Some(verdict) = session.store.forget_origin_verdict(&url)? else {
+                return Err(Error::Usage {
+                    message: format!(
+                        "the state store remembers no write probe verdict for {}",
+                        crate::state::origin_of(&url)
+                    ),
+                    hint: Some("`ifmatch state list` shows the origins it has one for".to_string()),
+                });
+            };
+            if json {
+                stdio::json(&serde_json::json!({
+                    "command": "state forget",
+                    "forgot_write_probe_verdict": verdict,
+                }))?;
+            } else {
+                session.ui.note(&format!(
+                    "forgot the write probe verdict for {} ({}, {})",
+                    verdict.origin,
+                    verdict.describe(),
+                    verdict.checked_at
+                ));
             }
         }
         StateCommand::Forget { url, recovered, .. } => {

@@ -30,4 +30,5 @@ mod recovery;
 mod retry;
 mod serve;
 mod serve_faults;
+mod unprotected;
 mod working_copy;
