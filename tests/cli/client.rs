@@ -193,6 +193,7 @@ fn json_reports_have_a_stable_shape() {
         "retries",
         "cache",
         "refetch",
+        "write_probe_verdict",
     ];
     assert_eq!(keys(&get), expected);
     let v: serde_json::Value = serde_json::from_slice(&get.stdout).unwrap();
