@@ -21,7 +21,7 @@ mod setup;
 mod wire;
 
 pub use cache::CacheSigns;
-pub use message::{Download, Fetched, Freshness, Payload, ProbeResponse, WriteOutcome, WriteRequest};
+pub use message::{Download, Fetched, Freshness, Payload, Piece, ProbeResponse, WriteOutcome, WriteRequest};
 use retry::Attempts;
 pub use retry::{Retry, count as retry_count, retries, retries_since};
 pub use wire::detail;
@@ -183,6 +183,9 @@ impl Client {
             }
             let from = if response.url() == &start { url.clone() } else { response.url().clone() };
             return Ok(Download {
+                requested: url.clone(),
+                freshness: freshness.clone(),
+                attempts: attempts.made(),
                 status: status.as_u16(),
                 url: from,
                 cache,

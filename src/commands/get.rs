@@ -7,7 +7,7 @@ use std::time::SystemTime;
 
 use crate::cli::GetArgs;
 use crate::error::{Error, Result};
-use crate::http::Fetched;
+use crate::http::{Fetched, Piece};
 use crate::session::{Report, Session, parse_url};
 use crate::state::{Record, ResourceKey, now_http_date};
 use crate::stdio;
@@ -49,7 +49,27 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     let copy = output.regular_file();
     let progress = progress_bar(download.content_length, !to_stdout);
     let mut bytes = 0usize;
-    while let Some(chunk) = crate::interrupt::guard(download.chunk()).await? {
+    // Into a temp file, a body cut off part-way can be fetched again from the start (--retry);
+    // on stdout or into a pipe, what was written cannot be taken back.
+    let restartable = matches!(output, Output::File { .. });
+    loop {
+        let chunk =
+            match crate::interrupt::guard(session.client.next_piece(&mut download, restartable)).await? {
+                Piece::Data(chunk) => chunk,
+                Piece::End => break,
+                Piece::Restart => {
+                    output.restart()?;
+                    base = session.store.base_writer()?;
+                    bytes = 0;
+                    if let Some(bar) = &progress {
+                        bar.reset();
+                        if let Some(len) = download.content_length {
+                            bar.set_length(len);
+                        }
+                    }
+                    continue;
+                }
+            };
         if bytes == 0 && matches!(output, Output::Stdout { terminal: true }) && looks_binary(&chunk) {
             return Err(Error::usage(
                 format!("{url} is binary, and binary output can mess up your terminal"),
@@ -193,6 +213,18 @@ impl Output {
             Output::Special { file, given } => {
                 file.write_all(bytes).map_err(|e| Error::io("write", &*given, e))
             }
+        }
+    }
+
+    /// Drops what was written, to write the body again from the start (only a temp file can).
+    fn restart(&mut self) -> Result<()> {
+        use std::io::Seek;
+        match self {
+            Output::File { part, given, .. } => {
+                let file = part.as_file_mut();
+                file.set_len(0).and_then(|()| file.rewind()).map_err(|e| Error::io("write", &*given, e))
+            }
+            _ => Err(Error::other("internal: only a temp file can be written again")),
         }
     }
 

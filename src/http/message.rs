@@ -54,6 +54,24 @@ pub struct Download {
     /// The response's `Date`, to judge how fresh Last-Modified is.
     pub(super) date: Option<String>,
     pub(super) response: reqwest::Response,
+    /// The URL asked for (before redirects), and how, to fetch it again after a lost
+    /// connection.
+    pub(super) requested: Url,
+    pub(super) freshness: Freshness,
+    /// Attempts made at this GET so far, counted against `--retry`.
+    pub(super) attempts: u32,
+}
+
+/// What [`super::Client::next_piece`] read from a download's body.
+pub enum Piece {
+    /// The next part of the body.
+    Data(Bytes),
+    /// The connection was lost part-way and the GET was made again: what was read of the body
+    /// so far must be thrown away, and the body (and its validators: the resource may have
+    /// changed meanwhile) read from the start.
+    Restart,
+    /// The end of the body.
+    End,
 }
 
 impl Download {

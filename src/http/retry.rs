@@ -24,7 +24,8 @@ use serde::Serialize;
 use url::Url;
 
 use super::Client;
-use super::wire::{cause, header, max_time_error};
+use super::message::{Download, Piece};
+use super::wire::{cause, header, max_time_error, network};
 use crate::deadline;
 use crate::error::Result;
 
@@ -34,7 +35,36 @@ pub(super) struct Attempts {
     made: u32,
 }
 
+impl Attempts {
+    pub(super) fn made(&self) -> u32 {
+        self.made
+    }
+}
+
 impl Client {
+    /// The next piece of a download's body, for a caller that streams it somewhere it can
+    /// start over (`restartable`: a temp file, not stdout). A connection lost part-way is then
+    /// retried like any transient failure: the GET is made again, `download` replaced by the
+    /// new one, and [`Piece::Restart`] tells the caller to drop what it has.
+    pub async fn next_piece(&self, download: &mut Download, restartable: bool) -> Result<Piece> {
+        let err = match download.response.chunk().await {
+            Ok(Some(bytes)) => return Ok(Piece::Data(bytes)),
+            Ok(None) => return Ok(Piece::End),
+            Err(err) => err,
+        };
+        let mut attempts = Attempts { made: download.attempts };
+        let wait = if restartable && transient_transport(&err) && !deadline::expired() {
+            self.next_wait(&Method::GET, &download.url, &attempts, true, None, Some(&err))
+        } else {
+            None
+        };
+        let Some(wait) = wait else { return Err(network(&download.url, &err)) };
+        tokio::time::sleep(wait).await;
+        let (requested, freshness) = (download.requested.clone(), download.freshness.clone());
+        *download = self.open_with(&requested, &freshness, &mut attempts).await?;
+        Ok(Piece::Restart)
+    }
+
     /// Sends the request `build` makes, and again — built anew each time, so a file body is
     /// reopened — after a transient failure, as long as the request may be repeated, retries
     /// are left, and `--max-time` leaves room. A transient status that is not retried is
@@ -211,7 +241,9 @@ pub(super) fn repeatable(request: &reqwest::Request) -> bool {
 /// Not a name that does not resolve, nor TLS that does not verify, nor a request that could
 /// not be built: another attempt fails the same way.
 pub(super) fn transient_transport(err: &reqwest::Error) -> bool {
-    if err.is_builder() || err.is_redirect() || err.is_decode() {
+    // A body cut off is reported as a decode error by reqwest: it is a lost connection all the
+    // same (no decompression or parsing is asked of reqwest).
+    if err.is_builder() || err.is_redirect() {
         return false;
     }
     let text = cause(err).to_ascii_lowercase();

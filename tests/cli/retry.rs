@@ -373,3 +373,31 @@ fn diff_and_doctor_retry_and_list_their_retries() {
     assert_eq!(report["retries"], serde_json::json!([{ "status": 503, "error": null, "waited_ms": 0 }]));
     assert_eq!(report["verdict"], "reads_only");
 }
+
+#[test]
+fn a_body_cut_off_is_fetched_again_into_a_file_but_not_on_stdout() {
+    let env = Env::new();
+    let (server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
+    server.fault("GET", Fault::CutBody);
+    let file = env.path("out.json");
+    let out = env.run(&["get", &url, "-o", file.to_str().unwrap(), "--retry", "2", "--retry-max-time", "0"]);
+    assert_code(&out, 0);
+    assert_eq!(std::fs::read(&file).unwrap(), DOC, "the whole body, once");
+    assert_eq!(server.requests_with("GET").len(), 2);
+    assert!(stderr(&out).contains("retrying in 0.0 s, attempt 2 of 3"), "{}", stderr(&out));
+    let show: serde_json::Value =
+        serde_json::from_slice(&env.run(&["state", "show", &url, "--json"]).stdout).unwrap();
+    assert_eq!(show["base_len"], DOC.len());
+
+    // On stdout, what was written cannot be taken back: the cut is reported, nothing retried.
+    server.fault("GET", Fault::CutBody);
+    let out = env.run(&["get", &url, "--retry", "2"]);
+    assert_code(&out, 7);
+    assert_eq!(server.requests_with("GET").len(), 3);
+
+    // A fetch held in memory (diff, edit, put, apply) is simply made again.
+    server.fault("GET", Fault::CutBody);
+    let out = env.run(&["diff", &url, file.to_str().unwrap(), "--retry", "1", "--retry-max-time", "0"]);
+    assert_code(&out, 0);
+    assert_eq!(server.requests_with("GET").len(), 5);
+}

@@ -44,6 +44,8 @@ pub enum Fault {
     /// Handle the request as usual — a write is applied — then close the connection without
     /// an answer, as when a connection drops after the server did its work.
     ApplyThenDrop,
+    /// Answer as usual but stop five bytes short of the body, then close the connection.
+    CutBody,
 }
 
 /// Behaviour switches.
@@ -418,10 +420,11 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
             s.resources.insert(path, Resource { body, content_type: ct, version });
         }
     }
-    if let Some(Fault::ApplyThenDrop) = fault {
-        return Vec::new();
+    match fault {
+        Some(Fault::ApplyThenDrop) => Vec::new(),
+        Some(Fault::CutBody) => response[..response.len().saturating_sub(5)].to_vec(),
+        _ => response,
     }
-    response
 }
 
 fn problem(status: u16, detail: &str) -> Vec<u8> {
