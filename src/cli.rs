@@ -181,7 +181,8 @@ pub struct RequestArgs {
     #[command(flatten)]
     pub auth: AuthArgs,
 
-    /// Print request and response headers on stderr (credentials redacted)
+    /// Print every request header sent (Host, User-Agent included) and the response headers on
+    /// stderr, credentials redacted
     #[arg(short = 'v', long, help_heading = OUTPUT)]
     pub verbose: bool,
 }
@@ -376,7 +377,7 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// The resource's URL
+    /// The resource's URL (no scheme: http:// for localhost, :PORT and IP addresses, else https://)
     pub url: String,
 
     /// Write the body to FILE instead of stdout
@@ -402,7 +403,7 @@ pub struct GetArgs {
 
 #[derive(Debug, Args)]
 pub struct EditArgs {
-    /// The resource's URL
+    /// The resource's URL (no scheme: http:// for localhost, :PORT and IP addresses, else https://)
     pub url: String,
 
     /// Re-open the editor on the newest edit saved after an earlier failure, and write it with
@@ -435,7 +436,7 @@ pub struct EditArgs {
 
 #[derive(Debug, Args)]
 pub struct PutArgs {
-    /// The resource's URL
+    /// The resource's URL (no scheme: http:// for localhost, :PORT and IP addresses, else https://)
     pub url: String,
 
     /// File to send, or - for stdin [default: stdin, unless it is a terminal]
@@ -486,7 +487,7 @@ pub struct PutArgs {
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    /// The resource's URL
+    /// The resource's URL (no scheme: http:// for localhost, :PORT and IP addresses, else https://)
     pub url: String,
 
     /// The command that turns the body (on its stdin) into the new body (on its stdout); run
@@ -522,7 +523,7 @@ pub struct ApplyArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The resource's URL
+    /// The resource's URL (no scheme: http:// for localhost, :PORT and IP addresses, else https://)
     pub url: String,
 
     /// Compare this file (or - for stdin) with the server's current body, instead of the
@@ -542,7 +543,7 @@ pub struct DiffArgs {
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
-    /// The resource's URL
+    /// The resource's URL (no scheme: http:// for localhost, :PORT and IP addresses, else https://)
     pub url: String,
 
     /// Also PUT the current body back unchanged with a precondition that must fail, to prove
@@ -637,7 +638,7 @@ pub enum StateCommand {
         after_help = "Examples:\n  ifmatch state show https://api.example.com/config.json\n  ifmatch state show URL -H 'Accept: application/json'   the record kept for that Accept"
     )]
     Show {
-        /// The resource's URL
+        /// The resource's URL (no scheme: http:// for localhost, :PORT and IP addresses, else https://)
         url: String,
         #[command(flatten)]
         header: HeaderArgs,
@@ -651,7 +652,7 @@ pub enum StateCommand {
         after_help = "Examples:\n  ifmatch state forget https://api.example.com/config.json\n  ifmatch state forget URL --recovered     also delete its recovered edits\n  ifmatch state forget URL --write-probe   forget what a write probe proved for its origin"
     )]
     Forget {
-        /// The resource's URL
+        /// The resource's URL (no scheme: http:// for localhost, :PORT and IP addresses, else https://)
         url: String,
 
         /// Also delete the resource's recovered edits (the texts kept after failed writes)

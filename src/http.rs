@@ -392,7 +392,7 @@ impl Client {
     async fn execute(&self, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
         if self.verbose {
             eprintln!("> {} {} HTTP/1.1", request.method(), request.url());
-            print_headers('>', request.headers());
+            print_headers('>', &wire::as_sent(&request));
         }
         let response = self.inner.execute(request).await?;
         if self.verbose {
@@ -409,11 +409,12 @@ impl Client {
     fn network(&self, url: &Url, err: &reqwest::Error) -> Error {
         let error = network(url, err);
         match (self.proxy_for(url), error) {
-            (Some(proxy), Error::Network { url: u, message, .. }) if err.is_connect() => {
+            (Some(proxy), Error::Network { url: u, .. }) if err.is_connect() => {
                 let host = url.host_str().unwrap_or("HOST");
                 Error::Network {
                     url: u,
-                    message,
+                    // The connection that failed is the proxy's, not the host's.
+                    message: wire::cause(err),
                     hints: vec![format!(
                         "the request goes through the proxy {proxy}: check that it runs, or bypass it with --noproxy {host}"
                     )],

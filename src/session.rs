@@ -92,17 +92,67 @@ impl Session {
     }
 }
 
+/// The URL as given, completed the way xh and curl users expect: `:8080/x` is localhost,
+/// `localhost:8080/x` and `127.0.0.1:8080/x` (any IP address) are http://, other hosts
+/// (`example.com/x`) https://. A mistyped scheme (`http//host`, `htp://host`) is an error
+/// whose hint is the likely URL.
+pub fn complete_url(raw: &str) -> Result<String> {
+    if let Some(likely) = mistyped_scheme(raw) {
+        return Err(Error::usage(
+            format!("{raw:?} is not a valid URL: its scheme looks mistyped"),
+            format!("did you mean {likely} ?"),
+        ));
+    }
+    if raw.contains("://") {
+        return Ok(raw.to_string());
+    }
+    if let Some(rest) = raw.strip_prefix(':') {
+        return Ok(format!("http://localhost:{rest}"));
+    }
+    let authority = raw.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    let local = host.eq_ignore_ascii_case("localhost")
+        || host.to_ascii_lowercase().ends_with(".localhost")
+        || host.parse::<std::net::IpAddr>().is_ok();
+    Ok(format!("{}://{raw}", if local { "http" } else { "https" }))
+}
+
+/// The likely URL when `raw` starts with a misspelled `http://` or `https://`: `http//host`,
+/// `http:/host`, `http:host`, `htp://host`, `htps://host`, `http:///host`.
+fn mistyped_scheme(raw: &str) -> Option<String> {
+    let letters = raw.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(raw.len());
+    let (scheme, rest) = raw.split_at(letters);
+    let lower = scheme.to_ascii_lowercase();
+    // Close to http or https: only the letters h, t, p, s, with a t and a p, 3 to 6 of them.
+    let http_like = (3..=6).contains(&lower.len())
+        && lower.chars().all(|c| "htps".contains(c))
+        && lower.contains('t')
+        && lower.contains('p');
+    if !http_like {
+        return None;
+    }
+    let after = rest.trim_start_matches([':', '/']);
+    let separator = &rest[..rest.len() - after.len()];
+    let well_formed = separator == "://" && (lower == "http" || lower == "https");
+    // "http:8080" is a host named http with a port; anything else after the letters is a typo.
+    let host_and_port = separator == ":" && after.starts_with(|c: char| c.is_ascii_digit());
+    let typo = !(well_formed || separator.is_empty() || after.is_empty() || host_and_port);
+    typo.then(|| format!("{}://{after}", if lower.ends_with('s') { "https" } else { "http" }))
+}
+
 /// Parses a URL argument, with a hint for the usual mistakes. Credentials in the URL
 /// (`user:pass@`) are removed: `settings` turned them into Basic auth, and the URL is used
 /// without them everywhere else (state key, messages, `--json`).
 pub fn parse_url(raw: &str) -> Result<Url> {
-    let mut url = Url::parse(raw).map_err(|e| {
-        let hint = if !raw.contains("://") {
-            format!("include the scheme, e.g. http://{raw}")
-        } else {
-            "check the URL's spelling".to_string()
-        };
-        Error::usage(format!("{raw:?} is not a valid URL: {e}"), hint)
+    let full = complete_url(raw)?;
+    let mut url = Url::parse(&full).map_err(|e| {
+        let shown = if full == raw { format!("{raw:?}") } else { format!("{raw:?} (as {full})") };
+        Error::usage(format!("{shown} is not a valid URL: {e}"), "check the URL's spelling")
     })?;
     match url.scheme() {
         "http" | "https" => {
@@ -180,4 +230,45 @@ pub fn error_json(command: &str, err: &Error) -> serde_json::Value {
         "recovered": err.recovered().map(|p| p.display().to_string()),
         "retries": crate::http::retries(),
     })
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::complete_url;
+
+    #[test]
+    fn urls_without_a_scheme_are_completed_as_xh_does() {
+        let full = |raw| complete_url(raw).unwrap();
+        assert_eq!(full("localhost:8080/x"), "http://localhost:8080/x");
+        assert_eq!(full(":8080/x"), "http://localhost:8080/x");
+        assert_eq!(full("127.0.0.1:8080/x"), "http://127.0.0.1:8080/x");
+        assert_eq!(full("[::1]:8080/x"), "http://[::1]:8080/x");
+        assert_eq!(full("app.localhost/x"), "http://app.localhost/x");
+        assert_eq!(full("example.com/x"), "https://example.com/x");
+        assert_eq!(full("alice:pw@example.com/x"), "https://alice:pw@example.com/x");
+        assert_eq!(full("https://example.com/x"), "https://example.com/x");
+        assert_eq!(full("HTTP://example.com/x"), "HTTP://example.com/x");
+    }
+
+    #[test]
+    fn a_mistyped_scheme_hints_at_the_likely_url() {
+        for (raw, likely) in [
+            ("http//example.com/x", "http://example.com/x"),
+            ("https//example.com/x", "https://example.com/x"),
+            ("http:/example.com/x", "http://example.com/x"),
+            ("http:example.com/x", "http://example.com/x"),
+            ("http:///example.com/x", "http://example.com/x"),
+            ("htp://example.com/x", "http://example.com/x"),
+            ("htps://example.com/x", "https://example.com/x"),
+            ("hhtp://localhost:8080/x", "http://localhost:8080/x"),
+        ] {
+            let err = complete_url(raw).unwrap_err();
+            assert_eq!(err.exit_code(), 2);
+            assert!(
+                err.hints().iter().any(|h| h == &format!("did you mean {likely} ?")),
+                "{raw}: {:?}",
+                err.hints()
+            );
+        }
+    }
 }

@@ -376,7 +376,7 @@ fn parse_header(raw: &str) -> Result<(String, String)> {
 /// The URL itself is used without it everywhere (`session::parse_url` strips it), so the
 /// password never reaches the state store, messages or `--json`.
 fn url_credentials(raw: &str) -> Option<Auth> {
-    let url = url::Url::parse(raw).ok()?;
+    let url = url::Url::parse(&crate::session::complete_url(raw).ok()?).ok()?;
     if url.username().is_empty() && url.password().is_none() {
         return None;
     }

@@ -21,7 +21,7 @@ impl Client {
             // arriving is never cut off; a server that stalls for that long is.
             .connect_timeout(settings.timeout)
             .read_timeout(settings.timeout)
-            .user_agent(concat!("ifmatch/", env!("CARGO_PKG_VERSION")));
+            .user_agent(super::wire::USER_AGENT);
         builder = tls(builder, &settings.tls)?;
         if let Some(proxy) = &settings.proxy {
             let mut p = reqwest::Proxy::all(proxy.as_str()).map_err(|e| {

@@ -11,6 +11,50 @@ pub(super) fn build(request: reqwest::RequestBuilder) -> Result<reqwest::Request
     request.build().map_err(|e| Error::other(format!("could not build the request: {}", chain(&e))))
 }
 
+/// The `User-Agent` every request carries.
+pub(super) const USER_AGENT: &str = concat!("ifmatch/", env!("CARGO_PKG_VERSION"));
+
+/// The headers a request goes out with, for `-v`: its own, and those added on the way — `Host`
+/// (by the connection), `User-Agent` and `Accept: */*` (by the client, unless given), and the
+/// body's `Content-Length`.
+pub(super) fn as_sent(request: &reqwest::Request) -> HeaderMap {
+    use reqwest::header::{ACCEPT, CONTENT_LENGTH, HOST, TRANSFER_ENCODING, USER_AGENT as UA};
+    let mut sent = HeaderMap::new();
+    let url = request.url();
+    if !request.headers().contains_key(HOST) {
+        let host = match url.port() {
+            Some(port) => format!("{}:{port}", url.host_str().unwrap_or("")),
+            None => url.host_str().unwrap_or("").to_string(),
+        };
+        if let Ok(value) = HeaderValue::from_str(&host) {
+            sent.insert(HOST, value);
+        }
+    }
+    for (name, value) in request.headers() {
+        sent.append(name.clone(), value.clone());
+    }
+    if !sent.contains_key(UA) {
+        sent.insert(UA, HeaderValue::from_static(USER_AGENT));
+    }
+    if !sent.contains_key(ACCEPT) {
+        sent.insert(ACCEPT, HeaderValue::from_static("*/*"));
+    }
+    if let Some(body) = request.body()
+        && !sent.contains_key(CONTENT_LENGTH)
+        && !sent.contains_key(TRANSFER_ENCODING)
+    {
+        match body.as_bytes() {
+            Some(bytes) => {
+                sent.insert(CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+            }
+            None => {
+                sent.insert(TRANSFER_ENCODING, HeaderValue::from_static("chunked"));
+            }
+        }
+    }
+    sent
+}
+
 /// `-v` output: every header, credentials redacted.
 pub(super) fn print_headers(prefix: char, headers: &HeaderMap) {
     for (name, value) in headers {
@@ -108,16 +152,28 @@ pub(super) fn network(url: &Url, err: &reqwest::Error) -> Error {
     if err.is_timeout() && crate::deadline::expired() {
         return max_time_error(url);
     }
-    let message = cause(err);
+    let mut message = cause(err);
+    let host = url.host_str().unwrap_or("").to_string();
+    let port = url.port_or_known_default().unwrap_or(0);
+    // The libraries' words, said for people.
+    if message.contains("dns error") {
+        message = format!("could not resolve host {host}");
+    } else if message.contains("Connection refused") {
+        message = format!("nothing listens on {host}:{port} (connection refused)");
+    } else if message.contains("InvalidContentType") || message.contains("corrupt message") {
+        message = format!("{host}:{port} answered in plain HTTP, not TLS");
+    }
     let hint = if err.is_timeout() {
         "the server did not answer in time; raise --timeout SECONDS or try again".to_string()
-    } else if message.contains("InvalidContentType") || message.contains("corrupt message") {
+    } else if message.contains("answered in plain HTTP") {
         // A TLS client reading a plain-HTTP answer sees a record type that does not exist.
         let mut plain = url.clone();
         let _ = plain.set_scheme("http");
         format!("is it an http:// server? then use {plain}")
-    } else if message.contains("dns error") {
-        format!("check the host name {}", url.host_str().unwrap_or(""))
+    } else if message.starts_with("could not resolve host") {
+        format!("check the host name {host}, and the network's DNS")
+    } else if message.starts_with("nothing listens") {
+        "start the server, or check the host and port".to_string()
     } else if err.is_connect() {
         "check that the server is running and the host and port are right".to_string()
     } else if message.contains("writing a body") || message.contains("Broken pipe") {

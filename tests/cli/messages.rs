@@ -19,18 +19,23 @@ fn closed_port() -> u16 {
 }
 
 #[test]
-fn network_errors_keep_the_cause_without_the_wrapping() {
+fn network_errors_are_said_for_people() {
     let env = Env::new();
-    let out = env.run(&["get", &format!("http://127.0.0.1:{}/x", closed_port())]);
+    let port = closed_port();
+    let out = env.run(&["get", &format!("http://127.0.0.1:{port}/x")]);
     assert_code(&out, 7);
     let err = stderr(&out);
-    assert!(err.contains("Connection refused"), "{err}");
+    assert!(err.contains(&format!("nothing listens on 127.0.0.1:{port}")), "{err}");
     assert!(!err.contains("error sending request") && !err.contains("client error (Connect)"), "{err}");
-    assert!(err.contains("hint: check that the server is running"), "{err}");
+    assert!(!err.contains("tcp connect error") && !err.contains("os error"), "{err}");
+    assert!(err.contains("hint: start the server, or check the host and port"), "{err}");
 
     let out = env.run(&["get", "http://no-such-host.invalid/x"]);
     assert_code(&out, 7);
-    assert!(stderr(&out).contains("hint: check the host name no-such-host.invalid"), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("could not resolve host no-such-host.invalid"), "{err}");
+    assert!(!err.contains("dns error") && !err.contains("failed to lookup"), "{err}");
+    assert!(err.contains("hint: check the host name no-such-host.invalid"), "{err}");
 }
 
 #[test]
@@ -42,7 +47,76 @@ fn https_to_a_plain_http_server_asks_whether_it_is_one() {
     let out = env.run(&["get", &plain.replace("http://", "https://")]);
     assert_code(&out, 7);
     let err = stderr(&out);
+    let authority = plain.trim_start_matches("http://").split('/').next().unwrap().to_string();
+    assert!(err.contains(&format!("{authority} answered in plain HTTP, not TLS")), "{err}");
+    assert!(!err.contains("InvalidContentType"), "{err}");
     assert!(err.contains(&format!("hint: is it an http:// server? then use {plain}")), "{err}");
+}
+
+#[test]
+fn urls_without_a_scheme_mean_http_for_local_hosts_and_https_elsewhere() {
+    let env = Env::new();
+    let (server, url) = server_with_doc(Quirks::default());
+    let port = url.trim_start_matches("http://127.0.0.1:").split('/').next().unwrap().to_string();
+    for short in [
+        format!("127.0.0.1:{port}/doc.json"),
+        format!("localhost:{port}/doc.json"),
+        format!(":{port}/doc.json"),
+    ] {
+        let out = env.run(&["get", &short]);
+        assert_code(&out, 0);
+        assert_eq!(out.stdout, DOC, "{short}");
+    }
+    assert_eq!(server.requests_with("GET").len(), 3);
+    // Another host means https: no network needed to see which URL it became.
+    let out = env.run(&["state", "show", "example.com/config.json"]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("no record of https://example.com/config.json"), "{}", stderr(&out));
+    let out = env.run(&["state", "show", &format!(":{port}/doc.json")]);
+    assert_code(&out, 0);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("http://localhost:{port}/doc.json")));
+}
+
+#[test]
+fn a_mistyped_scheme_gets_the_likely_url() {
+    let env = Env::new();
+    let (server, url) = server_with_doc(Quirks::default());
+    let rest = url.trim_start_matches("http://");
+    for typo in [format!("http//{rest}"), format!("htp://{rest}"), format!("http:/{rest}")] {
+        let out = env.run(&["get", &typo]);
+        assert_code(&out, 2);
+        let err = stderr(&out);
+        assert!(err.contains("scheme looks mistyped"), "{typo}: {err}");
+        assert!(err.contains(&format!("hint: did you mean {url} ?")), "{typo}: {err}");
+    }
+    let out = env.run(&["get", "htps://example.com/x"]);
+    assert!(stderr(&out).contains("hint: did you mean https://example.com/x ?"), "{}", stderr(&out));
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn verbose_shows_every_header_that_goes_out() {
+    let env = Env::new();
+    let (server, url) = server_with_doc(Quirks::default());
+    let out = env.run(&["get", &url, "-v", "-H", "X-Trace: abc"]);
+    assert_code(&out, 0);
+    let err = stderr(&out);
+    let got = &server.requests()[0];
+    for name in ["host", "user-agent", "accept", "x-trace"] {
+        let value = got.header(name).unwrap_or_else(|| panic!("the server got no {name}"));
+        assert!(err.contains(&format!("> {name}: {value}\n")), "-v lacks {name}: {value}:\n{err}");
+    }
+    // And for a write, with its body's length.
+    let file = env.path("doc.json");
+    std::fs::write(&file, b"{\"name\": \"x\"}\n").unwrap();
+    let out = env.run(&["put", &url, file.to_str().unwrap(), "-v"]);
+    assert_code(&out, 0);
+    let err = stderr(&out);
+    let put = server.requests_with("PUT").pop().unwrap();
+    for name in ["host", "user-agent", "content-length", "if-match", "content-type"] {
+        let value = put.header(name).unwrap_or_else(|| panic!("the server got no {name}"));
+        assert!(err.contains(&format!("> {name}: {value}\n")), "-v lacks {name}: {value}:\n{err}");
+    }
 }
 
 #[test]

@@ -186,7 +186,7 @@ fn exhausted_retries_end_with_the_last_failures_usual_status() {
         "0",
     ]);
     assert_code(&out, 7);
-    assert!(stderr(&out).contains("Connection refused"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("nothing listens on 127.0.0.1:"), "{}", stderr(&out));
     let report = json(&out);
     assert_eq!(report["exit_code"], 7);
     assert_eq!(report["retries"].as_array().unwrap().len(), 1);
