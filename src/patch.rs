@@ -14,6 +14,9 @@ use serde_json::{Map, Value};
 pub enum PatchError {
     /// The named version (`"base"` or `"mine"`) is not valid JSON.
     NotJson(&'static str),
+    /// The named version is valid JSON nested deeper than the 128 levels a document is compared
+    /// member by member to (see `media::check_json`).
+    TooDeep(&'static str),
     /// Mine sets the member at `path` (an RFC 6901 pointer) to `null`, which a merge patch
     /// would read as "delete it" (RFC 7396 §2).
     NullInMergePatch {
@@ -32,6 +35,11 @@ impl fmt::Display for PatchError {
                 f,
                 "cannot build a JSON patch: the {side} version is not valid JSON. \
                  Fix it, or send it whole with PUT."
+            ),
+            PatchError::TooDeep(side) => write!(
+                f,
+                "cannot build a JSON patch: the {side} version nests deeper than 128 levels, \
+                 too deep to compare member by member. Send it whole with PUT."
             ),
             PatchError::NullInMergePatch { path } => write!(
                 f,
@@ -147,7 +155,10 @@ pub fn json_patch(base: &[u8], mine: &[u8]) -> Result<Vec<u8>, PatchError> {
 }
 
 fn parse(bytes: &[u8], side: &'static str) -> Result<Value, PatchError> {
-    serde_json::from_slice(bytes).map_err(|_| PatchError::NotJson(side))
+    serde_json::from_slice(bytes).map_err(|_| match crate::media::check_json(bytes) {
+        Ok(()) => PatchError::TooDeep(side),
+        Err(_) => PatchError::NotJson(side),
+    })
 }
 
 fn to_vec<T: serde::Serialize>(value: &T) -> Vec<u8> {
@@ -275,5 +286,7 @@ mod tests {
     fn json_patch_not_json() {
         assert_eq!(json_patch(b"{", b"{}"), Err(PatchError::NotJson("base")));
         assert_eq!(json_patch(b"{}", b""), Err(PatchError::NotJson("mine")));
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(json_patch(b"[]", deep.as_bytes()), Err(PatchError::TooDeep("mine")));
     }
 }

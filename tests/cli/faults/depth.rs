@@ -59,6 +59,19 @@ fn deep_json_is_valid_for_put_edit_and_apply_alike() {
 }
 
 #[test]
+fn deep_json_is_sent_whole_never_patched_and_the_refusal_says_why() {
+    let env = Env::new();
+    let (server, url) = FakeServer::with_json_doc(Quirks::default(), &deep_doc(200, "demo", 1));
+    let out = edit(&env, &["edit", &url, "--patch", "json"], "\"replicas\": 1", "\"replicas\": 2");
+    assert_code(&out, 2);
+    let err = stderr(&out);
+    assert!(err.contains("nests deeper than 128 levels"), "{err}");
+    assert!(!err.contains("not valid JSON"), "{err}");
+    assert!(server.requests_with("PATCH").is_empty() && server.requests_with("PUT").is_empty());
+    assert_eq!(env.recovered().len(), 1, "the text is kept: {err}");
+}
+
+#[test]
 fn deep_json_merges_by_lines_into_json() {
     for depth in [200, 100_000] {
         let env = Env::new();
