@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::fsutil;
 
+mod access;
 mod copies;
 mod history;
 mod origins;
@@ -148,59 +149,8 @@ impl Store {
     /// read-only mount, a directory of another user — still opens, for the commands that only
     /// read it; writing commands call [`Store::check_writable`] first.
     pub fn open(dir: &Path) -> Result<Store> {
-        let mut read_only = None;
-        for sub in ["", "records", "bases", "recovered", "copies", "history", "origins"] {
-            let path = if sub.is_empty() { dir.to_path_buf() } else { dir.join(sub) };
-            match fsutil::private_dir(&path) {
-                Ok(()) => {}
-                Err(Error::Io { source, .. }) if fsutil::is_read_only(&source) => {
-                    read_only = Some(source.to_string());
-                    break;
-                }
-                Err(err) => return Err(err),
-            }
-        }
-        let store = Store { dir: dir.to_path_buf(), lock_timeout: fsutil::DEFAULT_LOCK_TIMEOUT, read_only };
-        Ok(store)
-    }
-
-    /// Fails, saying so and how to use another store, when the store cannot be written. Probes
-    /// with a temp file, so a directory that looks writable but is not (a read-only mount
-    /// under a writable mode) is found too. Writing commands call it before doing anything, so
-    /// that nothing is fetched or edited that could not then be recorded or kept.
-    pub fn check_writable(&self) -> Result<()> {
-        let why = match &self.read_only {
-            Some(why) => why.clone(),
-            None => match fsutil::temp_in(&self.dir) {
-                Ok(_probe) => {
-                    self.sweep();
-                    return Ok(());
-                }
-                Err(Error::Io { source, .. }) if fsutil::is_read_only(&source) => source.to_string(),
-                Err(err) => return Err(err),
-            },
-        };
-        Err(Error::Other {
-            message: format!("the state store {} is read-only ({why})", self.dir.display()),
-            hints: vec![
-                "reading commands (state list, state show, diff, doctor) still work with it".to_string(),
-                "to write, point ifmatch at a writable store: --state-dir DIR or IFMATCH_STATE_DIR=DIR"
-                    .to_string(),
-            ],
-        })
-    }
-
-    /// Removes the temp files that runs killed outright left in the store (see
-    /// [`fsutil::sweep`]); done by every run that writes to it.
-    fn sweep(&self) {
-        for sub in ["", "records", "bases", "recovered", "copies", "history", "origins"] {
-            fsutil::sweep(&self.dir.join(sub), &[".tmp"]);
-        }
-    }
-
-    /// Whether the store was found read-only when opened.
-    pub fn is_read_only(&self) -> bool {
-        self.read_only.is_some()
+        let read_only = access::prepare(dir)?;
+        Ok(Store { dir: dir.to_path_buf(), lock_timeout: fsutil::DEFAULT_LOCK_TIMEOUT, read_only })
     }
 
     /// How long to wait for another process's lock on the store before giving up.
