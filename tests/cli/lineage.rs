@@ -173,3 +173,20 @@ fn the_history_keeps_the_last_eight_versions() {
     assert_code(&env.run(&["state", "forget", &url]), 0);
     assert_eq!(std::fs::read_dir(&history).unwrap().count(), 0);
 }
+
+#[test]
+fn a_file_derived_from_a_get_to_stdout_is_written_against_that_fetch() {
+    let env = Env::new();
+    let (server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
+    // `ifmatch get URL | jq … > out.json`: the body went through a pipe, not to a working copy.
+    let fetched = env.run(&["get", &url]);
+    assert_code(&fetched, 0);
+    let out = env.path("out.json");
+    std::fs::write(&out, String::from_utf8(fetched.stdout).unwrap().replace("\"x\": 1", "\"x\": 9")).unwrap();
+    server.put_resource("/doc.json", THEIRS, "application/json");
+    assert_code(&env.run(&["get", &url]), 0);
+    let result = env.run(&["put", &url, out.to_str().unwrap()]);
+    assert_code(&result, 3);
+    assert_eq!(server.requests_with("PUT")[0].header("if-match"), Some("\"v1\""));
+    assert_eq!(server.body("/doc.json").unwrap(), THEIRS);
+}
