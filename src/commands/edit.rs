@@ -117,6 +117,29 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
         }
         return session.emit(&Report::unchanged("edit", &url, record.etag.clone(), mine.len()));
     }
+    // A resumed edit left as it was: quitting the editor is no yes to sending it (it may be
+    // the very text a conflict stopped). Ask on a terminal; the default keeps it, unsent.
+    if let Some(path) = &resumed
+        && diff::same_but_final_newline(&text, &mine)
+        && session.settings.interactive
+        && !session.settings.yes
+    {
+        let ui = session.ui;
+        let send = crate::interrupt::guard_blocking(move || {
+            ui.confirm("You left the saved edit unchanged. Send it as it is?", false)
+        })
+        .await?;
+        if !send {
+            session.ui.note(&format!(
+                "nothing sent; the saved edit is still at {} (`--resume --yes` sends it without asking)",
+                path.display()
+            ));
+            let mut report = Report::new("edit", &url);
+            report.outcome = "cancelled";
+            report.etag = record.etag.clone();
+            return session.emit(&report);
+        }
+    }
     let inputs = write_mode::Inputs::new(&record, base.as_deref(), &mine, &url);
     let mode = match write_mode::choose(args.patch, &inputs) {
         Ok(mode) => mode,

@@ -576,3 +576,33 @@ else sed 's/^  replicas: 2/  "replicas": 2/' "$file" > "$d/fixed" && cat "$d/fix
     // The header is removed before the text is read and sent.
     assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 2\n}\n");
 }
+
+#[test]
+fn resuming_without_a_change_asks_before_sending_and_keeps_it_by_default() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", BASE, "application/json");
+    let url = server.url("/doc.json");
+    // The editor fails after the change: the text is kept.
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    env.editor_exits(1, 1);
+    assert_code(&env.run(&["edit", &url]), 6);
+    assert_eq!(env.recovered().len(), 1);
+
+    // Quitting the editor without a change is no yes: Enter keeps it, unsent.
+    let mut p = spawn(&env, &["edit", &url, "--resume"]);
+    p.expect("You left the saved edit unchanged. Send it as it is? [y/N]").unwrap();
+    p.send_line("").unwrap();
+    p.expect("nothing sent").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert!(server.requests_with("PUT").is_empty());
+    assert_eq!(env.recovered().len(), 1, "the saved edit is still there");
+
+    let mut p = spawn(&env, &["edit", &url, "--resume"]);
+    p.expect("[y/N]").unwrap();
+    p.send_line("y").unwrap();
+    p.expect("wrote").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n");
+    assert!(env.recovered().is_empty());
+}
