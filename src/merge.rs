@@ -89,6 +89,16 @@ pub fn has_conflict_markers(text: &[u8]) -> bool {
     false
 }
 
+/// The changes of theirs that did not conflict with mine and that `text` — what a person made
+/// of a conflict — reverts, one line each (`/limits/cpu: theirs "2", yours reverts to "1"`).
+/// Checked for JSON documents, structurally; empty for other text or when nothing is reverted.
+pub fn reverted_changes(base: &[u8], mine: &[u8], theirs: &[u8], text: &[u8], json: bool) -> Vec<String> {
+    if !json {
+        return Vec::new();
+    }
+    json::reverted(base, mine, theirs, text).unwrap_or_default()
+}
+
 /// True when `text` holds conflict markers that are not content: marker lines beyond those the
 /// `references` (the versions a merge was built from) already hold. A document may contain
 /// marker lines of its own (a page explaining git, a test fixture); only the ones a merge put

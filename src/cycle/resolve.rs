@@ -168,8 +168,19 @@ impl Cycle<'_> {
                     }
                     // The text now derives from their version, whatever happens next.
                     Ok(text) => {
+                        let reverted = match &self.job.base {
+                            Some(base) => crate::merge::reverted_changes(
+                                base,
+                                &self.job.mine,
+                                &theirs.body,
+                                &text,
+                                json,
+                            ),
+                            None => Vec::new(),
+                        };
                         self.job.mine = text;
                         self.rebase(theirs, &fresh)?;
+                        self.confirm_reverts(&reverted).await?;
                     }
                     Err((err, text)) => {
                         if !text.is_empty() {
@@ -323,6 +334,43 @@ impl Cycle<'_> {
             }
         }
         text
+    }
+
+    /// A text made at the conflict prompt that undoes changes of theirs that did not conflict:
+    /// names them, and sends it only when the person says so (the default is no), or with an
+    /// explicit `--on-conflict overwrite`; otherwise a conflict (exit 3) that keeps the text.
+    async fn confirm_reverts(&self, reverted: &[String]) -> Result<()> {
+        if reverted.is_empty() {
+            return Ok(());
+        }
+        let ui = self.session.ui;
+        ui.warn("your text undoes changes of theirs that did not conflict with yours:");
+        for line in reverted {
+            eprintln!("  {line}");
+        }
+        let policy = Policy::from_settings(&self.session.settings);
+        if policy.explicit == Some(crate::cli::ConflictPolicy::Overwrite) {
+            return Ok(());
+        }
+        let send = policy.interactive && {
+            interrupt::guard_blocking(move || ui.confirm("Send it anyway, undoing them?", false)).await?
+        };
+        if send {
+            return Ok(());
+        }
+        Err(Error::Conflict {
+            message: format!(
+                "your text would undo changes on {} that nobody asked to undo; nothing was written",
+                self.job.url
+            ),
+            hints: vec![
+                format!(
+                    "resume with `ifmatch edit {} --resume` and keep their values where yours did not change",
+                    self.job.url
+                ),
+                "to undo them on purpose, answer y, or run with --on-conflict overwrite".to_string(),
+            ],
+        })
     }
 
     /// Prints what the server changed and what a retry would do.

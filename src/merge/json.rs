@@ -203,3 +203,50 @@ impl<'de> Visitor<'de> for NoDuplicateKeys {
         Ok(self)
     }
 }
+
+/// Where `text` (what a person made of a conflict) undoes a change of theirs that did not
+/// conflict — theirs changed a value that mine left as it was, and `text` has the base's value
+/// there again — one line each (`/limits/cpu: theirs "2", yours reverts to "1"`). `None` when
+/// any version is not JSON that can be compared.
+pub(super) fn reverted(base: &[u8], mine: &[u8], theirs: &[u8], text: &[u8]) -> Option<Vec<String>> {
+    let (b, m, t, x) = (parse(base)?, parse(mine)?, parse(theirs)?, parse(text)?);
+    let mut out = Vec::new();
+    walk(&mut PointerBuf::new(), Some(&b), Some(&m), Some(&t), Some(&x), &mut out);
+    Some(out)
+}
+
+fn walk(
+    path: &mut PointerBuf,
+    base: Option<&Value>,
+    mine: Option<&Value>,
+    theirs: Option<&Value>,
+    text: Option<&Value>,
+    out: &mut Vec<String>,
+) {
+    if theirs == base || mine == theirs {
+        return;
+    }
+    if let (Some(Value::Object(b)), Some(Value::Object(m)), Some(Value::Object(t)), Some(Value::Object(x))) =
+        (base, mine, theirs, text)
+    {
+        let keys: Vec<&String> = b.keys().chain(t.keys().filter(|k| !b.contains_key(*k))).collect();
+        for key in keys {
+            path.push_back(key.as_str());
+            walk(path, b.get(key), m.get(key), t.get(key), x.get(key), out);
+            path.pop_back();
+        }
+        return;
+    }
+    // Both sides changed it: a conflict, which the person settled as they chose.
+    if mine != base || text != base {
+        return;
+    }
+    let at = if path.is_root() { "(whole document)" } else { path.as_str() };
+    let line = match (base, theirs) {
+        (Some(b), Some(t)) => format!("{at}: theirs {}, yours reverts to {}", show(t), show(b)),
+        (Some(b), None) => format!("{at}: theirs removed it, yours keeps {}", show(b)),
+        (None, Some(t)) => format!("{at}: theirs added {}, yours drops it", show(t)),
+        (None, None) => return,
+    };
+    out.push(sanitize(&line).into_owned());
+}

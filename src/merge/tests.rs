@@ -398,3 +398,27 @@ fn only_new_conflict_markers_block() {
     let got = merge(base.as_bytes(), mine.as_bytes(), theirs.as_bytes(), false);
     assert!(has_new_conflict_markers(got.text(), &[base.as_bytes(), mine.as_bytes(), theirs.as_bytes()]));
 }
+
+#[test]
+fn reverted_clean_changes_of_theirs_are_named() {
+    let base = br#"{"limits": {"cpu": "1", "mem": "1G"}, "replicas": 1, "old": true}"#;
+    let mine = br#"{"limits": {"cpu": "1", "mem": "1G"}, "replicas": 3, "old": true}"#;
+    let theirs = br#"{"limits": {"cpu": "2", "mem": "1G"}, "replicas": 5, "new": 1}"#;
+    // Keeping mine whole undoes theirs' clean changes, not the conflicting one.
+    let got = reverted_changes(base, mine, theirs, mine, true);
+    assert_eq!(
+        got,
+        [
+            "/limits/cpu: theirs \"2\", yours reverts to \"1\"",
+            "/old: theirs removed it, yours keeps true",
+            "/new: theirs added 1, yours drops it",
+        ]
+    );
+    // The merge with the conflict settled either way reverts nothing.
+    let settled = br#"{"limits": {"cpu": "2", "mem": "1G"}, "replicas": 3, "new": 1}"#;
+    assert!(reverted_changes(base, mine, theirs, settled, true).is_empty());
+    // A third value is a choice, not a revert; text is not checked.
+    let third = br#"{"limits": {"cpu": "4", "mem": "1G"}, "replicas": 3, "new": 1}"#;
+    assert!(reverted_changes(base, mine, theirs, third, true).is_empty());
+    assert!(reverted_changes(b"a\n", b"b\n", b"c\n", b"a\n", false).is_empty());
+}

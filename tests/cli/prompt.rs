@@ -606,3 +606,40 @@ fn resuming_without_a_change_asks_before_sending_and_keeps_it_by_default() {
     assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n");
     assert!(env.recovered().is_empty());
 }
+
+#[test]
+fn an_edit_at_the_prompt_that_undoes_their_clean_change_asks_first() {
+    let env = Env::new();
+    // Theirs renames it (no conflict) and sets replicas 5 (conflicting with our 3).
+    let (server, url) = concurrent(b"{\n  \"name\": \"theirs\",\n  \"replicas\": 5\n}\n");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    // At the prompt the person keeps their own whole document: the rename is undone.
+    let mine_whole = b"{\n  \"name\": \"demo\",\n  \"replicas\": 8\n}\n";
+    env.editor_writes(2, mine_whole);
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("[e]dit").unwrap();
+    p.send_line("e").unwrap();
+    p.expect("undoes changes of theirs that did not conflict").unwrap();
+    p.expect("/name: theirs \"theirs\", yours reverts to \"demo\"").unwrap();
+    p.expect("Send it anyway, undoing them? [y/N]").unwrap();
+    p.send_line("").unwrap();
+    p.expect("your edit is saved at").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+    assert_eq!(server.requests_with("PUT").len(), 1, "only the first attempt");
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"theirs\",\n  \"replicas\": 5\n}\n");
+    assert_eq!(std::fs::read(&env.recovered()[0]).unwrap(), mine_whole, "the text is kept");
+
+    // Said yes to, it is sent.
+    let env = Env::new();
+    let (server, url) = concurrent(b"{\n  \"name\": \"theirs\",\n  \"replicas\": 5\n}\n");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    env.editor_writes(2, mine_whole);
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("[e]dit").unwrap();
+    p.send_line("e").unwrap();
+    p.expect("[y/N]").unwrap();
+    p.send_line("y").unwrap();
+    p.expect("wrote").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    assert_eq!(server.body("/doc.json").unwrap(), mine_whole);
+}
