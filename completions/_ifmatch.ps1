@@ -21,8 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'ifmatch' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'Fetch a resource: body to stdout (or -o FILE), validators into the state store')
@@ -34,7 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'See the whole 412 story on a local server: edit, concurrent change, merge, retry')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a directory on loopback with strict conditional requests')
             [CompletionResult]::new('state', 'state', [CompletionResultType]::ParameterValue, 'Inspect and manage the state store')
-            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate shell completions or man pages')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -457,37 +457,9 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
         'ifmatch;state;help;help' {
             break
         }
-        'ifmatch;generate' {
+        'ifmatch;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (ifmatch.1 and one per subcommand) into DIR')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'ifmatch;generate;completions' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
-        'ifmatch;generate;man' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
-        'ifmatch;generate;help' {
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (ifmatch.1 and one per subcommand) into DIR')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'ifmatch;generate;help;completions' {
-            break
-        }
-        'ifmatch;generate;help;man' {
-            break
-        }
-        'ifmatch;generate;help;help' {
             break
         }
         'ifmatch;help' {
@@ -500,7 +472,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'See the whole 412 story on a local server: edit, concurrent change, merge, retry')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve a directory on loopback with strict conditional requests')
             [CompletionResult]::new('state', 'state', [CompletionResultType]::ParameterValue, 'Inspect and manage the state store')
-            [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate shell completions or man pages')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell on stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -547,15 +519,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
         'ifmatch;help;state;path' {
             break
         }
-        'ifmatch;help;generate' {
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Write man pages (ifmatch.1 and one per subcommand) into DIR')
-            break
-        }
-        'ifmatch;help;generate;completions' {
-            break
-        }
-        'ifmatch;help;generate;man' {
+        'ifmatch;help;completions' {
             break
         }
         'ifmatch;help;help' {

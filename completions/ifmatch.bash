@@ -19,6 +19,9 @@ _ifmatch() {
             ifmatch,apply)
                 cmd="ifmatch__subcmd__apply"
                 ;;
+            ifmatch,completions)
+                cmd="ifmatch__subcmd__completions"
+                ;;
             ifmatch,demo)
                 cmd="ifmatch__subcmd__demo"
                 ;;
@@ -30,9 +33,6 @@ _ifmatch() {
                 ;;
             ifmatch,edit)
                 cmd="ifmatch__subcmd__edit"
-                ;;
-            ifmatch,generate)
-                cmd="ifmatch__subcmd__generate"
                 ;;
             ifmatch,get)
                 cmd="ifmatch__subcmd__get"
@@ -49,26 +49,11 @@ _ifmatch() {
             ifmatch,state)
                 cmd="ifmatch__subcmd__state"
                 ;;
-            ifmatch__subcmd__generate,completions)
-                cmd="ifmatch__subcmd__generate__subcmd__completions"
-                ;;
-            ifmatch__subcmd__generate,help)
-                cmd="ifmatch__subcmd__generate__subcmd__help"
-                ;;
-            ifmatch__subcmd__generate,man)
-                cmd="ifmatch__subcmd__generate__subcmd__man"
-                ;;
-            ifmatch__subcmd__generate__subcmd__help,completions)
-                cmd="ifmatch__subcmd__generate__subcmd__help__subcmd__completions"
-                ;;
-            ifmatch__subcmd__generate__subcmd__help,help)
-                cmd="ifmatch__subcmd__generate__subcmd__help__subcmd__help"
-                ;;
-            ifmatch__subcmd__generate__subcmd__help,man)
-                cmd="ifmatch__subcmd__generate__subcmd__help__subcmd__man"
-                ;;
             ifmatch__subcmd__help,apply)
                 cmd="ifmatch__subcmd__help__subcmd__apply"
+                ;;
+            ifmatch__subcmd__help,completions)
+                cmd="ifmatch__subcmd__help__subcmd__completions"
                 ;;
             ifmatch__subcmd__help,demo)
                 cmd="ifmatch__subcmd__help__subcmd__demo"
@@ -81,9 +66,6 @@ _ifmatch() {
                 ;;
             ifmatch__subcmd__help,edit)
                 cmd="ifmatch__subcmd__help__subcmd__edit"
-                ;;
-            ifmatch__subcmd__help,generate)
-                cmd="ifmatch__subcmd__help__subcmd__generate"
                 ;;
             ifmatch__subcmd__help,get)
                 cmd="ifmatch__subcmd__help__subcmd__get"
@@ -99,12 +81,6 @@ _ifmatch() {
                 ;;
             ifmatch__subcmd__help,state)
                 cmd="ifmatch__subcmd__help__subcmd__state"
-                ;;
-            ifmatch__subcmd__help__subcmd__generate,completions)
-                cmd="ifmatch__subcmd__help__subcmd__generate__subcmd__completions"
-                ;;
-            ifmatch__subcmd__help__subcmd__generate,man)
-                cmd="ifmatch__subcmd__help__subcmd__generate__subcmd__man"
                 ;;
             ifmatch__subcmd__help__subcmd__state,forget)
                 cmd="ifmatch__subcmd__help__subcmd__state__subcmd__forget"
@@ -155,7 +131,7 @@ _ifmatch() {
 
     case "${cmd}" in
         ifmatch)
-            opts="-h -V --help --version get edit put doctor apply diff demo serve state generate help"
+            opts="-h -V --help --version get edit put doctor apply diff demo serve state completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,6 +271,20 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ifmatch__subcmd__completions)
+            opts="-h --help bash elvish fish powershell zsh"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -666,104 +656,6 @@ _ifmatch() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        ifmatch__subcmd__generate)
-            opts="-h --help completions man help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ifmatch__subcmd__generate__subcmd__completions)
-            opts="-h --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ifmatch__subcmd__generate__subcmd__help)
-            opts="completions man help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ifmatch__subcmd__generate__subcmd__help__subcmd__completions)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ifmatch__subcmd__generate__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ifmatch__subcmd__generate__subcmd__help__subcmd__man)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ifmatch__subcmd__generate__subcmd__man)
-            opts="-h --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         ifmatch__subcmd__get)
             opts="-o -H -x -f -L -d -X -u -k -v -s -q -h --output --force --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --weak-etag --silent --quiet --json --color --state-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -883,7 +775,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__help)
-            opts="get edit put doctor apply diff demo serve state generate help"
+            opts="get edit put doctor apply diff demo serve state completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -897,6 +789,20 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__help__subcmd__apply)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ifmatch__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -955,48 +861,6 @@ _ifmatch() {
         ifmatch__subcmd__help__subcmd__edit)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ifmatch__subcmd__help__subcmd__generate)
-            opts="completions man"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ifmatch__subcmd__help__subcmd__generate__subcmd__completions)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ifmatch__subcmd__help__subcmd__generate__subcmd__man)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -18,8 +18,8 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
     }
     var completions = [
         &'ifmatch'= {
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
             cand get 'Fetch a resource: body to stdout (or -o FILE), validators into the state store'
@@ -31,7 +31,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand demo 'See the whole 412 story on a local server: edit, concurrent change, merge, retry'
             cand serve 'Serve a directory on loopback with strict conditional requests'
             cand state 'Inspect and manage the state store'
-            cand generate 'Generate shell completions or man pages'
+            cand completions 'Print the completion script for a shell on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ifmatch;get'= {
@@ -434,31 +434,9 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
         }
         &'ifmatch;state;help;help'= {
         }
-        &'ifmatch;generate'= {
+        &'ifmatch;completions'= {
             cand -h 'Print help'
             cand --help 'Print help'
-            cand completions 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR'
-            cand man 'Write man pages (ifmatch.1 and one per subcommand) into DIR'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'ifmatch;generate;completions'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'ifmatch;generate;man'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'ifmatch;generate;help'= {
-            cand completions 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR'
-            cand man 'Write man pages (ifmatch.1 and one per subcommand) into DIR'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'ifmatch;generate;help;completions'= {
-        }
-        &'ifmatch;generate;help;man'= {
-        }
-        &'ifmatch;generate;help;help'= {
         }
         &'ifmatch;help'= {
             cand get 'Fetch a resource: body to stdout (or -o FILE), validators into the state store'
@@ -470,7 +448,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand demo 'See the whole 412 story on a local server: edit, concurrent change, merge, retry'
             cand serve 'Serve a directory on loopback with strict conditional requests'
             cand state 'Inspect and manage the state store'
-            cand generate 'Generate shell completions or man pages'
+            cand completions 'Print the completion script for a shell on stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ifmatch;help;get'= {
@@ -503,13 +481,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
         }
         &'ifmatch;help;state;path'= {
         }
-        &'ifmatch;help;generate'= {
-            cand completions 'Write completion scripts for bash, zsh, fish, elvish and powershell into DIR'
-            cand man 'Write man pages (ifmatch.1 and one per subcommand) into DIR'
-        }
-        &'ifmatch;help;generate;completions'= {
-        }
-        &'ifmatch;help;generate;man'= {
+        &'ifmatch;help;completions'= {
         }
         &'ifmatch;help;help'= {
         }

@@ -7,8 +7,8 @@ use clap::{Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 mod help;
 
-pub use help::EXIT_CODES;
-use help::{AFTER_HELP, APPLY_HELP, DIFF_HELP, DOCTOR_HELP};
+use help::{AFTER_HELP, APPLY_HELP, COMPLETIONS_HELP, DIFF_HELP, DOCTOR_HELP};
+pub use help::{EXAMPLES, EXIT_CODES};
 
 /// Help headings for the option groups, so that every subcommand's help reads in groups.
 const HTTP: &str = "HTTP options";
@@ -87,7 +87,7 @@ impl Cli {
                 all.out = out.clone();
                 all.store = store.clone();
             }
-            Command::Generate(_) => {}
+            Command::Completions(_) | Command::Generate(_) => {}
         }
         all
     }
@@ -369,6 +369,10 @@ pub enum Command {
         after_help = "Examples:\n  ifmatch state list\n  ifmatch state show https://api.example.com/config.json --json\n  ifmatch state forget https://api.example.com/config.json\n  ifmatch state path"
     )]
     State(StateCommand),
+
+    /// Print the completion script for a shell on stdout
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
 
     /// Generate shell completions or man pages
     #[command(hide = true, subcommand)]
@@ -678,6 +682,13 @@ pub enum StateCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Subcommand)]

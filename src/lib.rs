@@ -61,6 +61,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
     match &cli.command {
         Command::Serve(args) => return commands::serve::run(args).await,
         Command::Generate(args) => return commands::generate::run(args),
+        Command::Completions(args) => return commands::generate::print_completions(args.shell),
         _ => {}
     }
     // Before the handler: a password prompt in here must still end on Ctrl-C.
@@ -103,7 +104,9 @@ pub async fn run(cli: &Cli) -> Result<()> {
             Command::Diff(args) => commands::diff::run(&session, args).await,
             Command::State(args) => commands::state::run(&session, args),
             Command::Demo(_) | Command::Doctor(_) => unreachable!("handled above"),
-            Command::Serve(_) | Command::Generate(_) => unreachable!("handled above"),
+            Command::Serve(_) | Command::Generate(_) | Command::Completions(_) => {
+                unreachable!("handled above")
+            }
         }
     }
     .await;
@@ -145,5 +148,6 @@ pub fn command_name(cli: &Cli) -> &'static str {
         Command::State(cli::StateCommand::Forget { .. }) => "state forget",
         Command::State(cli::StateCommand::Path { .. }) => "state path",
         Command::Generate(_) => "generate",
+        Command::Completions(_) => "completions",
     }
 }

@@ -22,18 +22,23 @@ Exit status:
 /// The exit-status table, shown in `--help`, the man page and the README.
 pub const EXIT_CODES: &str = exit_codes!();
 
-pub(super) const AFTER_HELP: &str = concat!(
-    "\
+macro_rules! examples {
+    () => {
+        "\
 Examples:
   ifmatch demo                                  see the whole 412 story on a local server
   ifmatch edit https://api.example.com/config   edit in $EDITOR, write back with If-Match
   ifmatch get URL -o doc.json && $EDITOR doc.json && ifmatch put URL doc.json
   ifmatch apply URL -- jq '.replicas = 3'       compare-and-swap from a script or CI
   ifmatch doctor URL                            can this server protect writes? (sends no write)
+"
+    };
+}
 
-",
-    exit_codes!()
-);
+/// The top-level examples, without the exit statuses (the man page has its own section).
+pub const EXAMPLES: &str = examples!();
+
+pub(super) const AFTER_HELP: &str = concat!(examples!(), "\n", exit_codes!());
 
 pub(super) const APPLY_HELP: &str = "\
 Examples:
@@ -84,3 +89,13 @@ Exit status:
   2    --write-probe without --yes and no terminal to ask on
   4/5  the first GET answered 4xx/5xx
   7    network failure, TLS failure or timeout";
+
+pub(super) const COMPLETIONS_HELP: &str = "\
+Install (then open a new shell):
+  bash        ifmatch completions bash > ~/.local/share/bash-completion/completions/ifmatch
+  zsh         ifmatch completions zsh > ~/.zfunc/_ifmatch
+              (with fpath+=(~/.zfunc); autoload -U compinit; compinit in ~/.zshrc)
+  fish        ifmatch completions fish > ~/.config/fish/completions/ifmatch.fish
+  elvish      ifmatch completions elvish > ~/.config/elvish/lib/ifmatch.elv
+              (with use ifmatch in ~/.config/elvish/rc.elv)
+  powershell  ifmatch completions powershell >> $PROFILE";

@@ -55,3 +55,65 @@ fn help_shows_the_exit_codes() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("3    conflict not resolved"), "{text}");
 }
+
+#[test]
+fn completions_prints_the_script_and_offers_no_hidden_command() {
+    let env = Env::new();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for (shell, file) in [
+        ("bash", "ifmatch.bash"),
+        ("zsh", "_ifmatch"),
+        ("fish", "ifmatch.fish"),
+        ("elvish", "ifmatch.elv"),
+        ("powershell", "_ifmatch.ps1"),
+    ] {
+        let out = env.run(&["completions", shell]);
+        assert_code(&out, 0);
+        assert!(out.stderr.is_empty());
+        assert_eq!(out.stdout, std::fs::read(dir.join(file)).unwrap(), "{shell}: the checked-in script");
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(script.contains("completions") && script.contains("state"), "{shell}");
+        assert!(!script.contains("generate"), "{shell} offers the hidden generate command");
+    }
+    let out = env.run(&["completions", "tcsh"]);
+    assert_code(&out, 2);
+    let help = String::from_utf8_lossy(&env.run(&["completions", "--help"]).stdout).into_owned();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        assert!(help.contains(&format!("ifmatch completions {shell} ")), "install line for {shell}:\n{help}");
+    }
+}
+
+fn man_page(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("man").join(name)).unwrap()
+}
+
+#[test]
+fn man_pages_read_as_typed() {
+    let edit = man_page("ifmatch-edit.1");
+    let (_, synopsis) = edit.split_once(".SH SYNOPSIS\n").unwrap();
+    let synopsis = synopsis.lines().next().unwrap();
+    assert!(synopsis.starts_with("\\fBifmatch edit\\fR "), "{synopsis}");
+    assert!(synopsis.contains("[\\fB\\-H\\fR|\\fB\\-\\-header\\fR \\fINAME: VALUE\\fR]"), "{synopsis}");
+    assert!(synopsis.ends_with("<\\fIURL\\fR>"), "{synopsis}");
+    // The exit statuses appear once on the main page: in their own section.
+    let main = man_page("ifmatch.1");
+    assert_eq!(main.matches("written, already applied, or nothing to write").count(), 1, "{main}");
+    assert!(!main.contains("Exit status:"), "{main}");
+}
+
+#[test]
+fn groff_reads_the_man_pages_without_warnings() {
+    if std::process::Command::new("groff").arg("--version").output().is_err() {
+        eprintln!("groff is not installed here; .ci/run installs it");
+        return;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let out =
+            std::process::Command::new("groff").args(["-ww", "-man", "-Tutf8"]).arg(&path).output().unwrap();
+        assert!(out.status.success(), "{}", path.display());
+        assert!(out.stderr.is_empty(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(!out.stdout.is_empty());
+    }
+}
