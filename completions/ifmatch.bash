@@ -657,7 +657,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__get)
-            opts="-o -H -x -f -L -d -X -u -k -v -s -q -h --output --force --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --weak-etag --silent --quiet --json --color --state-dir --help"
+            opts="-o -i -H -x -f -L -d -X -u -k -v -s -q -h --output --force --raw --include --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --weak-etag --silent --quiet --json --color --state-dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

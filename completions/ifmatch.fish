@@ -61,6 +61,8 @@ always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l force -d 'Replace FILE even when it is a working copy ifmatch wrote and you changed it since'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l raw -d 'Write the body exactly as received to a terminal too (JSON is otherwise indented and colored there; to a file or a pipe it is always written as received)'
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s i -l include -d 'Print the status line and the response headers on stdout before the body'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s f -l fail -d 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s L -l location -d 'Accepted for curl habits, no effect: a GET always follows redirects (see --max-redirects)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'

@@ -313,7 +313,7 @@ pub struct StoreArgs {
 pub enum Command {
     /// Fetch a resource: body to stdout (or -o FILE), validators into the state store
     #[command(
-        after_help = "Examples:\n  ifmatch get https://api.example.com/doc.json\n  ifmatch get URL -o doc.json\n  ifmatch get -H 'Accept: application/json' URL"
+        after_help = "Examples:\n  ifmatch get https://api.example.com/doc.json\n  ifmatch get URL -o doc.json\n  ifmatch get -H 'Accept: application/json' URL\n  ifmatch get -i URL               status line and headers, then the body\n\nOn a terminal a JSON body is shown indented and colored (--raw: as received); to a file or a\npipe it is written byte for byte, as the state store keeps it."
     )]
     Get(GetArgs),
 
@@ -391,6 +391,15 @@ pub struct GetArgs {
     /// Replace FILE even when it is a working copy ifmatch wrote and you changed it since
     #[arg(long, requires = "output")]
     pub force: bool,
+
+    /// Write the body exactly as received to a terminal too (JSON is otherwise indented and
+    /// colored there; to a file or a pipe it is always written as received)
+    #[arg(long)]
+    pub raw: bool,
+
+    /// Print the status line and the response headers on stdout before the body
+    #[arg(short = 'i', long, conflicts_with = "json")]
+    pub include: bool,
 
     #[command(flatten)]
     pub request: RequestArgs,

@@ -38,6 +38,7 @@ pub mod media;
 pub mod merge;
 pub mod netrc;
 pub mod patch;
+pub mod pretty;
 pub mod probe;
 pub mod recheck;
 pub mod server;

@@ -47,6 +47,15 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         None => Output::Stdout { terminal: std::io::stdout().is_terminal() },
     };
     let copy = output.regular_file();
+    if args.include {
+        stdio::write(download.status_and_headers().as_bytes())?;
+    }
+    // JSON for a person at a terminal is shown indented and colored, like xh does; everywhere
+    // else (and with --raw) the body is written as received.
+    let mut shown: Option<Vec<u8>> = (matches!(output, Output::Stdout { terminal: true })
+        && !args.raw
+        && crate::media::is_json(download.content_type.as_deref()))
+    .then(Vec::new);
     let progress = progress_bar(download.content_length, !to_stdout);
     let mut bytes = 0usize;
     // Into a temp file, a body cut off part-way can be fetched again from the start (--retry);
@@ -77,7 +86,10 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
             ));
         }
         bytes += chunk.len();
-        output.write(&chunk)?;
+        match &mut shown {
+            Some(shown) => shown.extend_from_slice(&chunk),
+            None => output.write(&chunk)?,
+        }
         base.write_all(&chunk).map_err(|e| Error::io("write", base.path(), e))?;
         if let Some(bar) = &progress {
             bar.set_position(bytes as u64);
@@ -91,6 +103,12 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         && !args.force
     {
         keep_local_work(session, path)?;
+    }
+    if let Some(shown) = shown {
+        match crate::pretty::json(&shown, session.settings.color_stdout) {
+            Some(pretty) => output.write(pretty.as_bytes())?,
+            None => output.write(&shown)?,
+        }
     }
     output.finish()?;
     let fetched = download.head();

@@ -96,6 +96,18 @@ impl Download {
         Ok(Fetched { body: Bytes::from(body), ..self.head() })
     }
 
+    /// The status line and the response headers, one per line, then an empty line: what
+    /// `get -i` prints before the body.
+    pub fn status_and_headers(&self) -> String {
+        let mut text = format!("{:?} {}\n", self.response.version(), self.response.status());
+        for (name, value) in self.response.headers() {
+            let value = crate::diff::sanitize(&String::from_utf8_lossy(value.as_bytes())).into_owned();
+            text += &format!("{name}: {value}\n");
+        }
+        text.push('\n');
+        text
+    }
+
     /// Everything but the body, for a caller that streamed the body elsewhere: a [`Fetched`]
     /// whose `body` is empty.
     pub fn head(&self) -> Fetched {

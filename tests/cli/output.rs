@@ -237,3 +237,76 @@ fn a_closed_stderr_never_turns_a_write_into_a_crash() {
     assert_eq!(server.body("/doc.json").unwrap(), b"{\"a\": 2}\n");
     assert!(env.recovered().is_empty(), "nothing left in recovered/ after a successful write");
 }
+
+/// `ifmatch ARGS` with stdout, stderr and stdin on a terminal, colors allowed; everything it
+/// printed, once it ended.
+fn on_a_terminal(env: &Env, args: &[&str]) -> String {
+    let mut cmd = env.cmd(args);
+    cmd.env("TERM", "xterm").env_remove("NO_COLOR").stdin(Stdio::inherit());
+    let mut p = Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(20)));
+    let all = p.expect(Eof).unwrap();
+    String::from_utf8_lossy(&[all.before(), all.as_bytes()].concat()).replace("\r\n", "\n")
+}
+
+#[test]
+fn json_on_a_terminal_is_indented_and_colored_and_exact_elsewhere() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    let body = br#"{"name":"demo","replicas":1.50,"tags":["a"]}"#;
+    server.put_resource("/doc.json", body, "application/json");
+    let url = server.url("/doc.json");
+    let shown = on_a_terminal(&env, &["get", &url]);
+    assert!(shown.contains("\x1b[1;34m\"name\"\x1b[0m: \x1b[32m\"demo\"\x1b[0m,\n"), "{shown:?}");
+    assert!(
+        shown.contains("  \x1b[1;34m\"replicas\"\x1b[0m: \x1b[36m1.50\x1b[0m,\n"),
+        "numbers as sent: {shown:?}"
+    );
+    assert!(shown.contains("    \x1b[32m\"a\"\x1b[0m\n  ]\n}"), "{shown:?}");
+    // NO_COLOR: indented, no colors.
+    let plain = {
+        let mut cmd = env.cmd(&["get", &url]);
+        cmd.env("TERM", "xterm").stdin(Stdio::inherit());
+        let mut p = Session::spawn(cmd).expect("spawn in a pty");
+        let all = p.expect(Eof).unwrap();
+        String::from_utf8_lossy(&[all.before(), all.as_bytes()].concat()).replace("\r\n", "\n")
+    };
+    assert!(plain.contains("{\n  \"name\": \"demo\",\n  \"replicas\": 1.50,"), "{plain:?}");
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    // --raw: the bytes as received, on a terminal too.
+    let raw = on_a_terminal(&env, &["get", &url, "--raw"]);
+    assert!(raw.contains(std::str::from_utf8(body).unwrap()), "{raw:?}");
+    // A pipe and a file get the exact bytes; so does the state store.
+    let out = env.run(&["get", &url]);
+    assert_code(&out, 0);
+    assert_eq!(out.stdout, body);
+    let file = env.path("doc.json");
+    assert_code(&env.run(&["get", &url, "-o", file.to_str().unwrap()]), 0);
+    assert_eq!(std::fs::read(&file).unwrap(), body);
+    let diff = env.run(&["diff", &url, file.to_str().unwrap()]);
+    assert_code(&diff, 0);
+}
+
+#[test]
+fn include_prints_the_status_line_and_headers_before_the_body() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", b"{\"a\": 1}\n", "application/json");
+    let url = server.url("/doc.json");
+    let out = env.run(&["get", "-i", &url]);
+    assert_code(&out, 0);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let (head, body) = text.split_once("\n\n").expect("an empty line after the headers");
+    assert!(head.starts_with("HTTP/1.1 200 OK\n"), "{head}");
+    assert!(head.to_ascii_lowercase().contains("etag: \"v1\""), "{head}");
+    assert!(head.to_ascii_lowercase().contains("content-type: application/json"), "{head}");
+    assert_eq!(body, "{\"a\": 1}\n");
+    // With -o FILE the headers go to stdout and FILE holds only the body.
+    let file = env.path("doc.json");
+    let out = env.run(&["get", "--include", &url, "-o", file.to_str().unwrap()]);
+    assert_code(&out, 0);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("HTTP/1.1 200 OK\n"));
+    assert_eq!(std::fs::read(&file).unwrap(), b"{\"a\": 1}\n");
+    // --json owns stdout.
+    assert_code(&env.run(&["get", "-i", &url, "-o", file.to_str().unwrap(), "--json"]), 2);
+}
