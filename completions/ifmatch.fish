@@ -56,6 +56,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l cert -d 'Client 
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l key -d 'Private key (PEM) for --cert' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l version-field -d 'The JSON Pointer of a version kept in the body (/_rev, /metadata/resourceVersion, /etag): writes carry it unchanged and a 409 or 412 goes through the conflict flow [default: the one remembered, or a well-known field when the server sends no strong ETag]' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -98,6 +99,7 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l version-field -d 'The JSON Pointer of a version kept in the body (/_rev, /metadata/resourceVersion, /etag): writes carry it unchanged and a 409 or 412 goes through the conflict flow [default: the one remembered, or a well-known field when the server sends no strong ETag]' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l fetch-url -d 'Read from this URL instead (the origin behind a cache or CDN), and write through the usual one: for caches that serve stale copies and that nothing else gets past' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l cache-bust-param -d 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
@@ -147,6 +149,7 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l version-field -d 'The JSON Pointer of a version kept in the body (/_rev, /metadata/resourceVersion, /etag): writes carry it unchanged and a 409 or 412 goes through the conflict flow [default: the one remembered, or a well-known field when the server sends no strong ETag]' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l fetch-url -d 'Read from this URL instead (the origin behind a cache or CDN), and write through the usual one: for caches that serve stale copies and that nothing else gets past' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l cache-bust-param -d 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
@@ -227,6 +230,7 @@ abort\t'Stop with exit status 3 and keep the edit'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l weak-etag -d 'What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway' -r -f -a "fallback\t'Never send a weak ETag in If-Match (RFC 9110 §13.1.1); use If-Unmodified-Since'
 send\t'Send the weak ETag anyway, for servers that compare weakly'"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l version-field -d 'The JSON Pointer of a version kept in the body (/_rev, /metadata/resourceVersion, /etag): writes carry it unchanged and a 409 or 412 goes through the conflict flow [default: the one remembered, or a well-known field when the server sends no strong ETag]' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l fetch-url -d 'Read from this URL instead (the origin behind a cache or CDN), and write through the usual one: for caches that serve stale copies and that nothing else gets past' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l cache-bust-param -d 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''

@@ -282,6 +282,12 @@ pub struct WeakArgs {
     /// What to do with a weak ETag: fall back to If-Unmodified-Since, or send it in If-Match anyway
     #[arg(long, value_enum, value_name = "MODE", help_heading = CONFLICT, default_value_t = WeakETagMode::Fallback)]
     pub weak_etag: WeakETagMode,
+
+    /// The JSON Pointer of a version kept in the body (/_rev, /metadata/resourceVersion, /etag):
+    /// writes carry it unchanged and a 409 or 412 goes through the conflict flow [default: the
+    /// one remembered, or a well-known field when the server sends no strong ETag]
+    #[arg(long, value_name = "POINTER", help_heading = CONFLICT)]
+    pub version_field: Option<String>,
 }
 
 /// What is printed and how: every command.

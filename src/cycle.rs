@@ -184,6 +184,10 @@ impl Cycle<'_> {
                 pending = Some((412, self.refetch(None).await?));
                 continue;
             }
+            // The text carries the version of the base it came from, never one of its own.
+            if let (Some(pointer), Some(base)) = (&self.job.record.version_field, &self.job.base) {
+                crate::body_version::check_unchanged(&self.job.url, pointer, base, &self.job.mine)?;
+            }
             self.attempts += 1;
             // A patch is recomputed each time: after a conflict the base is the server's
             // version, so the patch carries exactly the retry's changes.
@@ -256,6 +260,9 @@ impl Cycle<'_> {
                 WriteOutcome::Conflict { detail } if self.job.mode == WriteMode::Patch(PatchFormat::Json) => {
                     pending = Some((409, self.failed_test(&detail).await?));
                 }
+                WriteOutcome::Conflict { detail } if self.job.record.version_field.is_some() => {
+                    pending = Some((409, self.version_conflict(&detail).await?));
+                }
                 WriteOutcome::Conflict { detail } => return Err(state_conflict(&self.job.url, &detail)),
             }
         }
@@ -282,6 +289,37 @@ impl Cycle<'_> {
             });
         }
         Ok(theirs)
+    }
+
+    /// A 409 to a write whose version is in the body: a version conflict when the refetch shows
+    /// the version moved on from the one the text carries; otherwise the server refused the
+    /// write for another reason (a validation error, say), which no merge or retry can fix.
+    async fn version_conflict(&mut self, detail: &str) -> Result<Fetched> {
+        let pointer = self.job.record.version_field.clone().unwrap_or_default();
+        let shown = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
+        let sent = crate::body_version::value(&self.job.mine, &pointer);
+        let theirs = self.refetch(None).await?;
+        let now = crate::body_version::value(&theirs.body, &pointer);
+        if sent.is_some() && now != sent {
+            self.session.ui.note(&format!(
+                "the server answered 409 Conflict{shown}: the version at {pointer} moved on from {} to {}; someone changed it since your copy was fetched",
+                crate::body_version::shown(sent.as_ref()),
+                crate::body_version::shown(now.as_ref())
+            ));
+            return Ok(theirs);
+        }
+        Err(Error::ClientStatus {
+            url: self.job.url.to_string(),
+            status: 409,
+            detail: detail.to_string(),
+            hints: vec![
+                format!(
+                    "the version at {pointer} is still {}, so this is no version conflict: the server refused the content; nothing was written",
+                    crate::body_version::shown(now.as_ref())
+                ),
+                "fix what the server's answer names, then write again".to_string(),
+            ],
+        })
     }
 
     async fn fetch(&self) -> Result<Fetched> {
@@ -317,13 +355,17 @@ impl Cycle<'_> {
             theirs.last_modified.as_deref(),
             self.session.settings.send_weak,
         ) {
-            Precondition::None if self.job.precondition != Precondition::None => Err(Error::Conflict {
-                message: format!(
-                    "{} no longer sends an ETag or Last-Modified, so a retry cannot be made safe",
-                    self.job.url
-                ),
-                hints: vec!["run `ifmatch doctor URL` to see what the server supports".to_string()],
-            }),
+            Precondition::None
+                if self.job.precondition != Precondition::None && self.job.record.version_field.is_none() =>
+            {
+                Err(Error::Conflict {
+                    message: format!(
+                        "{} no longer sends an ETag or Last-Modified, so a retry cannot be made safe",
+                        self.job.url
+                    ),
+                    hints: vec!["run `ifmatch doctor URL` to see what the server supports".to_string()],
+                })
+            }
             p => Ok(p),
         }
     }

@@ -19,6 +19,7 @@ macro_rules! eprint {
     }};
 }
 
+pub mod body_version;
 pub mod cli;
 pub mod commands;
 pub mod conflict;

@@ -86,6 +86,8 @@ pub struct Settings {
     pub conflict_statuses: Vec<u16>,
     /// Send weak ETags in If-Match (`--weak-etag send`).
     pub send_weak: bool,
+    /// `--version-field`: the JSON Pointer of a version kept in the body.
+    pub version_field: Option<String>,
     /// stdin and stderr are terminals: prompts are allowed.
     pub interactive: bool,
     /// How long to wait for the state store's lock (`IFMATCH_LOCK_TIMEOUT`).
@@ -177,6 +179,13 @@ impl Settings {
             on_conflict: args.write.on_conflict,
             conflict_statuses,
             send_weak: args.write.weak.weak_etag == WeakETagMode::Send,
+            version_field: match &args.write.weak.version_field {
+                Some(pointer) => {
+                    crate::body_version::check_pointer(pointer)?;
+                    Some(pointer.clone())
+                }
+                None => None,
+            },
             interactive,
             lock_timeout: lock_timeout(std::env::var_os(LOCK_TIMEOUT_ENV), color),
             fetch_url: match &args.write.fetch_url {

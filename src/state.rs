@@ -96,6 +96,10 @@ pub struct Record {
     pub stale: bool,
     /// Length of the base body stored beside the record.
     pub base_len: Option<u64>,
+    /// The JSON Pointer of a version carried in the body (`/_rev`), given with
+    /// `--version-field` or found by `get`: writes rely on it besides any header validator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_field: Option<String>,
     /// When this version became known, if earlier than its save (a fetch's response arrived
     /// before its body was streamed out): noted in the version history, not in the record.
     #[serde(skip)]
@@ -115,6 +119,7 @@ impl Record {
             fetched_at: now_http_date(),
             stale: false,
             base_len: None,
+            version_field: None,
             seen: None,
         }
     }
@@ -181,7 +186,7 @@ impl Store {
         let path = self.record_path(key);
         match read_record(&path)? {
             Read::Missing => Ok(None),
-            Read::Valid(record) => Ok(Some(record)),
+            Read::Valid(record) => Ok(Some(*record)),
             Read::Unusable(_) => {
                 if self.read_only.is_some() {
                     eprintln!(
@@ -196,7 +201,7 @@ impl Store {
                 let _guard = self.lock()?;
                 let why = match read_record(&path)? {
                     Read::Missing => return Ok(None),
-                    Read::Valid(record) => return Ok(Some(record)),
+                    Read::Valid(record) => return Ok(Some(*record)),
                     Read::Unusable(why) => why,
                 };
                 let aside = fsutil::move_aside(&path)?;
@@ -360,7 +365,7 @@ fn is_file_or_missing(path: &Path) -> bool {
 /// What reading a record file found.
 enum Read {
     Missing,
-    Valid(Record),
+    Valid(Box<Record>),
     /// Corrupt, or of another version: why, as a phrase.
     Unusable(String),
 }
@@ -377,7 +382,7 @@ fn read_record(path: &Path) -> Result<Read> {
         Err(e) => return Err(Error::io("read", path, e)),
     };
     Ok(match serde_json::from_slice::<Record>(&bytes) {
-        Ok(record) if record.version == RECORD_VERSION => Read::Valid(record),
+        Ok(record) if record.version == RECORD_VERSION => Read::Valid(Box::new(record)),
         Ok(record) => {
             Read::Unusable(format!("has version {} (this ifmatch reads {RECORD_VERSION})", record.version))
         }

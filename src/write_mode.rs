@@ -64,6 +64,8 @@ pub struct Inputs<'a> {
     pub mine: &'a [u8],
     /// The URL, for hints.
     pub url: &'a str,
+    /// The version is kept in the body (`--version-field`): only a whole-body PUT carries it.
+    pub version_field: Option<&'a str>,
 }
 
 impl<'a> Inputs<'a> {
@@ -80,6 +82,7 @@ impl<'a> Inputs<'a> {
             base,
             mine,
             url: url.as_str(),
+            version_field: record.version_field.as_deref(),
         }
     }
 }
@@ -92,8 +95,19 @@ pub fn choose(requested: PatchMode, inputs: &Inputs<'_>) -> Result<WriteMode> {
         PatchMode::None => return Ok(WriteMode::Put),
         PatchMode::Merge => PatchFormat::Merge,
         PatchMode::Json => PatchFormat::Json,
+        PatchMode::Auto if inputs.version_field.is_some() => return Ok(WriteMode::Put),
         PatchMode::Auto => return Ok(auto(inputs)),
     };
+    if let Some(pointer) = inputs.version_field {
+        return Err(Error::usage(
+            format!(
+                "--patch {} cannot carry the version field {pointer} of {}: a patch leaves out what did not change, so the server would not check the version",
+                format.flag(),
+                inputs.url
+            ),
+            "drop --patch: the whole body goes with PUT, its version field included",
+        ));
+    }
     if let Some(ct) = inputs.content_type
         && !media::is_json(Some(ct))
     {
@@ -186,7 +200,14 @@ mod tests {
     use super::*;
 
     fn inputs<'a>(accept: Option<&'a str>, base: Option<&'a [u8]>, mine: &'a [u8]) -> Inputs<'a> {
-        Inputs { content_type: Some("application/json"), accept_patch: accept, base, mine, url: "u" }
+        Inputs {
+            content_type: Some("application/json"),
+            accept_patch: accept,
+            base,
+            mine,
+            url: "u",
+            version_field: None,
+        }
     }
 
     #[test]
@@ -229,6 +250,10 @@ mod tests {
         assert_eq!(choose(PatchMode::Auto, &inputs(Some(both), None, b"{}")).unwrap(), WriteMode::Put);
         let text = Inputs { content_type: Some("text/plain"), ..inputs(Some(both), Some(b"{}"), b"{}") };
         assert_eq!(choose(PatchMode::Auto, &text).unwrap(), WriteMode::Put);
+        // A version in the body goes only with the whole body.
+        let versioned = Inputs { version_field: Some("/_rev"), ..inputs(Some(both), Some(b"{}"), b"{}") };
+        assert_eq!(choose(PatchMode::Auto, &versioned).unwrap(), WriteMode::Put);
+        assert_eq!(choose(PatchMode::Json, &versioned).unwrap_err().exit_code(), 2);
     }
 
     #[test]

@@ -43,6 +43,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
     let mut refused: Option<Refused> = None;
     let mut refetched = None;
     let unprotected = crate::recheck::unprotected(session, &url);
+    let remembered = session.store.load(&key)?.and_then(|r| r.version_field);
     for round in 0..=args.retries {
         let fetched = match &refused {
             None => guard(session.client.fetch(&url)).await?,
@@ -54,7 +55,15 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 guard(copy.collect()).await?
             }
         };
-        let precondition = precondition(session, &fetched, args.force, round == 0)?;
+        let version_field = session.settings.version_field.clone().or_else(|| {
+            let previous = remembered.as_ref().map(|p| {
+                let mut r = Record::new(&key);
+                r.version_field = Some(p.clone());
+                r
+            });
+            super::get::version_field(session, &fetched, Some(&fetched.body), previous.as_ref())
+        });
+        let precondition = precondition(session, &fetched, args.force, version_field.is_some(), round == 0)?;
         if let Some(last) = &refused
             && last.body == fetched.body
             && last.precondition == precondition
@@ -99,7 +108,10 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
         }
         let content_type = fetched.content_type.as_deref();
         check_output(&filter, &url, content_type, &mine)?;
-        let mode = mode(args.patch, &url, &fetched, &mine)?;
+        if let Some(pointer) = &version_field {
+            crate::body_version::check_unchanged(&url, pointer, &fetched.body, &mine)?;
+        }
+        let mode = mode(args.patch, &url, &fetched, &mine, version_field.as_deref())?;
         let payload = write_mode::payload(mode, Some(&fetched.body), &mine, content_type)?;
         attempts += 1;
         if etag_before.is_none() {
@@ -141,10 +153,37 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 let mut record = Record::new(&key);
                 record.content_type = fetched.content_type.clone();
                 record.accept_patch = fetched.accept_patch.clone();
-                let written =
-                    Written { status, etag: etag.as_ref(), last_modified: last_modified.as_deref() };
-                let base = NewBase::Bytes(stored.as_deref().unwrap_or(&mine));
-                session.record_written(&key, &mut record, written, base);
+                record.version_field = version_field.clone();
+                // A version in the body moved on with the write: keep the server's copy, which
+                // carries it, when it is the output apart from that field.
+                let read_back = match &version_field {
+                    Some(pointer) if status != 202 => guard(session.client.fetch(&url))
+                        .await
+                        .ok()
+                        .filter(|now| crate::body_version::same_apart_from(&now.body, &mine, pointer)),
+                    _ => None,
+                };
+                if let Some(now) = &read_back {
+                    let written = Written {
+                        status: now.status,
+                        etag: now.etag.as_ref(),
+                        last_modified: now.last_modified.as_deref(),
+                    };
+                    session.record_written(&key, &mut record, written, NewBase::Bytes(&now.body));
+                } else {
+                    let written =
+                        Written { status, etag: etag.as_ref(), last_modified: last_modified.as_deref() };
+                    let base = NewBase::Bytes(stored.as_deref().unwrap_or(&mine));
+                    session.record_written(&key, &mut record, written, base);
+                    if version_field.is_some() {
+                        record.stale = true;
+                        if let Err(err) = session.store.save(&key, &record, None) {
+                            ui.warn(&format!(
+                                "could not mark the record stale ({err}); run `ifmatch get` before the next write"
+                            ));
+                        }
+                    }
+                }
                 let validator = validator_note(&record, status, session.settings.send_weak);
                 let retried =
                     if attempts > 1 { format!(", after {attempts} attempts") } else { String::new() };
@@ -167,6 +206,28 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             WriteOutcome::PreconditionFailed { status, detail, etag } => (status, detail, etag),
             // A failed JSON Patch `test` is a field-level version conflict (RFC 6902 §5).
             WriteOutcome::Conflict { detail } if mode == WriteMode::Patch(PatchFormat::Json) => {
+                (409, detail, None)
+            }
+            // With the version in the body, 409 is a version conflict when the version moved on.
+            WriteOutcome::Conflict { detail } if version_field.is_some() => {
+                let pointer = version_field.as_deref().unwrap_or_default();
+                let now = guard(session.client.fetch(&url)).await?;
+                let sent = crate::body_version::value(&mine, pointer);
+                let current = crate::body_version::value(&now.body, pointer);
+                if sent.is_none() || sent == current {
+                    return Err(Error::ClientStatus {
+                        url: url.to_string(),
+                        status: 409,
+                        detail,
+                        hints: vec![
+                            format!(
+                                "the version at {pointer} is still {}, so this is no version conflict: the server refused the content; nothing was written",
+                                crate::body_version::shown(current.as_ref())
+                            ),
+                            "fix what the server's answer names, then run again".to_string(),
+                        ],
+                    });
+                }
                 (409, detail, None)
             }
             WriteOutcome::Conflict { detail } => return Err(state_conflict(&url, &detail)),
@@ -280,7 +341,14 @@ struct Refused {
 
 /// The precondition for writing over `fetched`, by the rules `put` and `edit` follow: a strong
 /// ETag; else If-Unmodified-Since, with a warning; else nothing, only with `--force`.
-fn precondition(session: &Session, fetched: &Fetched, force: bool, first: bool) -> Result<Precondition> {
+/// With a version in the body (`in_body`), no header precondition is needed.
+fn precondition(
+    session: &Session,
+    fetched: &Fetched,
+    force: bool,
+    in_body: bool,
+    first: bool,
+) -> Result<Precondition> {
     let ui = session.ui;
     let chosen = Precondition::choose(
         fetched.etag.as_ref(),
@@ -291,6 +359,7 @@ fn precondition(session: &Session, fetched: &Fetched, force: bool, first: bool) 
         Precondition::IfUnmodifiedSince(_) if first => {
             ui.warn("no strong ETag; using If-Unmodified-Since, which has one-second resolution: a change within the same second goes unnoticed");
         }
+        Precondition::None if in_body => {}
         Precondition::None if !force => {
             return Err(Error::usage(
                 format!(
@@ -332,13 +401,20 @@ fn check_output(filter: &Filter, url: &url::Url, content_type: Option<&str>, min
     Ok(())
 }
 
-fn mode(requested: PatchMode, url: &url::Url, fetched: &Fetched, mine: &[u8]) -> Result<WriteMode> {
+fn mode(
+    requested: PatchMode,
+    url: &url::Url,
+    fetched: &Fetched,
+    mine: &[u8],
+    version_field: Option<&str>,
+) -> Result<WriteMode> {
     let inputs = write_mode::Inputs {
         content_type: fetched.content_type.as_deref(),
         accept_patch: fetched.accept_patch.as_deref(),
         base: Some(&fetched.body),
         mine,
         url: url.as_str(),
+        version_field,
     };
     write_mode::choose(requested, &inputs)
 }

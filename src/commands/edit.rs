@@ -50,8 +50,11 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
     }
     editor.check_installed()?;
     let key = session.key(&url);
-    let Start { record, base, text, resumed, refresh_first, create } =
+    let Start { mut record, base, text, resumed, refresh_first, create } =
         if args.resume { resume(session, &key, &url)? } else { fetch(session, &key, &url).await? };
+    if let Some(pointer) = &session.settings.version_field {
+        record.version_field = Some(pointer.clone());
+    }
 
     let tag = record.etag.as_deref().and_then(ETag::parse);
     let precondition = if create {
@@ -59,7 +62,7 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
     } else {
         Precondition::choose(tag.as_ref(), record.last_modified.as_deref(), session.settings.send_weak)
     };
-    if precondition == Precondition::None && !args.force && !refresh_first {
+    if precondition == Precondition::None && !args.force && !refresh_first && record.version_field.is_none() {
         return Err(Error::usage(
             format!(
                 "{url} has neither a strong ETag nor Last-Modified, so your edit could overwrite a change unseen"
@@ -192,7 +195,12 @@ async fn fetch(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start>
         });
     }
     let record = super::get::record(session, key, &fetched)?;
-    super::get::warn_about_validators(session, &fetched);
+    super::get::warn_about_validators(
+        session,
+        &fetched,
+        record.version_field.as_deref(),
+        Some(&fetched.body),
+    );
     let body = fetched.body.to_vec();
     let refresh_first = record.stale;
     Ok(Start { record, base: Some(body.clone()), text: body, resumed: None, refresh_first, create: false })
@@ -262,7 +270,8 @@ fn resume(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start> {
                 tag.as_ref(),
                 origin.last_modified.as_deref(),
                 session.settings.send_weak,
-            ) != Precondition::None;
+            ) != Precondition::None
+                || record.version_field.is_some();
             // With nothing to send, fetch first so a difference is shown before any write.
             origin.stale || !usable
         }

@@ -23,7 +23,8 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         ));
     }
     let key = session.key(&url);
-    let before = session.store.load(&key)?.and_then(|r| r.etag);
+    let previous = session.store.load(&key)?;
+    let before = previous.as_ref().and_then(|r| r.etag.clone());
     let target = match &args.output {
         Some(path) if path.as_os_str() != "-" && !names_stdout(path)? => Some(path.as_path()),
         _ => None,
@@ -58,6 +59,8 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     .then(Vec::new);
     let progress = progress_bar(download.content_length, !to_stdout);
     let mut bytes = 0usize;
+    // A copy of a small body, to find a version field in it.
+    let mut small = Vec::new();
     // Into a temp file, a body cut off part-way can be fetched again from the start (--retry);
     // on stdout or into a pipe, what was written cannot be taken back.
     let restartable = matches!(output, Output::File { .. });
@@ -70,6 +73,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
                     output.restart()?;
                     base = session.store.base_writer()?;
                     bytes = 0;
+                    small.clear();
                     if let Some(bar) = &progress {
                         bar.reset();
                         if let Some(len) = download.content_length {
@@ -86,6 +90,9 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
             ));
         }
         bytes += chunk.len();
+        if bytes <= VERSION_SCAN_LIMIT {
+            small.extend_from_slice(&chunk);
+        }
         match &mut shown {
             Some(shown) => shown.extend_from_slice(&chunk),
             None => output.write(&chunk)?,
@@ -114,13 +121,15 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     let fetched = download.head();
     let mut record = new_record(&key, &fetched);
     record.seen = Some(seen);
+    let scanned = (bytes <= VERSION_SCAN_LIMIT).then_some(&small[..]);
+    record.version_field = version_field(session, &fetched, scanned, previous.as_ref());
     // FILE now holds this version: a later `put FILE` writes against it, whatever a later `get`
     // of the same URL stores meanwhile.
     if let Err(err) = session.store.save_streamed_with_copy(&key, &record, base, copy.as_deref())? {
         // The body is saved and recorded; only the next put's extra check is weaker.
         session.ui.warn(&format!("could not note which version the file holds: {err}"));
     }
-    warn_about_validators(session, &fetched);
+    warn_about_validators(session, &fetched, record.version_field.as_deref(), scanned);
     session.emit(&Report {
         command: "get",
         url: url.to_string(),
@@ -335,7 +344,9 @@ fn progress_bar(total: Option<u64>, to_file: bool) -> Option<indicatif::Progress
 
 /// Stores what a fetch taught us: validators, content type, and the body as the new base.
 pub fn record(session: &Session, key: &ResourceKey, fetched: &Fetched) -> Result<Record> {
-    let record = new_record(key, fetched);
+    let previous = session.store.load(key)?;
+    let mut record = new_record(key, fetched);
+    record.version_field = version_field(session, fetched, Some(&fetched.body), previous.as_ref());
     session.store.save(key, &record, Some(&fetched.body))?;
     Ok(record)
 }
@@ -350,9 +361,63 @@ fn new_record(key: &ResourceKey, fetched: &Fetched) -> Record {
     record
 }
 
-/// Says early when later writes cannot be fully protected.
-pub fn warn_about_validators(session: &Session, fetched: &Fetched) {
+/// Bodies up to this size are looked at for a version field.
+const VERSION_SCAN_LIMIT: usize = 16 << 20;
+
+/// The version field writes of this resource rely on: `--version-field`; else the one
+/// remembered, while the body still has it; else a well-known one (`/_rev`,
+/// `/metadata/resourceVersion`, `/etag`) when the server sends no strong ETag. `body` is
+/// `None` when too large to look at.
+pub fn version_field(
+    session: &Session,
+    fetched: &Fetched,
+    body: Option<&[u8]>,
+    previous: Option<&Record>,
+) -> Option<String> {
+    if let Some(pointer) = &session.settings.version_field {
+        return Some(pointer.clone());
+    }
+    let body = body?;
+    if let Some(pointer) = previous.and_then(|r| r.version_field.as_deref())
+        && crate::body_version::value(body, pointer).is_some()
+    {
+        return Some(pointer.to_string());
+    }
+    if fetched.etag.as_ref().is_some_and(|t| !t.is_weak()) {
+        return None;
+    }
+    crate::body_version::detect(body).map(str::to_string)
+}
+
+/// Says early when later writes cannot be fully protected, and which version field they carry.
+pub fn warn_about_validators(
+    session: &Session,
+    fetched: &Fetched,
+    version_field: Option<&str>,
+    body: Option<&[u8]>,
+) {
     let ui = session.ui;
+    if let Some(pointer) = version_field {
+        let value = body.and_then(|b| crate::body_version::value(b, pointer));
+        let also = match &fetched.etag {
+            Some(tag) if !tag.is_weak() => format!(", and If-Match: {tag}"),
+            _ => String::new(),
+        };
+        let line = format!(
+            "version field {pointer} = {}: writes carry it as fetched{also}; a 409 or 412 goes through the conflict flow",
+            crate::body_version::shown(value.as_ref())
+        );
+        if value.is_none() {
+            ui.warn(&format!(
+                "the body has no version at {pointer}: writes are refused unless another validator is known"
+            ));
+        } else if session.settings.verbose {
+            ui.note(&line);
+        }
+        if value.is_some() {
+            return;
+        }
+    }
     match (&fetched.etag, &fetched.last_modified) {
         (Some(tag), _) if !tag.is_weak() => {}
         (Some(tag), Some(_)) if !session.settings.send_weak => ui.warn(&format!(

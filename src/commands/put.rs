@@ -84,7 +84,12 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
             Lineage::Unknown { .. } => false,
             Lineage::Record => stored.as_ref().is_some_and(|r| r.stale),
         };
-    if precondition == Precondition::None && !args.force && !refresh_first {
+    let version_field = session
+        .settings
+        .version_field
+        .clone()
+        .or_else(|| stored.as_ref().and_then(|r| r.version_field.clone()));
+    if precondition == Precondition::None && !args.force && !refresh_first && version_field.is_none() {
         let message = match &stored {
             Some(_) => format!(
                 "the stored record for {url} has no usable validator (no strong ETag, no Last-Modified)"
@@ -105,10 +110,11 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
         };
         return Err(Error::usage(message, hint));
     }
-    if precondition == Precondition::None && !refresh_first {
+    if precondition == Precondition::None && !refresh_first && version_field.is_none() {
         session.ui.warn("writing without a precondition (--force): a concurrent change would be overwritten");
     }
     let mut record = stored.clone().unwrap_or_else(|| Record::new(&key));
+    record.version_field = version_field;
     if let Some(ct) = &args.content_type {
         record.content_type = Some(ct.clone());
     } else if record.content_type.is_none() && file.as_os_str() != "-" {

@@ -34,11 +34,37 @@ impl Cycle<'_> {
             _ => None,
         };
         let reused = self.etag_reused(etag.as_ref());
-        let written = Written { status, etag: etag.as_ref(), last_modified: last_modified.as_deref() };
-        let mine = std::mem::take(&mut self.job.mine);
-        let report = self.store(stored.as_deref().unwrap_or(&mine), written);
-        self.job.mine = mine;
-        let mut report = report?;
+        // A version kept in the body is moved on by the server: the text written carries the
+        // old one, so the base to keep is the server's own copy of it.
+        let in_body = match (&self.job.record.version_field, self.job.mode) {
+            (Some(pointer), WriteMode::Put) if status != 202 => Some(self.with_new_version(pointer).await),
+            _ => None,
+        };
+        let mut report = match &in_body {
+            Some(Some(fetched)) => {
+                // What the server holds is this text with its new version: that is what was
+                // written, for the caller too.
+                self.job.mine = fetched.body.to_vec();
+                self.store(&fetched.body, as_written(fetched))?
+            }
+            _ => {
+                let written =
+                    Written { status, etag: etag.as_ref(), last_modified: last_modified.as_deref() };
+                let mine = std::mem::take(&mut self.job.mine);
+                let report = self.store(stored.as_deref().unwrap_or(&mine), written);
+                self.job.mine = mine;
+                report?
+            }
+        };
+        if let Some(None) = in_body {
+            // The base kept still names the old version: the next write refetches first.
+            self.job.record.stale = true;
+            if let Err(err) = self.session.store.save(&self.job.key, &self.job.record, None) {
+                ui.warn(&format!(
+                    "could not mark the record stale ({err}); run `ifmatch get` before the next write"
+                ));
+            }
+        }
         if let Some(tag) = reused {
             ui.warn(&format!(
                 "{} answered with the same ETag {tag} it had before this change: its ETags do not track the content \
@@ -63,11 +89,17 @@ impl Cycle<'_> {
         } else {
             "written"
         };
-        let validator = if blind_patch {
-            "patched without a precondition; the next write refetches first".to_string()
-        } else {
-            validator_note(&self.job.record, status, self.session.settings.send_weak)
-        };
+        let validator =
+            if let (Some(Some(fetched)), Some(pointer)) = (&in_body, &self.job.record.version_field) {
+                let value = crate::body_version::value(&fetched.body, pointer);
+                format!("new version {pointer} = {}", crate::body_version::shown(value.as_ref()))
+            } else if in_body.is_some() {
+                "the new version could not be read back; the next write refetches first".to_string()
+            } else if blind_patch {
+                "patched without a precondition; the next write refetches first".to_string()
+            } else {
+                validator_note(&self.job.record, status, self.session.settings.send_weak)
+            };
         let how = match self.job.mode {
             WriteMode::Put => String::new(),
             WriteMode::Patch(format) => format!(" with PATCH ({})", format.media_type()),
@@ -78,6 +110,14 @@ impl Cycle<'_> {
             crate::error::reason(status)
         ));
         Ok(report)
+    }
+
+    /// After a write to a resource whose version is in the body: the server's copy, when it is
+    /// the text written apart from the version field (anything else means another change came
+    /// in between, and then `None`).
+    async fn with_new_version(&self, pointer: &str) -> Option<Fetched> {
+        let fetched = interrupt::guard(self.session.client.fetch(&self.job.url)).await.ok()?;
+        crate::body_version::same_apart_from(&fetched.body, &self.job.mine, pointer).then_some(fetched)
     }
 
     /// The ETag of a successful write when it equals the `If-Match` tag that was sent although

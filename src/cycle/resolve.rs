@@ -218,6 +218,13 @@ impl Cycle<'_> {
                     "overwriting the other change on {} with your version, as asked",
                     self.job.url
                 ));
+                // The version in the body names what is replaced: theirs, as asked.
+                if let Some(pointer) = self.job.record.version_field.clone()
+                    && let Some(text) =
+                        crate::body_version::with_version_of(&self.job.mine, &theirs.body, &pointer)
+                {
+                    self.job.mine = text;
+                }
                 self.overwrote = true;
             }
             Decision::Abort if status == 428 => {

@@ -33,8 +33,11 @@ impl Record {
     pub fn take_write(&mut self, written: Written<'_>, send_weak: bool) {
         self.etag = written.etag.map(|t| t.to_string());
         self.last_modified = written.last_modified.map(str::to_string);
-        let usable =
-            Precondition::choose(written.etag, written.last_modified, send_weak) != Precondition::None;
+        // A version kept in the body guards the next write too (the caller stores a base that
+        // carries the new version, or marks the record stale when it cannot).
+        let usable = Precondition::choose(written.etag, written.last_modified, send_weak)
+            != Precondition::None
+            || self.version_field.is_some();
         self.stale = written.status == 202 || !usable;
         self.fetched_at = now_http_date();
     }
