@@ -3,6 +3,7 @@
 mod support;
 
 mod apply;
+mod body_version;
 mod cache;
 mod client;
 mod core;

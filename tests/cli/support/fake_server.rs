@@ -85,6 +85,92 @@ pub struct Quirks {
     pub etag_ignores_content: bool,
     /// Answer successful writes with this status (e.g. 202 Accepted) instead of 200/201.
     pub write_status: Option<u16>,
+    /// Keep the version in the JSON body, as CouchDB, Kubernetes and Google Cloud APIs do.
+    pub body_version: Option<BodyVersion>,
+}
+
+/// A version kept in the body at `pointer`: every stored version of a resource carries its
+/// version number there (as a string), and a PUT whose field names another version is refused
+/// with `status` and a body in the API's shape.
+#[derive(Debug, Clone)]
+pub struct BodyVersion {
+    pub pointer: &'static str,
+    pub status: u16,
+    pub shape: Shape,
+    /// A PUT whose body has this top-level member is refused with 409 as invalid content (not
+    /// a version conflict).
+    pub invalid_member: Option<&'static str>,
+}
+
+/// How a refusal reads.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    /// A Kubernetes `Status` object, reason `Conflict`.
+    Kubernetes,
+    /// A Google API error object, status `ABORTED` (409) or `FAILED_PRECONDITION` (412).
+    Google,
+}
+
+impl BodyVersion {
+    pub fn kubernetes() -> BodyVersion {
+        BodyVersion {
+            pointer: "/metadata/resourceVersion",
+            status: 409,
+            shape: Shape::Kubernetes,
+            invalid_member: None,
+        }
+    }
+
+    pub fn google(status: u16) -> BodyVersion {
+        BodyVersion { pointer: "/etag", status, shape: Shape::Google, invalid_member: None }
+    }
+
+    fn refusal(&self, status: u16, message: &str) -> Vec<u8> {
+        let body = match self.shape {
+            Shape::Kubernetes => serde_json::json!({
+                "kind": "Status", "apiVersion": "v1", "status": "Failure", "message": message,
+                "reason": if status == 409 && !message.contains("invalid") { "Conflict" } else { "Invalid" },
+                "code": status,
+            }),
+            Shape::Google => serde_json::json!({
+                "error": { "code": status, "message": message,
+                    "status": if status == 412 { "FAILED_PRECONDITION" } else { "ABORTED" } }
+            }),
+        };
+        respond(status, &[("Content-Type", "application/json".into())], body.to_string().as_bytes())
+    }
+
+    /// `body` with the field set to `version`.
+    fn stamp(&self, body: &[u8], version: u64) -> Vec<u8> {
+        let Ok(mut doc) = serde_json::from_slice::<serde_json::Value>(body) else { return body.to_vec() };
+        let (parent, last) = self.pointer.rsplit_once('/').unwrap();
+        let holder = if parent.is_empty() { Some(&mut doc) } else { doc.pointer_mut(parent) };
+        if let Some(serde_json::Value::Object(map)) = holder {
+            map.insert(last.to_string(), serde_json::Value::String(version.to_string()));
+        }
+        let mut out = serde_json::to_vec_pretty(&doc).unwrap();
+        out.push(b'\n');
+        out
+    }
+
+    /// Why a PUT of `body` over `current` is refused, if it is.
+    fn check(&self, body: &[u8], current: &Resource) -> Option<Vec<u8>> {
+        let field = |b: &[u8]| {
+            serde_json::from_slice::<serde_json::Value>(b).ok().and_then(|d| d.pointer(self.pointer).cloned())
+        };
+        let sent = serde_json::from_slice::<serde_json::Value>(body).ok();
+        if let (Some(member), Some(doc)) = (self.invalid_member, &sent)
+            && doc.get(member).is_some()
+        {
+            return Some(self.refusal(409, &format!("invalid: {member} is not allowed")));
+        }
+        (field(body) != field(&current.body)).then(|| {
+            self.refusal(
+                self.status,
+                "Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again",
+            )
+        })
+    }
 }
 
 #[derive(Default)]
@@ -174,10 +260,12 @@ impl FakeServer {
     pub fn put_resource(&self, path: &str, body: &[u8], content_type: &str) {
         let mut s = self.state.lock().unwrap();
         let version = s.resources.get(path).map_or(1, |r| r.version + 1);
-        s.resources.insert(
-            path.to_string(),
-            Resource { body: body.to_vec(), content_type: content_type.to_string(), version },
-        );
+        let body = match &s.quirks.body_version {
+            Some(bv) => bv.stamp(body, version),
+            None => body.to_vec(),
+        };
+        s.resources
+            .insert(path.to_string(), Resource { body, content_type: content_type.to_string(), version });
     }
 
     /// The next request with `method` (one not yet taken by an earlier fault) meets `fault`.
@@ -382,7 +470,11 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
         "GET" | "HEAD" => read(&mut s, &q, &req),
         "PUT" | "PATCH" => {
             let current = s.resources.get(&req.path).cloned();
-            match precondition_refusal(&q, &req, current.as_ref()) {
+            let in_body = match (&q.body_version, &current) {
+                (Some(bv), Some(r)) if req.method == "PUT" => bv.check(&req.body, r),
+                _ => None,
+            };
+            match precondition_refusal(&q, &req, current.as_ref()).or(in_body) {
                 Some(refusal) => refusal,
                 None => match new_body(&req, current.as_ref()) {
                     Err(refusal) => refusal,
@@ -394,6 +486,10 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
                         .or_else(|| current.as_ref().map(|r| r.content_type.clone()))
                         .unwrap_or_else(|| "application/octet-stream".into());
                         let version = current.as_ref().map_or(1, |r| r.version + 1);
+                        let body = match &q.body_version {
+                            Some(bv) => bv.stamp(&body, version),
+                            None => body,
+                        };
                         let r = Resource { body, content_type: ct, version };
                         s.resources.insert(req.path.clone(), r.clone());
                         if q.lose_first_write_response && !s.lost_one {
@@ -417,6 +513,10 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
             s.change_after = None;
             let version = s.resources.get(&path).map_or(1, |r| r.version + 1);
             let ct = s.resources.get(&path).map_or_else(|| "text/plain".into(), |r| r.content_type.clone());
+            let body = match &q.body_version {
+                Some(bv) => bv.stamp(&body, version),
+                None => body,
+            };
             s.resources.insert(path, Resource { body, content_type: ct, version });
         }
     }
