@@ -106,7 +106,10 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             report.refetch = refetched;
             return session.emit(&report);
         }
-        let content_type = fetched.content_type.as_deref();
+        let content_type = match &version_field {
+            Some(_) if !media::is_json(fetched.content_type.as_deref()) => Some("application/json"),
+            _ => fetched.content_type.as_deref(),
+        };
         check_output(&filter, &url, content_type, &mine)?;
         if let Some(pointer) = &version_field {
             crate::body_version::check_unchanged(&url, pointer, &fetched.body, &mine)?;
@@ -151,7 +154,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 // Only a write is recorded: a failed or empty run leaves the store as it was,
                 // so a base that `get` stored for a later `put` is not silently replaced.
                 let mut record = Record::new(&key);
-                record.content_type = fetched.content_type.clone();
+                record.content_type = content_type.map(str::to_string);
                 record.accept_patch = fetched.accept_patch.clone();
                 record.version_field = version_field.clone();
                 // A version in the body moved on with the write: keep the server's copy, which

@@ -123,6 +123,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     record.seen = Some(seen);
     let scanned = (bytes <= VERSION_SCAN_LIMIT).then_some(&small[..]);
     record.version_field = version_field(session, &fetched, scanned, previous.as_ref());
+    json_when_versioned(&mut record);
     // FILE now holds this version: a later `put FILE` writes against it, whatever a later `get`
     // of the same URL stores meanwhile.
     if let Err(err) = session.store.save_streamed_with_copy(&key, &record, base, copy.as_deref())? {
@@ -347,6 +348,7 @@ pub fn record(session: &Session, key: &ResourceKey, fetched: &Fetched) -> Result
     let previous = session.store.load(key)?;
     let mut record = new_record(key, fetched);
     record.version_field = version_field(session, fetched, Some(&fetched.body), previous.as_ref());
+    json_when_versioned(&mut record);
     session.store.save(key, &record, Some(&fetched.body))?;
     Ok(record)
 }
@@ -359,6 +361,15 @@ fn new_record(key: &ResourceKey, fetched: &Fetched) -> Record {
     record.accept_patch = fetched.accept_patch.clone();
     record.fetched_at = now_http_date();
     record
+}
+
+/// A version field makes the body JSON, whatever the server labels it (PouchDB answers a GET
+/// without `Accept: application/json` as text/plain, and parses a PUT only when it says JSON):
+/// writes send it as JSON, and conflicts merge it as JSON.
+pub fn json_when_versioned(record: &mut Record) {
+    if record.version_field.is_some() && !crate::media::is_json(record.content_type.as_deref()) {
+        record.content_type = Some("application/json".to_string());
+    }
 }
 
 /// Bodies up to this size are looked at for a version field.
