@@ -15,6 +15,7 @@ mod faults;
 mod generated;
 mod http_edges;
 mod interop;
+mod interop_pouchdb;
 mod lineage;
 mod markers;
 mod merge;

@@ -6,6 +6,7 @@
 pub mod cache;
 pub mod fake_server;
 pub mod interop;
+pub mod pouchdb;
 pub mod pty;
 pub mod raw;
 pub mod serve;
