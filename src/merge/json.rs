@@ -20,13 +20,16 @@ const MAX_SHOWN: usize = 40;
 /// merges by lines).
 pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<MergeOutcome> {
     let (base_value, mine_value, theirs_value) = (parse(base)?, parse(mine)?, parse(theirs)?);
-    let mut conflicts = Vec::new();
+    let mut conflicts = Conflicts::default();
     let mut path = PointerBuf::new();
     let merged =
         merge_value(&mut path, Some(&base_value), Some(&mine_value), Some(&theirs_value), &mut conflicts);
-    if !conflicts.is_empty() {
-        let text = line_merge(base, mine, theirs).text;
-        return Some(MergeOutcome::Conflicted { text, conflicts });
+    if !conflicts.lines.is_empty() {
+        let text = merged
+            .as_ref()
+            .and_then(|merged| present(merged, &conflicts.sides, mine))
+            .unwrap_or_else(|| line_merge(base, mine, theirs).text);
+        return Some(MergeOutcome::Conflicted { text, conflicts: conflicts.lines });
     }
     // Both sides keep a root, so neither removal case applies; `?` only satisfies the type.
     let merged = merged?;
@@ -66,7 +69,7 @@ fn merge_value(
     base: Option<&Value>,
     mine: Option<&Value>,
     theirs: Option<&Value>,
-    conflicts: &mut Vec<String>,
+    conflicts: &mut Conflicts,
 ) -> Option<Value> {
     if mine == theirs || base == theirs {
         return mine.cloned();
@@ -77,8 +80,71 @@ fn merge_value(
     if let (Some(Value::Object(b)), Some(Value::Object(m)), Some(Value::Object(t))) = (base, mine, theirs) {
         return Some(Value::Object(merge_objects(path, b, m, t, conflicts)));
     }
-    conflicts.push(describe(path, base, mine, theirs));
+    conflicts.lines.push(describe(path, base, mine, theirs));
+    conflicts.sides.push(Side {
+        path: path.clone(),
+        base: base.cloned(),
+        mine: mine.cloned(),
+        theirs: theirs.cloned(),
+    });
     mine.cloned()
+}
+
+/// The conflicts a structural merge found: one line each for the user, and the three values
+/// at each path, for [`present`].
+#[derive(Default)]
+struct Conflicts {
+    lines: Vec<String>,
+    sides: Vec<Side>,
+}
+
+struct Side {
+    path: PointerBuf,
+    base: Option<Value>,
+    mine: Option<Value>,
+    theirs: Option<Value>,
+}
+
+/// The text to resolve a JSON conflict in: the merged document — both sides' clean changes
+/// applied — spread over lines (a one-line document is pretty-printed), with conflict markers
+/// around each conflicting value only. Made by serializing the merge three times, with the
+/// base's, mine's and theirs' value at every conflict, and merging those by lines: they differ
+/// nowhere else. `None` when that cannot be done (a conflict over the whole document).
+fn present(merged: &Value, sides: &[Side], mine_text: &[u8]) -> Option<Vec<u8>> {
+    let style = style::detect(mine_text).multiline();
+    let with = |pick: fn(&Side) -> Option<&Value>| -> Option<Vec<u8>> {
+        let mut doc = merged.clone();
+        for side in sides {
+            set(&mut doc, &side.path, pick(side))?;
+        }
+        Some(style::write(&doc, &style))
+    };
+    let base = with(|s| s.base.as_ref())?;
+    let mine = with(|s| s.mine.as_ref())?;
+    let theirs = with(|s| s.theirs.as_ref())?;
+    let merged = line_merge(&base, &mine, &theirs);
+    (!merged.conflicts.is_empty()).then_some(merged.text)
+}
+
+/// Sets (or, for `None`, removes) the member at `path`; `None` when the path does not lead to
+/// an object member.
+fn set(doc: &mut Value, path: &PointerBuf, value: Option<&Value>) -> Option<()> {
+    let tokens: Vec<String> = path.tokens().map(|t| t.decoded().into_owned()).collect();
+    let (last, parents) = tokens.split_last()?;
+    let mut node = doc;
+    for key in parents {
+        node = node.as_object_mut()?.get_mut(key)?;
+    }
+    let object = node.as_object_mut()?;
+    match value {
+        Some(v) => {
+            object.insert(last.clone(), v.clone());
+        }
+        None => {
+            object.shift_remove(last);
+        }
+    }
+    Some(())
 }
 
 /// Key order: mine's, with keys that only theirs added placed after the key that precedes them
@@ -89,7 +155,7 @@ fn merge_objects(
     base: &Map<String, Value>,
     mine: &Map<String, Value>,
     theirs: &Map<String, Value>,
-    conflicts: &mut Vec<String>,
+    conflicts: &mut Conflicts,
 ) -> Map<String, Value> {
     let mut kept: Vec<(&String, Value)> = Vec::with_capacity(mine.len());
     for (key, value) in mine {

@@ -51,6 +51,20 @@ pub(super) fn detect(text: &[u8]) -> Style {
     }
 }
 
+impl Style {
+    /// The same layout spread over lines: a one-line document gets two-space indents and a
+    /// trailing newline, so that a value per line can be marked as a conflict.
+    pub(super) fn multiline(mut self) -> Style {
+        if self.indent.is_none() {
+            self.indent = Some(b"  ".to_vec());
+            self.colon_space = true;
+            self.comma_space = false;
+            self.trailing_newline = true;
+        }
+        self
+    }
+}
+
 /// Serializes `value` in `style`.
 pub(super) fn write(value: &Value, style: &Style) -> Vec<u8> {
     let mut out = Vec::new();

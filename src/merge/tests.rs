@@ -127,24 +127,26 @@ fn json_conflict_table() {
              text: "{\n<<<<<<< mine\n  \"replicas\": 5,\n||||||| base\n  \"replicas\": 3,\n=======\n  \"replicas\": 4,\n>>>>>>> theirs\n  \"image\": \"x\"\n}\n",
              conflicts: &["/replicas: mine 5, theirs 4"],
          }),
+        // A one-line document is presented pretty-printed, with theirs' and mine's clean
+        // changes applied and markers around the conflicting value only.
         ("both changed at depth, the rest merges (minified)",
          r#"{"spec":{"replicas":3,"image":"x"}}"#,
          r#"{"spec":{"replicas":5,"image":"y"}}"#,
          r#"{"spec":{"replicas":4,"image":"x"}}"#,
          Want::Conflicted {
-             text: "<<<<<<< mine\n{\"spec\":{\"replicas\":5,\"image\":\"y\"}}\n||||||| base\n{\"spec\":{\"replicas\":3,\"image\":\"x\"}}\n=======\n{\"spec\":{\"replicas\":4,\"image\":\"x\"}}\n>>>>>>> theirs\n",
+             text: "{\n  \"spec\": {\n<<<<<<< mine\n    \"replicas\": 5,\n||||||| base\n    \"replicas\": 3,\n=======\n    \"replicas\": 4,\n>>>>>>> theirs\n    \"image\": \"y\"\n  }\n}\n",
              conflicts: &["/spec/replicas: mine 5, theirs 4"],
          }),
         ("removed by mine, changed by theirs",
          r#"{"a":1,"b":1}"#, r#"{"b":1}"#, r#"{"a":2,"b":1}"#,
          Want::Conflicted {
-             text: "<<<<<<< mine\n{\"b\":1}\n||||||| base\n{\"a\":1,\"b\":1}\n=======\n{\"a\":2,\"b\":1}\n>>>>>>> theirs\n",
+             text: "{\n<<<<<<< mine\n  \"b\": 1\n||||||| base\n  \"b\": 1,\n  \"a\": 1\n=======\n  \"b\": 1,\n  \"a\": 2\n>>>>>>> theirs\n}\n",
              conflicts: &["/a: mine removed it, theirs changed it to 2"],
          }),
         ("changed by mine, removed by theirs",
          "{\"a\":{\"x\":1}}\n", "{\"a\":{\"x\":2}}\n", "{}\n",
          Want::Conflicted {
-             text: "<<<<<<< mine\n{\"a\":{\"x\":2}}\n||||||| base\n{\"a\":{\"x\":1}}\n=======\n{}\n>>>>>>> theirs\n",
+             text: "<<<<<<< mine\n{\n  \"a\": {\n    \"x\": 2\n  }\n}\n||||||| base\n{\n  \"a\": {\n    \"x\": 1\n  }\n}\n=======\n{}\n>>>>>>> theirs\n",
              conflicts: &["/a: theirs removed it, mine changed it to {\"x\":2}"],
          }),
         ("array changed differently on both sides, lines apart: text has no markers",
@@ -158,7 +160,7 @@ fn json_conflict_table() {
         ("added on both sides with different values; key escaping",
          r#"{}"#, r#"{"a/b~":1,"k":"v"}"#, r#"{"a/b~":2,"k":"v"}"#,
          Want::Conflicted {
-             text: "<<<<<<< mine\n{\"a/b~\":1,\"k\":\"v\"}\n||||||| base\n{}\n=======\n{\"a/b~\":2,\"k\":\"v\"}\n>>>>>>> theirs\n",
+             text: "{\n<<<<<<< mine\n  \"a/b~\": 1,\n||||||| base\n=======\n  \"a/b~\": 2,\n>>>>>>> theirs\n  \"k\": \"v\"\n}\n",
              conflicts: &["/a~1b~0: added on both sides, mine 1, theirs 2"],
          }),
         ("whole document changed type on both sides",
@@ -172,7 +174,7 @@ fn json_conflict_table() {
          r#"{"k":"0123456789012345678901234567890123456789-mine","ctl":0}"#,
          "{\"k\":\"theirs\",\"ctl\":0}",
          Want::Conflicted {
-             text: "<<<<<<< mine\n{\"k\":\"0123456789012345678901234567890123456789-mine\",\"ctl\":0}\n||||||| base\n{\"k\":\"old\",\"ctl\":0}\n=======\n{\"k\":\"theirs\",\"ctl\":0}\n>>>>>>> theirs\n",
+             text: "{\n<<<<<<< mine\n  \"k\": \"0123456789012345678901234567890123456789-mine\",\n||||||| base\n  \"k\": \"old\",\n=======\n  \"k\": \"theirs\",\n>>>>>>> theirs\n  \"ctl\": 0\n}\n",
              conflicts: &["/k: mine \"012345678901234567890123456789012345678…, theirs \"theirs\""],
          }),
     ];

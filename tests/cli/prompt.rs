@@ -643,3 +643,36 @@ fn an_edit_at_the_prompt_that_undoes_their_clean_change_asks_first() {
     assert_eq!(exit_code(&mut p), 0);
     assert_eq!(server.body("/doc.json").unwrap(), mine_whole);
 }
+
+#[test]
+fn a_minified_json_conflict_opens_pretty_with_markers_around_the_conflicting_value_only() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource(
+        "/doc.json",
+        br#"{"name":"demo","replicas":1,"limits":{"cpu":"1"}}"#,
+        "application/json",
+    );
+    // Theirs changes the cpu limit (no conflict) and replicas (conflicting with ours).
+    server.change_after(1, "/doc.json", br#"{"name":"demo","replicas":5,"limits":{"cpu":"2"}}"#);
+    let url = server.url("/doc.json");
+    env.editor_replaces(1, "\"replicas\":1", "\"replicas\":3");
+    env.editor_replaces(
+        2,
+        "<<<<<<< mine\n  \"replicas\": 3,\n||||||| base\n  \"replicas\": 1,\n=======\n  \"replicas\": 5,\n>>>>>>> theirs\n",
+        "  \"replicas\": 3,\n",
+    );
+    let mut p = spawn(&env, &["edit", &url]);
+    p.expect("[e]dit").unwrap();
+    p.send_line("e").unwrap();
+    p.expect("wrote").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    let opened = String::from_utf8_lossy(&env.editor_saw(2)).into_owned();
+    assert_eq!(
+        opened,
+        "{\n  \"name\": \"demo\",\n<<<<<<< mine\n  \"replicas\": 3,\n||||||| base\n  \"replicas\": 1,\n=======\n  \"replicas\": 5,\n>>>>>>> theirs\n  \"limits\": {\n    \"cpu\": \"2\"\n  }\n}\n",
+        "theirs' clean change is applied, and only the conflicting value is a choice"
+    );
+    let written: serde_json::Value = serde_json::from_slice(&server.body("/doc.json").unwrap()).unwrap();
+    assert_eq!(written, serde_json::json!({"name": "demo", "replicas": 3, "limits": {"cpu": "2"}}));
+}
