@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""ifmatch against the reference tools, row by row, in one run.
+
+Every row runs ifmatch and its reference alternately (so machine load hits both alike) against
+the same `ifmatch serve` on loopback, and prints the total time of each, the ratio
+(ifmatch / reference; below 1.0 is faster than the reference) and each one's peak RSS (the
+largest of any single run, from wait4's rusage).
+
+Rows (all by default; name some to run only those: small, put, large, merge, merge50):
+  small    N x `get URL -o /dev/null`            vs  curl -s -o /dev/null URL  (and xh when installed)
+  put      N x `get -o FILE` + `put URL FILE`     vs  curl GET with -D, then curl PUT with If-Match
+  large    200 MiB `get URL -o FILE`             vs  curl -o FILE
+  merge    10 MiB pretty JSON, 412 + merge + diffs + retry (`put --on-conflict merge`)
+                                                  vs  git merge-file and GNU diff3 on the same texts
+  merge50  the merge row on a 50 MiB document, to show how the cost grows
+
+Needs python3, curl and git (diff3 and xh are used when present). Builds nothing: pass the
+binary with --bin (default target/release/ifmatch; build it with `cargo build --release`).
+The state store and the served files live under --dir (default: a temp dir under $TMPDIR), so
+the store's fsyncs cost what they cost there.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(argv, env=None, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL):
+    """Runs argv; returns (seconds, peak RSS in MiB, exit code, stderr)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, stdout=stdout, stderr=subprocess.PIPE, stdin=stdin)
+    # Read stderr to the end before reaping, so a chatty child never blocks on a full pipe.
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode, err.decode(errors="replace")
+
+
+class Tally:
+    """Total time and peak RSS of one tool over a row's runs."""
+
+    def __init__(self, name):
+        self.name, self.seconds, self.peak, self.runs = name, 0.0, 0.0, 0
+
+    def add(self, seconds, peak):
+        self.seconds += seconds
+        self.peak = max(self.peak, peak)
+        self.runs += 1
+
+
+def report(row, ours, refs, goal=""):
+    for ref in refs:
+        if ref.seconds == 0:
+            continue
+        ratio = ours.seconds / ref.seconds
+        print(
+            f"{row:<34} {ours.name} {ours.seconds:7.2f} s {ours.peak:7.1f} MiB | "
+            f"{ref.name} {ref.seconds:7.2f} s {ref.peak:7.1f} MiB | ratio {ratio:5.2f}x {goal}",
+            flush=True,
+        )
+
+
+def check(res, what):
+    if res[2] != 0:
+        sys.exit(f"FAIL: {what} exited {res[2]}:\n{res[3][-2000:]}")
+    return res
+
+
+class Bench:
+    def __init__(self, args):
+        self.bin = os.path.abspath(args.bin)
+        self.work = tempfile.mkdtemp(prefix="ifmatch-bench-", dir=args.dir)
+        self.docs = os.path.join(self.work, "docs")
+        os.makedirs(self.docs)
+        self.env = dict(os.environ, IFMATCH_STATE_DIR=os.path.join(self.work, "state"), NO_COLOR="1")
+        url_file = os.path.join(self.work, "url")
+        with open(url_file, "w") as out:
+            self.server = subprocess.Popen(
+                [self.bin, "serve", self.docs, "--port", "0", "--quiet", "--max-body", str(1 << 30)],
+                stdout=out,
+            )
+        for _ in range(200):
+            if os.path.getsize(url_file) > 0:
+                break
+            time.sleep(0.05)
+        with open(url_file) as f:
+            self.base_url = f.readline().strip()
+        self.n = args.runs
+        self.xh = shutil.which("xh")
+
+    def close(self):
+        self.server.terminate()
+        self.server.wait()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.work, name)
+
+    def small(self):
+        with open(os.path.join(self.docs, "small.json"), "w") as f:
+            f.write('{\n  "name": "demo",\n  "replicas": 3\n}\n')
+        url = self.base_url + "small.json"
+        ours, curl, xh = Tally("ifmatch"), Tally("curl"), Tally("xh")
+        for _ in range(self.n):
+            ours.add(*check(run([self.bin, "get", url, "-o", "/dev/null"], self.env), "ifmatch get")[:2])
+            curl.add(*check(run(["curl", "-s", "-o", "/dev/null", url]), "curl")[:2])
+            if self.xh:
+                xh.add(*check(run([self.xh, "--ignore-stdin", "-q", "GET", url]), "xh")[:2])
+        report(f"{self.n} x small get", ours, [curl, xh], "(goal <= 1.0x)")
+
+    def put(self):
+        doc = os.path.join(self.docs, "config.json")
+        url = self.base_url + "config.json"
+        mine, headers = self.path("mine.json"), self.path("headers")
+        ours, curl = Tally("ifmatch"), Tally("curl")
+        for i in range(self.n):
+            with open(doc, "w") as f:
+                f.write('{\n  "name": "demo",\n  "replicas": 3\n}\n')
+            a = check(run([self.bin, "get", url, "-o", mine], self.env), "ifmatch get")
+            edit(mine, i)
+            b = check(run([self.bin, "put", url, mine], self.env), "ifmatch put")
+            ours.add(a[0] + b[0], max(a[1], b[1]))
+            a = check(run(["curl", "-s", "-D", headers, "-o", mine, url]), "curl GET")
+            etag = next(
+                line.split(":", 1)[1].strip()
+                for line in open(headers)
+                if line.lower().startswith("etag:")
+            )
+            edit(mine, i + 1000)
+            b = check(
+                run(["curl", "-s", "-f", "-X", "PUT", "-H", f"If-Match: {etag}",
+                     "-H", "Content-Type: application/json", "--data-binary", "@" + mine,
+                     "-o", "/dev/null", url]),
+                "curl PUT",
+            )
+            curl.add(a[0] + b[0], max(a[1], b[1]))
+        report(f"{self.n} x get + changed put", ours, [curl], "(goal <= 1.0x)")
+
+    def large(self, mib):
+        name = "large.json"
+        with open(os.path.join(self.docs, name), "w") as f:
+            line = '  "' + "x" * 60 + '",\n'
+            f.write("[\n")
+            f.write(line * (mib * 1048576 // len(line)))
+            f.write('  "end"\n]\n')
+        url = self.base_url + name
+        out = self.path("large.out")
+        ours, curl = Tally("ifmatch"), Tally("curl")
+        runs = max(1, min(self.n, 3))
+        for _ in range(runs):
+            ours.add(*check(run([self.bin, "get", url, "-o", out], self.env), "ifmatch get")[:2])
+            curl.add(*check(run(["curl", "-s", "-o", out, url]), "curl")[:2])
+        report(f"{runs} x {mib} MiB get -o", ours, [curl], "(goal <= 1.0x, <= 16 MiB)")
+        store = os.path.join(self.work, "state", "bases")
+        kept = sum(os.path.getsize(os.path.join(store, f)) for f in os.listdir(store))
+        print(f"{'':<34} state store bases after it: {kept / 1048576:.1f} MiB", flush=True)
+
+    def merge(self, mib, runs):
+        keys = mib * 1048576 // 53
+        name = f"doc{mib}.json"
+        doc = os.path.join(self.docs, name)
+        url = self.base_url + name
+        base, mine, theirs = self.path("base.json"), self.path("mine.json"), self.path("theirs.json")
+        gen = ",\n".join(f'  "key{i:07d}": {{\n    "value": {i},\n    "note": "xxxxxxxx"\n  }}' for i in range(keys))
+        text = "{\n" + gen + "\n}\n"
+        with open(base, "w") as f:
+            f.write(text)
+        # Theirs changes the first key; mine the last: a clean structural merge.
+        with open(theirs, "w") as f:
+            f.write(text.replace('"value": 0,', '"value": -1,', 1))
+        last = f'"value": {keys - 1},'
+        i = text.rindex(last)
+        mine_text = text[:i] + '"value": -2,' + text[i + len(last):]
+        size = len(text) / 1048576
+        ours, git, diff3 = Tally("ifmatch"), Tally("git merge-file"), Tally("diff3")
+        has_diff3 = shutil.which("diff3") is not None
+        for _ in range(runs):
+            shutil.copy(base, doc)
+            check(run([self.bin, "get", url, "-o", mine], self.env), "ifmatch get")
+            with open(mine, "w") as f:
+                f.write(mine_text)
+            shutil.copy(theirs, doc)
+            res = check(run([self.bin, "put", url, mine, "--on-conflict", "merge"], self.env), "ifmatch put")
+            if "merge" not in res[3]:
+                sys.exit("FAIL: the put did not merge:\n" + res[3][-2000:])
+            with open(doc) as f:
+                served = f.read()
+            if '"value": -1,' not in served or '"value": -2,' not in served:
+                sys.exit("FAIL: the server does not hold both changes")
+            ours.add(*res[:2])
+            git.add(*check(run(["git", "merge-file", "-p", mine, base, theirs]), "git merge-file")[:2])
+            if has_diff3:
+                diff3.add(*check(run(["diff3", "-m", mine, base, theirs]), "diff3")[:2])
+        report(f"{runs} x {size:.1f} MiB JSON 412 + merge", ours, [git, diff3],
+               "(goal <= 1.5x git, <= 100 MiB)")
+
+
+def edit(path, i):
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(text.replace('"replicas": 3', f'"replicas": {4 + i}'))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("rows", nargs="*", default=["small", "put", "large", "merge", "merge50"])
+    parser.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "ifmatch"))
+    parser.add_argument("--dir", default=None, help="where the served files and the state store go")
+    parser.add_argument("--runs", type=int, default=30, help="runs of the small rows (default 30)")
+    parser.add_argument("--large-mib", type=int, default=200)
+    args = parser.parse_args()
+    if not os.access(args.bin, os.X_OK):
+        sys.exit(f"no binary at {args.bin}: run `cargo build --release` first, or pass --bin")
+    bench = Bench(args)
+    try:
+        load = os.getloadavg()[0]
+        print(f"load average {load:.1f} on {os.cpu_count()} cores; store under {bench.work}", flush=True)
+        for row in args.rows:
+            if row == "small":
+                bench.small()
+            elif row == "put":
+                bench.n = max(1, args.runs // 2)
+                bench.put()
+                bench.n = args.runs
+            elif row == "large":
+                bench.large(args.large_mib)
+            elif row == "merge":
+                bench.merge(10, 3)
+            elif row == "merge50":
+                bench.merge(50, 1)
+            else:
+                sys.exit(f"unknown row {row!r}")
+        print(f"load average {os.getloadavg()[0]:.1f} at the end", flush=True)
+    finally:
+        bench.close()
+
+
+if __name__ == "__main__":
+    main()
