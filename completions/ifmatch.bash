@@ -145,7 +145,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__apply)
-            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --retries --force --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --version-field --fetch-url --cache-bust-param --no-cache-bust --silent --quiet --json --color --state-dir --help"
+            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --retries --force --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --version-field --fetch-url --cache-bust-param --no-cache-bust --silent --quiet --json --color --state-dir --base-limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,6 +275,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --base-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -315,7 +319,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__diff)
-            opts="-H -x -f -L -d -X -u -k -v -s -q -h --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --silent --quiet --json --color --state-dir --help"
+            opts="-H -x -f -L -d -X -u -k -v -s -q -h --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --silent --quiet --json --color --state-dir --base-limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -410,6 +414,10 @@ _ifmatch() {
                     return 0
                     ;;
                 --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -531,7 +539,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__edit)
-            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --resume --force --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --version-field --fetch-url --cache-bust-param --no-cache-bust --silent --quiet --json --color --state-dir --help"
+            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --resume --force --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --version-field --fetch-url --cache-bust-param --no-cache-bust --silent --quiet --json --color --state-dir --base-limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -657,6 +665,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --base-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -665,7 +677,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__get)
-            opts="-o -i -H -x -f -L -d -X -u -k -v -s -q -h --output --force --raw --include --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --weak-etag --version-field --silent --quiet --json --color --state-dir --help"
+            opts="-o -i -H -x -f -L -d -X -u -k -v -s -q -h --output --force --raw --include --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --weak-etag --version-field --silent --quiet --json --color --state-dir --base-limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -776,6 +788,10 @@ _ifmatch() {
                     return 0
                     ;;
                 --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1011,7 +1027,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__put)
-            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --allow-empty --if-match --if-unmodified-since --force --create --content-type --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --version-field --fetch-url --cache-bust-param --no-cache-bust --silent --quiet --json --color --state-dir --help"
+            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --allow-empty --if-match --if-unmodified-since --force --create --content-type --patch --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --follow-writes --yes --on-conflict --conflict-status --weak-etag --version-field --fetch-url --cache-bust-param --no-cache-bust --silent --quiet --json --color --state-dir --base-limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1149,6 +1165,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --base-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1217,7 +1237,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state__subcmd__forget)
-            opts="-H -s -q -h --recovered --write-probe --header --silent --quiet --json --color --state-dir --help"
+            opts="-H -s -q -h --recovered --write-probe --header --silent --quiet --json --color --state-dir --base-limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1236,6 +1256,10 @@ _ifmatch() {
                     return 0
                     ;;
                 --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1331,7 +1355,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state__subcmd__list)
-            opts="-s -q -h --silent --quiet --json --color --state-dir --help"
+            opts="-s -q -h --silent --quiet --json --color --state-dir --base-limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1342,6 +1366,10 @@ _ifmatch() {
                     return 0
                     ;;
                 --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1353,7 +1381,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state__subcmd__path)
-            opts="-s -q -h --silent --quiet --json --color --state-dir --help"
+            opts="-s -q -h --silent --quiet --json --color --state-dir --base-limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1367,6 +1395,10 @@ _ifmatch() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --base-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1375,7 +1407,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__state__subcmd__show)
-            opts="-H -s -q -h --header --silent --quiet --json --color --state-dir --help"
+            opts="-H -s -q -h --header --silent --quiet --json --color --state-dir --base-limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1394,6 +1426,10 @@ _ifmatch() {
                     return 0
                     ;;
                 --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -61,6 +61,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l color -d 'When t
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l base-limit -d 'Keep fetched and written bodies up to this size in full as bases to merge from (e.g. 64M, 1G); larger ones are kept as a SHA-256 digest, which still finds an unchanged resource but cannot merge' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l force -d 'Replace FILE even when it is a working copy ifmatch wrote and you changed it since'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -l raw -d 'Write the body exactly as received to a terminal too (JSON is otherwise indented and colored there; to a file or a pipe it is always written as received)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand get" -s i -l include -d 'Print the status line and the response headers on stdout before the body'
@@ -106,6 +107,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l color -d 'When 
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l base-limit -d 'Keep fetched and written bodies up to this size in full as bases to merge from (e.g. 64M, 1G); larger ones are kept as a SHA-256 digest, which still finds an unchanged resource but cannot merge' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l resume -d 'Re-open the editor on the newest edit saved after an earlier failure, and write it with the validators of the version it was based on (a change made since then is merged or asked about, never overwritten)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l force -d 'Write without a validator when the server gives neither ETag nor Last-Modified'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -s f -l fail -d 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
@@ -156,6 +158,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l color -d 'When t
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l base-limit -d 'Keep fetched and written bodies up to this size in full as bases to merge from (e.g. 64M, 1G); larger ones are kept as a SHA-256 digest, which still finds an unchanged resource but cannot merge' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l allow-empty -d 'Send an empty body (refused otherwise, as it is usually a mistake upstream)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l force -d 'Write without any validator (unconditionally) when none is known'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l create -d 'Create the resource: send If-None-Match: *, so the write fails (exit 3) if it exists'
@@ -237,6 +240,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l color -d 'When
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l base-limit -d 'Keep fetched and written bodies up to this size in full as bases to merge from (e.g. 64M, 1G); larger ones are kept as a SHA-256 digest, which still finds an unchanged resource but cannot merge' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l force -d 'Write without a validator when the server gives neither ETag nor Last-Modified'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s f -l fail -d 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -s L -l location -d 'Accepted for curl habits, no effect: a GET always follows redirects (see --max-redirects)'
@@ -269,6 +273,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l color -d 'When 
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l base-limit -d 'Keep fetched and written bodies up to this size in full as bases to merge from (e.g. 64M, 1G); larger ones are kept as a SHA-256 digest, which still finds an unchanged resource but cannot merge' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s f -l fail -d 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -s L -l location -d 'Accepted for curl habits, no effect: a GET always follows redirects (see --max-redirects)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand diff" -l netrc -d 'Use the credentials for the host from ~/.netrc (or the file in NETRC)'
@@ -307,6 +312,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l base-limit -d 'Keep fetched and written bodies up to this size in full as bases to merge from (e.g. 64M, 1G); larger ones are kept as a SHA-256 digest, which still finds an unchanged resource but cannot merge' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
@@ -315,6 +321,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l base-limit -d 'Keep fetched and written bodies up to this size in full as bases to merge from (e.g. 64M, 1G); larger ones are kept as a SHA-256 digest, which still finds an unchanged resource but cannot merge' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -323,6 +330,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l base-limit -d 'Keep fetched and written bodies up to this size in full as bases to merge from (e.g. 64M, 1G); larger ones are kept as a SHA-256 digest, which still finds an unchanged resource but cannot merge' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l recovered -d 'Also delete the resource\'s recovered edits (the texts kept after failed writes)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -l write-probe -d 'Forget only the write probe\'s verdict remembered for URL\'s origin (see `doctor --write-probe`), and nothing else'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from forget" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
@@ -332,6 +340,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_s
 always\t''
 never\t''"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l base-limit -d 'Keep fetched and written bodies up to this size in full as bases to merge from (e.g. 64M, 1G); larger ones are kept as a SHA-256 digest, which still finds an unchanged resource but cannot merge' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s q -s s -l quiet -l silent -d 'Print only errors on stderr: no notes, warnings or progress'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -l json -d 'Print one JSON object describing the outcome on stdout'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand state; and __fish_seen_subcommand_from path" -s h -l help -d 'Print help'

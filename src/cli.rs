@@ -313,6 +313,18 @@ pub struct StoreArgs {
     /// dir/ifmatch]
     #[arg(long, value_name = "DIR", help_heading = OUTPUT)]
     pub state_dir: Option<PathBuf>,
+
+    /// Keep fetched and written bodies up to this size in full as bases to merge from (e.g.
+    /// 64M, 1G); larger ones are kept as a SHA-256 digest, which still finds an unchanged
+    /// resource but cannot merge
+    #[arg(long, value_name = "SIZE", env = "IFMATCH_BASE_LIMIT", default_value = "16M",
+          value_parser = parse_size, help_heading = OUTPUT)]
+    pub base_limit: u64,
+}
+
+fn parse_size(text: &str) -> Result<u64, String> {
+    crate::state::parse_size(text)
+        .ok_or_else(|| format!("{text:?} is not a size: give bytes, or a number with k, M or G"))
 }
 
 #[derive(Debug, Subcommand)]

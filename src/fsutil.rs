@@ -22,11 +22,7 @@ pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 /// A crash before the rename leaves the old file intact (plus, at worst, a stray `.tmp` file);
 /// after it, the new content is complete. Never a torn file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    let mut tmp = temp_in(dir)?;
-    set_private(tmp.path(), 0o600)?;
-    tmp.write_all(bytes).map_err(|e| Error::io("write", tmp.path(), e))?;
-    persist(tmp, path).map_err(|e| Error::io("replace", path, e))
+    write_atomic_with(path, bytes, Durability::Full)
 }
 
 /// A temp file in `dir` (0600, named `.ifmatch-*.tmp`), for content to [`persist`] there.
@@ -94,17 +90,57 @@ fn pid_alive(rest: &str) -> bool {
 /// renames it over `target`, then syncs the directory (best effort: some file systems refuse
 /// to), so that after a power loss the name shows the old content or the new, never a mix.
 pub fn persist(temp: tempfile::NamedTempFile, target: &Path) -> std::io::Result<()> {
-    temp.as_file().sync_all()?;
+    persist_with(temp, target, Durability::Full)
+}
+
+/// What of a replaced file must survive a power loss. A crash of the process alone (kill -9)
+/// never matters here: the rename is atomic, so the name always shows a complete old or new
+/// file. The levels differ only in what the operating system may still hold in memory when
+/// the power goes, and so in how many syncs a write costs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Data synced, renamed, directory synced: after a power loss the new content is there.
+    Full,
+    /// Data synced, renamed, directory not synced: after a power loss the name shows the old
+    /// file or the new one, complete either way (never a torn or empty one). For files whose
+    /// older version is safe to find again.
+    Complete,
+    /// Renamed only: after a power loss the name may show a torn file. Only for content that
+    /// its reader checks (a stored base, against the digest its record holds).
+    Checked,
+}
+
+/// [`persist`] at the given durability.
+pub fn persist_with(
+    temp: tempfile::NamedTempFile,
+    target: &Path,
+    durability: Durability,
+) -> std::io::Result<()> {
+    if durability != Durability::Checked {
+        temp.as_file().sync_all()?;
+    }
     temp.persist(target).map_err(|e| e.error)?;
-    if let Some(dir) = target.parent() {
+    if durability == Durability::Full
+        && let Some(dir) = target.parent()
+    {
         sync_dir(dir);
     }
     Ok(())
 }
 
+/// [`write_atomic`] at the given durability.
+pub fn write_atomic_with(path: &Path, bytes: &[u8], durability: Durability) -> Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    let mut tmp = temp_in(dir)?;
+    set_private(tmp.path(), 0o600)?;
+    tmp.write_all(bytes).map_err(|e| Error::io("write", tmp.path(), e))?;
+    persist_with(tmp, path, durability).map_err(|e| Error::io("replace", path, e))
+}
+
 /// Makes `target` a hard link to `src` (or, where links are impossible, a copy), replacing it
 /// atomically. Only for files that are never changed in place — the store replaces its files
-/// by rename — so the link keeps the content it was made with.
+/// by rename — so the link keeps the content it was made with. The directory is not synced:
+/// only for content its reader checks ([`Durability::Checked`]).
 pub fn link_or_copy(src: &Path, target: &Path) -> Result<()> {
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
     let nanos =
@@ -117,7 +153,6 @@ pub fn link_or_copy(src: &Path, target: &Path) -> Result<()> {
         let _ = fs::remove_file(&tmp);
         return Err(Error::io("replace", target, e));
     }
-    sync_dir(dir);
     Ok(())
 }
 

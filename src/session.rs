@@ -22,7 +22,9 @@ pub struct Session {
 impl Session {
     pub fn new(settings: Settings) -> Result<Session> {
         let client = Client::new(&settings)?;
-        let store = Store::open(&settings.state_dir)?.with_lock_timeout(settings.lock_timeout);
+        let store = Store::open(&settings.state_dir)?
+            .with_lock_timeout(settings.lock_timeout)
+            .with_base_limit(settings.base_limit);
         let ui = Ui { color: settings.color };
         Ok(Session { settings, client, store, ui })
     }

@@ -97,6 +97,8 @@ pub struct Settings {
     /// The cache-busting query parameter's name (`--cache-bust-param`); `None` with
     /// `--no-cache-bust`.
     pub cache_bust: Option<String>,
+    /// Bases up to this size are kept in full (`--base-limit`, `IFMATCH_BASE_LIMIT`).
+    pub base_limit: u64,
 }
 
 impl Settings {
@@ -197,6 +199,7 @@ impl Settings {
             } else {
                 Some(cache_bust_param(&args.write.cache.cache_bust_param)?)
             },
+            base_limit: args.store.base_limit,
         })
     }
 

@@ -7,6 +7,34 @@
 //! `records/<id>.json`, `bases/<id>.body`, `recovered/<id>-<unix-millis>.<ext>` (with its
 //! sidecars, see `state/recovered.rs`), `copies/` (`state/copies.rs`), `history/`
 //! (`state/history.rs`), `origins/` (`state/origins.rs`), `lock`.
+//!
+//! # Durability: what each file needs
+//!
+//! Every file is replaced by an atomic rename, so a crash of the process (kill -9, a panic) at
+//! any point leaves each name showing a complete old or new file. What differs is what a power
+//! loss may take back, and so how many syncs a write costs (`fsutil::Durability`):
+//!
+//! - **Recovered edits** (`recovered/`, text and sidecars): fully durable — data and directory
+//!   synced — before anything is sent. They are the user's only copy of their work.
+//! - **Records** (`records/`, `copies/*.json`): data synced, directory not. A power loss can
+//!   only bring back the record as it was before (never a torn one), and an older record fails
+//!   closed: its validator is older than the server's, so the next write meets a 412 and the
+//!   merge flow, or is refused. An older record cannot make a write unsafe: it is a version the
+//!   server really had, with the base that went with it.
+//! - **Bases** (`bases/`, `copies/*.base`): not synced. The record holds the base's SHA-256, and
+//!   a base file that does not match it (lost or torn by a power loss) reads as a digest-only
+//!   base: no merge is offered, nothing wrong is merged or patched.
+//! - **The user's FILE** (`get -o`, `put` updating FILE after a merge): fully durable before
+//!   the copy record that says which version it holds. The other order could, after a power
+//!   loss, pair an old FILE with a newer validator — a write that silently reverts a change.
+//!
+//! So a `get` costs one sync (its record), where it cost four.
+//!
+//! # Bases: in full or as a digest
+//!
+//! A base is kept in full up to the size limit (`--base-limit`, `IFMATCH_BASE_LIMIT`, default
+//! 16 MiB), where it can serve a merge, a patch or a diff; above it only its digest is kept
+//! (`state/base.rs`), which still tells an unchanged resource and an unchanged body apart.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -19,12 +47,14 @@ use crate::error::{Error, Result};
 use crate::fsutil;
 
 mod access;
+mod base;
 mod copies;
 mod history;
 mod origins;
 mod recovered;
 mod write;
 
+pub use base::{BASE_LIMIT_ENV, Base, BaseWriter, DEFAULT_BASE_LIMIT, parse_size};
 pub use history::Version;
 pub use origins::{OriginVerdict, origin_of, peek as peek_origin_verdict};
 pub use recovered::{Keep, Origin, Recovered};
@@ -104,6 +134,10 @@ pub struct Record {
     /// before its body was streamed out): noted in the version history, not in the record.
     #[serde(skip)]
     pub seen: Option<SystemTime>,
+    /// SHA-256 of the base body (hex): what a base file must match to be used, and all that is
+    /// kept of a base over the size limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_sha256: Option<String>,
 }
 
 impl Record {
@@ -121,7 +155,17 @@ impl Record {
             base_len: None,
             version_field: None,
             seen: None,
+            base_sha256: None,
         }
+    }
+}
+
+impl Record {
+    /// The base this record names, as its digest; `None` when it names none (or was written
+    /// before digests were kept).
+    pub fn base_digest(&self) -> Option<Base> {
+        let sha256 = base::parse_hex(self.base_sha256.as_deref()?)?;
+        Some(Base::Digest { sha256, len: self.base_len.unwrap_or(0) })
     }
 }
 
@@ -147,6 +191,8 @@ pub struct Store {
     /// Set when the store cannot be written (a read-only mount, another user's directory):
     /// what failed. Reading still works; [`Store::check_writable`] refuses writes up front.
     read_only: Option<String>,
+    /// Bases up to this size are kept in full; larger ones as their digest.
+    base_limit: u64,
 }
 
 impl Store {
@@ -155,13 +201,28 @@ impl Store {
     /// read it; writing commands call [`Store::check_writable`] first.
     pub fn open(dir: &Path) -> Result<Store> {
         let read_only = access::prepare(dir)?;
-        Ok(Store { dir: dir.to_path_buf(), lock_timeout: fsutil::DEFAULT_LOCK_TIMEOUT, read_only })
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            lock_timeout: fsutil::DEFAULT_LOCK_TIMEOUT,
+            read_only,
+            base_limit: DEFAULT_BASE_LIMIT,
+        })
     }
 
     /// How long to wait for another process's lock on the store before giving up.
     pub fn with_lock_timeout(mut self, timeout: std::time::Duration) -> Store {
         self.lock_timeout = timeout;
         self
+    }
+
+    /// Bases larger than `limit` bytes are kept only as their digest.
+    pub fn with_base_limit(mut self, limit: u64) -> Store {
+        self.base_limit = limit;
+        self
+    }
+
+    pub fn base_limit(&self) -> u64 {
+        self.base_limit
     }
 
     pub fn dir(&self) -> &Path {
@@ -217,8 +278,25 @@ impl Store {
         }
     }
 
-    /// The base body stored with the record, if any.
-    pub fn load_base(&self, key: &ResourceKey) -> Result<Option<Vec<u8>>> {
+    /// The base stored with `record`: in full when its file is there and matches the record's
+    /// digest, else as the digest alone (the base was over the size limit, or its file was lost
+    /// or torn by a power loss); `None` when the record has no base. A record written before
+    /// digests were kept trusts its base file as it is.
+    pub fn load_base(&self, key: &ResourceKey, record: &Record) -> Result<Option<Base>> {
+        let bytes = self.read_base_file(key)?;
+        Ok(checked_base(bytes, record.base_sha256.as_deref(), record.base_len))
+    }
+
+    /// Whether the file at `path` holds the base `record` names, as far as its digest tells
+    /// (a record from before digests were kept trusts the file).
+    fn base_file_matches(record: &Record, path: &Path) -> bool {
+        match record.base_sha256.as_deref().and_then(base::parse_hex) {
+            Some(digest) => fs::read(path).is_ok_and(|bytes| Sha256::digest(&bytes)[..] == digest[..]),
+            None => true,
+        }
+    }
+
+    fn read_base_file(&self, key: &ResourceKey) -> Result<Option<Vec<u8>>> {
         let path = self.base_path(key);
         if !is_file_or_missing(&path) {
             if self.read_only.is_none() {
@@ -241,36 +319,42 @@ impl Store {
         }
     }
 
-    /// Saves a record, and the base body when given (written first, so a record never points
-    /// at a base that is not there yet). Both atomic, under the store lock.
-    pub fn save(&self, key: &ResourceKey, record: &Record, base: Option<&[u8]>) -> Result<()> {
-        let mut record = record.clone();
+    /// Saves a record, and the base body when given (in full within the size limit, else as
+    /// its digest), under the store lock. The base is written first; the record, which names
+    /// the base's digest, last. See the module docs for what each survives.
+    pub fn save(&self, key: &ResourceKey, record: &mut Record, base: Option<&[u8]>) -> Result<()> {
         let _guard = self.lock()?;
         let versions = self.history_before_save(key)?;
+        let mut kept = false;
         if let Some(base) = base {
-            fsutil::write_atomic(&self.base_path(key), base)?;
+            let path = self.base_path(key);
+            kept = base.len() as u64 <= self.base_limit;
+            if kept {
+                fsutil::write_atomic_with(&path, base, fsutil::Durability::Checked)?;
+            } else {
+                remove_if_present(&path)?;
+            }
             record.base_len = Some(base.len() as u64);
+            record.base_sha256 = Some(base::hex(&Sha256::digest(base)));
         }
-        let json = serde_json::to_vec_pretty(&record).map_err(|e| Error::other(e.to_string()))?;
-        fsutil::write_atomic(&self.record_path(key), &json)?;
+        self.write_record(key, record)?;
         let seen = record.seen.unwrap_or_else(SystemTime::now);
-        self.note_version(key, versions, &record, base.is_some(), seen)
+        self.note_version(key, versions, record, kept, seen)
     }
 
-    /// A temp file in the store for a base body that arrives in chunks; hand it to
-    /// [`Store::save_streamed`] once complete. Dropped unfinished, it is removed.
-    pub fn base_writer(&self) -> Result<tempfile::NamedTempFile> {
-        fsutil::temp_in(&self.dir.join("bases"))
+    fn write_record(&self, key: &ResourceKey, record: &Record) -> Result<()> {
+        let json = serde_json::to_vec_pretty(record).map_err(|e| Error::other(e.to_string()))?;
+        fsutil::write_atomic_with(&self.record_path(key), &json, fsutil::Durability::Complete)
     }
 
-    /// Like [`Store::save`] with a base written through [`Store::base_writer`]: synced,
-    /// renamed into place, then the record, under the store lock.
-    pub fn save_streamed(
-        &self,
-        key: &ResourceKey,
-        record: &Record,
-        base: tempfile::NamedTempFile,
-    ) -> Result<()> {
+    /// A writer for a base body that arrives in chunks; hand it to [`Store::save_streamed`]
+    /// once complete. Dropped unfinished, nothing is left behind.
+    pub fn base_writer(&self) -> Result<BaseWriter> {
+        Ok(BaseWriter::new(fsutil::temp_in(&self.dir.join("bases"))?, self.base_limit))
+    }
+
+    /// Like [`Store::save`] with a base written through [`Store::base_writer`].
+    pub fn save_streamed(&self, key: &ResourceKey, record: &mut Record, base: BaseWriter) -> Result<()> {
         self.save_streamed_with_copy(key, record, base, None)?
     }
 
@@ -281,23 +365,27 @@ impl Store {
     pub fn save_streamed_with_copy(
         &self,
         key: &ResourceKey,
-        record: &Record,
-        base: tempfile::NamedTempFile,
+        record: &mut Record,
+        base: BaseWriter,
         copy: Option<&Path>,
     ) -> Result<Result<()>> {
-        let mut record = record.clone();
-        let len = base.as_file().metadata().map_err(|e| Error::io("inspect", base.path(), e))?.len();
+        let (file, sha256, len) = base.finish();
         record.base_len = Some(len);
+        record.base_sha256 = Some(base::hex(&sha256));
         let _guard = self.lock()?;
         let versions = self.history_before_save(key);
         let path = self.base_path(key);
-        fsutil::persist(base, &path).map_err(|e| Error::io("replace", &path, e))?;
-        let json = serde_json::to_vec_pretty(&record).map_err(|e| Error::other(e.to_string()))?;
-        fsutil::write_atomic(&self.record_path(key), &json)?;
+        let kept = file.is_some();
+        match file {
+            Some(file) => fsutil::persist_with(file, &path, fsutil::Durability::Checked)
+                .map_err(|e| Error::io("replace", &path, e))?,
+            None => remove_if_present(&path)?,
+        }
+        self.write_record(key, record)?;
         let seen = record.seen.unwrap_or_else(SystemTime::now);
-        let noted = versions.and_then(|versions| self.note_version(key, versions, &record, true, seen));
+        let noted = versions.and_then(|versions| self.note_version(key, versions, record, kept, seen));
         Ok(noted.and(match copy {
-            Some(file) => self.save_copy_of_base(file, &Origin::of_record(&record), key),
+            Some(file) => self.save_copy_of_base(file, record, key),
             None => Ok(()),
         }))
     }
@@ -362,6 +450,23 @@ fn is_file_or_missing(path: &Path) -> bool {
     fs::metadata(path).map_or(true, |m| m.is_file())
 }
 
+/// A base file checked against the digest its record names (see [`Store::load_base`]).
+fn checked_base(bytes: Option<Vec<u8>>, sha256: Option<&str>, len: Option<u64>) -> Option<Base> {
+    let Some(sha256) = sha256.and_then(base::parse_hex) else { return bytes.map(Base::Full) };
+    match bytes {
+        Some(bytes) if Sha256::digest(&bytes)[..] == sha256[..] => Some(Base::Full(bytes)),
+        _ => Some(Base::Digest { sha256, len: len.unwrap_or(0) }),
+    }
+}
+
+fn remove_if_present(path: &Path) -> Result<()> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io("remove", path, e)),
+    }
+}
+
 /// What reading a record file found.
 enum Read {
     Missing,
@@ -415,14 +520,54 @@ mod tests {
         assert!(store.load(&k).unwrap().is_none());
         let mut rec = Record::new(&k);
         rec.etag = Some("\"1\"".into());
-        store.save(&k, &rec, Some(b"body")).unwrap();
+        store.save(&k, &mut rec, Some(b"body")).unwrap();
         let loaded = store.load(&k).unwrap().unwrap();
         assert_eq!(loaded.etag.as_deref(), Some("\"1\""));
         assert_eq!(loaded.base_len, Some(4));
-        assert_eq!(store.load_base(&k).unwrap().unwrap(), b"body");
+        assert_eq!(loaded, rec, "the caller's record is the one saved");
+        assert_eq!(store.load_base(&k, &loaded).unwrap().unwrap(), Base::Full(b"body".to_vec()));
         assert_eq!(store.list().unwrap().len(), 1);
         assert!(store.forget(&k, false).unwrap().record);
         assert!(store.load(&k).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_base_over_the_limit_is_kept_as_its_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap().with_base_limit(8);
+        let k = key("http://x/a");
+        let mut rec = Record::new(&k);
+        store.save(&k, &mut rec, Some(b"short")).unwrap();
+        assert!(store.base_path(&k).exists());
+        store.save(&k, &mut rec, Some(b"longer than eight")).unwrap();
+        assert!(!store.base_path(&k).exists(), "the full base of the earlier version is gone");
+        let base = store.load_base(&k, &store.load(&k).unwrap().unwrap()).unwrap().unwrap();
+        assert_eq!(base.bytes(), None);
+        assert!(base.matches(b"longer than eight") && !base.matches(b"longer than nine!"));
+        // Streamed, the same.
+        let mut writer = store.base_writer().unwrap();
+        writer.add(b"longer ").unwrap();
+        writer.add(b"than eight").unwrap();
+        store.save_streamed(&k, &mut rec, writer).unwrap();
+        assert!(!store.base_path(&k).exists());
+        assert_eq!(fs::read_dir(dir.path().join("bases")).unwrap().count(), 0, "no temp file left");
+        assert!(store.load_base(&k, &rec).unwrap().unwrap().matches(b"longer than eight"));
+    }
+
+    #[test]
+    fn a_base_that_does_not_match_its_record_is_only_a_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let k = key("http://x/a");
+        let mut rec = Record::new(&k);
+        store.save(&k, &mut rec, Some(b"version 2")).unwrap();
+        // What a power loss may leave: the record names version 2, the base file is torn.
+        fs::write(store.base_path(&k), b"vers").unwrap();
+        let base = store.load_base(&k, &rec).unwrap().unwrap();
+        assert_eq!(base, Base::Digest { sha256: Sha256::digest(b"version 2").into(), len: 9 });
+        // A record from before digests were kept trusts its base file.
+        rec.base_sha256 = None;
+        assert_eq!(store.load_base(&k, &rec).unwrap().unwrap(), Base::Full(b"vers".to_vec()));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Large uploads with nothing to merge: `put FILE` for a file of [`STREAM_THRESHOLD`] bytes or
-//! more when the state store holds no base for it. The file streams from disk on every
+//! more when the state store holds no base for it, and for any file whose base is kept only as
+//! a digest (over the size limit for full bases). The digest still tells a resource nobody
+//! changed (the write is retried with its fresh validator) from a real change. The file streams from disk on every
 //! attempt and is never held in memory; a conflict can then only be overwritten or abandoned
 //! (there is no base to merge from), and the user's file is never touched either way. A
 //! transient failure (`--retry`) reopens the file and streams it again from the start: the
@@ -19,14 +21,15 @@ use crate::etag::Precondition;
 use crate::http::{Payload, WriteOutcome, WriteRequest};
 use crate::interrupt;
 use crate::session::{Report, Session};
-use crate::state::{NewBase, Record, ResourceKey, Written};
+use crate::state::{Base, NewBase, Record, ResourceKey, Written};
 
 /// Files at least this large stream when there is no base to merge with.
 pub const STREAM_THRESHOLD: u64 = 8 << 20;
 
 const MAX_ATTEMPTS: u32 = 5;
 
-/// Streams `path` to `url` with `precondition`, handling conflicts by policy.
+/// Streams `path` to `url` with `precondition`, handling conflicts by policy; `base` is what
+/// the file was based on, known by its digest. Returns the report and the record as saved.
 pub async fn run(
     session: &Session,
     url: &Url,
@@ -34,7 +37,8 @@ pub async fn run(
     mut record: Record,
     path: &Path,
     mut precondition: Precondition,
-) -> Result<Report> {
+    base: Option<&Base>,
+) -> Result<(Report, Record)> {
     let ui = session.ui;
     let len = std::fs::metadata(path).map_err(|e| Error::io("inspect", path, e))?.len();
     let etag_before = precondition.header().map(|(_, v)| v.to_string());
@@ -78,11 +82,11 @@ pub async fn run(
                 };
                 report.status = Some(status);
                 report.etag_before = etag_before;
-                report.etag = record.etag;
+                report.etag = record.etag.clone();
                 report.attempts = attempt;
                 report.bytes = len as usize;
                 report.write_probe_verdict = session.store.origin_verdict(url);
-                return Ok(report);
+                return Ok((report, record));
             }
             WriteOutcome::PreconditionFailed { status, detail, etag } => (status, detail, etag),
             WriteOutcome::PreconditionRequired { detail } => (428, detail, None),
@@ -109,7 +113,8 @@ pub async fn run(
         while let Some(chunk) = interrupt::guard(theirs.chunk()).await? {
             hasher.update(&chunk);
         }
-        if hasher.finalize() == hash_file(path)? {
+        let theirs_sha256 = hasher.finalize();
+        if theirs_sha256 == hash_file(path)? {
             match lost {
                 Some(n) => ui.success(&format!(
                     "the {} attempt had already been applied: the server holds exactly this file",
@@ -129,10 +134,38 @@ pub async fn run(
             report.outcome = "already_applied";
             report.status = Some(theirs.status);
             report.etag_before = etag_before;
-            report.etag = record.etag;
+            report.etag = record.etag.clone();
             report.attempts = attempt;
             report.bytes = len as usize;
-            return Ok(report);
+            return Ok((report, record));
+        }
+        let fresh = Precondition::choose(
+            theirs.etag.as_ref(),
+            theirs.last_modified.as_deref(),
+            session.settings.send_weak,
+        );
+        if let Some(base) = base
+            && base.sha256()[..] == theirs_sha256[..]
+            && precondition != Precondition::IfNoneMatchAny
+            && fresh != Precondition::None
+        {
+            // The server holds the very base the file came from: nobody changed the content,
+            // so the validator itself was refused or renewed. Retrying with the fresh one is safe.
+            if fresh == precondition {
+                return Err(crate::cycle::rejected_validator(
+                    url,
+                    status,
+                    &precondition,
+                    theirs.etag.as_ref(),
+                    None,
+                ));
+            }
+            ui.note(&format!(
+                "nobody changed the content; retrying with the fresh validator ({})",
+                fresh.describe()
+            ));
+            precondition = fresh;
+            continue;
         }
         if precondition == Precondition::IfNoneMatchAny {
             return Err(Error::Conflict {
@@ -144,6 +177,15 @@ pub async fn run(
         }
         // No base, so nothing to merge: only an explicit overwrite (or `o` at the prompt), or
         // `--yes` after a 428 to a blind write, replaces the server's version.
+        if let Some(base) = base {
+            ui.note(&format!(
+                "no merge offered: the base of {} is kept only as its digest, since it is {} bytes, over the limit of {} bytes for full bases (--base-limit SIZE or {} keeps larger ones, from the next get)",
+                path.display(),
+                base.len(),
+                session.store.base_limit(),
+                crate::state::BASE_LIMIT_ENV
+            ));
+        }
         let blind_428 = status == 428 && precondition == Precondition::None;
         let policy = Policy::from_settings(&session.settings);
         let (overwrite, asked) = match conflict::decide(policy, Mergeable::NoBase, blind_428) {
@@ -179,11 +221,6 @@ pub async fn run(
                 .collect(),
             });
         }
-        let fresh = Precondition::choose(
-            theirs.etag.as_ref(),
-            theirs.last_modified.as_deref(),
-            session.settings.send_weak,
-        );
         if fresh == Precondition::None && precondition != Precondition::None {
             // The retry would go out unconditional: not what a conditional write agreed to.
             return Err(Error::Conflict {
@@ -201,6 +238,12 @@ pub async fn run(
         message: format!("{url} kept changing: gave up after {MAX_ATTEMPTS} attempts"),
         hints: vec!["try again when the resource is less busy".to_string()],
     })
+}
+
+/// Whether the file at `path` is exactly `base`, compared by digest, streaming the file.
+pub fn file_matches(path: &Path, base: &Base) -> Result<bool> {
+    let len = std::fs::metadata(path).map_err(|e| Error::io("inspect", path, e))?.len();
+    Ok(len == base.len() && hash_file(path)?[..] == base.sha256()[..])
 }
 
 fn hash_file(path: &Path) -> Result<sha2::digest::Output<Sha256>> {

@@ -180,7 +180,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                     session.record_written(&key, &mut record, written, base);
                     if version_field.is_some() {
                         record.stale = true;
-                        if let Err(err) = session.store.save(&key, &record, None) {
+                        if let Err(err) = session.store.save(&key, &mut record, None) {
                             ui.warn(&format!(
                                 "could not mark the record stale ({err}); run `ifmatch get` before the next write"
                             ));

@@ -21,8 +21,24 @@ pub async fn run(session: &Session, args: &DiffArgs) -> Result<()> {
     let key = session.key(&url);
     let (old, new) = match &args.file {
         None => {
-            let (Some(record), Some(base)) = (session.store.load(&key)?, session.store.load_base(&key)?)
-            else {
+            let record = session.store.load(&key)?;
+            let base = match &record {
+                Some(record) => session.store.load_base(&key, record)?,
+                None => None,
+            };
+            if let Some(crate::state::Base::Digest { len, .. }) = &base {
+                return Err(Error::usage(
+                    format!(
+                        "only a digest of the base of {url} is kept ({len} bytes, over the limit of {} bytes for full bases), so there is no base text to compare with",
+                        session.store.base_limit()
+                    ),
+                    format!(
+                        "compare a file instead: ifmatch diff {url} FILE; or keep larger bases: --base-limit SIZE (or {}), then `ifmatch get {url}` again",
+                        crate::state::BASE_LIMIT_ENV
+                    ),
+                ));
+            }
+            let (Some(record), Some(base)) = (record, base.and_then(crate::state::Base::into_bytes)) else {
                 return Err(Error::usage(
                     format!(
                         "nothing is stored for {url}, so there is no base to compare the server's version with"

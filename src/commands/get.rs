@@ -42,7 +42,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     // When this version became known, before any of its body is passed on (a pipe's reader
     // may write a file derived from it before this run ends), in the file system's own clock —
     // the one a derived file's modification time is compared with.
-    let seen = base.as_file().metadata().and_then(|m| m.modified()).unwrap_or_else(|_| SystemTime::now());
+    let seen = base.file_time().unwrap_or_else(SystemTime::now);
     let mut output = match target {
         Some(path) => Output::file(path)?,
         None => Output::Stdout { terminal: std::io::stdout().is_terminal() },
@@ -97,7 +97,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
             Some(shown) => shown.extend_from_slice(&chunk),
             None => output.write(&chunk)?,
         }
-        base.write_all(&chunk).map_err(|e| Error::io("write", base.path(), e))?;
+        base.add(&chunk)?;
         if let Some(bar) = &progress {
             bar.set_position(bytes as u64);
         }
@@ -126,7 +126,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     json_when_versioned(&mut record);
     // FILE now holds this version: a later `put FILE` writes against it, whatever a later `get`
     // of the same URL stores meanwhile.
-    if let Err(err) = session.store.save_streamed_with_copy(&key, &record, base, copy.as_deref())? {
+    if let Err(err) = session.store.save_streamed_with_copy(&key, &mut record, base, copy.as_deref())? {
         // The body is saved and recorded; only the next put's extra check is weaker.
         session.ui.warn(&format!("could not note which version the file holds: {err}"));
     }
@@ -349,7 +349,7 @@ pub fn record(session: &Session, key: &ResourceKey, fetched: &Fetched) -> Result
     let mut record = new_record(key, fetched);
     record.version_field = version_field(session, fetched, Some(&fetched.body), previous.as_ref());
     json_when_versioned(&mut record);
-    session.store.save(key, &record, Some(&fetched.body))?;
+    session.store.save(key, &mut record, Some(&fetched.body))?;
     Ok(record)
 }
 

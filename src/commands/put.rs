@@ -48,7 +48,7 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     }
     let base = match (&lineage, &stored, &explicit) {
         (Lineage::Version { base, .. }, _, _) => base.clone(),
-        (Lineage::Record, Some(_), None) => session.store.load_base(&key)?,
+        (Lineage::Record, Some(record), None) => session.store.load_base(&key, record)?,
         _ => None,
     };
     let send_weak = session.settings.send_weak;
@@ -124,7 +124,20 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
             record.content_type = Some(guessed.to_string());
         }
     }
-    if base.is_none() && !refresh_first && is_large_file(file) {
+    // A base kept only as its digest cannot be merged with: the file streams like one with no
+    // base, and the digest still finds an unchanged body or an unchanged resource.
+    let digest_only = base.clone().filter(|b| b.bytes().is_none());
+    let regular = std::fs::metadata(file).is_ok_and(|m| m.is_file()) && file.as_os_str() != "-";
+    let streams =
+        !refresh_first && regular && (digest_only.is_some() || (base.is_none() && is_large_file(file)));
+    if let Some(stored_base) = digest_only.as_ref().filter(|_| streams)
+        && crate::upload::file_matches(file, stored_base)?
+    {
+        session.ui.note("no changes: the body equals the stored base (by its SHA-256); nothing sent");
+        let len = stored_base.len() as usize;
+        return session.emit(&Report::unchanged("put", &url, record.etag.clone(), len));
+    }
+    if streams {
         if crate::media::is_json(record.content_type.as_deref()) {
             let reader =
                 std::io::BufReader::new(std::fs::File::open(file).map_err(|e| Error::io("open", file, e))?);
@@ -132,9 +145,20 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
                 return Err(invalid_json(&url, file, record.content_type.as_deref(), &(&e).into()));
             }
         }
-        let report = crate::upload::run(session, &url, &key, record, file, precondition).await?;
+        let (report, record) =
+            crate::upload::run(session, &url, &key, record, file, precondition, digest_only.as_ref()).await?;
+        // FILE holds what was written (or found already there): note it with the digest the
+        // store just recorded, so the next put writes against this version.
+        if let Some(written) = record.base_digest() {
+            let origin = crate::state::Origin::of_record(&record);
+            if let Err(err) = session.store.save_copy_digest(file, &key, &origin, &written) {
+                session.ui.warn(&format!("could not note which version {} holds: {err}", file.display()));
+            }
+        }
         return session.emit(&report);
     }
+    // From here on the base is text to merge, patch and show, or nothing.
+    let base = base.and_then(crate::state::Base::into_bytes);
     let mine = crate::stdio::read_input(file)?;
     check(&url, file, &record, &mine, args.allow_empty)?;
     if !refresh_first && base.as_deref() == Some(&mine[..]) {
@@ -323,7 +347,7 @@ enum Lineage {
     Record,
     /// An earlier version: the one a working copy holds (`copy`), or the newest one seen before
     /// FILE was last modified; with its base when one is kept.
-    Version { origin: Origin, base: Option<Vec<u8>>, copy: bool },
+    Version { origin: Origin, base: Option<crate::state::Base>, copy: bool },
     /// FILE was last modified before every version the store remembers was fetched (the oldest
     /// one's fetch time, as an HTTP-date).
     Unknown { oldest: String },
@@ -363,7 +387,7 @@ fn based_on(
     if version.is_current(record) {
         return Ok(Lineage::Record);
     }
-    let base = session.store.load_version_base(key, version)?;
+    let base = session.store.load_version_base(key, version)?.map(crate::state::Base::Full);
     let mut origin = Origin::of_record(record);
     origin.etag = version.etag.clone();
     origin.last_modified = version.last_modified.clone();
@@ -392,19 +416,23 @@ fn working_copy(
     file: &Path,
     stored: Option<&Record>,
     origin: Origin,
-    copy_base: Vec<u8>,
+    copy_base: crate::state::Base,
 ) -> Result<Lineage> {
     let own = |origin, copy_base| Ok(Lineage::Version { origin, base: Some(copy_base), copy: true });
     let Some(record) = stored.filter(|r| r.etag != origin.etag || r.last_modified != origin.last_modified)
     else {
         return own(origin, copy_base);
     };
-    let (Some(record_base), Ok(mine)) = (session.store.load_base(key)?, std::fs::read(file)) else {
+    // Only full bases can show that FILE holds the record's version; a digest-only one keeps
+    // FILE's own version, the safe side.
+    let Some(copy_full) = copy_base.bytes() else { return own(origin, copy_base) };
+    let record_base = session.store.load_base(key, record)?.and_then(crate::state::Base::into_bytes);
+    let (Some(record_base), Ok(mine)) = (record_base, std::fs::read(file)) else {
         return own(origin, copy_base);
     };
     let json = crate::media::is_json(record.content_type.as_deref());
     let holds_record = matches!(
-        crate::merge::merge(&copy_base, &mine, &record_base, json),
+        crate::merge::merge(copy_full, &mine, &record_base, json),
         crate::merge::MergeOutcome::Clean(merged) if merged == mine
     );
     if holds_record {

@@ -59,7 +59,7 @@ impl Cycle<'_> {
         if let Some(None) = in_body {
             // The base kept still names the old version: the next write refetches first.
             self.job.record.stale = true;
-            if let Err(err) = self.session.store.save(&self.job.key, &self.job.record, None) {
+            if let Err(err) = self.session.store.save(&self.job.key, &mut self.job.record, None) {
                 ui.warn(&format!(
                     "could not mark the record stale ({err}); run `ifmatch get` before the next write"
                 ));
@@ -73,7 +73,7 @@ impl Cycle<'_> {
                 self.job.url
             ));
             self.job.record.stale = true;
-            if let Err(err) = self.session.store.save(&self.job.key, &self.job.record, None) {
+            if let Err(err) = self.session.store.save(&self.job.key, &mut self.job.record, None) {
                 ui.warn(&format!(
                     "could not mark the record stale ({err}); run `ifmatch get` before the next write"
                 ));

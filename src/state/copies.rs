@@ -3,9 +3,10 @@
 //! so a later `get` of the same URL — which moves the resource's record on to the server's
 //! newer version — cannot turn that put into a silent overwrite of the newer version.
 //!
-//! Layout: `copies/<id>.json` (the [`Origin`], and the file's path) and `copies/<id>.base`,
-//! where `<id>` comes from the file's canonical path. A copy whose file was moved or deleted is
-//! simply never looked up again.
+//! Layout: `copies/<id>.json` (the [`Origin`], the file's path and its base's digest) and
+//! `copies/<id>.base` (absent when the base is over the size limit), where `<id>` comes from
+//! the file's canonical path. A copy whose file was moved or deleted is simply never looked up
+//! again. Durability as for records and bases (see the `state` module docs).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Origin, ResourceKey, Store};
+use super::base::{self, Base};
+use super::{Origin, Record, ResourceKey, Store, remove_if_present};
 use crate::error::{Error, Result};
 use crate::fsutil;
 
@@ -26,6 +28,11 @@ struct CopyRecord {
     #[serde(default)]
     accept: Option<String>,
     origin: Origin,
+    /// SHA-256 of the base (hex); see [`super::Record::base_sha256`].
+    #[serde(default)]
+    base_sha256: Option<String>,
+    #[serde(default)]
+    base_len: Option<u64>,
 }
 
 impl Origin {
@@ -59,35 +66,81 @@ impl Store {
     pub fn save_copy(&self, file: &Path, key: &ResourceKey, origin: &Origin, base: &[u8]) -> Result<()> {
         let Some((canonical, record, base_path)) = self.copy_paths(file) else { return Ok(()) };
         fsutil::private_dir(&self.dir.join("copies"))?;
-        // The base first: a record never points at a base that is not complete.
-        fsutil::write_atomic(&base_path, base)?;
-        fsutil::write_atomic(&record, &copy_json(canonical, key, origin)?)
+        // The base first, checked against the digest in the record written last.
+        if base.len() as u64 <= self.base_limit {
+            fsutil::write_atomic_with(&base_path, base, fsutil::Durability::Checked)?;
+        } else {
+            remove_if_present(&base_path)?;
+        }
+        let digest = Base::Digest { sha256: Sha256::digest(base).into(), len: base.len() as u64 };
+        fsutil::write_atomic_with(
+            &record,
+            &copy_json(canonical, key, origin, &digest)?,
+            fsutil::Durability::Complete,
+        )
+    }
+
+    /// Like [`Store::save_copy`] for a base known only by its digest.
+    pub fn save_copy_digest(
+        &self,
+        file: &Path,
+        key: &ResourceKey,
+        origin: &Origin,
+        base: &Base,
+    ) -> Result<()> {
+        if let Some(bytes) = base.bytes() {
+            return self.save_copy(file, key, origin, bytes);
+        }
+        let Some((canonical, record, base_path)) = self.copy_paths(file) else { return Ok(()) };
+        fsutil::private_dir(&self.dir.join("copies"))?;
+        remove_if_present(&base_path)?;
+        fsutil::write_atomic_with(
+            &record,
+            &copy_json(canonical, key, origin, base)?,
+            fsutil::Durability::Complete,
+        )
     }
 
     /// Like [`Store::save_copy`] with the resource's stored base as the copy's (as `get -o`
     /// leaves them): hard-linked, since store files are only ever replaced by rename, never
     /// changed in place; copied where links are not possible.
-    pub fn save_copy_of_base(&self, file: &Path, origin: &Origin, key: &ResourceKey) -> Result<()> {
+    pub(super) fn save_copy_of_base(&self, file: &Path, stored: &Record, key: &ResourceKey) -> Result<()> {
         let Some((canonical, record, base_path)) = self.copy_paths(file) else { return Ok(()) };
         fsutil::private_dir(&self.dir.join("copies"))?;
-        fsutil::link_or_copy(&self.base_path(key), &base_path)?;
-        fsutil::write_atomic(&record, &copy_json(canonical, key, origin)?)
+        let store_base = self.base_path(key);
+        if store_base.exists() {
+            fsutil::link_or_copy(&store_base, &base_path)?;
+        } else {
+            remove_if_present(&base_path)?;
+        }
+        let copy = CopyRecord {
+            path: canonical,
+            accept: key.accept().map(str::to_string),
+            origin: Origin::of_record(stored),
+            base_sha256: stored.base_sha256.clone(),
+            base_len: stored.base_len,
+        };
+        let json = serde_json::to_vec_pretty(&copy).map_err(|e| Error::other(e.to_string()))?;
+        fsutil::write_atomic_with(&record, &json, fsutil::Durability::Complete)
     }
 
     /// The origin and base of `file`, when `get -o` or `put` left it holding a version of the
-    /// resource at `key`.
-    pub fn load_copy(&self, file: &Path, key: &ResourceKey) -> Result<Option<(Origin, Vec<u8>)>> {
+    /// resource at `key`. The base is checked against the copy's digest as in
+    /// [`Store::load_base`].
+    pub fn load_copy(&self, file: &Path, key: &ResourceKey) -> Result<Option<(Origin, Base)>> {
         let Some((canonical, record, base_path)) = self.copy_paths(file) else { return Ok(None) };
         let Ok(json) = fs::read(&record) else { return Ok(None) };
         let Ok(copy) = serde_json::from_slice::<CopyRecord>(&json) else { return Ok(None) };
         if copy.path != canonical || copy.origin.url != key.url() || copy.accept.as_deref() != key.accept() {
             return Ok(None);
         }
-        match fs::read(&base_path) {
-            Ok(base) => Ok(Some((copy.origin, base))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io("read", &base_path, e)),
-        }
+        let bytes = match fs::read(&base_path) {
+            Ok(base) => Some(base),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io("read", &base_path, e)),
+        };
+        Ok(super::checked_base(bytes, copy.base_sha256.as_deref(), copy.base_len)
+            .map(|base| (copy.origin, base)))
     }
 
     /// The URL and base of `file` when `get -o` or `put` left it holding a version of any
@@ -134,7 +187,13 @@ impl Store {
     }
 }
 
-fn copy_json(path: PathBuf, key: &ResourceKey, origin: &Origin) -> Result<Vec<u8>> {
-    let record = CopyRecord { path, accept: key.accept().map(str::to_string), origin: origin.clone() };
+fn copy_json(path: PathBuf, key: &ResourceKey, origin: &Origin, base: &Base) -> Result<Vec<u8>> {
+    let record = CopyRecord {
+        path,
+        accept: key.accept().map(str::to_string),
+        origin: origin.clone(),
+        base_sha256: Some(base::hex(&base.sha256())),
+        base_len: Some(base.len()),
+    };
     serde_json::to_vec_pretty(&record).map_err(|e| Error::other(e.to_string()))
 }

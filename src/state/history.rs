@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::{Read, Record, ResourceKey, Store, read_record};
 use crate::error::{Error, Result};
@@ -55,6 +56,10 @@ pub struct Version {
     /// Length of the base kept for this version; `None` when none is (unknown, or too large).
     #[serde(default)]
     pub base_len: Option<u64>,
+    /// SHA-256 of that base (hex), as its record named it: a kept base that does not match it
+    /// (torn by a power loss, as bases are not synced) is not used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_sha256: Option<String>,
 }
 
 impl Version {
@@ -64,6 +69,7 @@ impl Version {
             last_modified: record.last_modified.clone(),
             stale: record.stale,
             seen_nanos: nanos(seen),
+            base_sha256: base_len.and(record.base_sha256.clone()),
             base_len,
         }
     }
@@ -133,14 +139,20 @@ impl Store {
     pub fn load_version_base(&self, key: &ResourceKey, version: &Version) -> Result<Option<Vec<u8>>> {
         if version.base_len.is_some() {
             let path = self.history_base(key, version.seen_nanos);
+            let digest = version.base_sha256.as_deref().and_then(super::base::parse_hex);
             match fs::read(&path) {
-                Ok(bytes) => return Ok(Some(bytes)),
+                Ok(bytes) if digest.is_none_or(|d| Sha256::digest(&bytes)[..] == d[..]) => {
+                    return Ok(Some(bytes));
+                }
+                Ok(_) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(Error::io("read", &path, e)),
             }
         }
         match self.load(key)? {
-            Some(record) if version.is_current(&record) => self.load_base(key),
+            Some(record) if version.is_current(&record) => {
+                Ok(self.load_base(key, &record)?.and_then(super::Base::into_bytes))
+            }
             _ => Ok(None),
         }
     }
@@ -156,7 +168,9 @@ impl Store {
         let seen = httpdate::parse_http_date(&record.fetched_at).unwrap_or(UNIX_EPOCH);
         let mut version = Version::of_record(&record, seen, None);
         let base = self.base_path(key);
-        if let Some(len) = fs::metadata(&base).ok().map(|m| m.len()).filter(|&n| n < KEEP_BASE_BELOW) {
+        if let Some(len) = fs::metadata(&base).ok().map(|m| m.len()).filter(|&n| n < KEEP_BASE_BELOW)
+            && Store::base_file_matches(&record, &base)
+        {
             fsutil::private_dir(&self.dir.join("history"))?;
             fsutil::link_or_copy(&base, &self.history_base(key, version.seen_nanos))?;
             version.base_len = Some(len);
@@ -202,7 +216,9 @@ impl Store {
             versions,
         };
         let json = serde_json::to_vec_pretty(&history).map_err(|e| Error::other(e.to_string()))?;
-        fsutil::write_atomic(&self.history_json(key), &json)?;
+        // Like a record: an older history can only make `put FILE` choose an older version,
+        // whose validator fails closed (see the `state` module docs).
+        fsutil::write_atomic_with(&self.history_json(key), &json, fsutil::Durability::Complete)?;
         let kept: Vec<PathBuf> = history
             .versions
             .iter()
@@ -266,7 +282,7 @@ mod tests {
     fn save(store: &Store, etag: &str, body: &[u8]) {
         let mut record = Record::new(&key());
         record.etag = Some(etag.to_string());
-        store.save(&key(), &record, Some(body)).unwrap();
+        store.save(&key(), &mut record, Some(body)).unwrap();
     }
 
     fn bases(store: &Store) -> usize {

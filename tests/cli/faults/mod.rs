@@ -5,6 +5,7 @@
 
 mod answers;
 mod depth;
+mod durability;
 mod leftovers;
 mod server;
 mod signals;

@@ -1,0 +1,177 @@
+//! Base bodies: kept in full up to a size limit (where they can serve a merge, a patch, a diff),
+//! and above it only as a SHA-256 digest in the record, which still tells "the server holds our
+//! base" (nobody changed it) and "the body equals the base" (nothing to send) apart from a real
+//! change. The digest also checks a full base file against its record, so a base lost or torn
+//! by a power loss reads as a digest-only base, never as the wrong base.
+
+use std::io::Write;
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// The environment variable for [`DEFAULT_BASE_LIMIT`]'s override (also `--base-limit`).
+pub const BASE_LIMIT_ENV: &str = "IFMATCH_BASE_LIMIT";
+/// Bodies up to this size are kept in full as bases; larger ones as their digest.
+pub const DEFAULT_BASE_LIMIT: u64 = 16 << 20;
+
+/// A stored base: the body itself, or only its digest and length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Base {
+    Full(Vec<u8>),
+    Digest { sha256: [u8; 32], len: u64 },
+}
+
+impl Base {
+    /// The body, when it is kept in full.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Base::Full(bytes) => Some(bytes),
+            Base::Digest { .. } => None,
+        }
+    }
+
+    pub fn into_bytes(self) -> Option<Vec<u8>> {
+        match self {
+            Base::Full(bytes) => Some(bytes),
+            Base::Digest { .. } => None,
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        match self {
+            Base::Full(bytes) => bytes.len() as u64,
+            Base::Digest { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn sha256(&self) -> [u8; 32] {
+        match self {
+            Base::Full(bytes) => Sha256::digest(bytes).into(),
+            Base::Digest { sha256, .. } => *sha256,
+        }
+    }
+
+    /// Whether `body` is exactly this base.
+    pub fn matches(&self, body: &[u8]) -> bool {
+        match self {
+            Base::Full(bytes) => bytes == body,
+            Base::Digest { sha256, len } => {
+                *len == body.len() as u64 && Sha256::digest(body)[..] == sha256[..]
+            }
+        }
+    }
+}
+
+/// Lowercase hex of a digest, as records store it.
+pub fn hex(sha256: &[u8]) -> String {
+    sha256.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A digest from its hex form; `None` for anything else.
+pub fn parse_hex(text: &str) -> Option<[u8; 32]> {
+    if text.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
+}
+
+/// A base body arriving in chunks: hashed whole, and written to a temp file in the store while
+/// it stays within the limit (past it, the temp file is dropped, which removes it). Hand it to
+/// [`super::Store::save_streamed`] once complete; dropped unfinished, nothing is left behind.
+pub struct BaseWriter {
+    pub(super) file: Option<tempfile::NamedTempFile>,
+    hasher: Sha256,
+    len: u64,
+    limit: u64,
+}
+
+impl BaseWriter {
+    pub(super) fn new(file: tempfile::NamedTempFile, limit: u64) -> BaseWriter {
+        BaseWriter { file: Some(file), hasher: Sha256::new(), len: 0, limit }
+    }
+
+    /// The modification time of the temp file, in the file system's own clock, while it is
+    /// still kept.
+    pub fn file_time(&self) -> Option<std::time::SystemTime> {
+        self.file.as_ref()?.as_file().metadata().and_then(|m| m.modified()).ok()
+    }
+
+    /// Takes the next chunk of the body.
+    pub fn add(&mut self, chunk: &[u8]) -> Result<()> {
+        self.hasher.update(chunk);
+        self.len += chunk.len() as u64;
+        if self.len > self.limit {
+            self.file = None;
+        } else if let Some(file) = &mut self.file {
+            file.write_all(chunk).map_err(|e| Error::io("write", file.path(), e))?;
+        }
+        Ok(())
+    }
+
+    /// The temp file holding the whole body (when within the limit), its digest and length.
+    pub(super) fn finish(self) -> (Option<tempfile::NamedTempFile>, [u8; 32], u64) {
+        (self.file, self.hasher.finalize().into(), self.len)
+    }
+}
+
+impl Write for BaseWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.add(buf).map_err(std::io::Error::other)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Reads a size such as `16777216`, `64k`, `16M`, `16MiB` or `1G` (binary units).
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (digits, unit) = text.split_at(split);
+    let n: u64 = digits.parse().ok()?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return None,
+    };
+    n.checked_mul(1 << shift)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digests_round_trip_and_match() {
+        let body = b"{\"a\": 1}\n";
+        let full = Base::Full(body.to_vec());
+        let digest = Base::Digest { sha256: full.sha256(), len: body.len() as u64 };
+        assert_eq!(parse_hex(&hex(&full.sha256())), Some(full.sha256()));
+        assert!(digest.matches(body) && full.matches(body));
+        assert!(!digest.matches(b"{\"a\": 2}\n"));
+        assert_eq!(parse_hex("zz"), None);
+    }
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("16M"), Some(16 << 20));
+        assert_eq!(parse_size("16MiB"), Some(16 << 20));
+        assert_eq!(parse_size("1024"), Some(1024));
+        assert_eq!(parse_size("64k"), Some(64 << 10));
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse_size("3 parsecs"), None);
+    }
+}
