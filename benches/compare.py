@@ -4,7 +4,8 @@
 Every row runs ifmatch and its reference alternately (so machine load hits both alike) against
 the same `ifmatch serve` on loopback, and prints the total time of each, the ratio
 (ifmatch / reference; below 1.0 is faster than the reference) and each one's peak RSS (the
-largest of any single run, from wait4's rusage).
+largest of any single run, from /usr/bin/time when present, else from wait4's rusage, whose
+floor is python's own RSS).
 
 Rows (all by default; name some to run only those: small, put, large, merge, merge50):
   small    N x `get URL -o /dev/null`            vs  curl -s -o /dev/null URL  (and xh when installed)
@@ -31,16 +32,29 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+# The peak RSS of a child forked from python starts at python's own (the fork shares its
+# pages until exec): /usr/bin/time, a small C program, forks from a small process instead.
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+RSS_FILE = os.path.join(tempfile.gettempdir(), f"ifmatch-bench-rss-{os.getpid()}")
+
+
 def run(argv, env=None, stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL):
     """Runs argv; returns (seconds, peak RSS in MiB, exit code, stderr)."""
+    wrapped = [GNU_TIME, "-f", "%M", "-o", RSS_FILE, *argv] if GNU_TIME else argv
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=stdout, stderr=subprocess.PIPE, stdin=stdin)
+    proc = subprocess.Popen(wrapped, env=env, stdout=stdout, stderr=subprocess.PIPE, stdin=stdin)
     # Read stderr to the end before reaping, so a chatty child never blocks on a full pipe.
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024, proc.returncode, err.decode(errors="replace")
+    peak = usage.ru_maxrss / 1024
+    if GNU_TIME:
+        with open(RSS_FILE) as f:
+            lines = f.read().split()
+        # The last word is %M; "Command exited with non-zero status" may come before it.
+        peak = int(lines[-1]) / 1024 if lines else peak
+    return elapsed, peak, proc.returncode, err.decode(errors="replace")
 
 
 class Tally:

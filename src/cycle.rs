@@ -52,6 +52,10 @@ pub struct Job {
     /// A copy of the text already in `recovered/` (a resumed edit): replaced by the cycle's own
     /// copy, and removed after success.
     pub recovered: Option<PathBuf>,
+    /// The text is the content of the user's own regular file (`put FILE`), which stays as it
+    /// is until the write succeeds: a crash cannot lose it, so no write-ahead copy is made
+    /// (a failure still keeps the text, and a merged or re-edited text is kept as ever).
+    pub in_user_file: bool,
 }
 
 /// How a cycle ended well.
@@ -85,7 +89,9 @@ pub async fn run(session: &Session, job: Job) -> Result<Done> {
     };
     // Write-ahead: on disk before anything is sent. Should the disk refuse, the write is still
     // the text's best chance.
-    if let Err(save_err) = state.keep() {
+    if !state.job.in_user_file
+        && let Err(save_err) = state.keep()
+    {
         session.ui.warn(&format!(
             "could not keep a copy of your text before writing ({save_err}); it is lost if this write fails"
         ));

@@ -16,11 +16,15 @@
 //!
 //! - **Recovered edits** (`recovered/`, text and sidecars): fully durable — data and directory
 //!   synced — before anything is sent. They are the user's only copy of their work.
-//! - **Records** (`records/`, `copies/*.json`): data synced, directory not. A power loss can
-//!   only bring back the record as it was before (never a torn one), and an older record fails
-//!   closed: its validator is older than the server's, so the next write meets a 412 and the
-//!   merge flow, or is refused. An older record cannot make a write unsafe: it is a version the
-//!   server really had, with the base that went with it.
+//! - **Records** (`records/`, and `copies/*.json` that replace one): data synced, directory
+//!   not. A power loss can only bring back the record as it was before (never a torn one), and
+//!   an older record fails closed: its validator is older than the server's, so the next write
+//!   meets a 412 and the merge flow, or is refused. An older record cannot make a write unsafe:
+//!   it is a version the server really had, with the base that went with it. A resource record
+//!   lost altogether fails closed too (`put` asks for a `get`).
+//! - **A new copy record** (the first `get -o FILE` of a file): fully durable. Without it,
+//!   `put FILE` would fall back to the resource's record, which a later `get` may have moved on
+//!   to a newer version than FILE holds — a validator that would overwrite that version.
 //! - **Bases** (`bases/`, `copies/*.base`): not synced. The record holds the base's SHA-256, and
 //!   a base file that does not match it (lost or torn by a power loss) reads as a digest-only
 //!   base: no merge is offered, nothing wrong is merged or patched.
@@ -28,7 +32,10 @@
 //!   the copy record that says which version it holds. The other order could, after a power
 //!   loss, pair an old FILE with a newer validator — a write that silently reverts a change.
 //!
-//! So a `get` costs one sync (its record), where it cost four.
+//! So a `get` costs one sync (its record) where it cost four, and `get -o FILE` with a known
+//! FILE three (FILE, its directory, the record) plus its copy record's. `put FILE` makes no
+//! write-ahead copy in `recovered/` (FILE itself holds the text until the write succeeds; see
+//! `cycle::Job::in_user_file`).
 //!
 //! # Bases: in full or as a digest
 //!

@@ -149,6 +149,7 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
         refresh_first: false,
         mode: crate::write_mode::WriteMode::Put,
         recovered: None,
+        in_user_file: false,
     };
     let report = cycle::run(session, job).await?.report;
     eprintln!();

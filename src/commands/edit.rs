@@ -159,6 +159,7 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
         refresh_first,
         mode,
         recovered: resumed,
+        in_user_file: false,
     };
     let done = cycle::run(session, job).await?;
     session.emit(&done.report)

@@ -186,6 +186,7 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
         refresh_first,
         mode,
         recovered: None,
+        in_user_file: regular,
     };
     let done = cycle::run(session, job).await?;
     let in_step = Sha256::digest(&done.text) == sent || follow_up(session, &url, file, &done, &sent);

@@ -73,11 +73,7 @@ impl Store {
             remove_if_present(&base_path)?;
         }
         let digest = Base::Digest { sha256: Sha256::digest(base).into(), len: base.len() as u64 };
-        fsutil::write_atomic_with(
-            &record,
-            &copy_json(canonical, key, origin, &digest)?,
-            fsutil::Durability::Complete,
-        )
+        write_copy_record(&record, &copy_json(canonical, key, origin, &digest)?)
     }
 
     /// Like [`Store::save_copy`] for a base known only by its digest.
@@ -94,11 +90,7 @@ impl Store {
         let Some((canonical, record, base_path)) = self.copy_paths(file) else { return Ok(()) };
         fsutil::private_dir(&self.dir.join("copies"))?;
         remove_if_present(&base_path)?;
-        fsutil::write_atomic_with(
-            &record,
-            &copy_json(canonical, key, origin, base)?,
-            fsutil::Durability::Complete,
-        )
+        write_copy_record(&record, &copy_json(canonical, key, origin, base)?)
     }
 
     /// Like [`Store::save_copy`] with the resource's stored base as the copy's (as `get -o`
@@ -121,7 +113,7 @@ impl Store {
             base_len: stored.base_len,
         };
         let json = serde_json::to_vec_pretty(&copy).map_err(|e| Error::other(e.to_string()))?;
-        fsutil::write_atomic_with(&record, &json, fsutil::Durability::Complete)
+        write_copy_record(&record, &json)
     }
 
     /// The origin and base of `file`, when `get -o` or `put` left it holding a version of the
@@ -185,6 +177,15 @@ impl Store {
         }
         Ok(any)
     }
+}
+
+/// Writes a copy record. Replacing one needs no directory sync: a power loss can only bring
+/// back the older one, whose validator fails closed (a 412). A new one does: were it lost while
+/// a later `get` moved the resource's record on, `put FILE` would take that newer validator for
+/// FILE's and overwrite the newer version.
+fn write_copy_record(path: &Path, json: &[u8]) -> Result<()> {
+    let durability = if path.exists() { fsutil::Durability::Complete } else { fsutil::Durability::Full };
+    fsutil::write_atomic_with(path, json, durability)
 }
 
 fn copy_json(path: PathBuf, key: &ResourceKey, origin: &Origin, base: &Base) -> Result<Vec<u8>> {
