@@ -32,8 +32,13 @@
 //!   the copy record that says which version it holds. The other order could, after a power
 //!   loss, pair an old FILE with a newer validator — a write that silently reverts a change.
 //!
-//! So a `get` costs one sync (its record) where it cost four, and `get -o FILE` with a known
-//! FILE three (FILE, its directory, the record) plus its copy record's. `put FILE` makes no
+//! - **The version history** (`history/<id>.json`): like a record (an older history can only
+//!   make `put FILE` pick an older version, whose validator fails closed), and not rewritten
+//!   when a version is only seen again.
+//!
+//! So a `get` of a version already seen costs one sync (its record) where it cost four, a new
+//! version one more (its history); `get -o FILE` with a known FILE three (FILE, its directory,
+//! the record) plus its copy record's. `put FILE` makes no
 //! write-ahead copy in `recovered/` (FILE itself holds the text until the write succeeds; see
 //! `cycle::Job::in_user_file`).
 //!

@@ -218,7 +218,11 @@ impl Store {
         let json = serde_json::to_vec_pretty(&history).map_err(|e| Error::other(e.to_string()))?;
         // Like a record: an older history can only make `put FILE` choose an older version,
         // whose validator fails closed (see the `state` module docs).
-        fsutil::write_atomic_with(&self.history_json(key), &json, fsutil::Durability::Complete)?;
+        // A version seen again changes nothing: no write.
+        let path = self.history_json(key);
+        if fs::read(&path).ok().as_deref() != Some(&json[..]) {
+            fsutil::write_atomic_with(&path, &json, fsutil::Durability::Complete)?;
+        }
         let kept: Vec<PathBuf> = history
             .versions
             .iter()
