@@ -10,8 +10,9 @@ use crate::support::{Env, assert_code, stderr};
 
 const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
 
-/// Every record and copy record parses, and every base file that is there matches the digest
-/// its record names (a process kill cannot tear a file; only a power loss could).
+/// Every record and copy record parses. A base file need not match its record: a kill between
+/// the base's rename and the record's leaves a newer base, which the digest the record names
+/// keeps from ever being used (see the state module's unit tests).
 #[track_caller]
 fn assert_store_consistent(env: &Env) {
     for (path, bytes) in records(env) {
@@ -20,11 +21,7 @@ fn assert_store_consistent(env: &Env) {
         }
         let record: serde_json::Value = serde_json::from_slice(&bytes)
             .unwrap_or_else(|e| panic!("{} does not parse ({e})", path.display()));
-        let id = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let base = env.state_dir().join("bases").join(format!("{id}.body"));
-        if let (Some(digest), Ok(body)) = (record["base_sha256"].as_str(), std::fs::read(&base)) {
-            assert_eq!(sha256_hex(&body), digest, "{} matches its record", base.display());
-        }
+        assert!(record["url"].is_string(), "{}", path.display());
     }
     let copies = env.state_dir().join("copies");
     for entry in std::fs::read_dir(&copies).into_iter().flatten() {
