@@ -228,6 +228,7 @@ Register-ArgumentCompleter -Native -CommandName 'ifmatch' -ScriptBlock {
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM) for --cert')
             [CompletionResult]::new('--conflict-status', '--conflict-status', [CompletionResultType]::ParameterName, 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)')
+            [CompletionResult]::new('--version-field', '--version-field', [CompletionResultType]::ParameterName, 'The JSON Pointer of a version kept in the body [default: a well-known one the body has: /_rev, /metadata/resourceVersion, /etag]')
             [CompletionResult]::new('--cache-bust-param', '--cache-bust-param', [CompletionResultType]::ParameterName, 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colors on stderr')
             [CompletionResult]::new('--write-probe', '--write-probe', [CompletionResultType]::ParameterName, 'Also PUT the current body back unchanged with a precondition that must fail, to prove that writes are protected (asks first; --yes does not ask)')

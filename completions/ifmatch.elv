@@ -221,6 +221,7 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand --cert 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both'
             cand --key 'Private key (PEM) for --cert'
             cand --conflict-status 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)'
+            cand --version-field 'The JSON Pointer of a version kept in the body [default: a well-known one the body has: /_rev, /metadata/resourceVersion, /etag]'
             cand --cache-bust-param 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)'
             cand --color 'When to use colors on stderr'
             cand --write-probe 'Also PUT the current body back unchanged with a precondition that must fail, to prove that writes are protected (asks first; --yes does not ask)'

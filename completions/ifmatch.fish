@@ -190,6 +190,7 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l cacert -d 'Tr
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l cert -d 'Client certificate (PEM) for mutual TLS; with --key, or a PEM holding both' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l key -d 'Private key (PEM) for --cert' -r -F
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l conflict-status -d 'Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l version-field -d 'The JSON Pointer of a version kept in the body [default: a well-known one the body has: /_rev, /metadata/resourceVersion, /etag]' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l cache-bust-param -d 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''

@@ -68,6 +68,7 @@ impl Cli {
                 all.request = a.request.clone();
                 all.write.yes = a.yes;
                 all.write.conflict_status = a.conflict_status;
+                all.write.weak.version_field = a.version_field.clone();
                 all.write.cache = a.cache.clone();
                 all.out = a.out.clone();
             }
@@ -592,6 +593,11 @@ pub struct DoctorArgs {
     /// Also treat this status as a version conflict (e.g. 409 for Kubernetes-style APIs)
     #[arg(long, value_name = "CODE", help_heading = CONFLICT)]
     pub conflict_status: Option<u16>,
+
+    /// The JSON Pointer of a version kept in the body [default: a well-known one the body has:
+    /// /_rev, /metadata/resourceVersion, /etag]
+    #[arg(long, value_name = "POINTER", help_heading = CONFLICT)]
+    pub version_field: Option<String>,
 
     #[command(flatten)]
     pub cache: CacheArgs,

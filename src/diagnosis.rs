@@ -45,7 +45,7 @@ impl Status {
 pub struct Finding {
     /// A stable identifier: `etag`, `last_modified`, `stability`, `head`, `compression`,
     /// `cache`, `no_cache`, `if_match`, `if_match_current`, `if_none_match`,
-    /// `if_unmodified_since`, `methods`, `write_probe`.
+    /// `if_unmodified_since`, `methods`, `mechanism`, `write_probe`.
     pub check: &'static str,
     pub status: Status,
     /// What was seen, in a sentence.
@@ -64,6 +64,9 @@ pub enum Verdict {
     /// No usable strong ETag, but Last-Modified works, and the write probe showed that the
     /// server evaluates If-Unmodified-Since on writes.
     IfUnmodifiedSinceOnly,
+    /// No header validator, but a version kept in the body, and the write probe showed that
+    /// the server checks it (a made-up one was refused with 409 or 412).
+    VersionField,
     /// The server evaluated a precondition on a GET, but no write probe showed that it does so
     /// on writes: many simple file and WebDAV servers do on GET and ignore it on PUT. Without
     /// the write probe this is the best verdict: doctor never claims writes are protected on
@@ -82,6 +85,7 @@ impl Verdict {
         match self {
             Verdict::Safe => "safe for ifmatch edit",
             Verdict::IfUnmodifiedSinceOnly => "usable with If-Unmodified-Since only",
+            Verdict::VersionField => "safe for ifmatch edit, through the version in the body",
             Verdict::ReadsOnly => {
                 "reads honor preconditions; writes not verified: run again with --write-probe"
             }
@@ -98,6 +102,9 @@ impl Verdict {
             }
             Verdict::IfUnmodifiedSinceOnly => {
                 "ifmatch falls back to If-Unmodified-Since, which has one-second resolution: a change made in the same second as the fetch goes unnoticed"
+            }
+            Verdict::VersionField => {
+                "ifmatch sends the body with the version it was fetched with; a concurrent change meets 409 or 412 and goes through the merge"
             }
             Verdict::ReadsOnly => {
                 "a GET with a failing precondition got 412, but many servers (simple file and WebDAV servers) ignore preconditions on PUT; --write-probe PUTs the body back unchanged with a failing precondition to find out"
@@ -144,6 +151,7 @@ fn findings(rec: &Recording, conflict_statuses: &[u16]) -> Vec<Finding> {
         Some(cache::cache(rec)),
         Some(cache::no_cache(rec)),
         Some(preconditions::methods(rec)),
+        Some(validators::mechanism(rec)),
         preconditions::write_probe(rec, conflict_statuses),
     ]
     .into_iter()
@@ -179,6 +187,12 @@ pub(crate) enum WriteResult {
 pub(crate) fn write_result(rec: &Recording, conflict_statuses: &[u16]) -> WriteResult {
     match &rec.write {
         WriteProbe::Sent { response, .. } if response.status == 412 => WriteResult::Protected,
+        // A made-up version in the body refused as a conflict.
+        WriteProbe::Sent { header, response, .. }
+            if *header == crate::probe::VERSION_PROBE && response.status == 409 =>
+        {
+            WriteResult::Protected
+        }
         WriteProbe::Sent { response, .. } if conflict_statuses.contains(&response.status) => {
             WriteResult::Protected
         }
@@ -225,6 +239,11 @@ fn verdict(rec: &Recording, conflict_statuses: &[u16]) -> Verdict {
         }
         let reads = rec.if_unmodified_since.as_ref().is_some_and(|e| e.status == 412);
         return if reads { Verdict::ReadsOnly } else { Verdict::Unverified };
+    }
+    if rec.version_field.as_ref().is_some_and(|v| v.value.is_some()) {
+        let checked =
+            write == WriteResult::Protected && sent_header(rec) == Some(crate::probe::VERSION_PROBE);
+        return if checked { Verdict::VersionField } else { Verdict::Unverified };
     }
     Verdict::Unprotected
 }
@@ -286,6 +305,7 @@ impl Diagnosis {
             "summary": self.summary(),
             "etag": rec.get.header("etag"),
             "last_modified": rec.get.last_modified(),
+            "version_field": rec.version_field.as_ref().map(|v| v.pointer.clone()),
             "findings": self.findings,
             "retries": crate::http::retries(),
         })

@@ -101,8 +101,22 @@ pub struct Recording {
     /// Last-Modified.
     pub if_unmodified_since: Option<Exchange>,
     pub options: Exchange,
+    /// A version kept in the body: `--version-field`, or a well-known field the first GET's
+    /// JSON body carries (`/_rev`, `/metadata/resourceVersion`, `/etag`), with its value.
+    pub version_field: Option<BodyVersion>,
     pub write: WriteProbe,
 }
+
+/// A version field found in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyVersion {
+    pub pointer: String,
+    /// The value as shown (a string without its quotes); `None` when the body lacks it.
+    pub value: Option<String>,
+}
+
+/// The write probe's "header" when the failing precondition is a made-up version in the body.
+pub const VERSION_PROBE: &str = "a made-up version at";
 
 const NO_CACHE: (&str, &str) = ("Cache-Control", "no-cache");
 const IDENTITY: (&str, &str) = ("Accept-Encoding", "identity");
@@ -110,12 +124,19 @@ const IDENTITY: (&str, &str) = ("Accept-Encoding", "identity");
 /// Sends the safe probes: GET, HEAD and OPTIONS only, nothing that changes the resource.
 /// A first no-cache GET that fails is an error (4xx → exit 4, 5xx → exit 5, a redirect → exit 1 with
 /// the target to probe instead); later answers are recorded whatever they are.
-pub async fn read(client: &Client, url: &Url) -> Result<Recording> {
+pub async fn read(client: &Client, url: &Url, version_field: Option<&str>) -> Result<Recording> {
     // Without no-cache first: a no-cache request makes a cache revalidate and store the fresh
     // response, after which a stale copy could no longer be seen.
     let cached = send(client, Method::GET, url, &[IDENTITY]).await?;
     let first = client.probe(Method::GET, url, &[NO_CACHE, IDENTITY], None).await?;
     check_first(url, &first)?;
+    let pointer = version_field
+        .map(str::to_string)
+        .or_else(|| crate::body_version::detect(&first.body).map(str::to_string));
+    let version_field = pointer.map(|pointer| {
+        let value = crate::body_version::value(&first.body, &pointer);
+        BodyVersion { value: value.as_ref().map(|v| crate::body_version::shown(Some(v))), pointer }
+    });
     let get = record(first);
     let etag = get.etag();
     let get_again = send(client, Method::GET, url, &[NO_CACHE, IDENTITY]).await?;
@@ -147,6 +168,7 @@ pub async fn read(client: &Client, url: &Url) -> Result<Recording> {
         if_none_match,
         if_unmodified_since,
         options,
+        version_field,
         write: WriteProbe::NotAsked,
     })
 }
@@ -157,7 +179,10 @@ pub async fn read(client: &Client, url: &Url) -> Result<Recording> {
 /// (the validator ifmatch would rely on). 412 proves writes are protected; a 2xx proves they
 /// are not, and then only the modification time changed. A body that arrives content-encoded
 /// is never sent back.
-pub async fn write(client: &Client, url: &Url) -> Result<WriteProbe> {
+///
+/// Without either validator but with a version in the body (`version_field`), the body goes
+/// back with a made-up version there instead: a server that checks it answers 409 or 412.
+pub async fn write(client: &Client, url: &Url, version_field: Option<&str>) -> Result<WriteProbe> {
     let fresh = client.probe(Method::GET, url, &[NO_CACHE, IDENTITY], None).await?;
     let seen = record(fresh.clone());
     if !seen.is_success() {
@@ -168,8 +193,27 @@ pub async fn write(client: &Client, url: &Url) -> Result<WriteProbe> {
             "the body came with Content-Encoding: {coding} despite Accept-Encoding: identity, so it cannot be sent back as it is"
         )));
     }
-    let (header, value) = match (seen.etag(), seen.last_modified().as_deref().and_then(day_before)) {
-        (Some(tag), _) if !tag.is_weak() => ("If-Match", random_tag()),
+    let strong = seen.etag().is_some_and(|tag| !tag.is_weak());
+    let date = seen.last_modified().as_deref().and_then(day_before);
+    let in_body = match version_field {
+        Some(pointer) if !strong && date.is_none() => made_up_version(&fresh.body, pointer),
+        _ => None,
+    };
+    if let Some((body, pointer, made_up)) = in_body {
+        let mut headers = Vec::new();
+        let content_type = seen.header("content-type");
+        if let Some(ct) = &content_type {
+            headers.push(("Content-Type", ct.as_str()));
+        }
+        let response = client.probe(Method::PUT, url, &headers, Some(body.into())).await?;
+        return Ok(WriteProbe::Sent {
+            header: VERSION_PROBE,
+            value: format!("{pointer} ({made_up})"),
+            response: record(response),
+        });
+    }
+    let (header, value) = match (strong, date) {
+        (true, _) => ("If-Match", random_tag()),
         (_, Some(date)) => ("If-Unmodified-Since", date),
         _ => ("If-Match", random_tag()),
     };
@@ -180,6 +224,24 @@ pub async fn write(client: &Client, url: &Url) -> Result<WriteProbe> {
     }
     let response = client.probe(Method::PUT, url, &headers, Some(fresh.body)).await?;
     Ok(WriteProbe::Sent { header, value, response: record(response) })
+}
+
+/// The body with a version at `pointer` that the server cannot hold (same shape as the real
+/// one: CouchDB's `N-hex`, a number, else an opaque string), the pointer and the made-up value.
+fn made_up_version(body: &[u8], pointer: &str) -> Option<(Vec<u8>, String, String)> {
+    let current = crate::body_version::value(body, pointer)?;
+    let current = current.as_str().map(str::to_string).unwrap_or_else(|| current.to_string());
+    let candidates = if current.chars().all(|c| c.is_ascii_digit()) {
+        ["1".to_string(), "2".to_string()]
+    } else if current.split_once('-').is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit())) {
+        [format!("1-{}", "0".repeat(32)), format!("1-{}", "1".repeat(32))]
+    } else {
+        ["BwAAAAAAAAA=".to_string(), "BwAAAAAAAAE=".to_string()]
+    };
+    let made_up = candidates.into_iter().find(|c| *c != current)?;
+    let mut doc: serde_json::Value = serde_json::from_slice(body).ok()?;
+    *doc.pointer_mut(pointer)? = serde_json::Value::String(made_up.clone());
+    Some((serde_json::to_vec(&doc).ok()?, pointer.to_string(), made_up))
 }
 
 /// A fresh tag for each write probe, so that no server can have it.

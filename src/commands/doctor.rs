@@ -41,10 +41,16 @@ pub async fn run(settings: &Settings, args: &DoctorArgs) -> Result<()> {
         ));
     }
     let client = Client::new(settings)?;
-    let mut recording = guard(probe::read(&client, &url)).await?;
+    let version_field = settings.version_field.as_deref();
+    let mut recording = guard(probe::read(&client, &url, version_field)).await?;
     if args.write_probe {
         let go = settings.yes || confirm(Ui { color: settings.color }, &url).await?;
-        recording.write = if go { guard(probe::write(&client, &url)).await? } else { WriteProbe::Declined };
+        recording.write = if go {
+            guard(probe::write(&client, &url, recording.version_field.as_ref().map(|v| v.pointer.as_str())))
+                .await?
+        } else {
+            WriteProbe::Declined
+        };
     }
     let diagnosis = diagnose(&recording, &settings.conflict_statuses);
     let ui = Ui { color: settings.color };

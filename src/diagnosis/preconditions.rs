@@ -179,7 +179,11 @@ pub(super) fn write_probe(rec: &Recording, conflict_statuses: &[u16]) -> Option<
         }
         WriteProbe::Sent { header, value, response } => (header, value, response),
     };
-    let sent = format!("a PUT of the unchanged body with {header}: {value}");
+    let sent = if *header == crate::probe::VERSION_PROBE {
+        format!("a PUT of the unchanged body with {header} {value}")
+    } else {
+        format!("a PUT of the unchanged body with {header}: {value}")
+    };
     let s = response.status;
     Some(match write_result(rec, conflict_statuses) {
         WriteResult::Protected => {

@@ -50,6 +50,7 @@ fn healthy() -> Recording {
             &[("allow", "GET, HEAD, PUT, PATCH"), ("accept-patch", "application/merge-patch+json")],
             b"",
         ),
+        version_field: None,
         write: WriteProbe::NotAsked,
     }
 }
@@ -363,4 +364,76 @@ fn report_and_json_have_the_documented_shape() {
     assert!(findings[0]["advice"].is_string());
     let ok = findings.iter().find(|f| f["status"] == "ok").unwrap();
     assert!(ok["advice"].is_null());
+}
+
+/// No header validator at all, the version in the body at `/_rev`.
+fn version_in_body() -> Recording {
+    let get = ok_with(None, None);
+    Recording {
+        get: get.clone(),
+        get_again: get.clone(),
+        head: exchange(200, &[], b""),
+        gzip: get.clone(),
+        cached: get,
+        if_match_bogus: exchange(200, &[], BODY),
+        if_match_current: None,
+        if_none_match: None,
+        if_unmodified_since: None,
+        version_field: Some(crate::probe::BodyVersion {
+            pointer: "/_rev".into(),
+            value: Some("1-abc".into()),
+        }),
+        ..healthy()
+    }
+}
+
+fn version_probe(status: u16) -> WriteProbe {
+    WriteProbe::Sent {
+        header: crate::probe::VERSION_PROBE,
+        value: "/_rev (1-000)".into(),
+        response: exchange(status, &[], b""),
+    }
+}
+
+#[test]
+fn a_version_in_the_body_is_the_mechanism_and_the_write_probe_decides() {
+    let rec = version_in_body();
+    let d = diagnose(&rec, &[]);
+    assert_eq!(d.verdict, Verdict::Unverified);
+    let mechanism = find(&d, "mechanism");
+    assert_eq!(mechanism.status, Status::Ok);
+    assert!(mechanism.message.contains("/_rev (now 1-abc)"), "{}", mechanism.message);
+
+    for (status, verdict) in [
+        (409, Verdict::VersionField),
+        (412, Verdict::VersionField),
+        (201, Verdict::Unprotected),
+        (400, Verdict::Unverified),
+    ] {
+        let rec = Recording { write: version_probe(status), ..version_in_body() };
+        assert_eq!(diagnose(&rec, &[]).verdict, verdict, "{status}");
+    }
+    let d = diagnose(&Recording { write: version_probe(409), ..version_in_body() }, &[]);
+    assert!(find(&d, "write_probe").message.contains("a made-up version at /_rev"), "{d:#?}");
+
+    // Without the version in this body, nothing protects writes.
+    let absent = Recording {
+        version_field: Some(crate::probe::BodyVersion { pointer: "/_rev".into(), value: None }),
+        ..version_in_body()
+    };
+    let d = diagnose(&absent, &[]);
+    assert_eq!(d.verdict, Verdict::Unprotected);
+    assert_eq!(status(&d, "mechanism"), Status::Fail);
+    let none = Recording { version_field: None, ..version_in_body() };
+    assert!(find(&diagnose(&none, &[]), "mechanism").message.starts_with("no mechanism"));
+}
+
+#[test]
+fn a_header_validator_and_a_version_field_are_both_named() {
+    let rec = Recording {
+        version_field: Some(crate::probe::BodyVersion { pointer: "/etag".into(), value: Some("BwX".into()) }),
+        ..healthy()
+    };
+    let m = find(&diagnose(&rec, &[]), "mechanism").message.clone();
+    assert!(m.contains("If-Match with the strong ETag") && m.contains("/etag"), "{m}");
 }

@@ -67,6 +67,13 @@ pub(super) fn last_modified(rec: &Recording) -> Finding {
         None if strong => {
             finding("last_modified", Status::Info, "no Last-Modified (the ETag is enough)".to_string(), None)
         }
+        None if rec.version_field.as_ref().is_some_and(|v| v.value.is_some()) => finding(
+            "last_modified",
+            Status::Info,
+            "no Last-Modified either: no header can carry a precondition, the version in the body does (see below)"
+                .to_string(),
+            None,
+        ),
         None => finding(
             "last_modified",
             Status::Fail,
@@ -212,4 +219,50 @@ pub(super) fn compression(rec: &Recording) -> Option<Finding> {
         ),
     };
     Some(finding)
+}
+
+/// Which mechanism ifmatch would protect writes with, in the order it chooses them: a strong
+/// ETag in If-Match, Last-Modified in If-Unmodified-Since, a version kept in the body (sent
+/// besides a header validator when there is one), or none.
+pub(super) fn mechanism(rec: &Recording) -> Finding {
+    let header = if super::strong_etag_usable(rec) {
+        Some("If-Match with the strong ETag")
+    } else if last_modified_usable(rec) {
+        Some("If-Unmodified-Since with Last-Modified (one-second resolution)")
+    } else {
+        None
+    };
+    let body = rec.version_field.as_ref().map(|v| match &v.value {
+        Some(value) => format!("the version in the body at {} (now {})", v.pointer, shown(value)),
+        None => format!("the version in the body at {} (absent from this body)", v.pointer),
+    });
+    let usable_body = rec.version_field.as_ref().is_some_and(|v| v.value.is_some());
+    match (header, body) {
+        (Some(header), Some(body)) if usable_body => {
+            finding("mechanism", Status::Ok, format!("writes carry {header}, and {body}"), None)
+        }
+        (Some(header), _) => finding("mechanism", Status::Ok, format!("writes carry {header}"), None),
+        (None, Some(body)) if usable_body => finding(
+            "mechanism",
+            Status::Ok,
+            format!(
+                "no header validator; writes carry {body}: a server that checks it refuses a stale one with 409 or 412, which goes through the merge"
+            ),
+            None,
+        ),
+        (None, Some(body)) => finding(
+            "mechanism",
+            Status::Fail,
+            format!("no header validator, and {body}"),
+            Some("fetch a representation that carries the version, or name the field with --version-field"),
+        ),
+        (None, None) => finding(
+            "mechanism",
+            Status::Fail,
+            "no mechanism: no strong ETag, no Last-Modified, no version field in the body".to_string(),
+            Some(
+                "if the API keeps the version in the JSON body, name it with --version-field POINTER (e.g. /metadata/resourceVersion)",
+            ),
+        ),
+    }
 }

@@ -213,3 +213,46 @@ fn an_overwrite_on_purpose_names_their_version() {
     assert_eq!(now["version"], 1, "their change was replaced, as asked");
     assert_eq!(now["bindings"][0]["role"], "editor");
 }
+
+#[test]
+fn doctor_names_the_version_field_and_its_write_probe_proves_it_is_checked() {
+    let env = Env::new();
+    let (server, url) = server(BodyVersion::kubernetes(), CONFIGMAP);
+    let before = server.body("/doc.json").unwrap();
+    let out = env.run(&["doctor", &url, "--write-probe", "--yes", "--json"]);
+    assert_code(&out, 0);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["verdict"], "version_field", "{report:#}");
+    assert_eq!(report["version_field"], "/metadata/resourceVersion");
+    let mechanism =
+        report["findings"].as_array().unwrap().iter().find(|f| f["check"] == "mechanism").unwrap();
+    assert!(
+        mechanism["message"].as_str().unwrap().contains("/metadata/resourceVersion (now 1)"),
+        "{mechanism}"
+    );
+    // The probe sent a version the server never had, and nothing changed.
+    let puts = server.requests_with("PUT");
+    assert_eq!(puts.len(), 1);
+    assert_ne!(field(&puts[0].body, "/metadata/resourceVersion"), "1");
+    assert!(puts[0].header("if-match").is_none());
+    assert_eq!(server.body("/doc.json").unwrap(), before);
+
+    // The text report explains it.
+    let out = env.run(&["doctor", &url]);
+    assert_code(&out, 0);
+    let text = crate::support::stdout(&out);
+    assert!(text.contains("no header validator; writes carry the version in the body"), "{text}");
+}
+
+#[test]
+fn doctor_finds_a_version_field_the_server_does_not_check() {
+    let env = Env::new();
+    let quirks = Quirks { no_etag: true, no_last_modified: true, ..Quirks::default() };
+    let (server, url) = FakeServer::with_json_doc(quirks, br#"{"_id":"d","_rev":"1-abc","a":1}"#);
+    let out = env.run(&["doctor", &url, "--write-probe", "--yes"]);
+    assert_code(&out, 1);
+    let text = crate::support::stdout(&out);
+    assert!(text.contains("a made-up version at /_rev"), "{text}");
+    assert!(text.contains("writes are NOT protected"), "{text}");
+    assert_eq!(server.requests_with("PUT").len(), 1);
+}
