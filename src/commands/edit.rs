@@ -27,6 +27,8 @@ struct Start {
     refresh_first: bool,
     /// The resumed text was to create the resource: send `If-None-Match: *`.
     create: bool,
+    /// The resumed text was made at a conflict prompt: that conflict's base and mine.
+    conflict: Option<crate::state::ConflictSides>,
 }
 
 pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
@@ -50,7 +52,7 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
     }
     editor.check_installed()?;
     let key = session.key(&url);
-    let Start { mut record, base, text, resumed, refresh_first, create } =
+    let Start { mut record, base, text, resumed, refresh_first, create, conflict } =
         if args.resume { resume(session, &key, &url)? } else { fetch(session, &key, &url).await? };
     if let Some(pointer) = &session.settings.version_field {
         record.version_field = Some(pointer.clone());
@@ -74,7 +76,9 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
     let json = crate::media::is_json(record.content_type.as_deref());
     // Keeps the text in `recovered/` with what it was based on, and says where in the error.
     let keep = |err: Error, text: &[u8]| -> Result<()> {
-        let origin = cycle::origin(&key, &record, &precondition, refresh_first);
+        let mut origin = cycle::origin(&key, &record, &precondition, refresh_first);
+        // Still the text of that conflict: a later resume checks it again.
+        origin.conflict = conflict.clone();
         let saved =
             cycle::keep(session, &key, url.path(), text, base.as_deref(), &origin, resumed.as_deref())?;
         match saved.or_else(|| resumed.clone()) {
@@ -143,6 +147,36 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
             return session.emit(&report);
         }
     }
+    // A text made at a conflict prompt must not undo theirs' changes that did not conflict,
+    // unless the person says so (or --on-conflict overwrite does).
+    if let (Some(sides), Some(theirs)) = (&conflict, &base) {
+        let reverted =
+            crate::merge::reverted_changes(sides.base.as_bytes(), sides.mine.as_bytes(), theirs, &mine, json);
+        if !reverted.is_empty() {
+            let ui = session.ui;
+            ui.warn("your text undoes changes of theirs that did not conflict with yours:");
+            for line in &reverted {
+                eprintln!("  {line}");
+            }
+            let overwrite = session.settings.on_conflict == Some(crate::cli::ConflictPolicy::Overwrite);
+            let send = overwrite
+                || (session.settings.interactive
+                    && crate::interrupt::guard_blocking(move || {
+                        ui.confirm("Send it anyway, undoing them?", false)
+                    })
+                    .await?);
+            if !send {
+                let err = Error::Conflict {
+                    message: format!("your text would undo changes on {url} that nobody asked to undo; nothing was written"),
+                    hints: vec![
+                        format!("resume again with `ifmatch edit {url} --resume` and keep their values where yours did not change"),
+                        "to undo them on purpose, answer y on a terminal, or run with --on-conflict overwrite".to_string(),
+                    ],
+                };
+                return keep(err, &mine);
+            }
+        }
+    }
     let inputs = write_mode::Inputs::new(&record, base.as_deref(), &mine, &url);
     let mode = match write_mode::choose(args.patch, &inputs) {
         Ok(mode) => mode,
@@ -204,7 +238,15 @@ async fn fetch(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start>
     );
     let body = fetched.body.to_vec();
     let refresh_first = record.stale;
-    Ok(Start { record, base: Some(body.clone()), text: body, resumed: None, refresh_first, create: false })
+    Ok(Start {
+        record,
+        base: Some(body.clone()),
+        text: body,
+        resumed: None,
+        refresh_first,
+        create: false,
+        conflict: None,
+    })
 }
 
 fn without_fragment(url: &Url) -> Url {
@@ -293,5 +335,6 @@ fn resume(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start> {
         resumed: Some(newest.clone()),
         refresh_first,
         create,
+        conflict: saved.origin.as_ref().and_then(|o| o.conflict.clone()),
     })
 }

@@ -93,6 +93,18 @@ impl Cycle<'_> {
         self.keep().map(|_| ())
     }
 
+    /// After [`Cycle::rebase`] for a text made at the conflict prompt: the kept copy also
+    /// remembers that conflict's base and mine (for JSON), so that a resume can check what the
+    /// text undoes.
+    pub(super) fn kept_from_conflict(&mut self, base: &[u8], mine: &[u8]) -> Result<()> {
+        let (Ok(base), Ok(mine)) = (std::str::from_utf8(base), std::str::from_utf8(mine)) else {
+            return Ok(());
+        };
+        self.kept.origin.conflict =
+            Some(crate::state::ConflictSides { base: base.to_string(), mine: mine.to_string() });
+        self.keep().map(|_| ())
+    }
+
     /// The text is now to create the resource: a resume of the kept copy sends
     /// `If-None-Match: *` too.
     pub(super) fn kept_as_create(&mut self) {

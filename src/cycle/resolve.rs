@@ -178,14 +178,20 @@ impl Cycle<'_> {
                             ),
                             None => Vec::new(),
                         };
-                        self.job.mine = text;
+                        let before = std::mem::replace(&mut self.job.mine, text);
                         self.rebase(theirs, &fresh)?;
+                        if let (true, Some(base)) = (json, self.job.base.clone()) {
+                            self.kept_from_conflict(&base, &before)?;
+                        }
                         self.confirm_reverts(&reverted).await?;
                     }
                     Err((err, text)) => {
                         if !text.is_empty() {
-                            self.job.mine = text;
+                            let before = std::mem::replace(&mut self.job.mine, text);
                             self.rebase(theirs, &fresh)?;
+                            if let (true, Some(base)) = (json, self.job.base.clone()) {
+                                self.kept_from_conflict(&base, &before)?;
+                            }
                         }
                         return Err(err);
                     }

@@ -47,6 +47,7 @@ impl Origin {
             accept_patch: record.accept_patch.clone(),
             stale: record.stale,
             create: false,
+            conflict: None,
         }
     }
 }

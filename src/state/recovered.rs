@@ -42,6 +42,18 @@ pub struct Origin {
     /// write of it sends `If-None-Match: *` again.
     #[serde(default)]
     pub create: bool,
+    /// For a text made at the conflict prompt: the base and mine of that conflict (the kept
+    /// base is theirs then), so that `edit --resume` can tell whether the text undoes a change
+    /// of theirs that did not conflict. Kept for JSON texts only, where that is checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<ConflictSides>,
+}
+
+/// The base and mine of the conflict a kept text was made at.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ConflictSides {
+    pub base: String,
+    pub mine: String,
 }
 
 impl Origin {
@@ -55,6 +67,7 @@ impl Origin {
             accept_patch: None,
             stale: false,
             create: false,
+            conflict: None,
         }
     }
 }

@@ -629,6 +629,18 @@ fn an_edit_at_the_prompt_that_undoes_their_clean_change_asks_first() {
     assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"theirs\",\n  \"replicas\": 5\n}\n");
     assert_eq!(std::fs::read(&env.recovered()[0]).unwrap(), mine_whole, "the text is kept");
 
+    // Resumed, the same text is checked again: without a terminal it is not sent (exit 3)...
+    let out = env.run(&["edit", &url, "--resume"]);
+    assert_code(&out, 3);
+    let err = crate::support::stderr(&out);
+    assert!(err.contains("/name: theirs \"theirs\", yours reverts to \"demo\""), "{err}");
+    assert_eq!(server.requests_with("PUT").len(), 1, "nothing sent");
+    assert_eq!(env.recovered().len(), 1, "still kept");
+    // ...unless the overwrite is explicit.
+    let out = env.run(&["edit", &url, "--resume", "--on-conflict", "overwrite"]);
+    assert_code(&out, 0);
+    assert_eq!(server.body("/doc.json").unwrap(), mine_whole);
+
     // Said yes to, it is sent.
     let env = Env::new();
     let (server, url) = concurrent(b"{\n  \"name\": \"theirs\",\n  \"replicas\": 5\n}\n");
