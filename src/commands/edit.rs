@@ -28,7 +28,7 @@ struct Start {
     /// The resumed text was to create the resource: send `If-None-Match: *`.
     create: bool,
     /// The resumed text was made at a conflict prompt: that conflict's base and mine.
-    conflict: Option<crate::state::ConflictSides>,
+    conflict: Option<Box<crate::state::ConflictSides>>,
 }
 
 pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {

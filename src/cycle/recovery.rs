@@ -101,7 +101,7 @@ impl Cycle<'_> {
             return Ok(());
         };
         self.kept.origin.conflict =
-            Some(crate::state::ConflictSides { base: base.to_string(), mine: mine.to_string() });
+            Some(Box::new(crate::state::ConflictSides { base: base.to_string(), mine: mine.to_string() }));
         self.keep().map(|_| ())
     }
 

@@ -46,7 +46,7 @@ pub struct Origin {
     /// base is theirs then), so that `edit --resume` can tell whether the text undoes a change
     /// of theirs that did not conflict. Kept for JSON texts only, where that is checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conflict: Option<ConflictSides>,
+    pub conflict: Option<Box<ConflictSides>>,
 }
 
 /// The base and mine of the conflict a kept text was made at.
