@@ -27,6 +27,7 @@ mod policy;
 mod preconditions;
 mod prompt;
 mod put;
+mod readme;
 mod record;
 mod recovery;
 mod retry;
