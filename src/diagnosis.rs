@@ -44,7 +44,7 @@ impl Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// A stable identifier: `etag`, `last_modified`, `stability`, `head`, `compression`,
-    /// `cache`, `no_cache`, `if_match`, `if_match_current`, `if_none_match`,
+    /// `cache`, `no_cache`, `no_cache_honored`, `if_match`, `if_match_current`, `if_none_match`,
     /// `if_unmodified_since`, `methods`, `mechanism`, `write_probe`.
     pub check: &'static str,
     pub status: Status,
@@ -150,6 +150,7 @@ fn findings(rec: &Recording, conflict_statuses: &[u16]) -> Vec<Finding> {
         preconditions::if_unmodified_since(rec),
         Some(cache::cache(rec)),
         Some(cache::no_cache(rec)),
+        cache::no_cache_honored(rec),
         Some(preconditions::methods(rec)),
         Some(validators::mechanism(rec)),
         preconditions::write_probe(rec, conflict_statuses),

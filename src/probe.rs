@@ -57,6 +57,16 @@ impl Exchange {
         (200..300).contains(&self.status)
     }
 
+    /// What the headers say about a cache on the way.
+    pub fn cache(&self) -> Option<crate::http::CacheSigns> {
+        crate::http::CacheSigns::of(&self.headers)
+    }
+
+    /// Answered from a cache's storage (see [`crate::http::CacheSigns`]).
+    pub fn from_cache(&self) -> bool {
+        self.cache().is_some_and(|c| c.hit)
+    }
+
     /// Same body bytes (by hash).
     pub fn same_body(&self, other: &Exchange) -> bool {
         self.len == other.len && self.digest == other.digest
@@ -104,6 +114,12 @@ pub struct Recording {
     /// A version kept in the body: `--version-field`, or a well-known field the first GET's
     /// JSON body carries (`/_rev`, `/metadata/resourceVersion`, `/etag`), with its value.
     pub version_field: Option<BodyVersion>,
+    /// A no-cache GET with a cache-busting query parameter (`name=random`), sent when a
+    /// no-cache GET was answered from a cache's storage: does a fetch past the cache see
+    /// another version? `None` when not sent.
+    pub busted: Option<(String, Exchange)>,
+    /// The cache-busting parameter's name, `None` with `--no-cache-bust`.
+    pub bust_param: Option<String>,
     pub write: WriteProbe,
 }
 
@@ -124,7 +140,15 @@ const IDENTITY: (&str, &str) = ("Accept-Encoding", "identity");
 /// Sends the safe probes: GET, HEAD and OPTIONS only, nothing that changes the resource.
 /// A first no-cache GET that fails is an error (4xx → exit 4, 5xx → exit 5, a redirect → exit 1 with
 /// the target to probe instead); later answers are recorded whatever they are.
-pub async fn read(client: &Client, url: &Url, version_field: Option<&str>) -> Result<Recording> {
+///
+/// `bust_param` names the cache-busting query parameter for the one GET that tries to get past
+/// a cache which answered a no-cache GET from storage (`None`: no such GET).
+pub async fn read(
+    client: &Client,
+    url: &Url,
+    version_field: Option<&str>,
+    bust_param: Option<&str>,
+) -> Result<Recording> {
     // Without no-cache first: a no-cache request makes a cache revalidate and store the fresh
     // response, after which a stale copy could no longer be seen.
     let cached = send(client, Method::GET, url, &[IDENTITY]).await?;
@@ -140,6 +164,16 @@ pub async fn read(client: &Client, url: &Url, version_field: Option<&str>) -> Re
     let get = record(first);
     let etag = get.etag();
     let get_again = send(client, Method::GET, url, &[NO_CACHE, IDENTITY]).await?;
+    let mut busted = None;
+    if let Some(name) = bust_param
+        && (get.from_cache() || get_again.from_cache())
+    {
+        let mut past = url.clone();
+        let value = format!("{:016x}", fastrand::u64(..));
+        past.query_pairs_mut().append_pair(name, &value);
+        let answer = send(client, Method::GET, &past, &[NO_CACHE, IDENTITY]).await?;
+        busted = Some((format!("?{name}={value}"), answer));
+    }
     let head = send(client, Method::HEAD, url, &[NO_CACHE, IDENTITY]).await?;
     let gzip = send(client, Method::GET, url, &[NO_CACHE, ("Accept-Encoding", "gzip")]).await?;
     let if_match_bogus =
@@ -169,6 +203,8 @@ pub async fn read(client: &Client, url: &Url, version_field: Option<&str>) -> Re
         if_unmodified_since,
         options,
         version_field,
+        busted,
+        bust_param: bust_param.map(str::to_string),
         write: WriteProbe::NotAsked,
     })
 }

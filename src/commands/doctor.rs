@@ -42,7 +42,8 @@ pub async fn run(settings: &Settings, args: &DoctorArgs) -> Result<()> {
     }
     let client = Client::new(settings)?;
     let version_field = settings.version_field.as_deref();
-    let mut recording = guard(probe::read(&client, &url, version_field)).await?;
+    let bust = settings.cache_bust.as_deref();
+    let mut recording = guard(probe::read(&client, &url, version_field, bust)).await?;
     if args.write_probe {
         let go = settings.yes || confirm(Ui { color: settings.color }, &url).await?;
         recording.write = if go {

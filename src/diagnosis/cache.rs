@@ -1,8 +1,10 @@
 //! The checks for caches on the way: response headers that show a shared cache or proxy,
-//! and whether a GET without `Cache-Control: no-cache` gets other (stale) validators.
+//! whether a GET without `Cache-Control: no-cache` gets other (stale) validators, and whether
+//! the cache honors no-cache at all (many shared caches do not: Varnish's default
+//! configuration, nginx `proxy_cache`, most CDNs).
 
 use super::validators::tag_or_none;
-use super::{Finding, Status, finding, shown};
+use super::{Finding, Status, finding, shown, with_advice};
 use crate::probe::Recording;
 
 /// Response headers that show a cache or proxy on the way.
@@ -47,7 +49,7 @@ pub(super) fn cache(rec: &Recording) -> Finding {
         Status::Warn,
         format!("responses may come from a cache: {}", signs.join("; ")),
         Some(
-            "ifmatch sends Cache-Control: no-cache when it fetches for an edit; other clients that read and then write with If-Match should too, or ask for Cache-Control: no-cache on this resource",
+            "ifmatch sends Cache-Control: no-cache when it fetches for an edit, and after a 412 gets a fresh copy past a cache that ignores it; other clients that read and then write with If-Match should send no-cache too, or ask for Cache-Control: no-cache on this resource",
         ),
     )
 }
@@ -121,4 +123,75 @@ pub(super) fn no_cache(rec: &Recording) -> Finding {
             "ifmatch edit is not affected (it always sends no-cache); scripts that GET and then PUT with If-Match must send Cache-Control: no-cache too, or they meet 412",
         ),
     )
+}
+
+/// Whether a cache on the way honors `Cache-Control: no-cache`, from the two no-cache GETs
+/// (answered from storage? did `Age` reset?) and, when they were answered from storage, a GET
+/// past the cache (does it see another version, i.e. a change at the origin that the cache
+/// hides?). `None` when no cache or proxy showed itself.
+pub(super) fn no_cache_honored(rec: &Recording) -> Option<Finding> {
+    let (first, again) = (rec.get.cache(), rec.get_again.cache());
+    if first.is_none() && again.is_none() {
+        return None;
+    }
+    if !rec.get.from_cache() && !rec.get_again.from_cache() {
+        return Some(finding(
+            "no_cache_honored",
+            Status::Ok,
+            "the cache or proxy on the way passed both GETs with Cache-Control: no-cache to the origin"
+                .into(),
+            None,
+        ));
+    }
+    let signs =
+        |e: &crate::probe::Exchange| e.cache().map(|c| c.describe()).unwrap_or_else(|| "no sign".into());
+    let mut seen = format!(
+        "both GETs with no-cache were answered from its storage ({}; then {})",
+        signs(&rec.get),
+        signs(&rec.get_again)
+    );
+    let age = |e: &crate::probe::Exchange| e.header("age").and_then(|a| a.parse::<u64>().ok());
+    if let (Some(a), Some(b)) = (age(&rec.get), age(&rec.get_again))
+        && a > 0
+        && b >= a
+    {
+        seen.push_str(&format!("; Age did not reset ({a} s, then {b} s)"));
+    }
+    match &rec.busted {
+        Some((query, past))
+            if past.is_success() && (!past.same_body(&rec.get) || past.etag() != rec.get.etag()) =>
+        {
+            seen.push_str(&format!(
+                "; a GET past it ({query}) sees another version (ETag {}, not {}): a change at the origin does not show through it",
+                tag_or_none(past.etag().as_ref()),
+                tag_or_none(rec.get.etag().as_ref())
+            ));
+        }
+        Some((query, past)) if past.is_success() => {
+            seen.push_str(&format!(
+                "; a GET past it ({query}) sees the same version, so its copy is current for now"
+            ));
+        }
+        Some((query, past)) => {
+            seen.push_str(&format!(
+                "; a GET past it ({query}) answered {}, so ifmatch cannot fetch past it with that parameter",
+                past.status
+            ));
+        }
+        None => {}
+    }
+    let what_ifmatch_does = match &rec.bust_param {
+        Some(name) => format!(
+            "after a 412, ifmatch fetches a fresh copy past it with ?{name}=<random> (--cache-bust-param NAME; --no-cache-bust turns it off), and --fetch-url URL reads from the origin while writing through this URL"
+        ),
+        None => "with --no-cache-bust ifmatch cannot get past it: after a 412 it stops (exit 3) unless --fetch-url URL reads from the origin while writing through this URL".to_string(),
+    };
+    Some(with_advice(
+        "no_cache_honored",
+        Status::Warn,
+        format!("this cache ignores Cache-Control: no-cache: {seen}"),
+        format!(
+            "{what_ifmatch_does}; the operator can make the cache honor no-cache (Varnish: in vcl_recv, `if (req.http.Cache-Control ~ \"no-cache\") {{ return (pass); }}`; nginx: `proxy_cache_bypass $http_cache_control $http_pragma;`; a CDN: bypass the cache for this path), or have the origin send Cache-Control: no-cache (or private) with this resource"
+        ),
+    ))
 }

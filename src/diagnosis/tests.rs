@@ -51,6 +51,8 @@ fn healthy() -> Recording {
             b"",
         ),
         version_field: None,
+        busted: None,
+        bust_param: Some("_ifmatch_fresh".to_string()),
         write: WriteProbe::NotAsked,
     }
 }
@@ -436,4 +438,51 @@ fn a_header_validator_and_a_version_field_are_both_named() {
     };
     let m = find(&diagnose(&rec, &[]), "mechanism").message.clone();
     assert!(m.contains("If-Match with the strong ETag") && m.contains("/etag"), "{m}");
+}
+
+#[test]
+fn a_cache_that_answers_no_cache_gets_from_storage_is_named() {
+    let mut rec = healthy();
+    let hit = |age: &'static str| {
+        exchange(200, &[("etag", TAG), ("last-modified", DATE), ("age", age), ("via", "1.1 varnish")], BODY)
+    };
+    rec.get = hit("3");
+    rec.get_again = hit("5");
+    rec.busted = Some((
+        "?_ifmatch_fresh=1".to_string(),
+        exchange(200, &[("etag", "\"v2\""), ("via", "1.1 varnish")], b"{\"a\": 2}\n"),
+    ));
+    let d = diagnose(&rec, &[]);
+    let f = find(&d, "no_cache_honored");
+    assert_eq!(f.status, Status::Warn);
+    for part in [
+        "this cache ignores Cache-Control: no-cache: both GETs with no-cache were answered from its storage (Age: 3, Via: 1.1 varnish; then Age: 5, Via: 1.1 varnish)",
+        "Age did not reset (3 s, then 5 s)",
+        "a GET past it (?_ifmatch_fresh=1) sees another version (ETag \"v2\", not \"v1\")",
+    ] {
+        assert!(f.message.contains(part), "{part} missing in {f:?}");
+    }
+    let advice = f.advice.as_deref().unwrap();
+    assert!(
+        advice.contains("after a 412, ifmatch fetches a fresh copy past it with ?_ifmatch_fresh=<random>"),
+        "{advice}"
+    );
+    assert!(advice.contains("return (pass)"), "{advice}");
+
+    rec.bust_param = None;
+    rec.busted = None;
+    let d = diagnose(&rec, &[]);
+    let advice = find(&d, "no_cache_honored").advice.clone().unwrap();
+    assert!(advice.starts_with("with --no-cache-bust ifmatch cannot get past it"), "{advice}");
+}
+
+#[test]
+fn a_proxy_that_passes_no_cache_on_is_fine_and_no_proxy_no_finding() {
+    assert!(diagnose(&healthy(), &[]).findings.iter().all(|f| f.check != "no_cache_honored"));
+    let mut rec = healthy();
+    let via =
+        exchange(200, &[("etag", TAG), ("last-modified", DATE), ("age", "0"), ("via", "1.1 varnish")], BODY);
+    rec.get = via.clone();
+    rec.get_again = via;
+    assert_eq!(status(&diagnose(&rec, &[]), "no_cache_honored"), Status::Ok);
 }

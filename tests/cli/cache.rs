@@ -201,3 +201,33 @@ fn a_proxy_that_rewrites_etags_is_told_apart_from_a_stale_copy() {
     assert!(!err.contains("served from a cache"), "{err}");
     assert_eq!(std::fs::read(docs.join("doc.json")).unwrap(), BASE);
 }
+
+#[test]
+fn doctor_says_plainly_that_the_cache_ignores_no_cache() {
+    let s = setup();
+    let out = s.env.run(&["doctor", &s.url()]);
+    assert_code(&out, 0);
+    let report = stdout(&out);
+    assert!(
+        report.contains("! this cache ignores Cache-Control: no-cache: both GETs with no-cache were answered from its storage (Age: "),
+        "{report}"
+    );
+    assert!(report.contains("sees another version"), "{report}");
+    assert!(
+        report.contains("→ after a 412, ifmatch fetches a fresh copy past it with ?_ifmatch_fresh=<random>"),
+        "{report}"
+    );
+    // Only safe methods, and only the one cache-busting GET went past the cache.
+    let seen = s.cache.seen();
+    assert!(seen.iter().all(|r| ["GET", "HEAD", "OPTIONS"].contains(&r.method.as_str())), "{seen:?}");
+    assert_eq!(s.busted_gets("_ifmatch_fresh").len(), 1);
+
+    let out = s.env.run(&["doctor", &s.url(), "--no-cache-bust", "--json"]);
+    assert_code(&out, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let finding =
+        v["findings"].as_array().unwrap().iter().find(|f| f["check"] == "no_cache_honored").unwrap();
+    assert_eq!(finding["status"], "warn");
+    assert!(finding["advice"].as_str().unwrap().starts_with("with --no-cache-bust"), "{finding}");
+    assert_eq!(s.busted_gets("_ifmatch_fresh").len(), 1, "no second cache-busting GET");
+}
