@@ -16,6 +16,7 @@ mod generated;
 mod http_edges;
 mod interop;
 mod interop_pouchdb;
+mod interop_varnish;
 mod lineage;
 mod markers;
 mod merge;

@@ -115,7 +115,7 @@ fn logs(root: &Path) -> String {
         .join("\n")
 }
 
-fn free_port() -> u16 {
+pub(super) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -123,7 +123,7 @@ fn free_port() -> u16 {
 }
 
 /// An executable: the override variable, else the first of `names` on PATH or in the sbin dirs.
-fn find(var: &str, names: &[&str]) -> Result<PathBuf, String> {
+pub(super) fn find(var: &str, names: &[&str]) -> Result<PathBuf, String> {
     if let Some(path) = std::env::var_os(var).filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(path));
     }

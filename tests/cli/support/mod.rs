@@ -10,6 +10,7 @@ pub mod pouchdb;
 pub mod pty;
 pub mod raw;
 pub mod serve;
+pub mod varnish;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
