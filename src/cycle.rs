@@ -209,6 +209,7 @@ impl Cycle<'_> {
                 body: payload.body.into(),
                 content_type: payload.content_type.as_deref(),
                 precondition: &self.job.precondition,
+                version_in_body: self.job.record.version_field.is_some() && self.job.mode == WriteMode::Put,
             };
             let mark = crate::http::retry_count();
             let sent = interrupt::guard(self.session.client.write(request)).await;

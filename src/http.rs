@@ -208,7 +208,7 @@ impl Client {
     /// silently land somewhere else.
     pub async fn write(&self, req: WriteRequest<'_>) -> Result<WriteOutcome> {
         let mut target = req.url.clone();
-        let mut attempts = Attempts::default();
+        let mut attempts = Attempts::guarded(req.version_in_body);
         for _ in 0..=self.max_redirects {
             match self.write_once(&req, &target, &mut attempts).await? {
                 Step::Done(outcome) => return Ok(outcome),

@@ -51,6 +51,7 @@ pub async fn run(
             body: Payload::File { path: path.to_path_buf(), len },
             content_type: record.content_type.as_deref(),
             precondition: &precondition,
+            version_in_body: false,
         };
         let mark = crate::http::retry_count();
         // The server would not refuse a write with a stale validator: ask right before.

@@ -126,6 +126,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             body: payload.body.into(),
             content_type: payload.content_type.as_deref(),
             precondition: &precondition,
+            version_in_body: version_field.is_some() && mode == WriteMode::Put,
         };
         let mark = crate::http::retry_count();
         // The server would not refuse a write with a stale validator: ask right before, and

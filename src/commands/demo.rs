@@ -98,6 +98,7 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
             body: body.into(),
             content_type: Some("application/json"),
             precondition: &precondition,
+            version_in_body: false,
         };
         session.client.write(req).await
     };

@@ -16,7 +16,17 @@ impl Cycle<'_> {
     pub(super) async fn resolve(&mut self, status: u16, theirs: Fetched) -> Result<Option<Report>> {
         let ui = self.session.ui;
         let json = crate::media::is_json(self.job.record.content_type.as_deref());
-        match conflict::assess(self.job.base.as_deref(), &self.job.mine, &theirs.body, json) {
+        // The server moves a version kept in the body on with every write: holding the text
+        // with another version there is holding the text.
+        let applied = self.job.record.version_field.as_deref().is_some_and(|pointer| {
+            crate::body_version::same_apart_from(&theirs.body, &self.job.mine, pointer)
+        });
+        let assessment = if applied {
+            Assessment::AlreadyApplied
+        } else {
+            conflict::assess(self.job.base.as_deref(), &self.job.mine, &theirs.body, json)
+        };
+        match assessment {
             Assessment::AlreadyApplied => {
                 match self.lost_answer {
                     Some(n) => ui.success(&format!(

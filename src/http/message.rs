@@ -199,4 +199,7 @@ pub struct WriteRequest<'a> {
     pub body: Payload,
     pub content_type: Option<&'a str>,
     pub precondition: &'a Precondition,
+    /// The body carries a version the server checks (a version field): sending it again is
+    /// as safe as a write with a precondition, so it may be retried.
+    pub version_in_body: bool,
 }

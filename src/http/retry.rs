@@ -33,9 +33,16 @@ use crate::error::Result;
 #[derive(Default)]
 pub(super) struct Attempts {
     made: u32,
+    /// The request may be repeated whatever its headers say (its body carries a version).
+    guarded: bool,
 }
 
 impl Attempts {
+    /// For a write whose body carries a version the server checks.
+    pub(super) fn guarded(guarded: bool) -> Attempts {
+        Attempts { made: 0, guarded }
+    }
+
     pub(super) fn made(&self) -> u32 {
         self.made
     }
@@ -52,7 +59,7 @@ impl Client {
             Ok(None) => return Ok(Piece::End),
             Err(err) => err,
         };
-        let mut attempts = Attempts { made: download.attempts };
+        let mut attempts = Attempts { made: download.attempts, guarded: false };
         let wait = if restartable && transient_transport(&err) && !deadline::expired() {
             self.next_wait(&Method::GET, &download.url, &attempts, true, None, Some(&err))
         } else {
@@ -84,7 +91,7 @@ impl Client {
                 }
                 *request.timeout_mut() = Some(left);
             }
-            let repeatable = repeatable(&request);
+            let repeatable = attempts.guarded || repeatable(&request);
             let method = request.method().clone();
             attempts.made += 1;
             let failure = match self.execute(request).await {

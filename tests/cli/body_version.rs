@@ -256,3 +256,27 @@ fn doctor_finds_a_version_field_the_server_does_not_check() {
     assert!(text.contains("writes are NOT protected"), "{text}");
     assert_eq!(server.requests_with("PUT").len(), 1);
 }
+
+#[test]
+fn a_write_applied_but_unanswered_is_retried_and_found_applied() {
+    let env = Env::new();
+    let (server, url) = server(BodyVersion::kubernetes(), CONFIGMAP);
+    let file = env.path("cm.json");
+    assert_code(&env.run(&["get", &url, "-o", file.to_str().unwrap()]), 0);
+    let mut mine = json(&std::fs::read(&file).unwrap());
+    mine["data"]["a"] = "mine".into();
+    std::fs::write(&file, serde_json::to_vec_pretty(&mine).unwrap()).unwrap();
+    server.fault("PUT", crate::support::fake_server::Fault::ApplyThenDrop);
+    let out =
+        env.run(&["put", &url, file.to_str().unwrap(), "--retry", "2", "--retry-max-time", "0", "--json"]);
+    assert_code(&out, 0);
+    // The retry carried the same version, met 409, and the refetch showed the text applied.
+    let puts = server.requests_with("PUT");
+    assert_eq!(puts.len(), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("had already been applied"), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "already_applied");
+    let now = json(&server.body("/doc.json").unwrap());
+    assert_eq!(now["metadata"]["resourceVersion"], "2", "applied exactly once");
+    assert_eq!(now["data"]["a"], "mine");
+}
