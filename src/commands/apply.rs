@@ -252,7 +252,11 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
         // exactly this run's output, it was applied — running CMD again would apply the change
         // twice.
         if let Some(n) = lost {
-            let now = guard(session.client.fetch(&url)).await?;
+            // Past a cache that serves stale copies, like every refetch after a 412: a stored
+            // copy of the version CMD ran on would hide the applied attempt, and CMD run again.
+            let refusal = Refusal { sent: &precondition, told: told.as_ref() };
+            let (copy, _) = fresh::refetch(session, &url, refusal).await?;
+            let now = guard(copy.collect()).await?;
             if same_content(&now.body, &mine, media::is_json(content_type)) {
                 let mut record = Record::new(&key);
                 record.content_type = now.content_type.clone();

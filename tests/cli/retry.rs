@@ -401,3 +401,38 @@ fn a_body_cut_off_is_fetched_again_into_a_file_but_not_on_stdout() {
     assert_code(&out, 0);
     assert_eq!(server.requests_with("GET").len(), 5);
 }
+
+#[test]
+fn apply_behind_a_stale_cache_after_an_unanswered_write_does_not_apply_its_change_twice() {
+    // The write goes through a cache that ignores no-cache; the origin applies it and the
+    // connection drops (the cache answers 502), the retry meets 412. The check for an applied
+    // attempt must look past the cache: its stored copy still holds the body CMD ran on.
+    let env = Env::new();
+    let (server, _) = FakeServer::with_json_doc(Quirks::default(), b"{\"n\": 1}\n");
+    let cache = crate::support::cache::Cache::start(&server.url(""));
+    let url = cache.url("/doc.json");
+    server.fault("PUT", Fault::ApplyThenDrop);
+    let increment = "import json,sys; d=json.load(sys.stdin); d['n']+=1; print(json.dumps(d))";
+    let out = env.run(&[
+        "apply",
+        &url,
+        "--json",
+        "--retry",
+        "2",
+        "--retry-max-time",
+        "0",
+        "--",
+        "python3",
+        "-c",
+        increment,
+    ]);
+    assert_eq!(
+        server.body("/doc.json").unwrap(),
+        b"{\"n\": 2}\n",
+        "incremented once, not twice: {}",
+        stderr(&out)
+    );
+    assert_code(&out, 0);
+    assert!(stderr(&out).contains("the first attempt had already been applied"), "{}", stderr(&out));
+    assert_eq!(json(&out)["outcome"], "already_applied");
+}

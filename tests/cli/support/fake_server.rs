@@ -385,7 +385,9 @@ fn validators(q: &Quirks, r: &Resource) -> Vec<(&'static str, String)> {
 /// GET and HEAD, through the caching proxy when there is one; preconditions in the order of
 /// RFC 9110 §13.2.2 (If-Match strong, If-Unmodified-Since, If-None-Match weak → 304).
 fn read(s: &mut State, q: &Quirks, req: &Request) -> Vec<u8> {
-    let Some(origin) = s.resources.get(&req.path).cloned() else {
+    // A query (a cache-busting parameter) names the same resource, as most APIs take it.
+    let path = req.path.split('?').next().unwrap_or_default();
+    let Some(origin) = s.resources.get(path).cloned() else {
         return respond(404, &[], b"not found\n");
     };
     let no_cache = req.header("cache-control").is_some_and(|v| v.contains("no-cache"));
