@@ -429,7 +429,7 @@ _ifmatch() {
             return 0
             ;;
         ifmatch__subcmd__doctor)
-            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --write-probe --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --yes --conflict-status --version-field --cache-bust-param --no-cache-bust --silent --quiet --json --color --help"
+            opts="-H -x -f -L -d -X -u -k -v -y -s -q -h --write-probe --header --proxy --noproxy --max-redirects --timeout --retry --retry-max-time --max-time --fail --location --data --request --user --bearer-env --bearer-file --netrc --cacert --cert --key --insecure --verbose --yes --conflict-status --version-field --cache-bust-param --no-cache-bust --silent --quiet --json --color --state-dir --base-limit --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -533,6 +533,14 @@ _ifmatch() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

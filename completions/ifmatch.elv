@@ -224,6 +224,8 @@ set edit:completion:arg-completer[ifmatch] = {|@words|
             cand --version-field 'The JSON Pointer of a version kept in the body [default: a well-known one the body has: /_rev, /metadata/resourceVersion, /etag]'
             cand --cache-bust-param 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)'
             cand --color 'When to use colors on stderr'
+            cand --state-dir 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]'
+            cand --base-limit 'Keep fetched and written bodies up to this size in full as bases to merge from (e.g. 64M, 1G); larger ones are kept as a SHA-256 digest, which still finds an unchanged resource but cannot merge'
             cand --write-probe 'Also PUT the current body back unchanged with a precondition that must fail, to prove that writes are protected (asks first; --yes does not ask)'
             cand -f 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
             cand --fail 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'

@@ -195,6 +195,8 @@ complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l cache-bust-pa
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l state-dir -d 'Directory of the state store [env: IFMATCH_STATE_DIR] [default: the platform state dir/ifmatch]' -r -F
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l base-limit -d 'Keep fetched and written bodies up to this size in full as bases to merge from (e.g. 64M, 1G); larger ones are kept as a SHA-256 digest, which still finds an unchanged resource but cannot merge' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -l write-probe -d 'Also PUT the current body back unchanged with a precondition that must fail, to prove that writes are protected (asks first; --yes does not ask)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s f -l fail -d 'Accepted for curl habits, no effect: an answer of 400 or more always fails (exit 4 or 5)'
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand doctor" -s L -l location -d 'Accepted for curl habits, no effect: a GET always follows redirects (see --max-redirects)'

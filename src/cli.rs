@@ -71,6 +71,7 @@ impl Cli {
                 all.write.weak.version_field = a.version_field.clone();
                 all.write.cache = a.cache.clone();
                 all.out = a.out.clone();
+                all.store = a.store.clone();
             }
             Command::Demo(a) => all.out = a.out.clone(),
             Command::Serve(a) => all.out = a.out.clone(),
@@ -604,6 +605,9 @@ pub struct DoctorArgs {
 
     #[command(flatten)]
     pub out: OutputArgs,
+
+    #[command(flatten)]
+    pub store: StoreArgs,
 }
 
 #[derive(Debug, Args)]

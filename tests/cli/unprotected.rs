@@ -156,3 +156,34 @@ fn edit_and_apply_on_an_unprotected_origin_recheck_too() {
     assert!(stderr(&out).contains("the re-check just before writing found"), "{}", stderr(&out));
     assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"theirs\",\n  \"replicas\": 3\n}\n");
 }
+
+#[test]
+fn doctor_takes_state_dir_and_remembers_the_verdict_where_the_writes_look() {
+    let env = Env::new();
+    let (server, url) =
+        FakeServer::with_json_doc(Quirks { ignore_if_match_on_put: true, ..Quirks::default() }, DOC);
+    let other = env.path("other-store");
+    let dir = other.to_str().unwrap();
+    let out = env.run(&["doctor", &url, "--write-probe", "--yes", "--state-dir", dir]);
+    assert_code(&out, 1);
+    let origin = origin_url(&server);
+    let listed = json(&env.run(&["state", "list", "--json", "--state-dir", dir]));
+    assert_eq!(listed["origins"][0]["origin"], origin.as_str(), "{listed}");
+    assert!(json(&env.run(&["state", "list", "--json"]))["origins"].as_array().unwrap().is_empty());
+    let out = env.run(&["doctor", &url, "--state-dir", dir]);
+    assert!(
+        stdout(&out).contains(&format!("Remembered for {origin}: writes NOT protected")),
+        "{}",
+        stdout(&out)
+    );
+
+    // A write with the same --state-dir knows the server ignores If-Match on writes.
+    let file = env.path("doc.json");
+    let file = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file, "--state-dir", dir]), 0);
+    std::fs::write(file, MINE).unwrap();
+    server.put_resource("/doc.json", THEIRS, "application/json");
+    let out = env.run(&["put", &url, file, "--state-dir", dir, "--on-conflict", "abort"]);
+    assert_code(&out, 3);
+    assert_eq!(server.body("/doc.json").unwrap(), THEIRS, "their change is not overwritten");
+}
