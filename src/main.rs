@@ -1,10 +1,11 @@
 //! Parse the arguments, run, map the error to an exit status. Nothing else.
 
 use clap::Parser;
+use clap::error::ErrorKind;
 use std::io::IsTerminal;
 
 fn main() {
-    let cli = ifmatch::cli::Cli::parse();
+    let cli = ifmatch::cli::Cli::try_parse().unwrap_or_else(|err| refused(err));
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -28,4 +29,37 @@ fn main() {
         runtime.shutdown_background();
         std::process::exit(err.exit_code());
     }
+}
+
+/// A command line clap refuses (an unknown option, a missing value): its message on stderr as
+/// usual, and with `--json` the error object on stdout too, so that a script reading the report
+/// gets one JSON object on every failure, this one included.
+fn refused(err: clap::Error) -> ! {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let json = args.iter().take_while(|a| *a != "--").any(|a| a == "--json");
+    let shown = matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    if json && !shown {
+        let command = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+            ["state", sub, ..] if !sub.starts_with('-') => format!("state {sub}"),
+            [first, ..] if !first.starts_with('-') => first.to_string(),
+            _ => "ifmatch".to_string(),
+        };
+        let rendered = err.render().to_string();
+        // The first paragraph: "unexpected argument '--x' found", or a line and what is missing.
+        let first: Vec<&str> = rendered.lines().take_while(|l| !l.trim().is_empty()).map(str::trim).collect();
+        let message = first.join(" ").trim_start_matches("error: ").to_string();
+        let hint = if command == "ifmatch" {
+            "`ifmatch --help` lists the commands".to_string()
+        } else {
+            format!("`ifmatch {command} --help` lists the options it takes")
+        };
+        let error = ifmatch::error::Error::usage(message, hint);
+        let _ = ifmatch::stdio::json(&ifmatch::session::error_json(&command, &error));
+    }
+    err.exit()
 }

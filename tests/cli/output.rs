@@ -123,6 +123,37 @@ fn get_json_without_a_file_is_refused_with_one_json_object() {
 }
 
 #[test]
+fn a_command_line_refused_by_the_parser_still_prints_one_json_object() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    let url = server.url("/doc.json");
+    // An option another command takes, a missing argument, an option missing its value.
+    for (args, command, words) in [
+        (vec!["doctor", url.as_str(), "--on-conflict", "merge", "--json"], "doctor", "'--on-conflict'"),
+        (vec!["state", "show", "--json"], "state show", "<URL>"),
+        (vec!["put", url.as_str(), "--json", "--retry"], "put", "'--retry"),
+    ] {
+        let out = env.run(&args);
+        assert_code(&out, 2);
+        let v = json_of(&out);
+        assert_eq!(v["command"], command, "{v}");
+        assert_eq!((v["outcome"].as_str(), v["exit_code"].as_i64()), (Some("error"), Some(2)), "{v}");
+        assert_eq!(v["error"]["kind"], "usage", "{v}");
+        assert!(v["error"]["message"].as_str().unwrap().contains(words), "{v}");
+        assert!(v["error"]["hints"][0].as_str().unwrap().contains("--help"), "{v}");
+        assert!(stderr(&out).contains("error: "), "clap's own message stays on stderr: {}", stderr(&out));
+    }
+    // Help is not an error, and --json after `--` belongs to apply's command.
+    let out = env.run(&["get", "--help", "--json"]);
+    assert_code(&out, 0);
+    assert!(serde_json::from_slice::<serde_json::Value>(&out.stdout).is_err());
+    let out = env.run(&["apply", "--", "cat", "--json"]);
+    assert_code(&out, 2);
+    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(server.requests().is_empty(), "refused before any request");
+}
+
+#[test]
 fn state_subcommands_print_one_object_with_their_command() {
     let env = Env::new();
     let server = FakeServer::start(Quirks::default());
