@@ -46,6 +46,9 @@ pub struct Client {
     /// `--fetch-url`: where every GET reads from instead of the URL it was given (the origin
     /// behind a cache); writes still go to the usual URL.
     fetch_url: Option<Url>,
+    /// The state store, where a write probe's verdict on an origin is remembered: a write to an
+    /// origin that ignores If-Match on writes is never sent twice.
+    state_dir: std::path::PathBuf,
 }
 
 impl Client {

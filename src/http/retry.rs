@@ -91,8 +91,13 @@ impl Client {
                 }
                 *request.timeout_mut() = Some(left);
             }
-            let repeatable = attempts.guarded || repeatable(&request);
             let method = request.method().clone();
+            // A server that ignores If-Match on writes (a write probe found out) applies a
+            // second attempt whatever it carries: over a change made meanwhile, or a patch twice.
+            let unprotected = !safe(&method)
+                && crate::state::peek_origin_verdict(&self.state_dir, url)
+                    .is_some_and(|v| !v.writes_protected);
+            let repeatable = (attempts.guarded || repeatable(&request)) && !unprotected;
             attempts.made += 1;
             let failure = match self.execute(request).await {
                 Ok(response) if transient_status(response.status().as_u16()) => Ok(response),
@@ -101,6 +106,12 @@ impl Client {
                 Err(err) => return Err(self.network(url, &err)),
             };
             let wait = match &failure {
+                _ if unprotected && self.retry.retries > 0 => {
+                    self.ui.note(&format!(
+                        "{method} {url}: not retried: its server ignores If-Match on writes (write probe), so sending it again could overwrite a change made meanwhile"
+                    ));
+                    None
+                }
                 Ok(response) => self.next_wait(&method, url, attempts, repeatable, Some(response), None),
                 Err(err) => self.next_wait(&method, url, attempts, repeatable, None, Some(err)),
             };
@@ -233,15 +244,18 @@ pub(super) fn transient_status(status: u16) -> bool {
 /// Whether sending `request` again can do no harm: a safe method, or a write with a
 /// precondition.
 pub(super) fn repeatable(request: &reqwest::Request) -> bool {
-    use reqwest::Method;
-    let method = request.method();
-    if *method == Method::GET || *method == Method::HEAD || *method == Method::OPTIONS {
+    if safe(request.method()) {
         return true;
     }
     let headers = request.headers();
     headers.contains_key("if-match")
         || headers.contains_key("if-unmodified-since")
         || header(headers, "if-none-match").is_some_and(|v| v == "*")
+}
+
+/// A read: GET, HEAD, OPTIONS (safe methods, RFC 9110 §9.2.1).
+fn safe(method: &Method) -> bool {
+    *method == Method::GET || *method == Method::HEAD || *method == Method::OPTIONS
 }
 
 /// Whether a transport failure may pass: a refused, reset or dropped connection, a timeout.

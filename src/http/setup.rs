@@ -72,6 +72,7 @@ impl Client {
             retry: settings.retry,
             ui: crate::ui::Ui { color: settings.color },
             fetch_url: settings.fetch_url.clone(),
+            state_dir: settings.state_dir.clone(),
         })
     }
 

@@ -2,7 +2,7 @@
 //! remembered per origin, shown by doctor and the state commands, and writes there warn and
 //! re-check the validator with a conditional request just before writing.
 
-use crate::support::fake_server::{FakeServer, Quirks};
+use crate::support::fake_server::{FakeServer, Fault, Quirks};
 use crate::support::{Env, assert_code, stderr, stdout};
 
 const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
@@ -186,4 +186,31 @@ fn doctor_takes_state_dir_and_remembers_the_verdict_where_the_writes_look() {
     let out = env.run(&["put", &url, file, "--state-dir", dir, "--on-conflict", "abort"]);
     assert_code(&out, 3);
     assert_eq!(server.body("/doc.json").unwrap(), THEIRS, "their change is not overwritten");
+}
+
+#[test]
+fn a_write_there_whose_answer_was_lost_is_not_sent_again() {
+    // Its If-Match would not stop a second attempt from landing on a change made meanwhile (the
+    // server ignores it on writes), and the re-check runs only before the first attempt.
+    let env = Env::new();
+    let (server, url) = probed(&env);
+    let file = env.path("doc.json");
+    let file = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file]), 0);
+    std::fs::write(file, MINE).unwrap();
+    let probes = server.requests_with("PUT").len();
+    server.fault("PUT", Fault::ApplyThenDrop);
+    // The re-check (HEAD), the write (applied, unanswered), then someone else's change.
+    server.change_after(server.requests().len() + 2, "/doc.json", THEIRS);
+    let out = env.run(&["put", &url, file, "--retry", "2", "--retry-max-time", "0"]);
+    assert_eq!(
+        server.body("/doc.json").unwrap(),
+        THEIRS,
+        "their change is not overwritten: {}",
+        stderr(&out)
+    );
+    assert_eq!(server.requests_with("PUT").len(), probes + 1, "{}", stderr(&out));
+    assert_code(&out, 7);
+    assert!(stderr(&out).contains("not retried"), "{}", stderr(&out));
+    assert_eq!(env.recovered().len(), 1, "the text is kept");
 }
