@@ -28,6 +28,15 @@ const DOCUMENT: &str = r#"{
 }
 "#;
 
+/// One line of the story on stderr; `-q` leaves the story out (errors still print).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        if !crate::ui::quiet() {
+            eprintln!($($arg)*);
+        }
+    };
+}
+
 pub async fn run(mut settings: Settings) -> Result<()> {
     let scratch = tempfile::Builder::new()
         .prefix("ifmatch-demo-")
@@ -63,7 +72,7 @@ pub async fn run(mut settings: Settings) -> Result<()> {
     let report = result?;
     if report.outcome != "unchanged" {
         ui.heading("\nThat is the point of ifmatch: your edit was never lost, and the colleague's change was never overwritten.");
-        eprintln!("Try it on your own API: ifmatch edit URL   (ifmatch --help for more)");
+        say!("Try it on your own API: ifmatch edit URL   (ifmatch --help for more)");
     }
     if json {
         crate::stdio::json(&serde_json::to_value(&report).map_err(|e| Error::other(e.to_string()))?)?;
@@ -74,7 +83,7 @@ pub async fn run(mut settings: Settings) -> Result<()> {
 async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Report> {
     let ui = session.ui;
     ui.heading(&format!("Step 1. A local server (ifmatch serve) holds a JSON document at {url}"));
-    eprintln!(
+    say!(
         "  It enforces conditional requests the way RFC 9110 says, and refuses unconditional writes (428).\n"
     );
 
@@ -83,7 +92,7 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
     let key = session.key(url);
     let record = super::get::record(session, &key, &fetched)?;
     let etag = fetched.etag.clone().ok_or_else(|| Error::other("the demo server sent no ETag"))?;
-    eprintln!("  GET {url} → 200, ETag {etag}\n");
+    say!("  GET {url} → 200, ETag {etag}\n");
 
     ui.heading("Step 3. You edit it. Meanwhile a colleague changes another field.");
     // The colleague writes properly too: a conditional PUT with the ETag they fetched.
@@ -103,12 +112,12 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
         session.client.write(req).await
     };
     let mine = if scripted {
-        eprintln!("  (no terminal: the edit is scripted: \"replicas\": 2 → 3)");
+        say!("  (no terminal: the edit is scripted: \"replicas\": 2 → 3)");
         expect_written(colleague_write.await?)?;
-        eprintln!("  The colleague set \"timeout_ms\" to 2500 with If-Match {etag}: accepted.");
+        say!("  The colleague set \"timeout_ms\" to 2500 with If-Match {etag}: accepted.");
         DOCUMENT.replace("\"replicas\": 2", "\"replicas\": 3").into_bytes()
     } else {
-        eprintln!(
+        say!(
             "  In your editor, change \"replicas\" from 2 to 3 (or anything but \"timeout_ms\"), save, and quit."
         );
         // The editor takes over the screen: let the instructions be read first.
@@ -117,9 +126,7 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
         let editing = edit_until_valid(session, &fetched.body, ".json", true, None);
         let (edited, colleague) = tokio::join!(editing, colleague_write);
         expect_written(colleague?)?;
-        eprintln!(
-            "  While you were editing, the colleague set \"timeout_ms\" to 2500 (with If-Match {etag})."
-        );
+        say!("  While you were editing, the colleague set \"timeout_ms\" to 2500 (with If-Match {etag}).");
         edited.map_err(|(err, _)| err)?
     };
     if mine.is_empty() {
@@ -136,9 +143,9 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
         ui.note("you saved without changes, so ifmatch sends nothing; run `ifmatch demo` again and change a field");
         return Ok(Report::unchanged("demo", url, Some(etag.to_string()), mine.len()));
     }
-    eprintln!();
+    say!();
     ui.heading("Step 4. ifmatch sends your version with If-Match. The server's version moved on: 412.");
-    eprintln!("  ifmatch refetches, shows both sides, and merges: different fields merge cleanly.\n");
+    say!("  ifmatch refetches, shows both sides, and merges: different fields merge cleanly.\n");
     let job = Job {
         command: "demo",
         url: url.clone(),
@@ -153,14 +160,16 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
         in_user_file: false,
     };
     let report = cycle::run(session, job).await?.report;
-    eprintln!();
+    say!();
     ui.heading(&format!(
         "Step 5. The server's document now ({}, ETag {}):",
         report.outcome,
         report.etag.as_deref().unwrap_or_default()
     ));
     let now = session.client.fetch(url).await?;
-    eprint!("{}", String::from_utf8_lossy(&now.body));
+    if !crate::ui::quiet() {
+        eprint!("{}", String::from_utf8_lossy(&now.body));
+    }
     Ok(report)
 }
 

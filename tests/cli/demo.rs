@@ -31,3 +31,17 @@ fn demo_without_a_terminal_tells_the_whole_story_and_leaves_nothing_behind() {
     assert!(left.is_empty(), "the demo's temporary directory is removed: {left:?}");
     assert!(!env.state_dir().exists(), "the demo never touches the user's state store");
 }
+
+#[test]
+fn demo_quiet_prints_nothing_and_json_still_reports() {
+    let env = Env::new();
+    let out = env.run(&["demo", "-q"]);
+    assert_code(&out, 0);
+    assert_eq!(stderr(&out), "", "-q prints only errors");
+    assert!(out.stdout.is_empty());
+    let out = env.run(&["demo", "-q", "--json"]);
+    assert_code(&out, 0);
+    assert_eq!(stderr(&out), "");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "merged");
+}
