@@ -90,8 +90,13 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
             ));
         }
         bytes += chunk.len();
-        if bytes <= VERSION_SCAN_LIMIT {
+        // A body announced or found larger than the limit is never scanned: no copy is kept,
+        // so a large download holds only a chunk at a time.
+        let announced_small = download.content_length.is_none_or(|n| n <= VERSION_SCAN_LIMIT as u64);
+        if bytes <= VERSION_SCAN_LIMIT && announced_small {
             small.extend_from_slice(&chunk);
+        } else if small.capacity() > 0 {
+            small = Vec::new();
         }
         match &mut shown {
             Some(shown) => shown.extend_from_slice(&chunk),
@@ -121,7 +126,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     let fetched = download.head();
     let mut record = new_record(&key, &fetched);
     record.seen = Some(seen);
-    let scanned = (bytes <= VERSION_SCAN_LIMIT).then_some(&small[..]);
+    let scanned = (bytes <= VERSION_SCAN_LIMIT && bytes == small.len()).then_some(&small[..]);
     record.version_field = version_field(session, &fetched, scanned, previous.as_ref());
     json_when_versioned(&mut record);
     // FILE now holds this version: a later `put FILE` writes against it, whatever a later `get`
