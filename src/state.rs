@@ -350,7 +350,7 @@ impl Store {
             record.base_sha256 = Some(base::hex(&Sha256::digest(base)));
         }
         self.write_record(key, record)?;
-        let seen = record.seen.unwrap_or_else(SystemTime::now);
+        let seen = record.seen.unwrap_or_else(|| written_at(&self.record_path(key)));
         self.note_version(key, versions, record, kept, seen)
     }
 
@@ -394,7 +394,7 @@ impl Store {
             None => remove_if_present(&path)?,
         }
         self.write_record(key, record)?;
-        let seen = record.seen.unwrap_or_else(SystemTime::now);
+        let seen = record.seen.unwrap_or_else(|| written_at(&self.record_path(key)));
         let noted = versions.and_then(|versions| self.note_version(key, versions, record, kept, seen));
         Ok(noted.and(match copy {
             Some(file) => self.save_copy_of_base(file, record, key),
@@ -505,6 +505,14 @@ fn read_record(path: &Path) -> Result<Read> {
         }
         Err(e) => Read::Unusable(format!("was corrupt ({e})")),
     })
+}
+
+/// When the record at `path` was just written, by the file system's clock: the clock that FILE's
+/// modification time comes from. A version seen at a write is compared with the modification
+/// times of files written after it; the system clock can run ahead of the file system's coarser
+/// one, so a file derived just after the write would otherwise look older than the write.
+fn written_at(path: &Path) -> SystemTime {
+    fs::metadata(path).and_then(|m| m.modified()).unwrap_or_else(|_| SystemTime::now())
 }
 
 #[cfg(test)]
