@@ -14,6 +14,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
+// One request as it arrived (the body as far as it was read): the same record the fake server keeps.
+pub use crate::support::fake_server::Request;
+
 /// What the next request of a method gets instead of the server's own answer.
 #[derive(Debug, Clone)]
 pub enum Fault {
@@ -41,21 +44,6 @@ impl Fault {
     pub fn answer(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Fault {
         let headers = headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
         Fault::Answer { status, headers, body: body.to_vec() }
-    }
-}
-
-/// One request as it arrived (the body as far as it was read).
-#[derive(Debug, Clone)]
-pub struct Request {
-    pub method: String,
-    pub path: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Request {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
