@@ -330,25 +330,18 @@ impl Cycle<'_> {
             "theirs",
             "mine",
         );
-        match merge {
+        let merged = match merge {
             Some(MergeOutcome::Clean(merged)) => {
-                text += &s.diff_section(
-                    "What the merge would change on the server (theirs → merged):",
-                    &theirs.body,
-                    merged,
-                    "theirs",
-                    "merged",
-                )
+                Some(("What the merge would change on the server (theirs → merged):", merged))
             }
-            Some(MergeOutcome::Conflicted { text: merged, .. }) => {
-                text += &s.diff_section(
-                    "The merge, with conflict markers where the changes collide (theirs → merged):",
-                    &theirs.body,
-                    merged,
-                    "theirs",
-                    "merged",
-                )
-            }
+            Some(MergeOutcome::Conflicted { text: merged, .. }) => Some((
+                "The merge, with conflict markers where the changes collide (theirs → merged):",
+                merged,
+            )),
+            None => None,
+        };
+        match merged {
+            Some((title, merged)) => text += &s.diff_section(title, &theirs.body, merged, "theirs", "merged"),
             None => {
                 text += &format!(
                     "{}\n  (no stored base to merge from)\n",
