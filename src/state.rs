@@ -249,6 +249,23 @@ impl Store {
         self.dir.join("bases").join(format!("{}.body", key.id()))
     }
 
+    /// The files of the resource at `key` in the store's `folder` (named `<id>-…`); none when the
+    /// folder does not exist (a read-only store that was never written has no folders).
+    fn files_of(&self, folder: &str, key: &ResourceKey) -> Result<Vec<PathBuf>> {
+        let dir = self.dir.join(folder);
+        let prefix = format!("{}-", key.id());
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io("list", &dir, e)),
+        };
+        Ok(entries
+            .filter_map(|entry| entry.ok())
+            .map(|entry| entry.path())
+            .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(&prefix)))
+            .collect())
+    }
+
     fn lock(&self) -> Result<fsutil::LockGuard> {
         fsutil::lock(&self.dir.join("lock"), "the state store", self.lock_timeout)
     }

@@ -239,22 +239,9 @@ impl Store {
 
     /// Every base file in `history/` for the resource at `key`.
     fn history_bases(&self, key: &ResourceKey) -> Result<Vec<PathBuf>> {
-        let dir = self.dir.join("history");
-        let prefix = format!("{}-", key.id());
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io("list", &dir, e)),
-        };
-        Ok(entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".body"))
-            })
-            .collect())
+        let mut bases = self.files_of("history", key)?;
+        bases.retain(|p| p.extension().is_some_and(|e| e == "body"));
+        Ok(bases)
     }
 
     /// Removes the resource's history (under the store lock); returns whether there was one.

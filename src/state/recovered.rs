@@ -208,44 +208,24 @@ impl Store {
     /// Sidecars of the resource whose text is gone (a crash between removing the text and
     /// removing them): nothing reads them, and `forget --recovered` removes them.
     pub fn orphan_sidecars(&self, key: &ResourceKey) -> Result<Vec<PathBuf>> {
-        let dir = self.dir.join("recovered");
-        let prefix = format!("{}-", key.id());
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            // A read-only store that was never written has no folders.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io("list", &dir, e)),
-        };
-        Ok(entries
-            .filter_map(|entry| entry.ok())
-            .map(|entry| entry.path())
-            .filter(|p| {
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let text =
-                    name.strip_suffix(&format!(".{BASE}")).or_else(|| name.strip_suffix(&format!(".{META}")));
-                name.starts_with(&prefix) && text.is_some_and(|text| !dir.join(text).exists())
-            })
-            .collect())
+        let mut sidecars = self.files_of("recovered", key)?;
+        sidecars.retain(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let text =
+                name.strip_suffix(&format!(".{BASE}")).or_else(|| name.strip_suffix(&format!(".{META}")));
+            text.is_some_and(|text| !p.with_file_name(text).exists())
+        });
+        Ok(sidecars)
     }
 
     /// The recovered edits of a resource (their texts, not the sidecars), oldest first.
     pub fn recovered_edits(&self, key: &ResourceKey) -> Result<Vec<PathBuf>> {
-        let dir = self.dir.join("recovered");
         let prefix = format!("{}-", key.id());
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            // A read-only store that was never written has no folders.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io("list", &dir, e)),
-        };
-        let mut edits: Vec<PathBuf> = entries
-            .filter_map(|entry| entry.ok())
-            .map(|entry| entry.path())
-            .filter(|p| {
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                name.strip_prefix(&prefix).is_some_and(is_edit_name)
-            })
-            .collect();
+        let mut edits = self.files_of("recovered", key)?;
+        edits.retain(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            name.strip_prefix(&prefix).is_some_and(is_edit_name)
+        });
         edits.sort_by_key(|p| recovered_millis(p));
         Ok(edits)
     }
