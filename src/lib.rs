@@ -42,6 +42,7 @@ pub mod patch;
 pub mod pretty;
 pub mod probe;
 pub mod recheck;
+pub mod report;
 pub mod server;
 pub mod session;
 pub mod settings;

@@ -1,7 +1,7 @@
 //! What every command works with: the settings, the HTTP client, the state store and the
-//! terminal UI, built once per run; and [`Report`], the one result shape printed by `--json`.
+//! terminal UI, built once per run. [`Report`], the result shape printed by `--json`, lives in
+//! [`crate::report`] and is re-exported here.
 
-use serde::Serialize;
 use url::Url;
 
 use crate::diff::{self, DiffOptions};
@@ -10,6 +10,8 @@ use crate::http::Client;
 use crate::settings::Settings;
 use crate::state::{ResourceKey, Store};
 use crate::ui::Ui;
+
+pub use crate::report::{Outcome, Report, error_json};
 
 /// The per-run context.
 pub struct Session {
@@ -168,70 +170,6 @@ pub fn parse_url(raw: &str) -> Result<Url> {
             "use an http:// or https:// URL",
         )),
     }
-}
-
-/// What a command did, for people (a line on stderr) and scripts (`--json` on stdout).
-/// The shape is stable: fields are only ever added.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct Report {
-    pub command: &'static str,
-    pub url: String,
-    /// `fetched`, `written`, `merged`, `overwritten`, `already_applied`, `unchanged`,
-    /// `created`, `cancelled`.
-    pub outcome: &'static str,
-    /// The final HTTP status, when a request decided the outcome.
-    pub status: Option<u16>,
-    /// The validator the first write carried (or, for `get`, the previous stored ETag).
-    pub etag_before: Option<String>,
-    /// The ETag now stored (null when the server gave none: the record is then stale).
-    pub etag: Option<String>,
-    /// Write attempts made (0 when nothing was sent).
-    pub attempts: u32,
-    /// Bytes of the body fetched or written.
-    pub bytes: usize,
-    /// The transient failures retried on the way (`--retry`): each one's `status` (null for a
-    /// transport failure, then `error` says what failed) and how long ifmatch `waited_ms`
-    /// before trying again. Filled in by [`Session::emit`].
-    pub retries: Vec<crate::http::Retry>,
-    /// What the fetch's headers said about a cache on the way (`get`), or the last refetch's
-    /// after a 412: `{hit, signs}`; null when they said nothing.
-    pub cache: Option<crate::http::CacheSigns>,
-    /// How the last refetch after a 412 went: `{cache, via, stale, origin_confirmed,
-    /// cache_bust}`; null when there was none.
-    pub refetch: Option<crate::fresh::Refetch>,
-    /// What a write probe (`doctor --write-probe`) proved about the URL's origin, when the
-    /// state store remembers it: `{origin, writes_protected, checked_at, url}`; null when it
-    /// does not. With `writes_protected: false` the write was preceded by a warning and a
-    /// re-check of the validator.
-    pub write_probe_verdict: Option<crate::state::OriginVerdict>,
-}
-
-impl Report {
-    /// A report of `command` on `url` with nothing done yet; callers fill in the rest.
-    pub fn new(command: &'static str, url: &Url) -> Report {
-        Report { command, url: url.to_string(), ..Report::default() }
-    }
-
-    /// Nothing to write: the body already is what the server holds under `etag`.
-    pub fn unchanged(command: &'static str, url: &Url, etag: Option<String>, bytes: usize) -> Report {
-        Report { outcome: "unchanged", etag_before: etag.clone(), etag, bytes, ..Report::new(command, url) }
-    }
-}
-
-/// The `--json` object for a failure.
-pub fn error_json(command: &str, err: &Error) -> serde_json::Value {
-    serde_json::json!({
-        "command": command,
-        "outcome": "error",
-        "error": {
-            "kind": err.kind(),
-            "message": err.to_string(),
-            "hints": err.hints(),
-        },
-        "exit_code": err.exit_code(),
-        "recovered": err.recovered().map(|p| p.display().to_string()),
-        "retries": crate::http::retries(),
-    })
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::etag::Precondition;
 use crate::http::{Payload, WriteOutcome, WriteRequest};
 use crate::interrupt;
-use crate::session::{Report, Session};
+use crate::session::{Outcome, Report, Session};
 use crate::state::{Base, NewBase, Record, ResourceKey, Written};
 
 /// Files at least this large stream when there is no base to merge with.
@@ -75,11 +75,11 @@ pub async fn run(
                 ));
                 let mut report = Report::new("put", url);
                 report.outcome = if overwrote {
-                    "overwritten"
+                    Outcome::Overwritten
                 } else if status == 201 {
-                    "created"
+                    Outcome::Created
                 } else {
-                    "written"
+                    Outcome::Written
                 };
                 report.status = Some(status);
                 report.etag_before = etag_before;
@@ -132,7 +132,7 @@ pub async fn run(
             };
             session.record_written(key, &mut record, written, NewBase::File(path));
             let mut report = Report::new("put", url);
-            report.outcome = "already_applied";
+            report.outcome = Outcome::AlreadyApplied;
             report.status = Some(theirs.status);
             report.etag_before = etag_before;
             report.etag = record.etag.clone();

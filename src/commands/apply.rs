@@ -19,7 +19,7 @@ use crate::fresh::{self, Refusal};
 use crate::http::{Fetched, WriteOutcome, WriteRequest};
 use crate::interrupt::guard;
 use crate::media;
-use crate::session::{Report, Session, parse_url};
+use crate::session::{Outcome, Report, Session, parse_url};
 use crate::state::{NewBase, Record, Written};
 use crate::write_mode::{self, PatchFormat, WriteMode};
 
@@ -96,7 +96,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             ui.note(&format!("no changes: `{}` printed the body unchanged; nothing sent", filter.describe()));
             let mut report = Report::new("apply", &url);
             report.write_probe_verdict = session.store.origin_verdict(&url);
-            report.outcome = "unchanged";
+            report.outcome = Outcome::Unchanged;
             report.status = Some(fetched.status);
             report.etag_before = etag_before.or_else(|| fetched.etag.as_ref().map(|t| t.to_string()));
             report.etag = fetched.etag.as_ref().map(|t| t.to_string());
@@ -197,7 +197,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 ));
                 let mut report = Report::new("apply", &url);
                 report.write_probe_verdict = session.store.origin_verdict(&url);
-                report.outcome = if status == 201 { "created" } else { "written" };
+                report.outcome = if status == 201 { Outcome::Created } else { Outcome::Written };
                 report.status = Some(status);
                 report.etag_before = etag_before;
                 report.etag = record.etag;
@@ -273,7 +273,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 ));
                 let mut report = Report::new("apply", &url);
                 report.write_probe_verdict = session.store.origin_verdict(&url);
-                report.outcome = "already_applied";
+                report.outcome = Outcome::AlreadyApplied;
                 report.status = Some(now.status);
                 report.etag_before = etag_before;
                 report.etag = record.etag;

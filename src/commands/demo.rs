@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::etag::Precondition;
 use crate::http::{WriteOutcome, WriteRequest};
 use crate::server::{ServeConfig, Server};
-use crate::session::{Report, Session};
+use crate::session::{Outcome, Report, Session};
 use crate::settings::Settings;
 
 const DOCUMENT: &str = r#"{
@@ -70,7 +70,7 @@ pub async fn run(mut settings: Settings) -> Result<()> {
     let result = story(&session, &url, scripted).await;
     serving.abort();
     let report = result?;
-    if report.outcome != "unchanged" {
+    if report.outcome != Outcome::Unchanged {
         ui.heading("\nThat is the point of ifmatch: your edit was never lost, and the colleague's change was never overwritten.");
         say!("Try it on your own API: ifmatch edit URL   (ifmatch --help for more)");
     }
@@ -134,7 +134,7 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
             "the file is empty: edit cancelled, nothing sent; run `ifmatch demo` again and change a field",
         );
         let mut report = Report::new("demo", url);
-        report.outcome = "cancelled";
+        report.outcome = Outcome::Cancelled;
         report.etag_before = Some(etag.to_string());
         report.etag = Some(etag.to_string());
         return Ok(report);

@@ -11,7 +11,7 @@ use crate::cycle::{self, Job, edit_until_valid};
 use crate::diff;
 use crate::error::{Error, Result};
 use crate::etag::{ETag, Precondition};
-use crate::session::{Report, Session, parse_url};
+use crate::session::{Outcome, Report, Session, parse_url};
 use crate::state::{Record, ResourceKey};
 use crate::write_mode;
 
@@ -112,7 +112,7 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
             session.ui.note(&format!("the saved edit is still at {}", path.display()));
         }
         let mut report = Report::new("edit", &url);
-        report.outcome = "cancelled";
+        report.outcome = Outcome::Cancelled;
         report.etag = record.etag.clone();
         return session.emit(&report);
     }
@@ -142,7 +142,7 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
                 path.display()
             ));
             let mut report = Report::new("edit", &url);
-            report.outcome = "cancelled";
+            report.outcome = Outcome::Cancelled;
             report.etag = record.etag.clone();
             return session.emit(&report);
         }

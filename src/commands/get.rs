@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use crate::cli::GetArgs;
 use crate::error::{Error, Result};
 use crate::http::{Fetched, Piece};
-use crate::session::{Report, Session, parse_url};
+use crate::session::{Outcome, Report, Session, parse_url};
 use crate::state::{Record, ResourceKey, now_http_date};
 use crate::stdio;
 
@@ -139,7 +139,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     session.emit(&Report {
         command: "get",
         url: url.to_string(),
-        outcome: "fetched",
+        outcome: Outcome::Fetched,
         status: Some(fetched.status),
         etag_before: before,
         etag: fetched.etag.as_ref().map(|t| t.to_string()),

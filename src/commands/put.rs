@@ -10,7 +10,7 @@ use crate::cli::PutArgs;
 use crate::cycle::{self, Job};
 use crate::error::{Error, Result};
 use crate::etag::{ETag, Precondition};
-use crate::session::{Report, Session, parse_url};
+use crate::session::{Outcome, Report, Session, parse_url};
 use crate::state::{Origin, Record};
 use crate::write_mode;
 
@@ -221,7 +221,7 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
 /// device) cannot be. Returns whether FILE now holds what was written.
 fn follow_up(session: &Session, url: &url::Url, file: &Path, done: &cycle::Done, read: &[u8]) -> bool {
     let ui = session.ui;
-    let what = if done.report.outcome == "merged" {
+    let what = if done.report.outcome == Outcome::Merged {
         "the merged version that was written"
     } else {
         "the version the server now holds"

@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::etag::{ETag, Precondition};
 use crate::http::Fetched;
 use crate::interrupt;
-use crate::session::{Report, Session};
+use crate::session::{Outcome, Report, Session};
 use crate::state::{NewBase, Record, Written};
 use crate::write_mode::WriteMode;
 
@@ -81,13 +81,13 @@ impl Cycle<'_> {
         }
         report.status = Some(status);
         report.outcome = if self.overwrote {
-            "overwritten"
+            Outcome::Overwritten
         } else if self.merged {
-            "merged"
+            Outcome::Merged
         } else if status == 201 {
-            "created"
+            Outcome::Created
         } else {
-            "written"
+            Outcome::Written
         };
         let validator =
             if let (Some(Some(fetched)), Some(pointer)) = (&in_body, &self.job.record.version_field) {
@@ -134,7 +134,7 @@ impl Cycle<'_> {
         let record = &mut self.job.record;
         self.session.record_written(&self.job.key, record, written, NewBase::Bytes(body));
         let mut report = Report::new(self.job.command, &self.job.url);
-        report.outcome = "written";
+        report.outcome = Outcome::Written;
         report.etag_before = self.etag_before.clone();
         report.etag = record.etag.clone();
         report.attempts = self.attempts;

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::http::Fetched;
 use crate::interrupt;
 use crate::merge::MergeOutcome;
-use crate::session::Report;
+use crate::session::{Outcome, Report};
 
 impl Cycle<'_> {
     /// Handles one conflict. `Ok(Some)` ends the cycle successfully; `Ok(None)` retries.
@@ -38,7 +38,7 @@ impl Cycle<'_> {
                     ),
                 }
                 let mut report = self.store(&theirs.body, as_written(&theirs))?;
-                report.outcome = "already_applied";
+                report.outcome = Outcome::AlreadyApplied;
                 report.status = Some(theirs.status);
                 Ok(Some(report))
             }
@@ -209,7 +209,7 @@ impl Cycle<'_> {
                 if crate::diff::same_but_final_newline(&self.job.mine, &theirs.body) {
                     ui.success("your text now equals the server's version; nothing to write");
                     let mut report = self.store(&theirs.body, as_written(theirs))?;
-                    report.outcome = "unchanged";
+                    report.outcome = Outcome::Unchanged;
                     return Ok(Some(report));
                 }
                 self.session.show_diff(
