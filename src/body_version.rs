@@ -81,17 +81,14 @@ pub fn check_unchanged(url: &url::Url, pointer: &str, base: &[u8], mine: &[u8]) 
     if was.is_none() || was == now {
         return Ok(());
     }
-    Err(Error::Invalid {
-        message: format!(
+    Err(Error::invalid(format!(
             "your text changes the version field {pointer} of {url} (from {} to {}); it must keep the version your text is based on, which tells the server what your change started from; nothing was sent",
             shown(was.as_ref()),
             shown(now.as_ref())
-        ),
-        hints: vec![format!(
+        )).with_hint(format!(
             "put {pointer} back to {} (a conflict then brings in the newer version and merges your change), or start again from the current version: ifmatch edit {url}",
             shown(was.as_ref())
-        )],
-    })
+        )))
 }
 
 /// `mine` with the field set to `theirs`' value, for an overwrite chosen on purpose: the

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IoResultExt, Result};
 
 /// The resolved editor command.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,15 +39,13 @@ impl Editor {
 
     /// Splits an editor setting such as `code --wait` or `"/opt/My Editor/ed" -n` into argv.
     pub fn parse(value: &str, source: &'static str) -> Result<Editor> {
-        let argv = shell_words::split(value).map_err(|e| Error::Editor {
-            message: format!("cannot split the editor command {value:?} from {source}: {e}"),
-            hints: vec![format!("fix the quotes in {source}, e.g. IFMATCH_EDITOR='code --wait'")],
+        let argv = shell_words::split(value).map_err(|e| {
+            Error::editor(format!("cannot split the editor command {value:?} from {source}: {e}"))
+                .with_hint(format!("fix the quotes in {source}, e.g. IFMATCH_EDITOR='code --wait'"))
         })?;
         if argv.is_empty() {
-            return Err(Error::Editor {
-                message: format!("the editor command from {source} is empty"),
-                hints: vec!["set IFMATCH_EDITOR, VISUAL or EDITOR".to_string()],
-            });
+            return Err(Error::editor(format!("the editor command from {source} is empty"))
+                .with_hint("set IFMATCH_EDITOR, VISUAL or EDITOR"));
         }
         Ok(Editor { argv, source })
     }
@@ -90,13 +88,11 @@ impl Editor {
         if find_program(&self.argv[0]).is_some() {
             return Ok(());
         }
-        Err(Error::Editor {
-            message: format!(
-                "the editor `{}` (from {}) is not installed, or not on PATH",
-                self.argv[0], self.source
-            ),
-            hints: vec![suggestion()],
-        })
+        Err(Error::editor(format!(
+            "the editor `{}` (from {}) is not installed, or not on PATH",
+            self.argv[0], self.source
+        ))
+        .with_hint(suggestion()))
     }
 
     /// The argument that opens the file at `line`, for editors known to take `+LINE`.
@@ -135,12 +131,12 @@ impl Editor {
         let dir = tempfile::Builder::new()
             .prefix("ifmatch-")
             .tempdir()
-            .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
+            .context("create a temporary directory in", std::env::temp_dir())?;
         let path = dir.path().join(format!("ifmatch-edit{suffix}"));
         crate::fsutil::write_atomic(&path, initial)?;
         // The person's editing time does not count against --max-time.
         let failure = crate::deadline::for_person(self.run(&path, line)).await.err();
-        let text = std::fs::read(&path).map_err(|e| Error::io("read back the edited file", &path, e))?;
+        let text = std::fs::read(&path).context("read back the edited file", &path)?;
         Ok(Edited { text, failure })
     }
 
@@ -167,9 +163,13 @@ impl Editor {
         {
             command.stdin(tty);
         }
-        let status = command.status().await.map_err(|e| Error::Editor {
-            message: format!("could not start the editor `{}` (from {}): {e}", self.describe(), self.source),
-            hints: vec![suggestion()],
+        let status = command.status().await.map_err(|e| {
+            Error::editor(format!(
+                "could not start the editor `{}` (from {}): {e}",
+                self.describe(),
+                self.source
+            ))
+            .with_hint(suggestion())
         })?;
         #[cfg(unix)]
         let died_of_ctrl_c = std::os::unix::process::ExitStatusExt::signal(&status) == Some(2);
@@ -197,14 +197,14 @@ impl Editor {
             _ => crate::interrupt::pending().filter(|s| *s != Signal::Interrupt),
         };
         if let Some(signal) = ended_by {
-            return Err(Error::Interrupted { signal, hints: Vec::new() });
+            return Err(Error::interrupted(signal));
         }
         let how = match (status.code(), signal) {
             (Some(code), _) => format!("exited with status {code}"),
             (None, Some(signal)) => format!("was killed by signal {signal}"),
             (None, None) => "failed".to_string(),
         };
-        Err(Error::Editor { message: format!("the editor `{}` {how}", self.describe()), hints: Vec::new() })
+        Err(Error::editor(format!("the editor `{}` {how}", self.describe())))
     }
 }
 

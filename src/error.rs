@@ -1,9 +1,11 @@
 //! The one error type of the crate: every failure carries its context (URL, path, command) and
 //! a sentence-style message, plus `hint:` lines that name the next step. [`Error::exit_code`] is
-//! the only place where exit-status numbers appear (see the table in `cli::EXIT_CODES`).
+//! the only place where exit-status numbers appear; they follow README's "Exit status" table,
+//! which `--help` repeats (`cli::EXIT_CODES`). I/O results get their action and path through
+//! [`IoResultExt::context`].
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::interrupt::Signal;
 
@@ -52,7 +54,7 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// The process exit status for this error: the table in DESIGN.md, in one place.
+    /// The process exit status for this error, in one place: README's "Exit status" table.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::ClosedPipe => 0,
@@ -184,6 +186,64 @@ impl Error {
         self
     }
 
+    /// Adds several hints, in order, after those the error already has.
+    pub fn with_hints<I>(self, hints: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        hints.into_iter().fold(self, Error::with_hint)
+    }
+
+    /// The HTTP status of a 4xx or 5xx answer no flow handled.
+    pub fn status_code(&self) -> Option<u16> {
+        match self {
+            Error::ClientStatus { status, .. } | Error::ServerStatus { status, .. } => Some(*status),
+            Error::Recovered { inner, .. } => inner.status_code(),
+            _ => None,
+        }
+    }
+
+    /// The signal that ended the run, for an interruption.
+    pub fn signal(&self) -> Option<Signal> {
+        match self {
+            Error::Interrupted { signal, .. } => Some(*signal),
+            Error::Recovered { inner, .. } => inner.signal(),
+            _ => None,
+        }
+    }
+
+    /// Whether the server could not be reached (network, TLS, timeout).
+    pub fn is_network(&self) -> bool {
+        match self {
+            Error::Network { .. } => true,
+            Error::Recovered { inner, .. } => inner.is_network(),
+            _ => false,
+        }
+    }
+
+    /// The I/O failure underneath a local file error.
+    pub fn io_source(&self) -> Option<&std::io::Error> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::Recovered { inner, .. } => inner.io_source(),
+            _ => None,
+        }
+    }
+
+    /// The URL the error is about, when there is one.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Error::ClientStatus { url, .. }
+            | Error::ServerStatus { url, .. }
+            | Error::Network { url, .. }
+            | Error::Unprotected { url, .. } => Some(url),
+            Error::Recovered { inner, url, .. } => inner.url().or(Some(url)),
+            _ => None,
+        }
+    }
+
+    /// Wrong or inconsistent arguments (exit 2), with what to do instead.
     pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
         Error::Usage { message: message.into(), hint: Some(hint.into()) }
     }
@@ -193,10 +253,39 @@ impl Error {
         Error::Interrupted { signal, hints: Vec::new() }
     }
 
+    /// A write conflict (412, 409, 428) that was not resolved (exit 3).
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Error::Conflict { message: message.into(), hints: Vec::new() }
+    }
+
+    /// The editor failed, or the edited text stayed invalid (exit 6).
+    pub fn editor(message: impl Into<String>) -> Self {
+        Error::Editor { message: message.into(), hints: Vec::new() }
+    }
+
+    /// The body to send is invalid for the resource's type (exit 6).
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::Invalid { message: message.into(), hints: Vec::new() }
+    }
+
+    /// The command `apply` runs failed or printed something that cannot be sent (exit 6).
+    pub fn command(message: impl Into<String>) -> Self {
+        Error::Command { message: message.into(), hints: Vec::new() }
+    }
+
+    /// `url` could not be reached: network, TLS or timeout (exit 7). Shown as
+    /// "could not reach URL: MESSAGE".
+    pub fn network(url: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Network { url: url.into(), message: message.into(), hints: Vec::new() }
+    }
+
+    /// Any other failure (exit 1).
     pub fn other(message: impl Into<String>) -> Self {
         Error::Other { message: message.into(), hints: Vec::new() }
     }
 
+    /// Local I/O failed: shown as "could not ACTION PATH: SOURCE" (exit 1). Usually made by
+    /// [`IoResultExt::context`].
     pub fn io(action: impl Into<String>, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io { action: action.into(), path: path.into(), source }
     }
@@ -223,6 +312,19 @@ impl Error {
         } else {
             Error::ClientStatus { url, status, detail, hints }
         }
+    }
+}
+
+/// Context for I/O results: `fs::read(&path).context("read", &path)?` fails with
+/// "could not read PATH: CAUSE".
+pub trait IoResultExt<T> {
+    /// Turns an I/O error into [`Error::io`] with what was being done and on which path.
+    fn context(self, action: &str, path: impl AsRef<Path>) -> Result<T>;
+}
+
+impl<T> IoResultExt<T> for std::io::Result<T> {
+    fn context(self, action: &str, path: impl AsRef<Path>) -> Result<T> {
+        self.map_err(|e| Error::io(action, path.as_ref(), e))
     }
 }
 
@@ -307,6 +409,32 @@ mod tests {
         assert_eq!(Error::Invalid { message: "x".into(), hints: vec![] }.exit_code(), 6);
         assert_eq!(Error::Differences.exit_code(), 1);
         assert!(Error::Differences.is_silent());
+    }
+
+    #[test]
+    fn constructors_choose_the_exit_status() {
+        assert_eq!(Error::conflict("x").exit_code(), 3);
+        assert_eq!(Error::editor("x").exit_code(), 6);
+        assert_eq!(Error::invalid("x").exit_code(), 6);
+        assert_eq!(Error::command("x").exit_code(), 6);
+        assert_eq!(Error::network("http://h/", "refused").exit_code(), 7);
+        assert_eq!(Error::other("x").exit_code(), 1);
+        let network = Error::network("http://h/", "refused").with_hints(["a", "b"]);
+        assert_eq!(network.to_string(), "could not reach http://h/: refused");
+        assert_eq!(network.hints(), vec!["a".to_string(), "b".to_string()]);
+        assert_eq!(network.url(), Some("http://h/"));
+        assert!(network.is_network() && network.status_code().is_none());
+        assert_eq!(Error::status("u", 412, String::new()).status_code(), Some(412));
+    }
+
+    #[test]
+    fn io_context_names_the_action_and_the_path() {
+        let missing = std::fs::read("/nonexistent/ifmatch-test").context("read", "/nonexistent/ifmatch-test");
+        let err = missing.unwrap_err();
+        assert_eq!(err.exit_code(), 1);
+        assert_eq!(err.io_path(), Some(Path::new("/nonexistent/ifmatch-test")));
+        assert_eq!(err.io_source().map(std::io::Error::kind), Some(std::io::ErrorKind::NotFound));
+        assert!(err.to_string().starts_with("could not read /nonexistent/ifmatch-test: "), "{err}");
     }
 
     #[test]

@@ -61,10 +61,9 @@ impl Filter {
         }
         match fed {
             // A command may print its result without reading all of its input (`echo new`).
-            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Command {
-                message: format!("could not send the body to `{}`: {e}", self.describe()),
-                hints: Vec::new(),
-            }),
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(Error::command(format!("could not send the body to `{}`: {e}", self.describe())))
+            }
             _ => Ok(output.stdout),
         }
     }
@@ -78,7 +77,7 @@ impl Filter {
             std::io::ErrorKind::PermissionDenied => format!("check that {program} is executable"),
             _ => "check the command after --".to_string(),
         };
-        Error::Command { message: format!("could not run `{}`: {err}", self.describe()), hints: vec![hint] }
+        Error::command(format!("could not run `{}`: {err}", self.describe())).with_hint(hint)
     }
 
     fn status_error(&self, status: std::process::ExitStatus) -> Error {
@@ -92,10 +91,8 @@ impl Filter {
             (None, Some(signal)) => format!("was killed by signal {signal}"),
             (None, None) => "failed".to_string(),
         };
-        Error::Command {
-            message: format!("`{}` {how}; nothing was sent", self.describe()),
-            hints: vec!["its own messages, if any, are above".to_string()],
-        }
+        Error::command(format!("`{}` {how}; nothing was sent", self.describe()))
+            .with_hint("its own messages, if any, are above")
     }
 }
 

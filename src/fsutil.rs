@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IoResultExt, Result};
 
 /// The environment variable that sets how long to wait for the state store's lock, in seconds
 /// (read by `settings`, named in the timeout error).
@@ -27,7 +27,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// A temp file in `dir` (0600, named `.ifmatch-*.tmp`), for content to [`persist`] there.
 pub fn temp_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
-    held_temp(dir, ".tmp").map_err(|e| Error::io("create a temporary file in", dir, e))
+    held_temp(dir, ".tmp").context("create a temporary file in", dir)
 }
 
 /// A temp file in `dir` named `.ifmatch-*<suffix>`, locked for as long as it is open, so that
@@ -133,8 +133,8 @@ pub fn write_atomic_with(path: &Path, bytes: &[u8], durability: Durability) -> R
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let mut tmp = temp_in(dir)?;
     set_private(tmp.path(), 0o600)?;
-    tmp.write_all(bytes).map_err(|e| Error::io("write", tmp.path(), e))?;
-    persist_with(tmp, path, durability).map_err(|e| Error::io("replace", path, e))
+    tmp.write_all(bytes).context("write", tmp.path())?;
+    persist_with(tmp, path, durability).context("replace", path)
 }
 
 /// Makes `target` a hard link to `src` (or, where links are impossible, a copy), replacing it
@@ -147,7 +147,7 @@ pub fn link_or_copy(src: &Path, target: &Path) -> Result<()> {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     let tmp = dir.join(format!("{TEMP_PREFIX}link-{}-{nanos}.tmp", std::process::id()));
     if fs::hard_link(src, &tmp).is_err() {
-        fs::copy(src, &tmp).map_err(|e| Error::io("copy", src, e))?;
+        fs::copy(src, &tmp).context("copy", src)?;
     }
     if let Err(e) = fs::rename(&tmp, target) {
         let _ = fs::remove_file(&tmp);
@@ -171,27 +171,25 @@ pub fn sync_dir(dir: &Path) {
 /// link) and with the file's own mode instead of 0600. A crash leaves either the old content
 /// or the new, never a mix. The owner is the writer's (a rename cannot keep another's).
 pub fn replace_keeping_permissions(path: &Path, bytes: &[u8]) -> Result<()> {
-    let target = fs::canonicalize(path).map_err(|e| Error::io("resolve", path, e))?;
-    let permissions = fs::metadata(&target).map_err(|e| Error::io("inspect", &target, e))?.permissions();
+    let target = fs::canonicalize(path).context("resolve", path)?;
+    let permissions = fs::metadata(&target).context("inspect", &target)?.permissions();
     let dir = target.parent().unwrap_or_else(|| Path::new("."));
     let mut tmp = temp_in(dir)?;
-    tmp.write_all(bytes).map_err(|e| Error::io("write", tmp.path(), e))?;
-    fs::set_permissions(tmp.path(), permissions)
-        .map_err(|e| Error::io("set permissions on", tmp.path(), e))?;
-    persist(tmp, &target).map_err(|e| Error::io("replace", &target, e))
+    tmp.write_all(bytes).context("write", tmp.path())?;
+    fs::set_permissions(tmp.path(), permissions).context("set permissions on", tmp.path())?;
+    persist(tmp, &target).context("replace", &target)
 }
 
 /// Creates `dir` (and its parents) and makes it private (0700).
 pub fn private_dir(dir: &Path) -> Result<()> {
-    fs::create_dir_all(dir).map_err(|e| Error::io("create the directory", dir, e))?;
+    fs::create_dir_all(dir).context("create the directory", dir)?;
     set_private(dir, 0o700)
 }
 
 #[cfg(unix)]
 fn set_private(path: &Path, mode: u32) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(mode))
-        .map_err(|e| Error::io("set permissions on", path, e))
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).context("set permissions on", path)
 }
 
 #[cfg(not(unix))]
@@ -226,7 +224,7 @@ pub fn lock(path: &Path, what: &str, timeout: Duration) -> Result<LockGuard> {
         .truncate(false)
         .write(true)
         .open(path)
-        .map_err(|e| Error::io("open the lock file", path, e))?;
+        .context("open the lock file", path)?;
     set_private(path, 0o600)?;
     let start = Instant::now();
     let mut announced = false;
@@ -237,17 +235,15 @@ pub fn lock(path: &Path, what: &str, timeout: Duration) -> Result<LockGuard> {
             Err(fs::TryLockError::Error(e)) => return Err(Error::io("lock", path, e)),
         }
         if start.elapsed() >= timeout {
-            return Err(Error::Other {
-                message: format!(
-                    "timed out after {:.1}s waiting for the lock on {what} ({})",
-                    timeout.as_secs_f64(),
-                    path.display()
-                ),
-                hints: vec![
-                    "another ifmatch process is using the state store; let it finish".to_string(),
-                    format!("or wait longer: {LOCK_TIMEOUT_ENV}=SECONDS"),
-                ],
-            });
+            return Err(Error::other(format!(
+                "timed out after {:.1}s waiting for the lock on {what} ({})",
+                timeout.as_secs_f64(),
+                path.display()
+            ))
+            .with_hints([
+                "another ifmatch process is using the state store; let it finish".to_string(),
+                format!("or wait longer: {LOCK_TIMEOUT_ENV}=SECONDS"),
+            ]));
         }
         if !announced {
             if !crate::ui::quiet() {
@@ -265,7 +261,7 @@ pub fn move_aside(path: &Path) -> Result<PathBuf> {
     for n in 1.. {
         let target = path.with_file_name(format!("{name}.corrupt-{n}"));
         if !target.exists() {
-            fs::rename(path, &target).map_err(|e| Error::io("move aside", path, e))?;
+            fs::rename(path, &target).context("move aside", path)?;
             return Ok(target);
         }
     }

@@ -165,17 +165,12 @@ impl Client {
             // Only 200 and 203 carry the whole current representation (RFC 9110 §15.3); a 204,
             // 206 or the like would be taken for the body and written back.
             if status != StatusCode::OK && status != StatusCode::NON_AUTHORITATIVE_INFORMATION {
-                return Err(Error::Other {
-                    message: format!(
-                        "{current} answered {} {} to a GET; ifmatch needs 200 OK with the whole body",
-                        status.as_u16(),
-                        crate::error::reason(status.as_u16())
-                    ),
-                    hints: vec![
-                        "nothing was recorded; check the URL, or what answers in between (a proxy)"
-                            .to_string(),
-                    ],
-                });
+                return Err(Error::other(format!(
+                    "{current} answered {} {} to a GET; ifmatch needs 200 OK with the whole body",
+                    status.as_u16(),
+                    crate::error::reason(status.as_u16())
+                ))
+                .with_hint("nothing was recorded; check the URL, or what answers in between (a proxy)"));
             }
             let cache = CacheSigns::of(&headers);
             if self.verbose
@@ -201,10 +196,8 @@ impl Client {
                 response,
             });
         }
-        Err(Error::Other {
-            message: format!("{url} redirected more than {} times", self.max_redirects),
-            hints: vec!["check the URL, or raise --max-redirects N".to_string()],
-        })
+        Err(Error::other(format!("{url} redirected more than {} times", self.max_redirects))
+            .with_hint("check the URL, or raise --max-redirects N"))
     }
 
     /// Sends a conditional write. Redirects are reported, never followed: the write must not
@@ -218,10 +211,8 @@ impl Client {
                 Step::Redirect(next) => target = next,
             }
         }
-        Err(Error::Other {
-            message: format!("{} redirected the write more than {} times", req.url, self.max_redirects),
-            hints: vec!["check the URL; nothing was written".to_string()],
-        })
+        Err(Error::other(format!("{} redirected the write more than {} times", req.url, self.max_redirects))
+            .with_hint("check the URL; nothing was written"))
     }
 
     async fn write_once(&self, req: &WriteRequest<'_>, url: &Url, attempts: &mut Attempts) -> Result<Step> {
@@ -290,15 +281,12 @@ impl Client {
         } else if code == 304 {
             // 304 only answers a conditional GET or HEAD (RFC 9110 §15.4.5); to a write it says
             // nothing about whether the body was stored.
-            return Err(Error::Other {
-                message: format!(
+            return Err(Error::other(format!(
                     "{url} answered 304 Not Modified to a {}, an answer that makes no sense for a write (it only answers a conditional GET or HEAD)",
                     req.method
-                ),
-                hints: vec![format!(
+                )).with_hint(format!(
                     "the server is misbehaving; whether it stored your text is unknown: `ifmatch diff {url}` shows what it holds now"
-                )],
-            });
+                )));
         } else if status.is_redirection() {
             let next = redirect_target(url, &headers)?;
             // Only 307/308 promise the same method and body (RFC 9110 §15.4.8, §15.4.9); a
@@ -314,14 +302,12 @@ impl Client {
             } else {
                 "nothing was written; use the new URL, or --follow-writes to follow 307/308 on the same origin"
             };
-            return Err(Error::Other {
-                message: format!(
-                    "{url} answered {code} and points the {} at {}",
-                    req.method,
-                    sanitize(next.as_str())
-                ),
-                hints: vec![hint.to_string()],
-            });
+            return Err(Error::other(format!(
+                "{url} answered {code} and points the {} at {}",
+                req.method,
+                sanitize(next.as_str())
+            ))
+            .with_hint(hint.to_string()));
         } else {
             return Err(status_error(url, code, &headers, &body));
         };

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{IoResultExt, Result};
 
 /// One machine's credentials.
 #[derive(Clone, PartialEq, Eq)]
@@ -35,7 +35,7 @@ impl Netrc {
     }
 
     pub fn load(path: &Path) -> Result<Netrc> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read the netrc file", path, e))?;
+        let text = std::fs::read_to_string(path).context("read the netrc file", path)?;
         Ok(Netrc::parse(&text))
     }
 

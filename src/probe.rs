@@ -301,13 +301,14 @@ fn check_first(url: &Url, first: &ProbeResponse) -> Result<()> {
     if (300..400).contains(&status) && status != 304 {
         let target = first.headers.get("location").and_then(|v| v.to_str().ok()).unwrap_or("");
         let target = url.join(target).map(|u| u.to_string()).unwrap_or_else(|_| target.to_string());
-        return Err(Error::Other {
-            message: format!("{url} answered {status} and redirects to {}", crate::diff::sanitize(&target)),
-            hints: vec![format!(
-                "doctor probes one URL exactly: run `ifmatch doctor {}`",
-                crate::diff::sanitize(&target)
-            )],
-        });
+        return Err(Error::other(format!(
+            "{url} answered {status} and redirects to {}",
+            crate::diff::sanitize(&target)
+        ))
+        .with_hint(format!(
+            "doctor probes one URL exactly: run `ifmatch doctor {}`",
+            crate::diff::sanitize(&target)
+        )));
     }
     if status >= 400 {
         return Err(Error::status(url.as_str(), status, detail(&first.headers, &first.body)));

@@ -55,7 +55,7 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IoResultExt, Result};
 use crate::fsutil;
 
 mod access;
@@ -406,8 +406,9 @@ impl Store {
         let path = self.base_path(key);
         let kept = file.is_some();
         match file {
-            Some(file) => fsutil::persist_with(file, &path, fsutil::Durability::Checked)
-                .map_err(|e| Error::io("replace", &path, e))?,
+            Some(file) => {
+                fsutil::persist_with(file, &path, fsutil::Durability::Checked).context("replace", &path)?
+            }
             None => remove_if_present(&path)?,
         }
         self.write_record(key, record)?;
@@ -439,7 +440,7 @@ impl Store {
         }
         if recovered {
             for orphan in self.orphan_sidecars(key)? {
-                fs::remove_file(&orphan).map_err(|e| Error::io("remove", &orphan, e))?;
+                fs::remove_file(&orphan).context("remove", &orphan)?;
             }
         }
         for edit in self.recovered_edits(key)? {

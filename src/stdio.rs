@@ -7,7 +7,7 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, IoResultExt, Result};
 
 /// Writes `bytes` to stdout and flushes.
 pub fn write(bytes: &[u8]) -> Result<()> {
@@ -39,9 +39,9 @@ pub fn write_error(e: std::io::Error) -> Error {
 pub fn read_input(path: &Path) -> Result<Vec<u8>> {
     if path.as_os_str() == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| Error::io("read", "stdin", e))?;
+        std::io::stdin().read_to_end(&mut buf).context("read", "stdin")?;
         Ok(buf)
     } else {
-        std::fs::read(path).map_err(|e| Error::io("read", path, e))
+        std::fs::read(path).context("read", path)
     }
 }

@@ -11,7 +11,7 @@ use reqwest::Method;
 
 use crate::cli::ConflictPolicy;
 use crate::cycle::{self, Job, edit_until_valid};
-use crate::error::{Error, Result};
+use crate::error::{Error, IoResultExt, Result};
 use crate::etag::Precondition;
 use crate::http::{WriteOutcome, WriteRequest};
 use crate::server::{ServeConfig, Server};
@@ -41,11 +41,11 @@ pub async fn run(mut settings: Settings) -> Result<()> {
     let scratch = tempfile::Builder::new()
         .prefix("ifmatch-demo-")
         .tempdir()
-        .map_err(|e| Error::io("create a temporary directory in", std::env::temp_dir(), e))?;
+        .context("create a temporary directory in", std::env::temp_dir())?;
     let docs = scratch.path().join("docs");
-    std::fs::create_dir_all(&docs).map_err(|e| Error::io("create", &docs, e))?;
+    std::fs::create_dir_all(&docs).context("create", &docs)?;
     let path = docs.join("config.json");
-    std::fs::write(&path, DOCUMENT).map_err(|e| Error::io("write", &path, e))?;
+    std::fs::write(&path, DOCUMENT).context("write", &path)?;
 
     let server = Server::bind(ServeConfig {
         require_precondition: true,

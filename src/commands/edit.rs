@@ -166,13 +166,13 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
                     })
                     .await?);
             if !send {
-                let err = Error::Conflict {
-                    message: format!("your text would undo changes on {url} that nobody asked to undo; nothing was written"),
-                    hints: vec![
-                        format!("resume again with `ifmatch edit {url} --resume` and keep their values where yours did not change"),
-                        "to undo them on purpose, answer y on a terminal, or run with --on-conflict overwrite".to_string(),
-                    ],
-                };
+                let err = Error::conflict(format!(
+                    "your text would undo changes on {url} that nobody asked to undo; nothing was written"
+                ))
+                .with_hints([
+                    format!("resume again with `ifmatch edit {url} --resume` and keep their values where yours did not change"),
+                    "to undo them on purpose, answer y on a terminal, or run with --on-conflict overwrite".to_string(),
+                ]);
                 return keep(err, &mine);
             }
         }
@@ -222,12 +222,12 @@ async fn fetch(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start>
         ));
     }
     if diff::is_binary(&fetched.body) {
-        return Err(Error::Usage {
-            message: format!("{url} is binary (not UTF-8 text); ifmatch will not open it in an editor"),
-            hint: Some(format!(
+        return Err(Error::usage(
+            format!("{url} is binary (not UTF-8 text); ifmatch will not open it in an editor"),
+            format!(
                 "use `ifmatch get {url} -o FILE`, change FILE with a suitable tool, then `ifmatch put {url} FILE`"
-            )),
-        });
+            ),
+        ));
     }
     let record = super::get::record(session, key, &fetched)?;
     super::get::warn_about_validators(
@@ -260,10 +260,10 @@ fn resume(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start> {
     let ui = session.ui;
     let edits = session.store.recovered_edits(key)?;
     let Some(newest) = edits.last() else {
-        return Err(Error::Usage {
-            message: format!("there is no saved edit of {url} to resume"),
-            hint: Some(format!("start a new one with `ifmatch edit {url}`")),
-        });
+        return Err(Error::usage(
+            format!("there is no saved edit of {url} to resume"),
+            format!("start a new one with `ifmatch edit {url}`"),
+        ));
     };
     if edits.len() > 1 && !crate::ui::quiet() {
         ui.warn(&format!(
@@ -286,16 +286,16 @@ fn resume(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start> {
             .and_then(|o| o.etag.as_deref())
             .map(|tag| format!(" --if-match '{tag}'"))
             .unwrap_or_default();
-        return Err(Error::Usage {
-            message: format!(
+        return Err(Error::usage(
+            format!(
                 "the saved edit {} is binary (not UTF-8 text); ifmatch will not open it in an editor",
                 newest.display()
             ),
-            hint: Some(format!(
+            format!(
                 "send it as it is with `ifmatch put {url} {}{if_match}`, or delete it with `ifmatch state forget {url} --recovered`",
                 newest.display()
-            )),
-        });
+            ),
+        ));
     }
     let mut record = session.store.load(key)?.unwrap_or_else(|| Record::new(key));
     let create = saved.origin.as_ref().is_some_and(|o| o.create);

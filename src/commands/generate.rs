@@ -8,7 +8,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::{Cli, EXAMPLES, EXIT_CODES, GenerateCommand};
-use crate::error::{Error, Result};
+use crate::error::{IoResultExt, Result};
 
 pub fn run(command: &GenerateCommand) -> Result<()> {
     match command {
@@ -39,16 +39,16 @@ fn completed() -> clap::Command {
 }
 
 fn completions(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+    std::fs::create_dir_all(dir).context("create", dir)?;
     for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::Elvish, Shell::PowerShell] {
         clap_complete::generate_to(shell, &mut completed(), "ifmatch", dir)
-            .map_err(|e| Error::io("write completions to", dir, e))?;
+            .context("write completions to", dir)?;
     }
     Ok(())
 }
 
 fn man(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
+    std::fs::create_dir_all(dir).context("create", dir)?;
     // The top page shows the exit statuses once, in its EXIT STATUS section.
     let cmd = Cli::command().disable_help_subcommand(true).after_help(EXAMPLES);
     let mut page = render(cmd.clone(), "ifmatch")?;
@@ -67,22 +67,21 @@ fn man(dir: &Path) -> Result<()> {
 fn render(cmd: clap::Command, typed: &str) -> Result<String> {
     let man = clap_mangen::Man::new(cmd.clone());
     let mut page = Vec::new();
-    let io = |e| Error::io("render", "a man page", e);
-    man.render_title(&mut page).map_err(io)?;
-    man.render_name_section(&mut page).map_err(io)?;
+    man.render_title(&mut page).context("render", "a man page")?;
+    man.render_name_section(&mut page).context("render", "a man page")?;
     page.extend_from_slice(synopsis(&cmd, typed).as_bytes());
-    man.render_description_section(&mut page).map_err(io)?;
+    man.render_description_section(&mut page).context("render", "a man page")?;
     if cmd.get_arguments().any(|a| !a.is_hide_set()) {
-        man.render_options_section(&mut page).map_err(io)?;
+        man.render_options_section(&mut page).context("render", "a man page")?;
     }
     if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
-        man.render_subcommands_section(&mut page).map_err(io)?;
+        man.render_subcommands_section(&mut page).context("render", "a man page")?;
     }
     if cmd.get_after_help().is_some() {
-        man.render_extra_section(&mut page).map_err(io)?;
+        man.render_extra_section(&mut page).context("render", "a man page")?;
     }
     if cmd.get_version().is_some() {
-        man.render_version_section(&mut page).map_err(io)?;
+        man.render_version_section(&mut page).context("render", "a man page")?;
     }
     Ok(ascii(&String::from_utf8_lossy(&page)))
 }
@@ -133,7 +132,7 @@ fn ascii(page: &str) -> String {
 }
 
 fn write(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| Error::io("write", path, e))
+    std::fs::write(path, text).context("write", path)
 }
 
 /// EXIT STATUS, ENVIRONMENT and FILES, which clap_mangen does not produce.

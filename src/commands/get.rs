@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::cli::GetArgs;
-use crate::error::{Error, Result};
+use crate::error::{Error, IoResultExt, Result};
 use crate::http::{Fetched, Piece};
 use crate::session::{Outcome, Report, Session, parse_url};
 use crate::state::{Record, ResourceKey, now_http_date};
@@ -215,10 +215,7 @@ impl Output {
     fn file(given: &Path) -> Result<Output> {
         // The kernel resolves the path itself (`/dev/stdout` → a pipe is no name on disk).
         if std::fs::metadata(given).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(given)
-                .map_err(|e| Error::io("open", given, e))?;
+            let file = std::fs::OpenOptions::new().write(true).open(given).context("open", given)?;
             return Ok(Output::Special { file, given: given.to_path_buf() });
         }
         let target = follow_symlinks(given);
@@ -240,12 +237,8 @@ impl Output {
                 let mut out = std::io::stdout().lock();
                 out.write_all(bytes).map_err(stdio::write_error)
             }
-            Output::File { part, given, .. } => {
-                part.write_all(bytes).map_err(|e| Error::io("write", &*given, e))
-            }
-            Output::Special { file, given } => {
-                file.write_all(bytes).map_err(|e| Error::io("write", &*given, e))
-            }
+            Output::File { part, given, .. } => part.write_all(bytes).context("write", &*given),
+            Output::Special { file, given } => file.write_all(bytes).context("write", &*given),
         }
     }
 
@@ -255,7 +248,7 @@ impl Output {
         match self {
             Output::File { part, given, .. } => {
                 let file = part.as_file_mut();
-                file.set_len(0).and_then(|()| file.rewind()).map_err(|e| Error::io("write", &*given, e))
+                file.set_len(0).and_then(|()| file.rewind()).context("write", &*given)
             }
             _ => Err(Error::other("internal: only a temp file can be written again")),
         }
@@ -265,10 +258,10 @@ impl Output {
         match self {
             Output::Stdout { .. } => std::io::stdout().lock().flush().map_err(stdio::write_error),
             Output::File { part, target, given } => {
-                crate::fsutil::persist(part, &target).map_err(|e| Error::io("write", &given, e))?;
+                crate::fsutil::persist(part, &target).context("write", &given)?;
                 Ok(())
             }
-            Output::Special { mut file, given } => file.flush().map_err(|e| Error::io("write", &given, e)),
+            Output::Special { mut file, given } => file.flush().context("write", &given),
         }
     }
 }
@@ -311,7 +304,7 @@ fn file_beside(target: &Path, given: &Path) -> Result<tempfile::NamedTempFile> {
         } else {
             (e.to_string(), format!("check the permissions of {}, or give -o another path", dir.display()))
         };
-        Error::Other { message: format!("cannot write {}: {reason}", given.display()), hints: vec![hint] }
+        Error::other(format!("cannot write {}: {reason}", given.display())).with_hint(hint)
     })?;
     // A downloaded file keeps the permissions of the file it replaces, or gets the usual 0644,
     // not the temp file's 0600.

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 
 use crate::cli::PutArgs;
 use crate::cycle::{self, Job};
-use crate::error::{Error, Result};
+use crate::error::{Error, IoResultExt, Result};
 use crate::etag::{ETag, Precondition};
 use crate::session::{Outcome, Report, Session, parse_url};
 use crate::state::{Origin, Record};
@@ -139,8 +139,7 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     }
     if streams {
         if crate::media::is_json(record.content_type.as_deref()) {
-            let reader =
-                std::io::BufReader::new(std::fs::File::open(file).map_err(|e| Error::io("open", file, e))?);
+            let reader = std::io::BufReader::new(std::fs::File::open(file).context("open", file)?);
             if let Err(e) = serde_json::from_reader::<_, serde::de::IgnoredAny>(reader) {
                 return Err(invalid_json(&url, file, record.content_type.as_deref(), &(&e).into()));
             }
@@ -322,19 +321,17 @@ fn invalid_json(
     content_type: Option<&str>,
     err: &crate::media::JsonError,
 ) -> Error {
-    Error::Invalid {
-        message: format!(
-            "{} is not valid JSON ({err}), and {url} is {}; nothing was sent",
-            describe(file),
-            content_type.unwrap_or("JSON")
-        ),
-        hints: vec![format!(
-            "fix line {}, column {} of {}, or send it as another type with --content-type TYPE",
-            err.line,
-            err.column,
-            describe(file)
-        )],
-    }
+    Error::invalid(format!(
+        "{} is not valid JSON ({err}), and {url} is {}; nothing was sent",
+        describe(file),
+        content_type.unwrap_or("JSON")
+    ))
+    .with_hint(format!(
+        "fix line {}, column {} of {}, or send it as another type with --content-type TYPE",
+        err.line,
+        err.column,
+        describe(file)
+    ))
 }
 
 fn describe(file: &Path) -> String {

@@ -34,15 +34,13 @@ pub async fn run(args: &ServeArgs) -> Result<()> {
             std::io::ErrorKind::AddrNotAvailable => "--bind takes an address of this machine, e.g. 127.0.0.1",
             _ => "check DIR, --bind and --port",
         };
-        Error::Other {
-            message: format!(
-                "could not start the server on {}:{} for {}: {e}",
-                args.bind,
-                args.port,
-                args.dir.display()
-            ),
-            hints: vec![hint.to_string()],
-        }
+        Error::other(format!(
+            "could not start the server on {}:{} for {}: {e}",
+            args.bind,
+            args.port,
+            args.dir.display()
+        ))
+        .with_hint(hint.to_string())
     })?;
     // Nobody reading stdout any more is no reason to stop serving.
     let _ = if json {

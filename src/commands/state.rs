@@ -110,13 +110,13 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
         StateCommand::Forget { url, write_probe: true, .. } => {
             let url = parse_url(url)?;
             let Some(verdict) = session.store.forget_origin_verdict(&url)? else {
-                return Err(Error::Usage {
-                    message: format!(
+                return Err(Error::usage(
+                    format!(
                         "the state store remembers no write probe verdict for {}",
                         crate::state::origin_of(&url)
                     ),
-                    hint: Some("`ifmatch state list` shows the origins it has one for".to_string()),
-                });
+                    "`ifmatch state list` shows the origins it has one for".to_string(),
+                ));
             };
             if json {
                 stdio::json(&serde_json::json!({
@@ -140,16 +140,16 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
             if !forgotten.record && forgotten.recovered_removed.is_empty() {
                 let mut err = not_stored(&url);
                 if !kept.is_empty() {
-                    err = Error::Usage {
-                        message: format!(
+                    err = Error::usage(
+                        format!(
                             "the state store has no record of {url}, only {} recovered edit(s): {}",
                             kept.len(),
                             list(kept)
                         ),
-                        hint: Some(format!(
+                        format!(
                             "resume with `ifmatch edit {url} --resume`, or delete them with `ifmatch state forget {url} --recovered`"
-                        )),
-                    };
+                        ),
+                    );
                 }
                 return Err(err);
             }
@@ -186,11 +186,8 @@ fn list(paths: &[std::path::PathBuf]) -> String {
 }
 
 fn not_stored(url: &url::Url) -> Error {
-    Error::Usage {
-        message: format!("the state store has no record of {url}"),
-        hint: Some(
-            "`ifmatch state list` shows what it has; pass the same -H 'Accept: …' used when fetching"
-                .to_string(),
-        ),
-    }
+    Error::usage(
+        format!("the state store has no record of {url}"),
+        "`ifmatch state list` shows what it has; pass the same -H 'Accept: …' used when fetching".to_string(),
+    )
 }

@@ -8,7 +8,7 @@ use reqwest::header::HeaderMap;
 use url::Url;
 
 use super::wire::network;
-use crate::error::{Error, Result};
+use crate::error::{IoResultExt, Result};
 use crate::etag::{ETag, Precondition};
 
 /// A successful GET.
@@ -164,7 +164,7 @@ impl Payload {
         match self {
             Payload::Bytes(b) => Ok(reqwest::Body::from(b.clone())),
             Payload::File { path, .. } => {
-                let file = tokio::fs::File::open(path).await.map_err(|e| Error::io("open", path, e))?;
+                let file = tokio::fs::File::open(path).await.context("open", path)?;
                 Ok(reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file)))
             }
         }

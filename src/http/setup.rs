@@ -5,7 +5,7 @@ use url::Url;
 
 use super::Client;
 use super::wire::chain;
-use crate::error::{Error, Result};
+use crate::error::{Error, IoResultExt, Result};
 use crate::settings::Settings;
 
 impl Client {
@@ -118,7 +118,7 @@ impl Client {
 
 /// Applies `--cacert`, `--cert`/`--key` and `-k` to the builder.
 fn tls(mut builder: reqwest::ClientBuilder, tls: &crate::settings::Tls) -> Result<reqwest::ClientBuilder> {
-    let read = |path: &std::path::Path| std::fs::read(path).map_err(|e| Error::io("read", path, e));
+    let read = |path: &std::path::Path| std::fs::read(path).context("read", path);
     if let Some(path) = &tls.cacert {
         let certs = reqwest::Certificate::from_pem_bundle(&read(path)?).map_err(|e| {
             Error::usage(

@@ -85,13 +85,12 @@ pub(super) fn header(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 pub(super) fn redirect_target(from: &Url, headers: &HeaderMap) -> Result<Url> {
-    let location = header(headers, "location").ok_or_else(|| Error::Other {
-        message: format!("{from} answered a redirect without a Location header"),
-        hints: vec!["the server is misbehaving; ask its operator".to_string()],
+    let location = header(headers, "location").ok_or_else(|| {
+        Error::other(format!("{from} answered a redirect without a Location header"))
+            .with_hint("the server is misbehaving; ask its operator")
     })?;
-    from.join(&location).map_err(|e| Error::Other {
-        message: format!("{from} redirected to an invalid URL {}: {e}", sanitize(&location)),
-        hints: vec![],
+    from.join(&location).map_err(|e| {
+        Error::other(format!("{from} redirected to an invalid URL {}: {e}", sanitize(&location)))
     })
 }
 
@@ -137,14 +136,14 @@ pub fn detail(headers: &HeaderMap, body: &[u8]) -> String {
 /// The error once `--max-time` has run out (exit 7, like curl's `-m`).
 pub(super) fn max_time_error(url: &Url) -> Error {
     let limit = crate::deadline::limit().unwrap_or_default();
-    Error::Network {
-        url: url.to_string(),
-        message: format!("--max-time {} s reached before {url} answered", limit.as_secs_f64()),
-        hints: vec![
-            "the whole command, retries included, must finish within --max-time; raise it, or leave it out"
-                .to_string(),
-        ],
-    }
+    Error::network(
+        url.to_string(),
+        format!("--max-time {} s reached before {url} answered", limit.as_secs_f64()),
+    )
+    .with_hint(
+        "the whole command, retries included, must finish within --max-time; raise it, or leave it out"
+            .to_string(),
+    )
 }
 
 /// Maps a transport failure to exit 7 with its real cause and a hint.

@@ -46,14 +46,13 @@ impl Store {
                 Err(err) => return Err(err),
             },
         };
-        Err(Error::Other {
-            message: format!("the state store {} is read-only ({why})", self.dir.display()),
-            hints: vec![
+        Err(Error::other(format!("the state store {} is read-only ({why})", self.dir.display())).with_hints(
+            [
                 "reading commands (state list, state show, diff, doctor) still work with it".to_string(),
                 "to write, point ifmatch at a writable store: --state-dir DIR or IFMATCH_STATE_DIR=DIR"
                     .to_string(),
             ],
-        })
+        ))
     }
 
     /// Removes the temp files that runs killed outright left in the store (see

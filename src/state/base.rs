@@ -8,7 +8,7 @@ use std::io::Write;
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
+use crate::error::{IoResultExt, Result};
 
 /// The environment variable for [`DEFAULT_BASE_LIMIT`]'s override (also `--base-limit`).
 pub const BASE_LIMIT_ENV: &str = "IFMATCH_BASE_LIMIT";
@@ -112,7 +112,7 @@ impl BaseWriter {
         if self.len > self.limit {
             self.file = None;
         } else if let Some(file) = &mut self.file {
-            file.write_all(chunk).map_err(|e| Error::io("write", file.path(), e))?;
+            file.write_all(chunk).context("write", file.path())?;
         }
         Ok(())
     }

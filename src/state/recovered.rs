@@ -16,7 +16,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::{ResourceKey, Store};
-use crate::error::{Error, Result};
+use crate::error::{Error, IoResultExt, Result};
 use crate::fsutil;
 
 /// The sidecar format version this build reads and writes.
@@ -161,7 +161,7 @@ impl Store {
 
     /// Reads a recovered edit and what it was based on.
     pub fn load_recovered(&self, path: &Path) -> Result<Recovered> {
-        let text = fs::read(path).map_err(|e| Error::io("read the saved edit", path, e))?;
+        let text = fs::read(path).context("read the saved edit", path)?;
         let base = read_if_present(&sidecar(path, BASE))?;
         let origin = match read_if_present(&sidecar(path, META))? {
             None => None,

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use super::{Record, ResourceKey, Store, now_http_date};
-use crate::error::{Error, Result};
+use crate::error::{IoResultExt, Result};
 use crate::etag::{ETag, Precondition};
 
 /// What a successful write (or a fetch that found the write already applied) tells the store.
@@ -60,9 +60,8 @@ impl Store {
             NewBase::Bytes(bytes) => self.save(key, record, Some(bytes)),
             NewBase::File(path) => {
                 let mut writer = self.base_writer()?;
-                let mut file = fs::File::open(path).map_err(|e| Error::io("open", path, e))?;
-                std::io::copy(&mut file, &mut writer)
-                    .map_err(|e| Error::io("copy into the state store", path, e))?;
+                let mut file = fs::File::open(path).context("open", path)?;
+                std::io::copy(&mut file, &mut writer).context("copy into the state store", path)?;
                 self.save_streamed(key, record, writer)
             }
         }
