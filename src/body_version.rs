@@ -51,7 +51,7 @@ pub fn detect(body: &[u8]) -> Option<&'static str> {
 /// The value for messages: a string without its quotes, a number as written.
 pub fn shown(value: Option<&Value>) -> String {
     match value {
-        Some(Value::String(s)) => crate::diff::sanitize(s).into_owned(),
+        Some(Value::String(s)) => crate::sanitize::sanitize(s).into_owned(),
         Some(v) => v.to_string(),
         None => "(missing)".to_string(),
     }

@@ -170,7 +170,7 @@ fn with_advice(check: &'static str, status: Status, message: String, advice: Str
 
 /// Server text made safe for a terminal.
 fn shown(text: &str) -> String {
-    crate::diff::sanitize(text).into_owned()
+    crate::sanitize::sanitize(text).into_owned()
 }
 
 /// How the write probe came out.
@@ -260,7 +260,7 @@ impl Diagnosis {
     /// The text report: one line per finding with its mark, the advice indented under it,
     /// then the verdict.
     pub fn render(&self, url: &str) -> String {
-        let mut out = format!("ifmatch doctor {}\n\n", crate::diff::sanitize(url));
+        let mut out = format!("ifmatch doctor {}\n\n", crate::sanitize::sanitize(url));
         for f in &self.findings {
             out.push_str(&format!("{} {}\n", f.status.mark(), f.message));
             if let Some(advice) = &f.advice {

@@ -1,13 +1,13 @@
 //! Unified diffs for the terminal: the server's changes since the user's base, and what a retry
-//! would change. Server text is untrusted, so this module also owns [`sanitize`], the escaping
-//! of terminal control and bidi characters that every printed diff line goes through and that
-//! other modules use for server-provided messages and headers. It only renders; choosing the
-//! stream and whether color is on is left to `ui` and `settings`.
+//! would change. Server text is untrusted: every printed diff line goes through
+//! [`sanitize`](crate::sanitize). It only renders; choosing the stream and whether color is on
+//! is left to `ui` and `settings`.
 
-use std::borrow::Cow;
 use std::time::Duration;
 
 use similar::{Algorithm, ChangeTag, TextDiff};
+
+use crate::sanitize::sanitize;
 
 /// How long the line diff may search for a minimal edit script before it settles for a coarser
 /// one. Histogram diffs a 10 MB file well within this; a short deadline would turn ordinary
@@ -105,45 +105,6 @@ pub fn summary(old: &[u8], new: &[u8]) -> (usize, usize) {
         ChangeTag::Delete => (added, removed + 1),
         ChangeTag::Equal => (added, removed),
     })
-}
-
-/// Makes `s` safe to print on a terminal, borrowing it when nothing needs escaping.
-///
-/// - C0 controls and DEL use caret notation: ESC is `^[`, NUL `^@`, CR `^M`, LF `^J`, DEL `^?`.
-///   Tab is kept, since it is common in text and harmless.
-/// - C1 controls (U+0080–U+009F; U+009B is a one-byte CSI on some terminals) and the bidi
-///   embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069) become `\u{..}`.
-///
-/// Newlines are escaped too, so one call never yields more than one line: split multi-line
-/// text into lines first and sanitize each.
-pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(needs_escape) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if !needs_escape(c) {
-            out.push(c);
-        } else if c == '\u{7f}' {
-            out.push_str("^?");
-        } else if (c as u32) < 0x20 {
-            out.push('^');
-            // Caret notation: the control code plus 0x40 ('@', 'A'..'Z', '[', ...).
-            out.push(char::from(c as u8 + 0x40));
-        } else {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        }
-    }
-    Cow::Owned(out)
-}
-
-fn needs_escape(c: char) -> bool {
-    match c {
-        '\t' => false,
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => true,
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => true,
-        _ => false,
-    }
 }
 
 fn line_diff<'a>(old: &'a str, new: &'a str) -> TextDiff<'a, 'a, str> {
@@ -283,29 +244,5 @@ mod tests {
         let old: String = (0..20_000).map(|i| format!("line {i}\n")).collect();
         let new = old.replace("line 10000\n", "changed\n");
         assert_eq!(summary(old.as_bytes(), new.as_bytes()), (1, 1));
-    }
-
-    #[test]
-    fn sanitize_table() {
-        let cases: &[(&str, &str)] = &[
-            ("plain text", "plain text"),
-            ("tab\tkept", "tab\tkept"),
-            ("\u{1b}[31mred", "^[[31mred"),
-            ("nul\u{0}", "nul^@"),
-            ("cr\rlf\n", "cr^Mlf^J"),
-            ("del\u{7f}", "del^?"),
-            ("csi\u{9b}2J", "csi\\u{9b}2J"),
-            ("a\u{202e}b\u{2066}c\u{2069}", "a\\u{202e}b\\u{2066}c\\u{2069}"),
-            ("héllo ✓", "héllo ✓"),
-            ("zero\u{200b}width", "zero\u{200b}width"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(sanitize(input), *want, "input {input:?}");
-        }
-    }
-
-    #[test]
-    fn sanitize_borrows_when_clean() {
-        assert!(matches!(sanitize("nothing to do"), Cow::Borrowed(_)));
     }
 }

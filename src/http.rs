@@ -9,9 +9,9 @@ use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{Method, StatusCode};
 use url::Url;
 
-use crate::diff::sanitize;
 use crate::error::{Error, Result};
 use crate::etag::{ETag, settling_delay};
+use crate::sanitize::sanitize;
 use crate::settings::{Auth, RetryPolicy};
 
 mod cache;

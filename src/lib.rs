@@ -43,6 +43,7 @@ pub mod pretty;
 pub mod probe;
 pub mod recheck;
 pub mod report;
+pub mod sanitize;
 pub mod server;
 pub mod session;
 pub mod settings;

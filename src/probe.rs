@@ -303,11 +303,11 @@ fn check_first(url: &Url, first: &ProbeResponse) -> Result<()> {
         let target = url.join(target).map(|u| u.to_string()).unwrap_or_else(|_| target.to_string());
         return Err(Error::other(format!(
             "{url} answered {status} and redirects to {}",
-            crate::diff::sanitize(&target)
+            crate::sanitize::sanitize(&target)
         ))
         .with_hint(format!(
             "doctor probes one URL exactly: run `ifmatch doctor {}`",
-            crate::diff::sanitize(&target)
+            crate::sanitize::sanitize(&target)
         )));
     }
     if status >= 400 {

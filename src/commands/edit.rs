@@ -11,6 +11,7 @@ use crate::cycle::{self, Job, edit_until_valid};
 use crate::diff;
 use crate::error::{Error, Result};
 use crate::etag::{ETag, Precondition};
+use crate::sanitize::sanitize;
 use crate::session::{Outcome, Report, Session, parse_url};
 use crate::state::{Record, ResourceKey};
 use crate::write_mode;
@@ -216,9 +217,9 @@ async fn fetch(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start>
         return Err(Error::usage(
             format!(
                 "{url} redirects to {}; ifmatch writes back only to the URL it was given, so it will not edit through a redirect",
-                diff::sanitize(fetched.url.as_str())
+                sanitize(fetched.url.as_str())
             ),
-            format!("edit the final URL: ifmatch edit {}", diff::sanitize(fetched.url.as_str())),
+            format!("edit the final URL: ifmatch edit {}", sanitize(fetched.url.as_str())),
         ));
     }
     if diff::is_binary(&fetched.body) {

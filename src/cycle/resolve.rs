@@ -419,7 +419,7 @@ impl Cycle<'_> {
                 };
                 s.ui.warn(&format!("the changes conflict in {places}:"));
                 for c in conflicts {
-                    eprintln!("  {}", crate::diff::sanitize(c));
+                    eprintln!("  {}", crate::sanitize::sanitize(c));
                 }
             }
             None => {

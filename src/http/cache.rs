@@ -8,7 +8,7 @@
 use reqwest::header::HeaderMap;
 use serde::Serialize;
 
-use crate::diff::sanitize;
+use crate::sanitize::sanitize;
 
 /// What a response's headers say about a cache on the way.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -101,7 +101,7 @@ impl Download {
     pub fn status_and_headers(&self) -> String {
         let mut text = format!("{:?} {}\n", self.response.version(), self.response.status());
         for (name, value) in self.response.headers() {
-            let value = crate::diff::sanitize(&String::from_utf8_lossy(value.as_bytes())).into_owned();
+            let value = crate::sanitize::sanitize(&String::from_utf8_lossy(value.as_bytes())).into_owned();
             text += &format!("{name}: {value}\n");
         }
         text.push('\n');

@@ -4,8 +4,8 @@
 use reqwest::header::{HeaderMap, HeaderValue};
 use url::Url;
 
-use crate::diff::sanitize;
 use crate::error::{Error, Result};
+use crate::sanitize::sanitize;
 
 pub(super) fn build(request: reqwest::RequestBuilder) -> Result<reqwest::Request> {
     request.build().map_err(|e| Error::other(format!("could not build the request: {}", chain(&e))))

@@ -11,7 +11,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::{MergeOutcome, line_merge, splice, style};
-use crate::diff::sanitize;
+use crate::sanitize::sanitize;
 
 /// Longest rendering of a value inside a conflict description.
 const MAX_SHOWN: usize = 40;
