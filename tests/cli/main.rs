@@ -32,6 +32,7 @@ mod readme;
 mod record;
 mod recovery;
 mod retry;
+mod screens;
 mod serve;
 mod serve_faults;
 mod unprotected;

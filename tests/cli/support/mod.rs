@@ -9,6 +9,7 @@ pub mod interop;
 pub mod pouchdb;
 pub mod pty;
 pub mod raw;
+pub mod screen;
 pub mod serve;
 pub mod varnish;
 
