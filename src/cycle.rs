@@ -168,13 +168,11 @@ impl Cycle<'_> {
             if let Some((status, theirs)) = pending.take() {
                 rounds += 1;
                 if rounds > MAX_ROUNDS {
-                    return Err(Error::Conflict {
-                        message: format!(
-                            "{} kept changing: gave up after {MAX_ROUNDS} conflict rounds",
-                            self.job.url
-                        ),
-                        hints: vec!["try again when the resource is less busy".to_string()],
-                    });
+                    return Err(Error::conflict(format!(
+                        "{} kept changing: gave up after {MAX_ROUNDS} conflict rounds",
+                        self.job.url
+                    ))
+                    .with_hint("try again when the resource is less busy".to_string()));
                 }
                 if let Some(report) = self.resolve(status, theirs).await? {
                     return Ok(report);
@@ -215,12 +213,12 @@ impl Cycle<'_> {
             let sent = interrupt::guard(self.session.client.write(request)).await;
             self.lost_answer =
                 crate::http::retries_since(mark).iter().position(|retry| retry.unanswered).map(|i| i + 1);
-            let sent = sent.map_err(|err| match err {
+            let sent = sent.map_err(|err| match err.signal() {
                 // The request may have reached the server before the signal did.
-                Error::Interrupted { .. } => err.with_hint(
+                Some(_) => err.with_hint(
                     "the write may already have been applied; `--resume` finds out (an applied write shows as already applied)",
                 ),
-                err => err,
+                None => err,
             });
             match sent? {
                 WriteOutcome::Written { status, etag, last_modified } => {
@@ -255,7 +253,7 @@ impl Cycle<'_> {
                         Ok(theirs) => pending = Some((428, theirs)),
                         // Nothing there yet: creating it with If-None-Match: * cannot overwrite
                         // anything, and still fails if someone creates it first.
-                        Err(Error::ClientStatus { status: 404 | 410, .. }) => {
+                        Err(e) if matches!(e.status_code(), Some(404 | 410)) => {
                             ui.note("it does not exist yet: creating it with If-None-Match: *");
                             self.job.precondition = Precondition::IfNoneMatchAny;
                             // A kept copy of this text is now a create, too (for --resume).
@@ -287,13 +285,10 @@ impl Cycle<'_> {
         ));
         let theirs = self.fetch().await?;
         if self.job.base.as_deref() == Some(&theirs.body[..]) {
-            return Err(Error::Conflict {
-                message: format!(
+            return Err(Error::conflict(format!(
                     "{} refused the JSON Patch with 409 Conflict{detail}, although its content is still your base",
                     self.job.url
-                ),
-                hints: vec!["send the whole document instead: drop --patch".to_string()],
-            });
+                )).with_hint("send the whole document instead: drop --patch".to_string()));
         }
         Ok(theirs)
     }
@@ -315,18 +310,13 @@ impl Cycle<'_> {
             ));
             return Ok(theirs);
         }
-        Err(Error::ClientStatus {
-            url: self.job.url.to_string(),
-            status: 409,
-            detail: detail.to_string(),
-            hints: vec![
+        Err(Error::status(self.job.url.as_str(), 409, detail.to_string()).with_hints([
                 format!(
                     "the version at {pointer} is still {}, so this is no version conflict: the server refused the content; nothing was written",
                     crate::body_version::shown(now.as_ref())
                 ),
                 "fix what the server's answer names, then write again".to_string(),
-            ],
-        })
+            ]))
     }
 
     async fn fetch(&self) -> Result<Fetched> {
@@ -346,12 +336,12 @@ impl Cycle<'_> {
 
     /// Between our copy and now the resource went away: writing it anew can make sense.
     fn gone(&self, e: Error) -> Error {
-        match e {
-            Error::ClientStatus { status: 404, .. } => e.with_hint(format!(
+        match e.status_code() {
+            Some(404) => e.with_hint(format!(
                 "it may have been deleted since your copy was fetched; `ifmatch put {} FILE --create` creates it again (and fails if someone else did first)",
                 self.job.url
             )),
-            e => e,
+            _ => e,
         }
     }
 
@@ -365,13 +355,11 @@ impl Cycle<'_> {
             Precondition::None
                 if self.job.precondition != Precondition::None && self.job.record.version_field.is_none() =>
             {
-                Err(Error::Conflict {
-                    message: format!(
-                        "{} no longer sends an ETag or Last-Modified, so a retry cannot be made safe",
-                        self.job.url
-                    ),
-                    hints: vec!["run `ifmatch doctor URL` to see what the server supports".to_string()],
-                })
+                Err(Error::conflict(format!(
+                    "{} no longer sends an ETag or Last-Modified, so a retry cannot be made safe",
+                    self.job.url
+                ))
+                .with_hint("run `ifmatch doctor URL` to see what the server supports".to_string()))
             }
             p => Ok(p),
         }

@@ -9,290 +9,302 @@ use std::path::{Path, PathBuf};
 
 use crate::interrupt::Signal;
 
-/// A failure, with the context a user needs to act on it.
+/// A failure, with the context a user needs to act on it: what kind of failure it is (which
+/// alone decides the exit status), the sentence shown after `ifmatch: error:`, the `hint:`
+/// lines, and where they apply, the URL, the local path and the place the user's edit was kept.
+///
+/// Boxed, so that a `Result` stays one pointer wide on the happy path.
 #[derive(Debug)]
-pub enum Error {
+pub struct Error(Box<Details>);
+
+#[derive(Debug)]
+struct Details {
+    kind: Kind,
+    message: String,
+    hints: Vec<String>,
+    /// The I/O failure underneath a local file error; shown after the message.
+    source: Option<std::io::Error>,
+    /// The local path an I/O failure happened on.
+    path: Option<PathBuf>,
+    /// The URL the failure is about (an HTTP status, a network failure).
+    url: Option<String>,
+    /// Where the user's text was saved, and the URL to resume it for.
+    kept: Option<Kept>,
+}
+
+/// What went wrong, as far as the exit status is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
     /// Wrong or inconsistent arguments (exit 2).
-    Usage { message: String, hint: Option<String> },
+    Usage,
     /// A conflict (412, 409, 428) that the user or the policy did not resolve (exit 3).
-    Conflict { message: String, hints: Vec<String> },
+    Conflict,
     /// The server answered 4xx other than a handled conflict (exit 4).
-    ClientStatus { url: String, status: u16, detail: String, hints: Vec<String> },
+    ClientStatus { status: u16 },
     /// The server answered 5xx (exit 5).
-    ServerStatus { url: String, status: u16, detail: String, hints: Vec<String> },
+    ServerStatus { status: u16 },
     /// The editor failed, or the edited text was invalid and not fixed (exit 6).
-    Editor { message: String, hints: Vec<String> },
+    Editor,
     /// The body to send is invalid for the resource's type, e.g. not JSON (exit 6, like an
     /// invalid edit).
-    Invalid { message: String, hints: Vec<String> },
+    Invalid,
     /// The command `apply` pipes the body through failed, or printed something that cannot be
     /// sent (exit 6, like the editor).
-    Command { message: String, hints: Vec<String> },
-    /// Not a failure: `ifmatch diff` found differences and printed them (exit 1, as diff(1)
-    /// does). The command has said everything, so nothing more is printed.
-    Differences,
-    /// Not a failure: whoever read stdout went away (`| head`). The command stopped where it
-    /// was, recorded nothing more, and the process ends quietly with status 0.
-    ClosedPipe,
+    Command,
     /// Network, TLS or timeout (exit 7).
-    Network { url: String, message: String, hints: Vec<String> },
-    /// `doctor` ran and found that writes to the URL cannot be protected (exit 1: the table has no
-    /// code of its own for a verdict). Its report,
-    /// `--json` included, is already printed.
-    Unprotected { url: String, hints: Vec<String> },
+    Network,
     /// Interrupted by Ctrl-C, SIGTERM or SIGHUP (exit 128 + the signal's number: 130, 143, 129).
-    Interrupted { signal: Signal, hints: Vec<String> },
+    Interrupted { signal: Signal },
     /// Local I/O on a path (exit 1).
-    Io { action: String, path: PathBuf, source: std::io::Error },
+    Io,
     /// Anything else that is not the user's or the server's doing (exit 1).
-    Other { message: String, hints: Vec<String> },
-    /// Any of the above, after the user's text was saved in the state store's `recovered/`.
-    Recovered { inner: Box<Error>, path: PathBuf, url: String },
+    Other,
+    /// Whoever read stdout went away (`| head`): the command stops where it is and records
+    /// nothing more, and `main` ends the process quietly with status 0.
+    ClosedPipe,
+}
+
+#[derive(Debug)]
+struct Kept {
+    path: PathBuf,
+    url: String,
 }
 
 /// Shorthand used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// How a command that did not fail ends. Not every such end is status 0: like diff(1),
+/// `ifmatch diff` says "the two differ" with status 1, and `doctor` says "writes cannot be
+/// protected" with status 1 (the table has no code of its own for a verdict). The command has
+/// printed everything itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Done (exit 0).
+    Success,
+    /// `diff` found differences and printed them (exit 1).
+    Differences,
+    /// `doctor` found that writes to the URL cannot be protected, and said so (exit 1).
+    Unprotected,
+}
+
+impl Exit {
+    /// The process exit status: README's "Exit status" table, with [`Error::exit_code`].
+    pub fn code(self) -> i32 {
+        match self {
+            Exit::Success => 0,
+            Exit::Differences | Exit::Unprotected => 1,
+        }
+    }
+}
+
 impl Error {
+    fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Error(Box::new(Error::details(kind, message)))
+    }
+
+    /// What every error starts from: its kind and message, nothing else.
+    fn details(kind: Kind, message: impl Into<String>) -> Details {
+        Details {
+            kind,
+            message: message.into(),
+            hints: Vec::new(),
+            source: None,
+            path: None,
+            url: None,
+            kept: None,
+        }
+    }
+
     /// The process exit status for this error, in one place: README's "Exit status" table.
+    /// Only the kind decides it; hints and the kept edit never change it.
     pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::ClosedPipe => 0,
-            Error::Other { .. } | Error::Io { .. } | Error::Differences => 1,
-            Error::Usage { .. } => 2,
-            Error::Conflict { .. } => 3,
-            Error::ClientStatus { .. } => 4,
-            Error::ServerStatus { .. } => 5,
-            Error::Editor { .. } | Error::Command { .. } | Error::Invalid { .. } => 6,
-            Error::Network { .. } => 7,
-            Error::Unprotected { .. } => 1,
-            Error::Interrupted { signal, .. } => 128 + signal.number(),
-            Error::Recovered { inner, .. } => inner.exit_code(),
+        match self.0.kind {
+            Kind::ClosedPipe => 0,
+            Kind::Other | Kind::Io => 1,
+            Kind::Usage => 2,
+            Kind::Conflict => 3,
+            Kind::ClientStatus { .. } => 4,
+            Kind::ServerStatus { .. } => 5,
+            Kind::Editor | Kind::Command | Kind::Invalid => 6,
+            Kind::Network => 7,
+            Kind::Interrupted { signal } => 128 + signal.number(),
         }
-    }
-
-    /// True when the command already said everything and nothing should be printed for it.
-    pub fn is_silent(&self) -> bool {
-        match self {
-            Error::Differences | Error::ClosedPipe => true,
-            Error::Recovered { inner, .. } => inner.is_silent(),
-            _ => false,
-        }
-    }
-
-    /// Where the user's edit was saved, when it was.
-    pub fn recovered(&self) -> Option<&std::path::Path> {
-        match self {
-            Error::Recovered { path, .. } => Some(path),
-            _ => None,
-        }
-    }
-
-    /// The local path an I/O failure happened on.
-    pub fn io_path(&self) -> Option<&std::path::Path> {
-        match self {
-            Error::Io { path, .. } => Some(path),
-            Error::Recovered { inner, .. } => inner.io_path(),
-            _ => None,
-        }
-    }
-
-    /// Wraps the error with the place the user's text was saved to.
-    pub fn recovered_at(self, path: PathBuf, url: &str) -> Self {
-        Error::Recovered { inner: Box::new(self), path, url: url.to_string() }
     }
 
     /// A short machine-readable name, used in `--json` output.
     pub fn kind(&self) -> &'static str {
-        match self {
-            Error::Usage { .. } => "usage",
-            Error::Conflict { .. } => "conflict",
-            Error::ClientStatus { .. } => "client_status",
-            Error::ServerStatus { .. } => "server_status",
-            Error::Editor { .. } => "editor",
-            Error::Command { .. } => "command",
-            Error::Invalid { .. } => "invalid",
-            Error::Differences => "differences",
-            Error::ClosedPipe => "closed_pipe",
-            Error::Network { .. } => "network",
-            Error::Unprotected { .. } => "unprotected",
-            Error::Interrupted { .. } => "interrupted",
-            Error::Io { .. } => "io",
-            Error::Other { .. } => "other",
-            Error::Recovered { inner, .. } => inner.kind(),
+        match self.0.kind {
+            Kind::Usage => "usage",
+            Kind::Conflict => "conflict",
+            Kind::ClientStatus { .. } => "client_status",
+            Kind::ServerStatus { .. } => "server_status",
+            Kind::Editor => "editor",
+            Kind::Command => "command",
+            Kind::Invalid => "invalid",
+            Kind::ClosedPipe => "closed_pipe",
+            Kind::Network => "network",
+            Kind::Interrupted { .. } => "interrupted",
+            Kind::Io => "io",
+            Kind::Other => "other",
         }
     }
 
-    /// Whether the command already printed its own `--json` object for this outcome, so
-    /// that no error object follows it on stdout.
-    pub fn json_printed(&self) -> bool {
-        matches!(self, Error::Unprotected { .. })
+    /// Whether the reader of stdout went away. Not a failure: `main` ends the process quietly
+    /// with [`Error::exit_code`] 0, printing nothing.
+    pub fn is_closed_pipe(&self) -> bool {
+        self.0.kind == Kind::ClosedPipe
     }
 
-    /// The next steps to print as `hint:` lines.
-    pub fn hints(&self) -> Vec<String> {
-        match self {
-            Error::Usage { hint, .. } => hint.iter().flat_map(|h| h.lines()).map(str::to_string).collect(),
-            Error::Conflict { hints, .. }
-            | Error::ClientStatus { hints, .. }
-            | Error::ServerStatus { hints, .. }
-            | Error::Editor { hints, .. }
-            | Error::Command { hints, .. }
-            | Error::Invalid { hints, .. }
-            | Error::Network { hints, .. }
-            | Error::Unprotected { hints, .. }
-            | Error::Interrupted { hints, .. }
-            | Error::Other { hints, .. } => hints.clone(),
-            Error::Io { .. } | Error::Differences | Error::ClosedPipe => Vec::new(),
-            Error::Recovered { inner, path, url } => {
-                let mut hints = inner.hints();
-                hints.push(format!("your edit is saved at {}", path.display()));
-                hints.push(format!("pick it up with: ifmatch edit {url} --resume"));
-                hints
-            }
-        }
+    /// Where the user's edit was saved, when it was.
+    pub fn recovered(&self) -> Option<&Path> {
+        self.0.kept.as_ref().map(|kept| kept.path.as_path())
     }
 
-    /// Adds a hint (e.g. where the user's edit was saved) to any error that can carry one.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        let hint = hint.into();
-        match &mut self {
-            // Several hints are kept one per line (see `hints`), the first one first.
-            Error::Usage { hint: h, .. } => {
-                *h = Some(match h.take() {
-                    Some(first) => format!("{first}\n{hint}"),
-                    None => hint,
-                })
-            }
-            Error::Conflict { hints, .. }
-            | Error::ClientStatus { hints, .. }
-            | Error::ServerStatus { hints, .. }
-            | Error::Editor { hints, .. }
-            | Error::Command { hints, .. }
-            | Error::Invalid { hints, .. }
-            | Error::Network { hints, .. }
-            | Error::Unprotected { hints, .. }
-            | Error::Interrupted { hints, .. }
-            | Error::Other { hints, .. } => hints.push(hint),
-            Error::Io { .. } | Error::Differences | Error::ClosedPipe => {
-                let message = self.to_string();
-                return Error::Other { message, hints: vec![hint] };
-            }
-            Error::Recovered { inner, .. } => {
-                let taken = std::mem::replace(inner.as_mut(), Error::other(""));
-                **inner = taken.with_hint(hint);
-            }
-        }
-        self
+    /// The local path an I/O failure happened on.
+    pub fn io_path(&self) -> Option<&Path> {
+        self.0.path.as_deref()
     }
 
-    /// Adds several hints, in order, after those the error already has.
-    pub fn with_hints<I>(self, hints: I) -> Self
-    where
-        I: IntoIterator,
-        I::Item: Into<String>,
-    {
-        hints.into_iter().fold(self, Error::with_hint)
+    /// The I/O failure underneath a local file error.
+    pub fn io_source(&self) -> Option<&std::io::Error> {
+        self.0.source.as_ref()
+    }
+
+    /// The URL the error is about, when there is one: the one that answered or could not be
+    /// reached, else the one whose edit was kept.
+    pub fn url(&self) -> Option<&str> {
+        self.0.url.as_deref().or(self.0.kept.as_ref().map(|kept| kept.url.as_str()))
     }
 
     /// The HTTP status of a 4xx or 5xx answer no flow handled.
     pub fn status_code(&self) -> Option<u16> {
-        match self {
-            Error::ClientStatus { status, .. } | Error::ServerStatus { status, .. } => Some(*status),
-            Error::Recovered { inner, .. } => inner.status_code(),
+        match self.0.kind {
+            Kind::ClientStatus { status } | Kind::ServerStatus { status } => Some(status),
             _ => None,
         }
     }
 
     /// The signal that ended the run, for an interruption.
     pub fn signal(&self) -> Option<Signal> {
-        match self {
-            Error::Interrupted { signal, .. } => Some(*signal),
-            Error::Recovered { inner, .. } => inner.signal(),
+        match self.0.kind {
+            Kind::Interrupted { signal } => Some(signal),
             _ => None,
         }
     }
 
     /// Whether the server could not be reached (network, TLS, timeout).
     pub fn is_network(&self) -> bool {
-        match self {
-            Error::Network { .. } => true,
-            Error::Recovered { inner, .. } => inner.is_network(),
-            _ => false,
-        }
+        self.0.kind == Kind::Network
     }
 
-    /// The I/O failure underneath a local file error.
-    pub fn io_source(&self) -> Option<&std::io::Error> {
-        match self {
-            Error::Io { source, .. } => Some(source),
-            Error::Recovered { inner, .. } => inner.io_source(),
-            _ => None,
-        }
+    /// Records where the user's text was saved; the hints then say where, and how to resume
+    /// the edit of `url`.
+    pub fn recovered_at(mut self, path: PathBuf, url: &str) -> Self {
+        self.0.kept = Some(Kept { path, url: url.to_string() });
+        self
     }
 
-    /// The URL the error is about, when there is one.
-    pub fn url(&self) -> Option<&str> {
-        match self {
-            Error::ClientStatus { url, .. }
-            | Error::ServerStatus { url, .. }
-            | Error::Network { url, .. }
-            | Error::Unprotected { url, .. } => Some(url),
-            Error::Recovered { inner, url, .. } => inner.url().or(Some(url)),
-            _ => None,
+    /// The next steps to print as `hint:` lines: the error's own, then where the user's edit
+    /// was saved and how to pick it up.
+    pub fn hints(&self) -> Vec<String> {
+        let mut hints = self.0.hints.clone();
+        if let Some(Kept { path, url }) = &self.0.kept {
+            hints.push(format!("your edit is saved at {}", path.display()));
+            hints.push(format!("pick it up with: ifmatch edit {url} --resume"));
         }
+        hints
     }
 
-    /// Wrong or inconsistent arguments (exit 2), with what to do instead.
+    /// Adds a hint after those the error already has. The exit status stays the same.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.0.hints.push(hint.into());
+        self
+    }
+
+    /// Adds several hints, in order, after those the error already has.
+    pub fn with_hints<I>(mut self, hints: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.0.hints.extend(hints.into_iter().map(Into::into));
+        self
+    }
+
+    /// Wrong or inconsistent arguments (exit 2), with what to do instead (one hint per line).
     pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Error::Usage { message: message.into(), hint: Some(hint.into()) }
-    }
-
-    /// The error for a run ended by a signal.
-    pub fn interrupted(signal: Signal) -> Self {
-        Error::Interrupted { signal, hints: Vec::new() }
+        let hint = hint.into();
+        Error::new(Kind::Usage, message).with_hints(hint.lines())
     }
 
     /// A write conflict (412, 409, 428) that was not resolved (exit 3).
     pub fn conflict(message: impl Into<String>) -> Self {
-        Error::Conflict { message: message.into(), hints: Vec::new() }
+        Error::new(Kind::Conflict, message)
     }
 
     /// The editor failed, or the edited text stayed invalid (exit 6).
     pub fn editor(message: impl Into<String>) -> Self {
-        Error::Editor { message: message.into(), hints: Vec::new() }
+        Error::new(Kind::Editor, message)
     }
 
     /// The body to send is invalid for the resource's type (exit 6).
     pub fn invalid(message: impl Into<String>) -> Self {
-        Error::Invalid { message: message.into(), hints: Vec::new() }
+        Error::new(Kind::Invalid, message)
     }
 
     /// The command `apply` runs failed or printed something that cannot be sent (exit 6).
     pub fn command(message: impl Into<String>) -> Self {
-        Error::Command { message: message.into(), hints: Vec::new() }
+        Error::new(Kind::Command, message)
     }
 
     /// `url` could not be reached: network, TLS or timeout (exit 7). Shown as
     /// "could not reach URL: MESSAGE".
     pub fn network(url: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::Network { url: url.into(), message: message.into(), hints: Vec::new() }
+        let url = url.into();
+        let message = message.into();
+        let message = format!("could not reach {url}: {message}");
+        Error(Box::new(Details { url: Some(url), ..Error::details(Kind::Network, message) }))
+    }
+
+    /// The error for a run ended by a signal (exit 128 + its number).
+    pub fn interrupted(signal: Signal) -> Self {
+        let message = match signal {
+            Signal::Interrupt => "interrupted".to_string(),
+            signal => format!("interrupted by {}", signal.name()),
+        };
+        Error::new(Kind::Interrupted { signal }, message)
+    }
+
+    /// Whoever read stdout went away: the command stops, and the process ends quietly with
+    /// status 0 (see [`Error::is_closed_pipe`]).
+    pub fn closed_pipe() -> Self {
+        Error::new(Kind::ClosedPipe, "stdout was closed")
     }
 
     /// Any other failure (exit 1).
     pub fn other(message: impl Into<String>) -> Self {
-        Error::Other { message: message.into(), hints: Vec::new() }
+        Error::new(Kind::Other, message)
     }
 
     /// Local I/O failed: shown as "could not ACTION PATH: SOURCE" (exit 1). Usually made by
     /// [`IoResultExt::context`].
     pub fn io(action: impl Into<String>, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { action: action.into(), path: path.into(), source }
+        let path = path.into();
+        let message = format!("could not {} {}", action.into(), path.display());
+        Error(Box::new(Details {
+            source: Some(source),
+            path: Some(path),
+            ..Error::details(Kind::Io, message)
+        }))
     }
 
-    /// The error for an HTTP status that no flow handled: 4xx → exit 4, 5xx → exit 5.
+    /// The error for an HTTP status that no flow handled: 4xx → exit 4, 5xx → exit 5. Shown as
+    /// "URL answered STATUS REASON: DETAIL", with the usual next step for common statuses.
     pub fn status(url: &str, status: u16, detail: String) -> Self {
-        let url = url.to_string();
+        let mut message = format!("{url} answered {status} {}", reason(status));
+        if !detail.is_empty() {
+            message.push_str(&format!(": {detail}"));
+        }
         let mut hints = Vec::new();
         match status {
             401 | 403 => hints.push(
@@ -306,12 +318,13 @@ impl Error {
             ),
             _ => {}
         }
-        if status >= 500 {
+        let kind = if status >= 500 {
             hints.push("the server failed; try again later or ask its operator".to_string());
-            Error::ServerStatus { url, status, detail, hints }
+            Kind::ServerStatus { status }
         } else {
-            Error::ClientStatus { url, status, detail, hints }
-        }
+            Kind::ClientStatus { status }
+        };
+        Error(Box::new(Details { url: Some(url.to_string()), hints, ..Error::details(kind, message) }))
     }
 }
 
@@ -330,31 +343,10 @@ impl<T> IoResultExt<T> for std::io::Result<T> {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Usage { message, .. }
-            | Error::Conflict { message, .. }
-            | Error::Editor { message, .. }
-            | Error::Command { message, .. }
-            | Error::Invalid { message, .. }
-            | Error::Other { message, .. } => f.write_str(message),
-            Error::Differences => f.write_str("the two versions differ"),
-            Error::ClosedPipe => f.write_str("stdout was closed"),
-            Error::ClientStatus { url, status, detail, .. }
-            | Error::ServerStatus { url, status, detail, .. } => {
-                write!(f, "{url} answered {status} {}", reason(*status))?;
-                if !detail.is_empty() {
-                    write!(f, ": {detail}")?;
-                }
-                Ok(())
-            }
-            Error::Network { url, message, .. } => write!(f, "could not reach {url}: {message}"),
-            Error::Unprotected { url, .. } => write!(f, "writes to {url} cannot be protected"),
-            Error::Interrupted { signal: Signal::Interrupt, .. } => f.write_str("interrupted"),
-            Error::Interrupted { signal, .. } => write!(f, "interrupted by {}", signal.name()),
-            Error::Recovered { inner, .. } => inner.fmt(f),
-            Error::Io { action, path, source } => {
-                write!(f, "could not {action} {}: {source}", path.display())
-            }
+        f.write_str(&self.0.message)?;
+        match &self.0.source {
+            Some(source) => write!(f, ": {source}"),
+            None => Ok(()),
         }
     }
 }
@@ -394,37 +386,91 @@ pub fn reason(status: u16) -> &'static str {
 mod tests {
     use super::*;
 
-    #[test]
-    fn exit_codes_follow_the_table() {
-        assert_eq!(Error::usage("x", "y").exit_code(), 2);
-        assert_eq!(Error::status("u", 404, String::new()).exit_code(), 4);
-        assert_eq!(Error::status("u", 503, String::new()).exit_code(), 5);
-        assert_eq!(Error::interrupted(Signal::Interrupt).exit_code(), 130);
-        assert_eq!(Error::interrupted(Signal::Terminate).exit_code(), 143);
-        assert_eq!(Error::interrupted(Signal::Hangup).exit_code(), 129);
-        let unprotected = Error::Unprotected { url: "u".into(), hints: vec![] };
-        assert_eq!(unprotected.exit_code(), 1);
-        assert!(unprotected.json_printed() && !Error::other("x").json_printed());
-        assert_eq!(Error::Command { message: "x".into(), hints: vec![] }.exit_code(), 6);
-        assert_eq!(Error::Invalid { message: "x".into(), hints: vec![] }.exit_code(), 6);
-        assert_eq!(Error::Differences.exit_code(), 1);
-        assert!(Error::Differences.is_silent());
+    /// One error of each kind, with the exit status README's table gives it.
+    fn every_kind() -> Vec<(Error, i32, &'static str)> {
+        let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        vec![
+            (Error::usage("x", "y"), 2, "usage"),
+            (Error::conflict("x"), 3, "conflict"),
+            (Error::status("u", 404, String::new()), 4, "client_status"),
+            (Error::status("u", 409, String::new()), 4, "client_status"),
+            (Error::status("u", 503, String::new()), 5, "server_status"),
+            (Error::editor("x"), 6, "editor"),
+            (Error::invalid("x"), 6, "invalid"),
+            (Error::command("x"), 6, "command"),
+            (Error::network("u", "refused"), 7, "network"),
+            (Error::interrupted(Signal::Interrupt), 130, "interrupted"),
+            (Error::interrupted(Signal::Terminate), 143, "interrupted"),
+            (Error::interrupted(Signal::Hangup), 129, "interrupted"),
+            (Error::io("read", "/p", io), 1, "io"),
+            (Error::other("x"), 1, "other"),
+            (Error::closed_pipe(), 0, "closed_pipe"),
+        ]
     }
 
     #[test]
-    fn constructors_choose_the_exit_status() {
-        assert_eq!(Error::conflict("x").exit_code(), 3);
-        assert_eq!(Error::editor("x").exit_code(), 6);
-        assert_eq!(Error::invalid("x").exit_code(), 6);
-        assert_eq!(Error::command("x").exit_code(), 6);
-        assert_eq!(Error::network("http://h/", "refused").exit_code(), 7);
-        assert_eq!(Error::other("x").exit_code(), 1);
+    fn the_kind_decides_the_exit_status() {
+        for (err, code, kind) in every_kind() {
+            assert_eq!((err.exit_code(), err.kind()), (code, kind), "{err}");
+        }
+        assert!(Error::closed_pipe().is_closed_pipe());
+        assert!(every_kind().iter().filter(|(e, ..)| e.is_closed_pipe()).count() == 1);
+    }
+
+    #[test]
+    fn hints_and_a_kept_edit_never_change_the_exit_status() {
+        for (err, code, kind) in every_kind() {
+            let err = err.with_hint("one").with_hints(["two", "three"]);
+            assert_eq!((err.exit_code(), err.kind()), (code, kind), "{err}");
+            let err = err.recovered_at(PathBuf::from("/kept"), "http://h/x").with_hint("four");
+            assert_eq!((err.exit_code(), err.kind()), (code, kind), "{err}");
+            assert_eq!(err.recovered(), Some(Path::new("/kept")));
+        }
+        // A closed pipe stays quiet and exits 0 whatever was added to it.
+        assert!(Error::closed_pipe().with_hint("x").is_closed_pipe());
+    }
+
+    #[test]
+    fn non_failures_are_exit_values() {
+        assert_eq!(Exit::Success.code(), 0);
+        assert_eq!(Exit::Differences.code(), 1);
+        assert_eq!(Exit::Unprotected.code(), 1);
+    }
+
+    #[test]
+    fn messages_read_as_before() {
+        assert_eq!(Error::interrupted(Signal::Interrupt).to_string(), "interrupted");
+        assert_eq!(Error::interrupted(Signal::Terminate).to_string(), "interrupted by SIGTERM");
+        assert_eq!(
+            Error::status("http://h/x", 404, String::new()).to_string(),
+            "http://h/x answered 404 Not Found"
+        );
+        let with_detail = Error::status("http://h/x", 503, "busy".into());
+        assert_eq!(with_detail.to_string(), "http://h/x answered 503 Service Unavailable: busy");
+        assert_eq!(
+            with_detail.hints(),
+            vec!["the server failed; try again later or ask its operator".to_string()]
+        );
+        let io = Error::io("read", "/p", std::io::Error::from(std::io::ErrorKind::NotFound));
+        assert_eq!(
+            io.to_string(),
+            format!("could not read /p: {}", std::io::Error::from(std::io::ErrorKind::NotFound))
+        );
+    }
+
+    #[test]
+    fn accessors() {
         let network = Error::network("http://h/", "refused").with_hints(["a", "b"]);
         assert_eq!(network.to_string(), "could not reach http://h/: refused");
         assert_eq!(network.hints(), vec!["a".to_string(), "b".to_string()]);
         assert_eq!(network.url(), Some("http://h/"));
-        assert!(network.is_network() && network.status_code().is_none());
-        assert_eq!(Error::status("u", 412, String::new()).status_code(), Some(412));
+        assert!(network.is_network() && network.status_code().is_none() && network.signal().is_none());
+        let status = Error::status("http://h/", 412, String::new());
+        assert_eq!((status.status_code(), status.url()), (Some(412), Some("http://h/")));
+        assert_eq!(Error::interrupted(Signal::Hangup).signal(), Some(Signal::Hangup));
+        let kept = Error::conflict("x").recovered_at(PathBuf::from("/kept"), "http://h/y");
+        assert_eq!(kept.url(), Some("http://h/y"));
+        assert_eq!(Error::other("x").url(), None);
     }
 
     #[test]
@@ -438,10 +484,23 @@ mod tests {
     }
 
     #[test]
-    fn hints_accumulate() {
+    fn hints_accumulate_and_the_kept_edit_comes_last() {
         let e = Error::other("boom").with_hint("do this");
         assert_eq!(e.hints(), vec!["do this".to_string()]);
-        let u = Error::usage("bad", "first").with_hint("second");
-        assert_eq!(u.hints(), vec!["first".to_string(), "second".to_string()]);
+        let u = Error::usage("bad", "first\nsecond").with_hint("third");
+        assert_eq!(u.hints(), vec!["first".to_string(), "second".to_string(), "third".to_string()]);
+        let kept = Error::conflict("x")
+            .with_hint("a")
+            .recovered_at(PathBuf::from("/kept"), "http://h/y")
+            .with_hint("b");
+        assert_eq!(
+            kept.hints(),
+            vec![
+                "a".to_string(),
+                "b".to_string(),
+                "your edit is saved at /kept".to_string(),
+                "pick it up with: ifmatch edit http://h/y --resume".to_string(),
+            ]
+        );
     }
 }

@@ -18,7 +18,7 @@
 use serde::Serialize;
 use url::Url;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::etag::{ETag, Precondition};
 use crate::http::{CacheSigns, Download, Freshness};
 use crate::interrupt;
@@ -113,7 +113,7 @@ pub async fn refetch(session: &Session, url: &Url, refusal: Refusal<'_>) -> Resu
                 Ok((busted, report))
             }
         },
-        Err(err @ (Error::Interrupted { .. } | Error::Network { .. })) => Err(err),
+        Err(err) if err.signal().is_some() || err.is_network() => Err(err),
         Err(err) => {
             ui.note(&format!(
                 "fetching with ?{name}={value} failed ({err}); if this API refuses unknown query parameters, use --no-cache-bust, or --fetch-url to read from the origin"

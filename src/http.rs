@@ -397,19 +397,15 @@ impl Client {
     /// A transport failure; when a proxy was in the way of connecting, the hint names it.
     fn network(&self, url: &Url, err: &reqwest::Error) -> Error {
         let error = network(url, err);
-        match (self.proxy_for(url), error) {
-            (Some(proxy), Error::Network { url: u, .. }) if err.is_connect() => {
+        match self.proxy_for(url) {
+            Some(proxy) if err.is_connect() && error.is_network() => {
                 let host = url.host_str().unwrap_or("HOST");
-                Error::Network {
-                    url: u,
-                    // The connection that failed is the proxy's, not the host's.
-                    message: wire::cause(err),
-                    hints: vec![format!(
-                        "the request goes through the proxy {proxy}: check that it runs, or bypass it with --noproxy {host}"
-                    )],
-                }
+                // The connection that failed is the proxy's, not the host's.
+                Error::network(url.as_str(), wire::cause(err)).with_hint(format!(
+                    "the request goes through the proxy {proxy}: check that it runs, or bypass it with --noproxy {host}"
+                ))
             }
-            (_, error) => error,
+            _ => error,
         }
     }
 }

@@ -133,7 +133,7 @@ pub async fn guard_blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 's
         tokio::task::spawn_blocking(f).await.map_err(|e| Error::other(format!("a prompt failed: {e}")))
     }))
     .await;
-    if let Err(Error::Interrupted { .. }) = result {
+    if result.as_ref().is_err_and(|err| err.signal().is_some()) {
         // The question (and the terminal's ^C) is still on the line: the error starts a new one.
         eprintln!();
     }

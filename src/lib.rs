@@ -54,18 +54,21 @@ pub mod upload;
 pub mod write_mode;
 
 use cli::{Cli, Command};
-use error::Result;
+use error::{Exit, Result};
 use session::Session;
 use settings::Settings;
 
-/// Runs one parsed command line.
-pub async fn run(cli: &Cli) -> Result<()> {
+/// Runs one parsed command line. A run that does not fail can still end with a status other
+/// than 0 ([`Exit`]): `diff` found differences, `doctor` found writes unprotected.
+pub async fn run(cli: &Cli) -> Result<Exit> {
     let global = cli.global();
     ui::set_quiet(global.out.quiet);
     match &cli.command {
-        Command::Serve(args) => return commands::serve::run(args).await,
-        Command::Generate(args) => return commands::generate::run(args),
-        Command::Completions(args) => return commands::generate::print_completions(args.shell),
+        Command::Serve(args) => return commands::serve::run(args).await.map(|()| Exit::Success),
+        Command::Generate(args) => return commands::generate::run(args).map(|()| Exit::Success),
+        Command::Completions(args) => {
+            return commands::generate::print_completions(args.shell).map(|()| Exit::Success);
+        }
         _ => {}
     }
     // Before the handler: a password prompt in here must still end on Ctrl-C.
@@ -77,7 +80,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
     // (temp files, the user's edit) and exits with 130.
     interrupt::install();
     match &cli.command {
-        Command::Demo(_) => return commands::demo::run(settings).await,
+        Command::Demo(_) => return commands::demo::run(settings).await.map(|()| Exit::Success),
         // doctor changes nothing in the state store but the write probe's verdict for the
         // origin, which it records itself; it needs no session.
         Command::Doctor(args) => return commands::doctor::run(&settings, args).await,
@@ -100,13 +103,14 @@ pub async fn run(cli: &Cli) -> Result<()> {
         if !reads_only {
             session.store.check_writable()?;
         }
+        let done = |()| Exit::Success;
         match &cli.command {
-            Command::Get(args) => commands::get::run(&session, args).await,
-            Command::Edit(args) => commands::edit::run(&session, args).await,
-            Command::Put(args) => commands::put::run(&session, args).await,
-            Command::Apply(args) => commands::apply::run(&session, args).await,
+            Command::Get(args) => commands::get::run(&session, args).await.map(done),
+            Command::Edit(args) => commands::edit::run(&session, args).await.map(done),
+            Command::Put(args) => commands::put::run(&session, args).await.map(done),
+            Command::Apply(args) => commands::apply::run(&session, args).await.map(done),
             Command::Diff(args) => commands::diff::run(&session, args).await,
-            Command::State(args) => commands::state::run(&session, args),
+            Command::State(args) => commands::state::run(&session, args).map(done),
             Command::Demo(_) | Command::Doctor(_) => unreachable!("handled above"),
             Command::Serve(_) | Command::Generate(_) | Command::Completions(_) => {
                 unreachable!("handled above")

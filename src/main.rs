@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use clap::error::ErrorKind;
+use ifmatch::error::Exit;
 use std::io::IsTerminal;
 
 fn main() {
@@ -13,22 +14,26 @@ fn main() {
             std::process::exit(1);
         }
     };
-    let result = runtime.block_on(ifmatch::run(&cli));
-    if let Err(err) = result {
-        if err.is_silent() {
-            runtime.shutdown_background();
-            std::process::exit(err.exit_code());
+    let code = match runtime.block_on(ifmatch::run(&cli)) {
+        Ok(Exit::Success) => return,
+        // diff found differences, doctor found writes unprotected: already said.
+        Ok(exit) => exit.code(),
+        // Whoever read stdout went away (`| head`): not a failure, and nobody left to tell.
+        Err(err) if err.is_closed_pipe() => err.exit_code(),
+        Err(err) => {
+            let out = cli.global().out;
+            let color = ifmatch::settings::use_color(out.color, std::io::stderr().is_terminal());
+            ifmatch::ui::Ui { color }.error(&err);
+            if out.json {
+                // A closed stdout has no reader left to tell.
+                let _ =
+                    ifmatch::stdio::json(&ifmatch::session::error_json(ifmatch::command_name(&cli), &err));
+            }
+            err.exit_code()
         }
-        let out = cli.global().out;
-        let color = ifmatch::settings::use_color(out.color, std::io::stderr().is_terminal());
-        ifmatch::ui::Ui { color }.error(&err);
-        if out.json && !err.json_printed() {
-            // A closed stdout has no reader left to tell.
-            let _ = ifmatch::stdio::json(&ifmatch::session::error_json(ifmatch::command_name(&cli), &err));
-        }
-        runtime.shutdown_background();
-        std::process::exit(err.exit_code());
-    }
+    };
+    runtime.shutdown_background();
+    std::process::exit(code);
 }
 
 /// A command line clap refuses (an unknown option, a missing value): its message on stderr as

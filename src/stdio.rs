@@ -1,8 +1,8 @@
 //! The command's data streams: reading FILE or stdin, and every write to stdout. stdout carries
 //! only pipeable data (bodies, diffs, reports, `--json` objects), and a reader that goes away
 //! (`ifmatch state list | head -1`) is not a failure: a write to a closed pipe becomes
-//! [`Error::ClosedPipe`], which unwinds the command (dropping its temp files, recording nothing)
-//! and ends the process quietly with status 0. Messages for people go to stderr through `ui`.
+//! [`Error::closed_pipe`], which unwinds the command (dropping its temp files, recording nothing);
+//! `main` then ends the process quietly with status 0. Messages for people go to stderr through `ui`.
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -26,10 +26,10 @@ pub fn json(value: &serde_json::Value) -> Result<()> {
     line(&value.to_string())
 }
 
-/// The error for a failed write to stdout: [`Error::ClosedPipe`] when the reader went away.
+/// The error for a failed write to stdout: [`Error::closed_pipe`] when the reader went away.
 pub fn write_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
-        Error::ClosedPipe
+        Error::closed_pipe()
     } else {
         Error::io("write to", "stdout", e)
     }

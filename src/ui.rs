@@ -107,8 +107,15 @@ impl Ui {
 
     /// Prints an error, its hints, in the house format.
     pub fn error(&self, err: &Error) {
-        eprintln!("ifmatch: {} {}", self.paint("1;31", "error:"), err);
-        for hint in err.hints() {
+        self.failure(&err.to_string(), &err.hints());
+    }
+
+    /// Prints `ifmatch: error: MESSAGE` and `hint:` lines: for an error, or for a verdict that
+    /// ends the run with a failure status without being an error (doctor's "writes cannot be
+    /// protected").
+    pub fn failure(&self, message: &str, hints: &[String]) {
+        eprintln!("ifmatch: {} {message}", self.paint("1;31", "error:"));
+        for hint in hints {
             eprintln!("{} {hint}", self.paint("36", "hint:"));
         }
     }

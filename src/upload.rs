@@ -101,8 +101,10 @@ pub async fn run(
             Ok((theirs, _)) => theirs,
             // A 428 for a resource that does not exist yet: creating it with If-None-Match: *
             // cannot overwrite anything, and still fails if someone creates it first.
-            Err(Error::ClientStatus { status: 404 | 410, .. })
-                if status == 428 && precondition == Precondition::None =>
+            Err(e)
+                if matches!(e.status_code(), Some(404 | 410))
+                    && status == 428
+                    && precondition == Precondition::None =>
             {
                 ui.note("it does not exist yet: creating it with If-None-Match: *");
                 precondition = Precondition::IfNoneMatchAny;
@@ -169,12 +171,9 @@ pub async fn run(
             continue;
         }
         if precondition == Precondition::IfNoneMatchAny {
-            return Err(Error::Conflict {
-                message: format!(
+            return Err(Error::conflict(format!(
                     "{url} already exists (someone else created it meanwhile), and a create never replaces it; nothing was written"
-                ),
-                hints: vec![format!("see it with `ifmatch get {url}`")],
-            });
+                )).with_hint(format!("see it with `ifmatch get {url}`")));
         }
         // No base, so nothing to merge: only an explicit overwrite (or `o` at the prompt), or
         // `--yes` after a 428 to a blind write, replaces the server's version.
@@ -206,39 +205,30 @@ pub async fn run(
             } else {
                 "to replace their version on purpose: --on-conflict overwrite"
             };
-            return Err(Error::Conflict {
-                message: format!(
+            return Err(Error::conflict(format!(
                     "{url} holds another version; nothing was written and {} is unchanged",
                     path.display()
-                ),
-                hints: [
+                )).with_hints([
                     format!(
                         "to merge, run `ifmatch get {url} -o FILE`, apply your change to FILE, then `ifmatch put {url} FILE`"
                     ),
                     replace.to_string(),
                 ]
                 .into_iter()
-                .take(if asked { 1 } else { 2 })
-                .collect(),
-            });
+                .take(if asked { 1 } else { 2 })));
         }
         if fresh == Precondition::None && precondition != Precondition::None {
             // The retry would go out unconditional: not what a conditional write agreed to.
-            return Err(Error::Conflict {
-                message: format!(
+            return Err(Error::conflict(format!(
                     "{url} sends no ETag or Last-Modified now, so the overwrite cannot be made conditional; nothing was written"
-                ),
-                hints: vec![format!("run `ifmatch doctor {url}` to see what the server supports")],
-            });
+                )).with_hint(format!("run `ifmatch doctor {url}` to see what the server supports")));
         }
         precondition = fresh;
         ui.warn(&format!("overwriting the other version of {url} with {}, as asked", path.display()));
         overwrote = true;
     }
-    Err(Error::Conflict {
-        message: format!("{url} kept changing: gave up after {MAX_ATTEMPTS} attempts"),
-        hints: vec!["try again when the resource is less busy".to_string()],
-    })
+    Err(Error::conflict(format!("{url} kept changing: gave up after {MAX_ATTEMPTS} attempts"))
+        .with_hint("try again when the resource is less busy".to_string()))
 }
 
 /// Whether the file at `path` is exactly `base`, compared by digest, streaming the file.

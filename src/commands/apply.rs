@@ -80,15 +80,15 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
         // --max-time bounds the whole command, CMD included (it is killed when time runs out).
         let mine = guard(async {
             deadline::within(filter.run(&fetched.body)).await.unwrap_or_else(|| {
-                Err(Error::Network {
-                    url: url.to_string(),
-                    message: format!(
+                Err(Error::network(
+                    url.to_string(),
+                    format!(
                         "--max-time {} s reached while `{}` ran; nothing was sent",
                         deadline::limit().unwrap_or_default().as_secs_f64(),
                         filter.describe()
                     ),
-                    hints: vec!["raise --max-time, or leave it out".to_string()],
-                })
+                )
+                .with_hint("raise --max-time, or leave it out".to_string()))
             })
         })
         .await?;
@@ -219,18 +219,13 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 let sent = crate::body_version::value(&mine, pointer);
                 let current = crate::body_version::value(&now.body, pointer);
                 if sent.is_none() || sent == current {
-                    return Err(Error::ClientStatus {
-                        url: url.to_string(),
-                        status: 409,
-                        detail,
-                        hints: vec![
-                            format!(
-                                "the version at {pointer} is still {}, so this is no version conflict: the server refused the content; nothing was written",
-                                crate::body_version::shown(current.as_ref())
-                            ),
-                            "fix what the server's answer names, then run again".to_string(),
-                        ],
-                    });
+                    return Err(Error::status(url.as_str(), 409, detail).with_hints([
+                        format!(
+                            "the version at {pointer} is still {}, so this is no version conflict: the server refused the content; nothing was written",
+                            crate::body_version::shown(current.as_ref())
+                        ),
+                        "fix what the server's answer names, then run again".to_string(),
+                    ]));
                 }
                 (409, detail, None)
             }
@@ -239,12 +234,9 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
                 if precondition != Precondition::None {
                     return Err(required_although_sent(&url, &precondition, &detail));
                 }
-                return Err(Error::Conflict {
-                    message: format!(
+                return Err(Error::conflict(format!(
                         "{url} answered 428 Precondition Required, and it sends neither ETag nor Last-Modified for a conditional write"
-                    ),
-                    hints: vec!["run `ifmatch doctor URL` to see what the server supports".to_string()],
-                });
+                    )).with_hint("run `ifmatch doctor URL` to see what the server supports".to_string()));
             }
         };
         // After an attempt whose answer was lost, the refusal may be that attempt's own doing
@@ -291,22 +283,16 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             interactive: false,
         };
         if conflict::decide(policy, Mergeable::Clean, false) == Plan::Decided(Decision::Abort) {
-            return Err(Error::Conflict {
-                message: format!(
+            return Err(Error::conflict(format!(
                     "{url} answered {status} {}{detail}: someone else wrote first, and --on-conflict abort stops here; nothing of yours was written",
                     crate::error::reason(status)
-                ),
-                hints: vec!["drop --on-conflict abort to re-run the command on the fresh body".to_string()],
-            });
+                )).with_hint("drop --on-conflict abort to re-run the command on the fresh body".to_string()));
         }
         if round == args.retries {
-            return Err(Error::Conflict {
-                message: format!(
+            return Err(Error::conflict(format!(
                     "{url} kept changing: the server answered {status} {}{detail} to all {attempts} attempts; nothing of yours was written",
                     crate::error::reason(status)
-                ),
-                hints: vec!["try again later, or allow more rounds with --retries N".to_string()],
-            });
+                )).with_hint("try again later, or allow more rounds with --retries N".to_string()));
         }
         let pause = backoff(round);
         ui.note(&format!(
@@ -390,21 +376,20 @@ fn precondition(
 fn check_output(filter: &Filter, url: &url::Url, content_type: Option<&str>, mine: &[u8]) -> Result<()> {
     let hint = format!("try the command on the body: ifmatch get {url} | {}", filter.describe());
     if mine.is_empty() {
-        return Err(Error::Command {
-            message: format!("`{}` printed nothing; refusing to empty {url}", filter.describe()),
-            hints: vec![hint, format!("to empty it on purpose: ifmatch put {url} /dev/null --allow-empty")],
-        });
+        return Err(Error::command(format!(
+            "`{}` printed nothing; refusing to empty {url}",
+            filter.describe()
+        ))
+        .with_hints([hint, format!("to empty it on purpose: ifmatch put {url} /dev/null --allow-empty")]));
     }
     if media::is_json(content_type)
         && let Err(e) = media::check_json(mine)
     {
-        return Err(Error::Command {
-            message: format!(
-                "`{}` printed invalid JSON for a JSON resource ({e}); nothing was sent",
-                filter.describe()
-            ),
-            hints: vec![hint],
-        });
+        return Err(Error::command(format!(
+            "`{}` printed invalid JSON for a JSON resource ({e}); nothing was sent",
+            filter.describe()
+        ))
+        .with_hint(hint));
     }
     Ok(())
 }

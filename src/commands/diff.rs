@@ -5,7 +5,7 @@
 
 use crate::cli::DiffArgs;
 use crate::diff::{self, DiffOptions};
-use crate::error::{Error, Result};
+use crate::error::{Error, Exit, Result};
 use crate::session::{Session, parse_url};
 use crate::stdio;
 
@@ -16,7 +16,7 @@ struct Side {
     etag: Option<String>,
 }
 
-pub async fn run(session: &Session, args: &DiffArgs) -> Result<()> {
+pub async fn run(session: &Session, args: &DiffArgs) -> Result<Exit> {
     let url = parse_url(&args.url)?;
     let key = session.key(&url);
     let (old, new) = match &args.file {
@@ -95,9 +95,9 @@ pub async fn run(session: &Session, args: &DiffArgs) -> Result<()> {
         let text = diff::unified(&old.bytes, &new.bytes, &old.label, &new.label, &opts);
         // A reader that stopped early (`| head`) still gets diff(1)'s answer in the status.
         match stdio::write(text.as_bytes()) {
-            Ok(()) | Err(Error::ClosedPipe) => {}
-            Err(e) => return Err(e),
+            Err(e) if !e.is_closed_pipe() => return Err(e),
+            _ => {}
         }
     }
-    if equal { Ok(()) } else { Err(Error::Differences) }
+    Ok(if equal { Exit::Success } else { Exit::Differences })
 }

@@ -7,7 +7,7 @@
 
 use crate::cli::DoctorArgs;
 use crate::diagnosis::{Verdict, WriteResult, diagnose, write_result};
-use crate::error::{Error, Result};
+use crate::error::{Error, Exit, Result};
 use crate::http::Client;
 use crate::interrupt::{guard, guard_blocking};
 use crate::probe::{self, WriteProbe};
@@ -17,7 +17,7 @@ use crate::state::{OriginVerdict, Store};
 use crate::stdio;
 use crate::ui::Ui;
 
-pub async fn run(settings: &Settings, args: &DoctorArgs) -> Result<()> {
+pub async fn run(settings: &Settings, args: &DoctorArgs) -> Result<Exit> {
     let url = parse_url(&args.url)?;
     if args.write_probe && !settings.yes && !settings.interactive {
         return Err(Error::usage(
@@ -73,12 +73,15 @@ pub async fn run(settings: &Settings, args: &DoctorArgs) -> Result<()> {
         stdio::write(text.as_bytes())?;
     }
     if diagnosis.verdict == Verdict::Unprotected {
-        return Err(Error::Unprotected {
-            url: url.to_string(),
-            hints: vec!["the report on stdout says why, and what to do about it".to_string()],
-        });
+        // The verdict is the run's answer, not a failure of it: said on stderr like an error,
+        // after the report, and with status 1.
+        ui.failure(
+            &format!("writes to {url} cannot be protected"),
+            &["the report on stdout says why, and what to do about it".to_string()],
+        );
+        return Ok(Exit::Unprotected);
     }
-    Ok(())
+    Ok(Exit::Success)
 }
 
 /// Asks before the one request that could change something.

@@ -11,29 +11,23 @@ use crate::fresh::Refetch;
 
 /// A 428 although a precondition was sent: the server wants another kind of validator.
 pub fn required_although_sent(url: &Url, sent: &Precondition, detail: &str) -> Error {
-    Error::Conflict {
-        message: format!(
-            "{url} answered 428 Precondition Required although ifmatch sent {}: {detail}",
-            sent.describe()
-        ),
-        hints: vec![
-            "the server wants another validator; run `ifmatch doctor URL` to see what it supports"
-                .to_string(),
-        ],
-    }
+    Error::conflict(format!(
+        "{url} answered 428 Precondition Required although ifmatch sent {}: {detail}",
+        sent.describe()
+    ))
+    .with_hint(
+        "the server wants another validator; run `ifmatch doctor URL` to see what it supports".to_string(),
+    )
 }
 
 /// A 409 that is not configured as a version conflict (RFC 9110 §15.5.10).
 pub fn state_conflict(url: &Url, detail: &str) -> Error {
     let detail = if detail.is_empty() { String::new() } else { format!(": {detail}") };
-    Error::Conflict {
-        message: format!("{url} answered 409 Conflict{detail}; nothing was written"),
-        hints: vec![
-            "409 is a conflict with the resource's state, not a failed precondition".to_string(),
-            "if this API signals version conflicts with 409 (as Kubernetes does), add --conflict-status 409"
-                .to_string(),
-        ],
-    }
+    Error::conflict(format!("{url} answered 409 Conflict{detail}; nothing was written")).with_hints([
+        "409 is a conflict with the resource's state, not a failed precondition".to_string(),
+        "if this API signals version conflicts with 409 (as Kubernetes does), add --conflict-status 409"
+            .to_string(),
+    ])
 }
 
 /// A 412 (or configured conflict status) although the content is exactly the base: either a
@@ -79,13 +73,11 @@ pub fn rejected_validator(
             "the ETag the server sends is not the one it accepts"
         }
     };
-    Error::Conflict {
-        message: format!(
-            "{url} answered {status} but its content did not change: {cause}{}; retrying would fail the same way",
-            current.map(|t| format!(" (current ETag {t})")).unwrap_or_default()
-        ),
-        hints,
-    }
+    Error::conflict(format!(
+        "{url} answered {status} but its content did not change: {cause}{}; retrying would fail the same way",
+        current.map(|t| format!(" (current ETag {t})")).unwrap_or_default()
+    ))
+    .with_hints(hints)
 }
 
 /// A 412, and every refetch still served the old copy from a cache that ignores no-cache: the
@@ -110,10 +102,7 @@ fn stale_copy(url: &Url, status: u16, refetch: &Refetch) -> Error {
         "the cache's operator can make it honor Cache-Control: no-cache (Varnish: `return (pass)` for such requests in vcl_recv); `ifmatch doctor URL` checks it"
             .to_string(),
     );
-    Error::Conflict {
-        message: format!(
+    Error::conflict(format!(
             "{url} answered {status}, and {served}: ifmatch could not get the current version, so nothing was written"
-        ),
-        hints,
-    }
+        )).with_hints(hints)
 }

@@ -46,13 +46,7 @@ pub async fn edit_until_valid(
                 .map_err(|e| (e, text.clone()))?
         };
         if !again {
-            return Err((
-                Error::Editor {
-                    message: format!("the edited text was not sent: {}", problem.message),
-                    hints: Vec::new(),
-                },
-                text,
-            ));
+            return Err((Error::editor(format!("the edited text was not sent: {}", problem.message)), text));
         }
         let comments = header_for(&problem.message);
         let line = problem.line.map(|line| line + comments.lines().count());

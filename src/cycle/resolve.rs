@@ -49,16 +49,10 @@ impl Cycle<'_> {
             _ if self.job.precondition == crate::etag::Precondition::IfNoneMatchAny
                 && self.job.recovered.is_none() =>
             {
-                Err(Error::Conflict {
-                    message: format!(
+                Err(Error::conflict(format!(
                         "{} already exists (someone else created it meanwhile), and a create never replaces it; nothing was written",
                         self.job.url
-                    ),
-                    hints: vec![
-                        format!("see it with `ifmatch get {}`", self.job.url),
-                        format!("to change it instead, fetch it and edit: ifmatch edit {}", self.job.url),
-                    ],
-                })
+                    )).with_hints([format!("see it with `ifmatch get {}`", self.job.url), format!("to change it instead, fetch it and edit: ifmatch edit {}", self.job.url)]))
             }
             Assessment::Unchanged => {
                 let fresh = self.fresh_precondition(&theirs)?;
@@ -171,10 +165,9 @@ impl Cycle<'_> {
                 let edited = edit_until_valid(self.session, &start, &suffix, json, Some(&versions)).await;
                 match edited {
                     Ok(text) if text.is_empty() => {
-                        return Err(Error::Conflict {
-                            message: "the file is empty: edit cancelled; nothing was written".to_string(),
-                            hints: Vec::new(),
-                        });
+                        return Err(Error::conflict(
+                            "the file is empty: edit cancelled; nothing was written".to_string(),
+                        ));
                     }
                     // The text now derives from their version, whatever happens next.
                     Ok(text) => {
@@ -249,27 +242,21 @@ impl Cycle<'_> {
                 } else {
                     "to replace it with yours, run again with --on-conflict overwrite: the retry carries If-Match"
                 };
-                return Err(Error::Conflict {
-                    message: format!(
+                return Err(Error::conflict(format!(
                         "{} only accepts conditional writes (428 Precondition Required), and its current version differs from yours; nothing was written",
                         self.job.url
-                    ),
-                    hints: if asked {
+                    )).with_hints(if asked {
                         Vec::new()
                     } else {
                         vec![
                             replace.to_string(),
                             format!("to start from the server's version: ifmatch edit {}", self.job.url),
                         ]
-                    },
-                });
+                    }));
             }
             // The person chose to stop: the edit is kept, and resuming it comes back here.
             Decision::Abort if asked => {
-                return Err(Error::Conflict {
-                    message: format!("aborted; nothing was written to {}", self.job.url),
-                    hints: Vec::new(),
-                });
+                return Err(Error::conflict(format!("aborted; nothing was written to {}", self.job.url)));
             }
             Decision::Abort => {
                 let first = match Mergeable::of(merge.as_ref()) {
@@ -283,17 +270,14 @@ impl Cycle<'_> {
                         "there is no base to merge from: start from the server's version with `ifmatch edit URL`, or run it on a terminal to see both and choose"
                     }
                 };
-                return Err(Error::Conflict {
-                    message: format!(
-                        "{} changed on the server since your copy was fetched; nothing was written",
-                        self.job.url
-                    ),
-                    hints: vec![
-                        first.to_string(),
-                        "replace their change on purpose: --on-conflict overwrite (--yes never does)"
-                            .to_string(),
-                    ],
-                });
+                return Err(Error::conflict(format!(
+                    "{} changed on the server since your copy was fetched; nothing was written",
+                    self.job.url
+                ))
+                .with_hints([
+                    first.to_string(),
+                    "replace their change on purpose: --on-conflict overwrite (--yes never does)".to_string(),
+                ]));
             }
         }
         self.job.base = Some(theirs.body.to_vec());
@@ -374,19 +358,17 @@ impl Cycle<'_> {
         if send {
             return Ok(());
         }
-        Err(Error::Conflict {
-            message: format!(
-                "your text would undo changes on {} that nobody asked to undo; nothing was written",
+        Err(Error::conflict(format!(
+            "your text would undo changes on {} that nobody asked to undo; nothing was written",
+            self.job.url
+        ))
+        .with_hints([
+            format!(
+                "resume with `ifmatch edit {} --resume` and keep their values where yours did not change",
                 self.job.url
             ),
-            hints: vec![
-                format!(
-                    "resume with `ifmatch edit {} --resume` and keep their values where yours did not change",
-                    self.job.url
-                ),
-                "to undo them on purpose, answer y, or run with --on-conflict overwrite".to_string(),
-            ],
-        })
+            "to undo them on purpose, answer y, or run with --on-conflict overwrite".to_string(),
+        ]))
     }
 
     /// Prints what the server changed and what a retry would do.

@@ -182,7 +182,7 @@ pub(super) fn network(url: &Url, err: &reqwest::Error) -> Error {
     } else {
         "check the network and the URL, then try again".to_string()
     };
-    Error::Network { url: url.to_string(), message, hints: vec![hint] }
+    Error::network(url.as_str(), message).with_hint(hint)
 }
 
 /// The layers of a reqwest error that only repeat the URL or say which stage failed.

@@ -19,10 +19,10 @@ pub(super) fn prepare(dir: &Path) -> Result<Option<String>> {
         let path = if sub.is_empty() { dir.to_path_buf() } else { dir.join(sub) };
         match fsutil::private_dir(&path) {
             Ok(()) => {}
-            Err(Error::Io { source, .. }) if fsutil::is_read_only(&source) => {
-                return Ok(Some(source.to_string()));
-            }
-            Err(err) => return Err(err),
+            Err(err) => match err.io_source() {
+                Some(source) if fsutil::is_read_only(source) => return Ok(Some(source.to_string())),
+                _ => return Err(err),
+            },
         }
     }
     Ok(None)
@@ -42,8 +42,10 @@ impl Store {
                     self.sweep();
                     return Ok(());
                 }
-                Err(Error::Io { source, .. }) if fsutil::is_read_only(&source) => source.to_string(),
-                Err(err) => return Err(err),
+                Err(err) => match err.io_source() {
+                    Some(source) if fsutil::is_read_only(source) => source.to_string(),
+                    _ => return Err(err),
+                },
             },
         };
         Err(Error::other(format!("the state store {} is read-only ({why})", self.dir.display())).with_hints(

@@ -341,3 +341,83 @@ fn include_prints_the_status_line_and_headers_before_the_body() {
     // --json owns stdout.
     assert_code(&env.run(&["get", "-i", &url, "-o", file.to_str().unwrap(), "--json"]), 2);
 }
+
+/// Runs `ifmatch ARGS` as `ifmatch ARGS | head -c1` would: the reader takes one byte of stdout,
+/// then goes away while the command still has more to write.
+fn run_into_head_c1(env: &Env, args: &[&str]) -> Output {
+    use std::io::Read;
+    let mut child = env.cmd(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_reader_that_stops_after_one_byte_ends_the_run_quietly() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    // Far more than a pipe holds, so the command is still writing when the reader leaves.
+    let lines = |word: &str| (0..200_000).map(|i| format!("{word} {i}\n")).collect::<String>().into_bytes();
+    server.put_resource("/big.txt", &lines("one"), "text/plain");
+    let url = server.url("/big.txt");
+
+    let out = run_into_head_c1(&env, &["get", &url]);
+    assert_code(&out, 0);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    assert_eq!(files_in(&env, "records"), Vec::<String>::new(), "nothing is recorded");
+
+    // diff's answer is its status: 1, the sides differ, even though the reader left early.
+    assert_code(&env.run(&["get", &url, "-o", env.path("big.txt").to_str().unwrap()]), 0);
+    server.put_resource("/big.txt", &lines("two"), "text/plain");
+    let out = run_into_head_c1(&env, &["diff", &url]);
+    assert_code(&out, 1);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn statuses_that_are_not_failures_print_nothing_more() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.txt", b"one\n", "text/plain");
+    let url = server.url("/doc.txt");
+    assert_code(&env.run(&["get", &url]), 0);
+    server.put_resource("/doc.txt", b"two\n", "text/plain");
+
+    // diff with differences: exit 1, the diff (or its one JSON object) and nothing else.
+    let out = env.run(&["diff", &url]);
+    assert_code(&out, 1);
+    assert_eq!(crate::support::stdout(&out), "--- base\n+++ theirs\n@@ -1 +1 @@\n-one\n+two\n");
+    assert_eq!(stderr(&out), "");
+    let out = env.run(&["diff", &url, "--json"]);
+    assert_code(&out, 1);
+    let report = json_of(&out);
+    assert_eq!(
+        (report["command"].as_str(), report["equal"].as_bool()),
+        (Some("diff"), Some(false)),
+        "{report}"
+    );
+    assert!(report.get("error").is_none(), "{report}");
+    assert_eq!(stderr(&out), "");
+
+    // doctor's "writes cannot be protected": exit 1, the report, then the verdict on stderr
+    // in the error format; with --json the report is the one object on stdout.
+    let bare = FakeServer::start(Quirks { no_etag: true, no_last_modified: true, ..Quirks::default() });
+    bare.put_resource("/doc.txt", b"one\n", "text/plain");
+    let url = bare.url("/doc.txt");
+    let out = env.run(&["doctor", &url]);
+    assert_code(&out, 1);
+    assert!(crate::support::stdout(&out).contains("\nVerdict: writes cannot be protected\n"));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "ifmatch: error: writes to {url} cannot be protected\nhint: the report on stdout says why, and what to do about it\n"
+        )
+    );
+    let out = env.run(&["doctor", &url, "--json"]);
+    assert_code(&out, 1);
+    let report = json_of(&out);
+    assert_eq!(report["command"], "doctor", "{report}");
+    assert!(report.get("error").is_none(), "{report}");
+}
