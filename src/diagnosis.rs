@@ -294,21 +294,4 @@ impl Diagnosis {
             (verdict, _) => verdict.explanation(),
         }
     }
-
-    /// The `--json` object. Its shape is stable (fields are only ever added):
-    /// `{command, url, verdict, summary, etag, last_modified, findings: [{check, status,
-    /// message, advice}]}`.
-    pub fn to_json(&self, url: &str, rec: &Recording) -> serde_json::Value {
-        serde_json::json!({
-            "command": "doctor",
-            "url": url,
-            "verdict": self.verdict,
-            "summary": self.summary(),
-            "etag": rec.get.header("etag"),
-            "last_modified": rec.get.last_modified(),
-            "version_field": rec.version_field.as_ref().map(|v| v.pointer.clone()),
-            "findings": self.findings,
-            "retries": crate::http::retries(),
-        })
-    }
 }

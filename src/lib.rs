@@ -127,6 +127,18 @@ pub async fn run(cli: &Cli) -> Result<Exit> {
     })
 }
 
+/// The URL a command line is about, as `--json` error objects name it: parsed and without
+/// credentials; `None` for commands without one, or when it cannot be parsed.
+pub fn url_of(cli: &Cli) -> Option<String> {
+    let raw = match &cli.command {
+        Command::State(cli::StateCommand::Show { url, .. } | cli::StateCommand::Forget { url, .. }) => {
+            Some(url.as_str())
+        }
+        command => command_url(command),
+    };
+    raw.and_then(|raw| session::parse_url(raw).ok()).map(|url| url.to_string())
+}
+
 /// The URL argument of commands that send requests.
 fn command_url(command: &Command) -> Option<&str> {
     match command {

@@ -26,8 +26,9 @@ fn main() {
             ifmatch::ui::Ui { color }.error(&err);
             if out.json {
                 // A closed stdout has no reader left to tell.
-                let _ =
-                    ifmatch::stdio::json(&ifmatch::session::error_json(ifmatch::command_name(&cli), &err));
+                let report =
+                    ifmatch::report::ErrorReport::new(ifmatch::command_name(&cli), ifmatch::url_of(&cli), &err);
+                let _ = ifmatch::report::print(&report);
             }
             err.exit_code()
         }
@@ -64,7 +65,7 @@ fn refused(err: clap::Error) -> ! {
             format!("`ifmatch {command} --help` lists the options it takes")
         };
         let error = ifmatch::error::Error::usage(message, hint);
-        let _ = ifmatch::stdio::json(&ifmatch::session::error_json(&command, &error));
+        let _ = ifmatch::report::print(&ifmatch::report::ErrorReport::new(&command, None, &error));
     }
     err.exit()
 }

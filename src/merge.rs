@@ -5,9 +5,12 @@
 
 use std::collections::HashMap;
 
+mod conflicts;
 mod json;
 mod splice;
 mod style;
+
+pub use conflicts::{Conflict, conflicts};
 
 /// Marker lines, as `git merge-file --diff3 -L mine -L base -L theirs` writes them.
 const OPEN: &[u8] = b"<<<<<<< mine";

@@ -11,7 +11,7 @@ use crate::settings::Settings;
 use crate::state::{ResourceKey, Store};
 use crate::ui::Ui;
 
-pub use crate::report::{Outcome, Report, error_json};
+pub use crate::report::{Outcome, Report};
 
 /// The per-run context.
 pub struct Session {
@@ -89,8 +89,7 @@ impl Session {
     /// Prints the `--json` report on stdout when asked.
     pub fn emit(&self, report: &Report) -> Result<()> {
         if self.settings.json {
-            let report = Report { retries: crate::http::retries(), ..report.clone() };
-            crate::stdio::json(&serde_json::to_value(&report).map_err(|e| Error::other(e.to_string()))?)?;
+            crate::report::print(&report.clone().with_run())?;
         }
         Ok(())
     }

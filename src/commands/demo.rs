@@ -75,7 +75,7 @@ pub async fn run(mut settings: Settings) -> Result<()> {
         say!("Try it on your own API: ifmatch edit URL   (ifmatch --help for more)");
     }
     if json {
-        crate::stdio::json(&serde_json::to_value(&report).map_err(|e| Error::other(e.to_string()))?)?;
+        crate::report::print(&report.with_run())?;
     }
     Ok(())
 }
@@ -135,13 +135,15 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
         );
         let mut report = Report::new("demo", url);
         report.outcome = Outcome::Cancelled;
+        report.status = Some(fetched.status);
         report.etag_before = Some(etag.to_string());
         report.etag = Some(etag.to_string());
         return Ok(report);
     }
     if mine == fetched.body[..] {
         ui.note("you saved without changes, so ifmatch sends nothing; run `ifmatch demo` again and change a field");
-        return Ok(Report::unchanged("demo", url, Some(etag.to_string()), mine.len()));
+        let unchanged = Report::unchanged("demo", url, Some(etag.to_string()), mine.len());
+        return Ok(Report { status: Some(fetched.status), ..unchanged });
     }
     say!();
     ui.heading("Step 4. ifmatch sends your version with If-Match. The server's version moved on: 412.");

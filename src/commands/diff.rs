@@ -6,6 +6,7 @@
 use crate::cli::DiffArgs;
 use crate::diff::{self, DiffOptions};
 use crate::error::{Error, Exit, Result};
+use crate::report::{self, DiffReport, Head, Outcome};
 use crate::session::{Session, parse_url};
 use crate::stdio;
 
@@ -19,6 +20,8 @@ struct Side {
 pub async fn run(session: &Session, args: &DiffArgs) -> Result<Exit> {
     let url = parse_url(&args.url)?;
     let key = session.key(&url);
+    // The ETag stored for the URL, the server's now, and the status of the fetch.
+    let (stored, current, status);
     let (old, new) = match &args.file {
         None => {
             let record = session.store.load(&key)?;
@@ -47,6 +50,8 @@ pub async fn run(session: &Session, args: &DiffArgs) -> Result<Exit> {
                 ));
             };
             let theirs = crate::interrupt::guard(session.client.fetch(&url)).await?;
+            (stored, current, status) =
+                (record.etag.clone(), theirs.etag.as_ref().map(|t| t.to_string()), theirs.status);
             (
                 Side { label: "base".into(), bytes: base, etag: record.etag },
                 Side {
@@ -59,6 +64,8 @@ pub async fn run(session: &Session, args: &DiffArgs) -> Result<Exit> {
         Some(file) => {
             let mine = stdio::read_input(file)?;
             let theirs = crate::interrupt::guard(session.client.fetch(&url)).await?;
+            stored = session.store.load(&key).ok().flatten().and_then(|r| r.etag);
+            (current, status) = (theirs.etag.as_ref().map(|t| t.to_string()), theirs.status);
             let label =
                 if file.as_os_str() == "-" { "stdin".to_string() } else { file.display().to_string() };
             (
@@ -75,19 +82,25 @@ pub async fn run(session: &Session, args: &DiffArgs) -> Result<Exit> {
     if session.settings.json {
         let (added, removed) = diff::summary(&old.bytes, &new.bytes);
         let text = diff::unified(&old.bytes, &new.bytes, &old.label, &new.label, &DiffOptions::default());
-        stdio::json(&serde_json::json!({
-            "command": "diff",
-            "url": url.to_string(),
-            "equal": equal,
-            "from": old.label,
-            "to": new.label,
-            "etag_from": old.etag,
-            "etag_to": new.etag,
-            "added": added,
-            "removed": removed,
-            "diff": text,
-            "retries": crate::http::retries(),
-        }))?;
+        let outcome = if equal { Outcome::Equal } else { Outcome::Different };
+        let head = Head {
+            status: Some(status),
+            etag_before: stored,
+            etag: current,
+            ..Head::new("diff", Some(&url), outcome)
+        };
+        report::print(&DiffReport {
+            head,
+            equal,
+            from: old.label,
+            to: new.label,
+            etag_from: old.etag,
+            etag_to: new.etag,
+            added,
+            removed,
+            diff: text,
+            retries: crate::http::retries(),
+        })?;
     } else if equal {
         session.ui.note(&format!("no differences: {} and {} are identical", old.label, new.label));
     } else {

@@ -11,6 +11,7 @@ use crate::error::{Error, Exit, Result};
 use crate::http::Client;
 use crate::interrupt::{guard, guard_blocking};
 use crate::probe::{self, WriteProbe};
+use crate::report::{self, DoctorReport};
 use crate::session::parse_url;
 use crate::settings::Settings;
 use crate::state::{OriginVerdict, Store};
@@ -61,10 +62,7 @@ pub async fn run(settings: &Settings, args: &DoctorArgs) -> Result<Exit> {
         _ => (crate::state::peek_origin_verdict(&settings.state_dir, &url), false),
     };
     if settings.json {
-        let mut value = diagnosis.to_json(url.as_str(), &recording);
-        value["write_probe_verdict"] =
-            serde_json::to_value(&remembered).map_err(|e| Error::other(e.to_string()))?;
-        stdio::json(&value)?;
+        report::print(&DoctorReport::new(&url, &diagnosis, &recording, remembered.clone()))?;
     } else {
         let mut text = diagnosis.render(url.as_str());
         if let Some(verdict) = &remembered {

@@ -30,6 +30,9 @@ struct Start {
     create: bool,
     /// The resumed text was made at a conflict prompt: that conflict's base and mine.
     conflict: Option<Box<crate::state::ConflictSides>>,
+    /// The status of the fetch (none for a resumed edit): what an edit that sends nothing
+    /// reports.
+    status: Option<u16>,
 }
 
 pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
@@ -53,7 +56,7 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
     }
     editor.check_installed()?;
     let key = session.key(&url);
-    let Start { mut record, base, text, resumed, refresh_first, create, conflict } =
+    let Start { mut record, base, text, resumed, refresh_first, create, conflict, status } =
         if args.resume { resume(session, &key, &url)? } else { fetch(session, &key, &url).await? };
     if let Some(pointer) = &session.settings.version_field {
         record.version_field = Some(pointer.clone());
@@ -112,10 +115,7 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
         if let Some(path) = &resumed {
             session.ui.note(&format!("the saved edit is still at {}", path.display()));
         }
-        let mut report = Report::new("edit", &url);
-        report.outcome = Outcome::Cancelled;
-        report.etag = record.etag.clone();
-        return session.emit(&report);
+        return session.emit(&cancelled(&url, &record, status));
     }
     // Editors such as vim add a final newline on save: that alone is no change.
     if base.as_deref().is_some_and(|base| diff::same_but_final_newline(base, &mine)) {
@@ -123,7 +123,8 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
         if let Some(path) = &resumed {
             session.store.discard_recovered(path)?;
         }
-        return session.emit(&Report::unchanged("edit", &url, record.etag.clone(), mine.len()));
+        let unchanged = Report::unchanged("edit", &url, record.etag.clone(), mine.len());
+        return session.emit(&Report { status, ..unchanged });
     }
     // A resumed edit left as it was: quitting the editor is no yes to sending it (it may be
     // the very text a conflict stopped). Ask on a terminal; the default keeps it, unsent.
@@ -142,10 +143,7 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
                 "nothing sent; the saved edit is still at {} (`--resume --yes` sends it without asking)",
                 path.display()
             ));
-            let mut report = Report::new("edit", &url);
-            report.outcome = Outcome::Cancelled;
-            report.etag = record.etag.clone();
-            return session.emit(&report);
+            return session.emit(&cancelled(&url, &record, status));
         }
     }
     // A text made at a conflict prompt must not undo theirs' changes that did not conflict,
@@ -247,7 +245,19 @@ async fn fetch(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start>
         refresh_first,
         create: false,
         conflict: None,
+        status: Some(fetched.status),
     })
+}
+
+/// The report of an edit ended without sending: it stays at the version it started from.
+fn cancelled(url: &Url, record: &Record, status: Option<u16>) -> Report {
+    Report {
+        outcome: Outcome::Cancelled,
+        status,
+        etag_before: record.etag.clone(),
+        etag: record.etag.clone(),
+        ..Report::new("edit", url)
+    }
 }
 
 fn without_fragment(url: &Url) -> Url {
@@ -337,5 +347,6 @@ fn resume(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start> {
         refresh_first,
         create,
         conflict: saved.origin.as_ref().and_then(|o| o.conflict.clone()),
+        status: None,
     })
 }

@@ -1,11 +1,12 @@
 //! `ifmatch serve [DIR]`: run the built-in reference server until Ctrl-C. The URL it listens
-//! on is the first line of stdout (with `--json`, an object `{"url": …}`), so scripts can
+//! on is the first line of stdout (with `--json`, the object `report::ServeReport`), so scripts can
 //! read it.
 
 use std::time::Duration;
 
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
+use crate::report::{Head, Outcome};
 use crate::server::{ServeConfig, Server};
 
 pub async fn run(args: &ServeArgs) -> Result<()> {
@@ -44,7 +45,9 @@ pub async fn run(args: &ServeArgs) -> Result<()> {
     })?;
     // Nobody reading stdout any more is no reason to stop serving.
     let _ = if json {
-        crate::stdio::json(&serde_json::json!({ "url": server.url() }))
+        crate::report::print(&crate::report::ServeReport {
+            head: Head { url: Some(server.url()), ..Head::new("serve", None, Outcome::Serving) },
+        })
     } else {
         crate::stdio::line(&server.url())
     };

@@ -2,6 +2,7 @@
 
 use crate::cli::StateCommand;
 use crate::error::{Error, Result};
+use crate::report::{self, Head, Outcome, StateForget, StateList, StatePath, StateShow};
 use crate::session::{Session, parse_url};
 use crate::stdio;
 
@@ -11,7 +12,7 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
         StateCommand::Path { .. } => {
             let dir = session.store.dir().display().to_string();
             if json {
-                stdio::json(&serde_json::json!({ "command": "state path", "path": dir }))?;
+                report::print(&StatePath { head: Head::new("state path", None, Outcome::Shown), path: dir })?;
             } else {
                 stdio::line(&dir)?;
             }
@@ -20,9 +21,11 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
             let records = session.store.list()?;
             let origins = session.store.origin_verdicts();
             if json {
-                stdio::json(
-                    &serde_json::json!({ "command": "state list", "records": records, "origins": origins }),
-                )?;
+                report::print(&StateList {
+                    head: Head::new("state list", None, Outcome::Listed),
+                    records,
+                    origins,
+                })?;
             } else if records.is_empty() && origins.is_empty() {
                 session.ui.note("the state store is empty; `ifmatch get URL` adds a resource");
             } else {
@@ -53,12 +56,13 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                 }
                 // Forgotten, but edits were kept: they are what the user is looking for.
                 if json {
-                    stdio::json(&serde_json::json!({
-                        "command": "state show",
-                        "url": url.to_string(),
-                        "record": null,
-                        "recovered": recovered,
-                    }))?;
+                    report::print(&StateShow {
+                        head: Head::new("state show", Some(&url), Outcome::Shown),
+                        record: StateShow::fields(None)?,
+                        recovered,
+                        versions: Vec::new(),
+                        write_probe_verdict: session.store.origin_verdict(&url),
+                    })?;
                 } else {
                     session.ui.note(&format!("no record of {url}, but saved edits:"));
                     for path in &recovered {
@@ -70,16 +74,15 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
             // The versions `put FILE` can write a file against (see `state/history.rs`).
             let versions = session.store.versions(&key, &record);
             if json {
-                let mut value = serde_json::json!({ "command": "state show" });
-                let fields = serde_json::to_value(&record).map_err(|e| Error::other(e.to_string()))?;
-                if let (Some(object), serde_json::Value::Object(fields)) = (value.as_object_mut(), fields) {
-                    object.extend(fields);
-                }
-                value["recovered"] = serde_json::json!(recovered);
-                value["versions"] =
-                    serde_json::to_value(&versions).map_err(|e| Error::other(e.to_string()))?;
-                value["write_probe_verdict"] = serde_json::json!(session.store.origin_verdict(&url));
-                stdio::json(&value)?;
+                let head =
+                    Head { etag: record.etag.clone(), ..Head::new("state show", Some(&url), Outcome::Shown) };
+                report::print(&StateShow {
+                    head,
+                    record: StateShow::fields(Some(&record))?,
+                    recovered,
+                    versions,
+                    write_probe_verdict: session.store.origin_verdict(&url),
+                })?;
             } else {
                 let mut text = format!("url:           {}\n", record.url);
                 if let Some(a) = &record.accept {
@@ -119,10 +122,13 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                 ));
             };
             if json {
-                stdio::json(&serde_json::json!({
-                    "command": "state forget",
-                    "forgot_write_probe_verdict": verdict,
-                }))?;
+                report::print(&StateForget {
+                    head: Head::new("state forget", Some(&url), Outcome::Forgotten),
+                    forgot: None,
+                    recovered_removed: Vec::new(),
+                    recovered_kept: Vec::new(),
+                    forgot_write_probe_verdict: Some(verdict),
+                })?;
             } else {
                 session.ui.note(&format!(
                     "forgot the write probe verdict for {} ({}, {})",
@@ -154,12 +160,13 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
                 return Err(err);
             }
             if json {
-                stdio::json(&serde_json::json!({
-                    "command": "state forget",
-                    "forgot": url.to_string(),
-                    "recovered_removed": forgotten.recovered_removed,
-                    "recovered_kept": kept,
-                }))?;
+                report::print(&StateForget {
+                    head: Head::new("state forget", Some(&url), Outcome::Forgotten),
+                    forgot: Some(url.to_string()),
+                    recovered_removed: report::paths(&forgotten.recovered_removed),
+                    recovered_kept: report::paths(kept),
+                    forgot_write_probe_verdict: None,
+                })?;
                 return Ok(());
             }
             session.ui.note(&format!("forgot {url}"));

@@ -73,6 +73,12 @@ impl Cycle<'_> {
                 Ok(None)
             }
             Assessment::Changed { merge } => {
+                if let (Some(merged @ MergeOutcome::Conflicted { .. }), Some(base)) = (&merge, &self.job.base)
+                {
+                    let found =
+                        crate::merge::conflicts(base, &self.job.mine, &theirs.body, merged.text(), json);
+                    crate::report::met_conflicts(found);
+                }
                 let mergeable = Mergeable::of(merge.as_ref());
                 // A 428 to a write that carried no validator, with no base: nothing was ever
                 // fetched, so there is no known concurrent change to protect.
@@ -203,6 +209,7 @@ impl Cycle<'_> {
                     ui.success("your text now equals the server's version; nothing to write");
                     let mut report = self.store(&theirs.body, as_written(theirs))?;
                     report.outcome = Outcome::Unchanged;
+                    report.status = Some(theirs.status);
                     return Ok(Some(report));
                 }
                 self.session.show_diff(

@@ -352,9 +352,13 @@ fn report_and_json_have_the_documented_shape() {
     assert!(text.contains("✓ a PUT of the unchanged body"), "{text}");
     assert!(text.contains("\nVerdict: usable with If-Unmodified-Since only\n"), "{text}");
 
-    let json = d.to_json("http://h/x", &rec);
+    let url = url::Url::parse("http://h/x").unwrap();
+    let json = serde_json::to_value(crate::report::DoctorReport::new(&url, &d, &rec, None)).unwrap();
     assert_eq!(json["command"], "doctor");
     assert_eq!(json["url"], "http://h/x");
+    assert_eq!(json["outcome"], "diagnosed");
+    assert_eq!(json["status"], 200);
+    assert!(json["etag_before"].is_null());
     assert_eq!(json["verdict"], "if_unmodified_since_only");
     assert_eq!(json["summary"], "usable with If-Unmodified-Since only");
     assert_eq!(json["etag"], "W/\"v1\"");

@@ -55,6 +55,27 @@ pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<MergeOutc
     Some(MergeOutcome::Clean(style::write(&merged, &style::detect(mine))))
 }
 
+/// The conflicts of the structural merge with the three values at each path, for
+/// [`super::conflicts`]; `None` when a side cannot be merged as JSON.
+pub(super) fn conflicts(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<Vec<super::Conflict>> {
+    let (base_value, mine_value, theirs_value) = (parse(base)?, parse(mine)?, parse(theirs)?);
+    let mut conflicts = Conflicts::default();
+    merge_value(
+        &mut PointerBuf::new(),
+        Some(&base_value),
+        Some(&mine_value),
+        Some(&theirs_value),
+        &mut conflicts,
+    );
+    let found = conflicts.sides.into_iter().map(|side| super::Conflict {
+        path: side.path.to_string(),
+        base: side.base,
+        mine: side.mine,
+        theirs: side.theirs,
+    });
+    Some(found.collect())
+}
+
 /// Parses a document we may later rewrite: valid JSON, no duplicate keys (serde_json would
 /// silently keep the last one), and numbers that f64 carries without loss.
 fn parse(bytes: &[u8]) -> Option<Value> {

@@ -194,6 +194,7 @@ fn json_reports_have_a_stable_shape() {
         "cache",
         "refetch",
         "write_probe_verdict",
+        "conflicts",
     ];
     assert_eq!(keys(&get), expected);
     let v: serde_json::Value = serde_json::from_slice(&get.stdout).unwrap();
@@ -214,6 +215,9 @@ fn json_reports_have_a_stable_shape() {
     assert_eq!(v["exit_code"], 3);
     assert_eq!(v["error"]["kind"], "conflict");
     assert!(std::path::Path::new(v["recovered"].as_str().unwrap()).exists());
+    // Which values collided, and what each side holds there.
+    assert_eq!((v["command"].as_str(), v["url"].as_str()), (Some("put"), Some(url.as_str())));
+    assert_eq!(v["conflicts"], serde_json::json!([{"path": "/a", "base": 2, "mine": 4, "theirs": 3}]));
 }
 
 #[test]

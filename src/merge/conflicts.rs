@@ -1,0 +1,142 @@
+//! The conflicts of a merge as data, for `--json` (`conflicts: [{path, base, mine, theirs}]`):
+//! where each one is, and what each side holds there. Worked out again from the three versions
+//! and the merged text when asked for, so the merge itself keeps only what it needs to merge.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{BASE, CLOSE, OPEN, SPLIT};
+
+/// One conflict of a three-way merge.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    /// An RFC 6901 JSON Pointer (`/spec/replicas`, `""` for the whole document) for a
+    /// structural JSON merge; else the lines of the merged text the conflict block spans,
+    /// markers included (`lines 3-9`).
+    pub path: String,
+    /// The base's value (JSON) or lines (text) there; null when absent on that side.
+    pub base: Option<Value>,
+    /// Mine's value or lines there; null when absent (removed, or never there).
+    pub mine: Option<Value>,
+    /// Theirs' value or lines there; null when absent.
+    pub theirs: Option<Value>,
+}
+
+/// The conflicts met by merging `base`, `mine` and `theirs` (as [`super::merge`] does with the
+/// same `json`), given the `merged` text it produced. Empty for a clean merge.
+pub fn conflicts(base: &[u8], mine: &[u8], theirs: &[u8], merged: &[u8], json: bool) -> Vec<Conflict> {
+    if json && let Some(found) = super::json::conflicts(base, mine, theirs) {
+        return found;
+    }
+    in_text(merged)
+}
+
+/// The conflict blocks of a line merge, read back from its markers (`<<<<<<< mine`, `|||||||
+/// base`, `=======`, `>>>>>>> theirs`, always in that order), numbered as the merge numbers them.
+fn in_text(merged: &[u8]) -> Vec<Conflict> {
+    #[derive(Clone, Copy)]
+    enum Part {
+        Outside,
+        Mine,
+        Base,
+        Theirs,
+    }
+    let mut found = Vec::new();
+    let mut part = Part::Outside;
+    let mut sides: [Vec<u8>; 3] = Default::default();
+    let mut open = 0;
+    for (i, line) in merged.split_inclusive(|&b| b == b'\n').enumerate() {
+        let bare = line.strip_suffix(b"\n").unwrap_or(line);
+        let bare = bare.strip_suffix(b"\r").unwrap_or(bare);
+        match (part, bare) {
+            (Part::Outside, OPEN) => {
+                open = i + 1;
+                sides = Default::default();
+                part = Part::Mine;
+            }
+            (Part::Mine, BASE) => part = Part::Base,
+            (Part::Base, SPLIT) => part = Part::Theirs,
+            (Part::Theirs, CLOSE) => {
+                let [mine, base, theirs] = std::mem::take(&mut sides);
+                let text = |bytes: Vec<u8>| Some(Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+                found.push(Conflict {
+                    path: format!("lines {open}-{}", i + 1),
+                    base: text(base),
+                    mine: text(mine),
+                    theirs: text(theirs),
+                });
+                part = Part::Outside;
+            }
+            (Part::Outside, _) => {}
+            (Part::Mine, _) => sides[0].extend_from_slice(line),
+            (Part::Base, _) => sides[1].extend_from_slice(line),
+            (Part::Theirs, _) => sides[2].extend_from_slice(line),
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::merge::{MergeOutcome, merge};
+
+    fn conflicted(base: &str, mine: &str, theirs: &str, json: bool) -> (Vec<String>, Vec<Conflict>) {
+        let outcome = merge(base.as_bytes(), mine.as_bytes(), theirs.as_bytes(), json);
+        let MergeOutcome::Conflicted { text, conflicts: lines } = &outcome else {
+            panic!("expected a conflict, got {outcome:?}")
+        };
+        (lines.clone(), conflicts(base.as_bytes(), mine.as_bytes(), theirs.as_bytes(), text, json))
+    }
+
+    #[test]
+    fn a_json_conflict_is_named_by_its_pointer_with_the_three_values() {
+        let base = r#"{"spec": {"replicas": 2, "image": "a"}, "gone": 1}"#;
+        let mine = r#"{"spec": {"replicas": 3, "image": "a"}}"#;
+        let theirs = r#"{"spec": {"replicas": 5, "image": "b"}, "gone": 2}"#;
+        let (lines, found) = conflicted(base, mine, theirs, true);
+        assert_eq!(found.len(), lines.len());
+        assert_eq!(
+            found,
+            vec![
+                Conflict {
+                    path: "/spec/replicas".into(),
+                    base: Some(2.into()),
+                    mine: Some(3.into()),
+                    theirs: Some(5.into()),
+                },
+                Conflict { path: "/gone".into(), base: Some(1.into()), mine: None, theirs: Some(2.into()) },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_text_conflict_is_named_by_the_lines_the_merge_names() {
+        let (lines, found) = conflicted("a\nb\nc\n", "a\nmine\nc\n", "a\ntheirs\nc\n", false);
+        assert_eq!(lines, vec!["lines 2-8 of the merged text".to_string()]);
+        assert_eq!(
+            found,
+            vec![Conflict {
+                path: "lines 2-8".into(),
+                base: Some("b\n".into()),
+                mine: Some("mine\n".into()),
+                theirs: Some("theirs\n".into()),
+            }]
+        );
+    }
+
+    #[test]
+    fn json_that_merges_by_lines_has_its_conflicts_read_from_the_text() {
+        // Duplicate keys: not merged structurally.
+        let (lines, found) =
+            conflicted("{\"a\": 1,\n\"a\": 1}\n", "{\"a\": 2,\n\"a\": 1}\n", "{\"a\": 3,\n\"a\": 1}\n", true);
+        assert_eq!(found.len(), lines.len());
+        assert!(found[0].path.starts_with("lines "), "{found:?}");
+    }
+
+    #[test]
+    fn a_clean_text_has_no_conflicts() {
+        assert!(in_text(b"a\n<<<<<<< mine\nno more\n").is_empty());
+        assert!(conflicts(b"a\n", b"b\n", b"a\n", b"b\n", false).is_empty());
+    }
+}
