@@ -390,10 +390,15 @@ pub struct ErrorDetail {
 }
 
 impl ErrorReport {
-    /// The object for `err`, which ended `command` on `url` (the URL argument, credentials
-    /// removed; null when there is none or it could not be parsed).
+    /// The object for `err`, which ended `command` run on `url` (the URL argument, credentials
+    /// removed; null when there is none or it could not be parsed). `url` is the URL the error
+    /// names, when it names one; `status` the status of the answer that caused it, if any.
     pub fn new(command: &str, url: Option<String>, err: &Error) -> ErrorReport {
-        let head = Head { url, ..Head::new(command, None, Outcome::Error) };
+        let head = Head {
+            url: err.url().map(str::to_string).or(url),
+            status: err.status_code(),
+            ..Head::new(command, None, Outcome::Error)
+        };
         ErrorReport {
             head,
             error: ErrorDetail { kind: err.kind(), message: err.to_string(), hints: err.hints() },
