@@ -26,8 +26,11 @@ fn main() {
             ifmatch::ui::Ui { color }.error(&err);
             if out.json {
                 // A closed stdout has no reader left to tell.
-                let report =
-                    ifmatch::report::ErrorReport::new(ifmatch::command_name(&cli), ifmatch::url_of(&cli), &err);
+                let report = ifmatch::report::ErrorReport::new(
+                    ifmatch::command_name(&cli),
+                    ifmatch::url_of(&cli),
+                    &err,
+                );
                 let _ = ifmatch::report::print(&report);
             }
             err.exit_code()

@@ -264,8 +264,8 @@ pub struct DoctorReport {
     pub last_modified: Option<String>,
     pub version_field: Option<String>,
     pub findings: Vec<crate::diagnosis::Finding>,
-    pub write_probe_verdict: Option<crate::state::OriginVerdict>,
     pub retries: Vec<crate::http::Retry>,
+    pub write_probe_verdict: Option<crate::state::OriginVerdict>,
 }
 
 impl StateShow {
@@ -307,8 +307,8 @@ impl DoctorReport {
             last_modified: rec.get.last_modified(),
             version_field: rec.version_field.as_ref().map(|v| v.pointer.clone()),
             findings: diagnosis.findings.clone(),
-            write_probe_verdict,
             retries: crate::http::retries(),
+            write_probe_verdict,
         }
     }
 }
