@@ -156,3 +156,61 @@ fn invalid_json_from_the_editor_declined_keeps_the_text() {
     p.answer(REOPEN, "n");
     assert_screen("invalid_edit_declined", &p.finish(&env));
 }
+
+#[test]
+fn a_428_to_a_blind_put_asks_and_a_keeps_the_server_version() {
+    let env = Env::new();
+    let (_server, mut p) = blind_put_to_a_428_server(&env);
+    p.answer(CLEAN_PROMPT, "a");
+    assert_screen("conflict_428_no_base_a", &p.finish(&env));
+}
+
+#[test]
+fn a_428_to_a_blind_put_answered_o_and_y_retries_with_if_match() {
+    let env = Env::new();
+    let (_server, mut p) = blind_put_to_a_428_server(&env);
+    p.answer(CLEAN_PROMPT, "o");
+    p.answer(CONFIRM, "y");
+    assert_screen("conflict_428_no_base_o_y", &p.finish(&env));
+}
+
+/// `put FILE --force` of a file never fetched, to a server that requires a precondition: the
+/// 428 screen, with no base to merge from.
+fn blind_put_to_a_428_server(env: &Env) -> (FakeServer, Pty) {
+    let server = FakeServer::start(Quirks { require_precondition: true, ..Quirks::default() });
+    server.put_resource("/doc.json", BASE, "application/json");
+    let file = env.path("mine.json");
+    std::fs::write(&file, THEIRS_CLEAN).unwrap();
+    let p = Pty::spawn(env, &["put", &server.url("/doc.json"), file.to_str().unwrap(), "--force"]);
+    (server, p)
+}
+
+#[test]
+fn an_edit_at_the_prompt_that_undoes_their_change_asks_before_sending() {
+    let env = Env::new();
+    // Theirs renames it (no conflict) and sets replicas 5 (conflicting with our 3); at the
+    // prompt the person keeps their own whole document, which undoes the rename.
+    let (_server, mut p) = conflict(&env, b"{\n  \"name\": \"theirs\",\n  \"replicas\": 5\n}\n");
+    env.editor_writes(2, b"{\n  \"name\": \"demo\",\n  \"replicas\": 8\n}\n");
+    p.answer(CLEAN_PROMPT, "e");
+    p.answer(CONFIRM, "");
+    assert_screen("conflict_edit_undoes_theirs_declined", &p.finish(&env));
+}
+
+#[test]
+fn resuming_a_kept_edit_unchanged_asks_before_sending() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", BASE, "application/json");
+    let url = server.url("/doc.json");
+    // The editor fails after the change: the text is kept.
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    env.editor_exits(1, 1);
+    assert_eq!(env.run(&["edit", &url]).status.code(), Some(6));
+    let mut p = Pty::spawn(&env, &["edit", &url, "--resume"]);
+    p.answer(CONFIRM, "");
+    assert_screen("resume_unchanged_kept", &p.finish(&env));
+    let mut p = Pty::spawn(&env, &["edit", &url, "--resume"]);
+    p.answer(CONFIRM, "y");
+    assert_screen("resume_unchanged_sent", &p.finish(&env));
+}

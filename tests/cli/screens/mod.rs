@@ -7,3 +7,4 @@ mod conflict;
 mod doctor;
 mod errors;
 mod help;
+mod writes;

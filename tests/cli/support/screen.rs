@@ -24,6 +24,8 @@ const FILTERS: &[(&str, &str)] = &[
     (r"/[^\s`'\x22]*/\.tmp[A-Za-z0-9]{6}", "[TMPDIR]"),
     // The write probe's If-Match is random, so that it never matches.
     (r"ifmatch-probe-[0-9a-f]{16}", "ifmatch-probe-[RANDOM]"),
+    // Pauses before a retry are jittered.
+    (r"\b\d+ ms\b", "[N] ms"),
     // HTTP dates (Last-Modified, when a verdict was remembered).
     (r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT", "[DATE]"),
 ];
