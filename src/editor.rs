@@ -120,13 +120,9 @@ impl Editor {
         takes_plus_line.then(|| format!("+{line}"))
     }
 
-    /// Opens `initial` in the editor and returns the saved text. The file lives in a fresh
-    /// 0700 temp dir, mode 0600, named `ifmatch-edit<suffix>` so editors pick the right mode.
-    pub async fn edit(&self, initial: &[u8], suffix: &str) -> Result<Edited> {
-        self.edit_at(initial, suffix, None).await
-    }
-
-    /// `edit`, with the cursor put on `line` (1-based) by editors that take `+LINE`.
+    /// Opens `initial` in the editor and returns the saved text, with the cursor put on `line`
+    /// (1-based) by editors that take `+LINE`. The file lives in a fresh 0700 temp dir, mode
+    /// 0600, named `ifmatch-edit<suffix>` so editors pick the right mode.
     pub async fn edit_at(&self, initial: &[u8], suffix: &str, line: Option<usize>) -> Result<Edited> {
         let dir = tempfile::Builder::new()
             .prefix("ifmatch-")

@@ -47,11 +47,6 @@ impl ETag {
         &self.raw
     }
 
-    /// The quoted opaque part, without any `W/` prefix.
-    pub fn opaque(&self) -> &str {
-        self.raw.strip_prefix("W/").unwrap_or(&self.raw)
-    }
-
     /// Strong comparison (RFC 9110 §8.8.3.2): both strong and equal.
     pub fn strong_eq(&self, other: &ETag) -> bool {
         !self.weak && !other.weak && self.raw == other.raw
@@ -152,7 +147,6 @@ mod tests {
         let w = ETag::parse(" W/\"abc\" ").unwrap();
         assert!(w.is_weak());
         assert_eq!(w.as_str(), "W/\"abc\"");
-        assert_eq!(w.opaque(), "\"abc\"");
         assert_eq!(ETag::parse("bare").unwrap().as_str(), "\"bare\"");
         assert!(ETag::parse("").is_none());
         assert!(ETag::parse("\"a\"b\"").is_none());

@@ -1,5 +1,7 @@
 //! ifmatch: ETag-safe editing of remote resources over HTTP. The binary parses arguments and
-//! calls [`run`]; the modules below hold everything else (see each module's own docs).
+//! calls [`run`]; the modules below hold everything else (see each module's own docs). The
+//! modules are private to the crate and the library exports only what `src/main.rs` and the
+//! tests use, so the compiler reports any code that nothing calls.
 
 /// `eprintln!` that never panics: a closed stderr (`ifmatch … 2>&1 | head -1`) must not turn a
 /// finished write into a crash. Defined before the modules, so it shadows the std macro in all
@@ -19,42 +21,49 @@ macro_rules! eprint {
     }};
 }
 
-pub mod body_version;
-pub mod cli;
-pub mod commands;
-pub mod conflict;
-pub mod cycle;
-pub mod deadline;
-pub mod diagnosis;
-pub mod diff;
-pub mod editor;
-pub mod error;
-pub mod etag;
-pub mod filter;
-pub mod fresh;
-pub mod fsutil;
-pub mod http;
-pub mod interrupt;
-pub mod media;
-pub mod merge;
-pub mod netrc;
-pub mod patch;
-pub mod pretty;
-pub mod probe;
-pub mod recheck;
-pub mod report;
-pub mod sanitize;
-pub mod server;
-pub mod session;
-pub mod settings;
-pub mod state;
-pub mod stdio;
-pub mod ui;
-pub mod upload;
-pub mod write_mode;
+mod body_version;
+mod cli;
+mod commands;
+mod conflict;
+mod cycle;
+mod deadline;
+mod diagnosis;
+mod diff;
+mod editor;
+mod error;
+mod etag;
+mod filter;
+mod fresh;
+mod fsutil;
+mod http;
+mod interrupt;
+mod media;
+mod merge;
+mod netrc;
+mod patch;
+mod pretty;
+mod probe;
+mod recheck;
+mod report;
+mod sanitize;
+mod server;
+mod session;
+mod settings;
+mod state;
+mod stdio;
+mod ui;
+mod upload;
+mod write_mode;
 
-use cli::{Cli, Command};
-use error::{Exit, Result};
+// What the binary and the tests use; nothing else is public.
+pub use cli::{Cli, EXIT_CODES};
+pub use error::{Error, Exit};
+pub use report::{ErrorReport, print as print_report};
+pub use settings::use_color;
+pub use ui::Ui;
+
+use cli::Command;
+use error::Result;
 use session::Session;
 use settings::Settings;
 

@@ -2,11 +2,11 @@
 
 use clap::Parser;
 use clap::error::ErrorKind;
-use ifmatch::error::Exit;
+use ifmatch::Exit;
 use std::io::IsTerminal;
 
 fn main() {
-    let cli = ifmatch::cli::Cli::try_parse().unwrap_or_else(|err| refused(err));
+    let cli = ifmatch::Cli::try_parse().unwrap_or_else(|err| refused(err));
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -22,16 +22,13 @@ fn main() {
         Err(err) if err.is_closed_pipe() => err.exit_code(),
         Err(err) => {
             let out = cli.global().out;
-            let color = ifmatch::settings::use_color(out.color, std::io::stderr().is_terminal());
-            ifmatch::ui::Ui { color }.error(&err);
+            let color = ifmatch::use_color(out.color, std::io::stderr().is_terminal());
+            ifmatch::Ui { color }.error(&err);
             if out.json {
                 // A closed stdout has no reader left to tell.
-                let report = ifmatch::report::ErrorReport::new(
-                    ifmatch::command_name(&cli),
-                    ifmatch::url_of(&cli),
-                    &err,
-                );
-                let _ = ifmatch::report::print(&report);
+                let report =
+                    ifmatch::ErrorReport::new(ifmatch::command_name(&cli), ifmatch::url_of(&cli), &err);
+                let _ = ifmatch::print_report(&report);
             }
             err.exit_code()
         }
@@ -67,8 +64,8 @@ fn refused(err: clap::Error) -> ! {
         } else {
             format!("`ifmatch {command} --help` lists the options it takes")
         };
-        let error = ifmatch::error::Error::usage(message, hint);
-        let _ = ifmatch::report::print(&ifmatch::report::ErrorReport::new(&command, None, &error));
+        let error = ifmatch::Error::usage(message, hint);
+        let _ = ifmatch::print_report(&ifmatch::ErrorReport::new(&command, None, &error));
     }
     err.exit()
 }

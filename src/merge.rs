@@ -77,21 +77,6 @@ pub fn merge(base: &[u8], mine: &[u8], theirs: &[u8], json: bool) -> MergeOutcom
     }
 }
 
-/// True when `text` still holds an unresolved conflict: a line `<<<<<<< …` followed later by a
-/// `=======` or `>>>>>>> …` line. Checked before sending, so that markers never reach a server.
-pub fn has_conflict_markers(text: &[u8]) -> bool {
-    let mut opened = false;
-    for line in text.split(|&b| b == b'\n') {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if is_marker(line, b'<') {
-            opened = true;
-        } else if opened && (line == SPLIT || is_marker(line, b'>')) {
-            return true;
-        }
-    }
-    false
-}
-
 /// The changes of theirs that did not conflict with mine and that `text` — what a person made
 /// of a conflict — reverts, one line each (`/limits/cpu: theirs "2", yours reverts to "1"`).
 /// Checked for JSON documents, structurally; empty for other text or when nothing is reverted.

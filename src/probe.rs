@@ -63,7 +63,7 @@ impl Exchange {
     }
 
     /// Answered from a cache's storage (see [`crate::http::CacheSigns`]).
-    pub fn from_cache(&self) -> bool {
+    pub fn cache_hit(&self) -> bool {
         self.cache().is_some_and(|c| c.hit)
     }
 
@@ -166,7 +166,7 @@ pub async fn read(
     let get_again = send(client, Method::GET, url, &[NO_CACHE, IDENTITY]).await?;
     let mut busted = None;
     if let Some(name) = bust_param
-        && (get.from_cache() || get_again.from_cache())
+        && (get.cache_hit() || get_again.cache_hit())
     {
         let mut past = url.clone();
         let value = format!("{:016x}", fastrand::u64(..));

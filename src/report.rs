@@ -3,7 +3,7 @@
 //! "`--json`" section documents the same fields, and a test holds the real binary's output to
 //! that table.
 //!
-//! Every object starts with the same six fields ([`COMMON`]), with the same rule for nulls in
+//! Every object starts with the same six fields ([`Head`]), with the same rule for nulls in
 //! every command:
 //!
 //! - `command`: the subcommand (`get`, `state list`, …).
@@ -30,9 +30,6 @@ use url::Url;
 
 use crate::error::{Error, Result};
 pub use crate::merge::Conflict;
-
-/// The fields every `--json` object starts with, in this order.
-pub const COMMON: [&str; 6] = ["command", "url", "outcome", "status", "etag_before", "etag"];
 
 /// How a run ended. In `--json` it is the `outcome` field, in snake_case (`already_applied`);
 /// [`Outcome::as_str`] gives the same name for messages.
@@ -77,6 +74,7 @@ pub enum Outcome {
 }
 
 /// Every outcome, in the order README lists them.
+#[cfg(test)]
 pub const OUTCOMES: [Outcome; 16] = [
     Outcome::Fetched,
     Outcome::Written,
@@ -133,7 +131,7 @@ pub fn print<T: Serialize>(value: &T) -> Result<()> {
     crate::stdio::line(&line)
 }
 
-/// The six fields every object starts with ([`COMMON`]); the command-specific ones follow.
+/// The six fields every object starts with, in this order; the command-specific ones follow.
 #[derive(Debug, Clone, Serialize)]
 pub struct Head {
     pub command: String,
@@ -174,14 +172,14 @@ pub fn conflicts() -> Vec<Conflict> {
 }
 
 /// What `get`, `edit`, `put`, `apply` and `demo` did, for people (a line on stderr) and
-/// scripts (`--json` on stdout). Starts with the [`COMMON`] fields; `url` is never null here.
+/// scripts (`--json` on stdout). Starts with the [`Head`] fields; `url` is never null here.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Report {
     pub command: &'static str,
     pub url: String,
     /// How the run ended; see [`Outcome`].
     pub outcome: Outcome,
-    /// See [`COMMON`]: the status of the response the outcome rests on.
+    /// See [`Head`]: the status of the response the outcome rests on.
     pub status: Option<u16>,
     /// The ETag the run started from (for `get`, the one stored before it).
     pub etag_before: Option<String>,
@@ -418,6 +416,13 @@ pub fn paths(paths: &[std::path::PathBuf]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_object_starts_with_the_common_fields() {
+        let head = serde_json::to_value(Head::new("get", None, Outcome::Fetched)).unwrap();
+        let keys: Vec<&str> = head.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["command", "url", "outcome", "status", "etag_before", "etag"]);
+    }
 
     #[test]
     fn an_outcome_serializes_as_its_name() {

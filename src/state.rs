@@ -69,7 +69,7 @@ mod write;
 pub use base::{BASE_LIMIT_ENV, Base, BaseWriter, DEFAULT_BASE_LIMIT, parse_size};
 pub use history::Version;
 pub use origins::{OriginVerdict, origin_of, peek as peek_origin_verdict};
-pub use recovered::{ConflictSides, Keep, Origin, Recovered};
+pub use recovered::{ConflictSides, Keep, Origin};
 pub use write::{NewBase, Written};
 
 /// The record format version this build reads and writes.

@@ -21,11 +21,6 @@ pub fn line(text: &str) -> Result<()> {
     writeln!(out, "{text}").and_then(|()| out.flush()).map_err(write_error)
 }
 
-/// Writes one JSON object as one line to stdout.
-pub fn json(value: &serde_json::Value) -> Result<()> {
-    line(&value.to_string())
-}
-
 /// The error for a failed write to stdout: [`Error::closed_pipe`] when the reader went away.
 pub fn write_error(e: std::io::Error) -> Error {
     if e.kind() == std::io::ErrorKind::BrokenPipe {

@@ -134,7 +134,7 @@ pub(super) fn no_cache_honored(rec: &Recording) -> Option<Finding> {
     if first.is_none() && again.is_none() {
         return None;
     }
-    if !rec.get.from_cache() && !rec.get_again.from_cache() {
+    if !rec.get.cache_hit() && !rec.get_again.cache_hit() {
         return Some(finding(
             "no_cache_honored",
             Status::Ok,

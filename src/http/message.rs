@@ -155,10 +155,6 @@ impl Payload {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// A fresh request body (a file is reopened, so a redirected write can resend it).
     pub(super) async fn body(&self) -> Result<reqwest::Body> {
         match self {

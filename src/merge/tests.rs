@@ -307,28 +307,6 @@ fn not_utf8() {
 }
 
 #[test]
-fn conflict_markers() {
-    #[rustfmt::skip]
-    let cases: &[(&str, bool)] = &[
-        ("<<<<<<< mine\na\n=======\nb\n>>>>>>> theirs\n", true),
-        ("x\r\n<<<<<<< mine\r\na\r\n>>>>>>> theirs\r\n", true),
-        ("<<<<<<<\na\n=======\n", true),
-        ("<<<<<<< mine\nonly an opener\n", false),
-        ("=======\n>>>>>>> theirs\n<<<<<<< mine\n", false),
-        ("Title\n=======\n", false),
-        ("<<<<<<<< eight\n=======\n", false),
-        ("a <<<<<<< mine\n=======\n", false),
-        ("", false),
-    ];
-    for (text, want) in cases {
-        assert_eq!(has_conflict_markers(text.as_bytes()), *want, "{text:?}");
-    }
-    // Every conflicted merge is caught.
-    let got = merge(b"a\n", b"b\n", b"c\n", false);
-    assert!(has_conflict_markers(got.text()));
-}
-
-#[test]
 fn adjacent_json_edits_conflict_by_lines() {
     // So the clean pretty results in `json_table` come from the structural merge and `style`.
     let mine = b"{\n  \"a\": 10,\n  \"b\": 2,\n  \"c\": 3\n}\n";

@@ -56,7 +56,7 @@ pub struct ServeConfig {
     pub dir: PathBuf,
     /// The address to bind (127.0.0.1 by default in the CLI).
     pub bind: IpAddr,
-    /// The port; 0 picks a free one (see [`Server::local_addr`]).
+    /// The port; 0 picks a free one (see [`Server::url`]).
     pub port: u16,
     /// Answer 428 Precondition Required to PUT/PATCH/DELETE that carry neither `If-Match`,
     /// nor `If-Unmodified-Since`, nor `If-None-Match: *` (RFC 6585 §3).
@@ -151,6 +151,7 @@ impl Server {
     }
 
     /// The bound address (with the real port when 0 was asked for).
+    #[cfg(test)]
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
     }

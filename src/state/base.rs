@@ -45,10 +45,6 @@ impl Base {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub fn sha256(&self) -> [u8; 32] {
         match self {
             Base::Full(bytes) => Sha256::digest(bytes).into(),
@@ -57,6 +53,7 @@ impl Base {
     }
 
     /// Whether `body` is exactly this base.
+    #[cfg(test)]
     pub fn matches(&self, body: &[u8]) -> bool {
         match self {
             Base::Full(bytes) => bytes == body,

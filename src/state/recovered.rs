@@ -84,7 +84,6 @@ pub struct Keep<'a> {
 /// A recovered edit read back.
 #[derive(Debug)]
 pub struct Recovered {
-    pub path: PathBuf,
     pub text: Vec<u8>,
     /// `None` when no base was known (or the sidecar is missing).
     pub base: Option<Vec<u8>>,
@@ -180,7 +179,7 @@ impl Store {
         };
         // Without its validators a base cannot be told apart from a later version.
         let base = base.filter(|_| origin.is_some());
-        Ok(Recovered { path: path.to_path_buf(), text, base, origin })
+        Ok(Recovered { text, base, origin })
     }
 
     /// Removes a recovered edit and its sidecars, once it has been written or superseded. The

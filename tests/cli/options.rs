@@ -281,7 +281,7 @@ fn the_readme_exit_table_is_the_one_in_help() {
             (cells[0].to_string(), cells[1].to_string())
         })
         .collect();
-    let help: Vec<(String, String)> = ifmatch::cli::EXIT_CODES
+    let help: Vec<(String, String)> = ifmatch::EXIT_CODES
         .lines()
         .skip(1)
         .map(|l| {
