@@ -5,31 +5,31 @@
 //! and the prompting around it.
 
 use crate::cli::ConflictPolicy;
-use crate::merge::{self, MergeOutcome};
+use crate::merge::MergeOutcome;
 use crate::settings::Settings;
 
 /// What a refetch after a failed precondition tells us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Assessment {
     /// The server already holds exactly what we sent: an earlier attempt (whose response was
     /// lost) was applied (RFC 9110 §13.1.1 allows 412 or 2xx then). Nothing to do.
     AlreadyApplied,
-    /// The server's body is byte-identical to our base: nobody changed it, so the validator
+    /// The server's body is identical to our base: nobody changed it, so the validator
     /// itself was rejected (weak ETag, a proxy rewriting it, a stale cache) or it changed
     /// without a content change. Retrying with a fresh validator is safe.
     Unchanged,
-    /// Someone else changed the resource. `merge` is `None` when there is no base to merge from.
-    Changed { merge: Option<MergeOutcome> },
+    /// Someone else changed the resource (or no base is known to tell).
+    Changed,
 }
 
-/// Compares the three versions.
-pub fn assess(base: Option<&[u8]>, mine: &[u8], theirs: &[u8], json: bool) -> Assessment {
+/// Compares the three versions: bodies, or their digests (a streamed file).
+pub fn assess<T: PartialEq + ?Sized>(base: Option<&T>, mine: &T, theirs: &T) -> Assessment {
     if theirs == mine {
         return Assessment::AlreadyApplied;
     }
     match base {
         Some(base) if base == theirs => Assessment::Unchanged,
-        Some(base) => Assessment::Changed { merge: Some(merge::merge(base, mine, theirs, json)) },
-        None => Assessment::Changed { merge: None },
+        _ => Assessment::Changed,
     }
 }
 
@@ -165,13 +165,11 @@ mod tests {
 
     #[test]
     fn assessments() {
-        assert!(matches!(assess(Some(b"a"), b"b", b"b", false), Assessment::AlreadyApplied));
-        assert!(matches!(assess(Some(b"a"), b"b", b"a", false), Assessment::Unchanged));
-        assert!(matches!(assess(None, b"b", b"c", false), Assessment::Changed { merge: None }));
-        assert!(matches!(
-            assess(Some(b"a\nb\n"), b"A\nb\n", b"a\nB\n", false),
-            Assessment::Changed { merge: Some(_) }
-        ));
+        let (a, b, c): (&[u8], &[u8], &[u8]) = (b"a", b"b", b"c");
+        assert_eq!(assess(Some(a), b, b), Assessment::AlreadyApplied);
+        assert_eq!(assess(Some(a), b, a), Assessment::Unchanged);
+        assert_eq!(assess(None, b, c), Assessment::Changed);
+        assert_eq!(assess(Some(a), b, c), Assessment::Changed);
     }
 
     #[test]

@@ -1,29 +1,38 @@
-//! The write cycle shared by `put` and `edit`: send the body with its precondition; on 412
-//! (or a configured conflict status, or 428) refetch, assess with `conflict`, show the diffs,
-//! ask or follow the policy, and retry with the fresh validator — a bounded number of times.
-//! The text is kept in `recovered/` before the first write and until success (`recovery`);
-//! one conflict is settled in `resolve`. Each attempt is a PUT, or a PATCH recomputed from the
-//! current base (`write_mode`).
+//! The one write loop. Every write `edit`, `put`, `apply` and a large upload make goes through
+//! [`run`]: send the body with its precondition, classify the answer once (2xx; 412 or a
+//! `--conflict-status`; 428; 409 to a JSON Patch or to a body that carries its version), fetch
+//! the current version past caches (`refetch`), settle what every write settles alike (the
+//! server already holds the text; nobody changed the content, so the validator is renewed or
+//! refused; a create that lost; a bound on the rounds), record what was written with its
+//! validators and report it (`outcome`). The errors that end it are built in `refusal`.
+//!
+//! The seam is [`Strategy`]: only a real concurrent change is handed over, and a strategy
+//! produces the next text from the current version or ends the write. The three are the
+//! interactive/policy merge of `edit` and `put` (`resolve`, whose text is kept in `recovered/`
+//! while the loop runs: `recovery`), `apply`'s re-run of its command, and the overwrite-or-abort
+//! of a file streamed from disk (`upload`). A fix to conflict handling is made here, once.
+//! Each attempt is a PUT, or a PATCH recomputed from the current base (`write_mode`).
 
-mod diagnosis;
 mod outcome;
 mod recovery;
 mod reedit;
+mod refetch;
+mod refusal;
 mod resolve;
 
-pub use diagnosis::{rejected_validator, required_although_sent, state_conflict};
-pub use outcome::{patched_representation, validator_note};
 pub use recovery::{keep, origin};
 pub use reedit::edit_until_valid;
-pub use resolve::ordinal;
+pub use refetch::{Streamed, sha256_of_file};
+pub use refusal::no_validator;
+pub(crate) use resolve::Merge;
 
 use std::path::PathBuf;
 
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::etag::Precondition;
-use crate::http::{Fetched, WriteOutcome, WriteRequest};
+use crate::etag::{ETag, Precondition};
+use crate::http::{Fetched, Payload, WriteOutcome, WriteRequest};
 use crate::interrupt;
 use crate::session::{Report, Session};
 use crate::state::{Record, ResourceKey};
@@ -56,30 +65,108 @@ pub struct Job {
     /// is until the write succeeds: a crash cannot lose it, so no write-ahead copy is made
     /// (a failure still keeps the text, and a merged or re-edited text is kept as ever).
     pub in_user_file: bool,
+    /// The body streams from this file instead of being `mine` (which is then empty): it is
+    /// never held in memory, and it is compared with the server's version by digest.
+    pub streamed: Option<Streamed>,
 }
 
 /// How a cycle ended well.
 pub struct Done {
     pub report: Report,
     /// What the server now holds as far as this cycle knows: the text that was written (the
-    /// user's, a merge, or what was edited at the prompt).
+    /// user's, a merge, or what was edited at the prompt; empty for a streamed file).
     pub text: Vec<u8>,
     /// The record as this cycle left it: the validators of its own write (not reloaded, so no
     /// other run's newer version can be mistaken for what `text` is).
     pub record: crate::state::Record,
 }
 
-/// Runs the cycle. The text is kept in `recovered/` before the first write and removed after
-/// success; on failure the latest text (mine, or the merge the user accepted) is kept there and
-/// the error says where.
-pub async fn run(session: &Session, job: Job) -> Result<Done> {
-    let kept = Kept::new(&job);
+/// How the next text is produced after a real concurrent change: the one thing in which the
+/// writes differ. Everything else about a write, the cycle does.
+pub(crate) trait Strategy {
+    /// The text is the person's work, kept in `recovered/` from before the first write until
+    /// success (and left there, named in the error, when the write fails).
+    fn keeps_text(&self) -> bool {
+        false
+    }
+
+    /// Whether the server holding exactly this text means it is this run's write. Not for
+    /// `apply`: another applier running the same command produces the same text, and its
+    /// change must not stand in for ours; only an attempt whose answer was lost is then taken
+    /// for the writer.
+    fn same_text_is_ours(&self) -> bool {
+        true
+    }
+
+    /// The success line says how many attempts it took.
+    fn counts_attempts(&self) -> bool {
+        false
+    }
+
+    /// After each refusal (`cycle.rounds` counts them), before the current version is fetched:
+    /// by default, gives up when the resource keeps changing. Returns whether time passed, so
+    /// that a version fetched before must be fetched again.
+    async fn before_refetch(&mut self, cycle: &Cycle<'_>, _refusal: &Refusal) -> Result<bool> {
+        if cycle.rounds > MAX_ROUNDS {
+            return Err(Error::conflict(format!(
+                "{} kept changing: gave up after {MAX_ROUNDS} conflict rounds",
+                cycle.job.url
+            ))
+            .with_hint("try again when the resource is less busy"));
+        }
+        Ok(false)
+    }
+
+    /// Someone else changed the resource: `theirs` is its current version (only its headers for
+    /// a streamed body). Set the next text, base and precondition in `cycle.job` and retry, or
+    /// end.
+    async fn settle(&mut self, cycle: &mut Cycle<'_>, status: u16, theirs: Fetched) -> Result<Settled>;
+}
+
+/// What a strategy made of a concurrent change.
+pub(crate) enum Settled {
+    /// Send the text now in the job.
+    Retry,
+    /// Nothing more to send.
+    Done(Box<Report>),
+}
+
+/// A write the server refused, as the loop classified it.
+pub(crate) struct Refusal {
+    pub status: u16,
+    pub detail: String,
+    /// The ETag the refusal carried, if any: some servers name their current version there.
+    pub told: Option<ETag>,
+    pub kind: Refused,
+}
+
+/// Why a write did not go through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refused {
+    /// 412 or a `--conflict-status`: the precondition failed.
+    Precondition,
+    /// Not sent: the re-check before writing to an unprotected origin found a change.
+    Rechecked,
+    /// 428 to a write that carried no precondition.
+    Required,
+    /// 409 to a JSON Patch: a `test` failed (RFC 6902 §5).
+    PatchTest,
+    /// 409 to a body that carries its version.
+    Version,
+}
+
+/// Runs the loop with `strategy`. A text the strategy keeps is in `recovered/` before the first
+/// write and removed after success; on failure the latest text (mine, or the merge the user
+/// accepted) is kept there and the error says where.
+pub(crate) async fn run(session: &Session, job: Job, strategy: &mut impl Strategy) -> Result<Done> {
+    let kept = strategy.keeps_text().then(|| Kept::new(&job));
     let unprotected = crate::recheck::unprotected(session, &job.url);
     let mut state = Cycle {
         session,
         job,
         kept,
         attempts: 0,
+        rounds: 0,
         etag_before: None,
         overwrote: false,
         merged: false,
@@ -89,27 +176,32 @@ pub async fn run(session: &Session, job: Job) -> Result<Done> {
     };
     // Write-ahead: on disk before anything is sent. Should the disk refuse, the write is still
     // the text's best chance.
-    if !state.job.in_user_file
+    if state.kept.is_some()
+        && !state.job.in_user_file
         && let Err(save_err) = state.keep()
     {
         session.ui.warn(&format!(
             "could not keep a copy of your text before writing ({save_err}); it is lost if this write fails"
         ));
     }
-    match state.drive().await {
+    match state.drive(strategy).await {
         Ok(mut report) => {
             report.write_probe_verdict = session.store.origin_verdict(&state.job.url);
-            // This run's kept copy, and any earlier kept copy of the very text just written:
-            // resuming that one could only undo what others write from now on.
-            let discarded =
-                state.discard().and_then(|()| session.store.discard_written(&state.job.key, &state.job.mine));
-            if let Err(err) = discarded {
-                session
-                    .ui
-                    .warn(&format!("the text was written, but its kept copy could not be removed: {err}"));
+            if state.kept.is_some() {
+                // This run's kept copy, and any earlier kept copy of the very text just
+                // written: resuming that one could only undo what others write from now on.
+                let discarded = state
+                    .discard()
+                    .and_then(|()| session.store.discard_written(&state.job.key, &state.job.mine));
+                if let Err(err) = discarded {
+                    session.ui.warn(&format!(
+                        "the text was written, but its kept copy could not be removed: {err}"
+                    ));
+                }
             }
             Ok(Done { report, text: state.job.mine, record: state.job.record })
         }
+        Err(err) if state.kept.is_none() => Err(err),
         Err(err) => {
             let path = match state.keep() {
                 Ok(path) => path,
@@ -119,7 +211,7 @@ pub async fn run(session: &Session, job: Job) -> Result<Done> {
                 }
             };
             // An empty text is not kept: then the last copy made is the best there is.
-            match path.or(state.kept.path) {
+            match path.or(state.kept.and_then(|k| k.path)) {
                 Some(path) => Err(err.recovered_at(path, state.job.url.as_str())),
                 None => Err(err),
             }
@@ -127,13 +219,19 @@ pub async fn run(session: &Session, job: Job) -> Result<Done> {
     }
 }
 
-struct Cycle<'a> {
-    session: &'a Session,
-    job: Job,
-    kept: Kept,
-    attempts: u32,
+/// The loop's state, which strategies read and set the next text in.
+pub(crate) struct Cycle<'a> {
+    pub session: &'a Session,
+    pub job: Job,
+    /// The kept copy of the text, for a strategy that keeps it.
+    kept: Option<Kept>,
+    /// Writes sent.
+    pub attempts: u32,
+    /// Refusals met.
+    pub rounds: u32,
     etag_before: Option<String>,
-    overwrote: bool,
+    /// A strategy replaced the other change with this text, as asked.
+    pub overwrote: bool,
     merged: bool,
     /// The client's attempt at the last write whose answer was lost before it was retried (a
     /// dropped connection, a gateway's 502/504): it may have been applied.
@@ -146,10 +244,10 @@ struct Cycle<'a> {
 }
 
 impl Cycle<'_> {
-    async fn drive(&mut self) -> Result<Report> {
+    async fn drive(&mut self, strategy: &mut impl Strategy) -> Result<Report> {
         let ui = self.session.ui;
         self.etag_before = self.job.precondition.header().map(|(_, v)| v.to_string());
-        let mut pending: Option<(u16, Fetched)> = None;
+        let mut pending = None;
         if self.job.refresh_first {
             ui.note(if self.job.base.is_some() {
                 "the stored record is stale (the last write's response left no usable validator, or was 202 Accepted); refetching first"
@@ -160,23 +258,14 @@ impl Cycle<'_> {
             if self.job.base.as_deref() == Some(&theirs.body[..]) {
                 self.job.precondition = self.fresh_precondition(&theirs)?;
             } else {
-                pending = Some((412, theirs));
+                pending = Some((412, refetch::Current::text(theirs)));
             }
         }
-        let mut rounds = 0;
         loop {
-            if let Some((status, theirs)) = pending.take() {
-                rounds += 1;
-                if rounds > MAX_ROUNDS {
-                    return Err(Error::conflict(format!(
-                        "{} kept changing: gave up after {MAX_ROUNDS} conflict rounds",
-                        self.job.url
-                    ))
-                    .with_hint("try again when the resource is less busy".to_string()));
-                }
-                if let Some(report) = self.resolve(status, theirs).await? {
-                    return Ok(report);
-                }
+            if let Some((status, current)) = pending.take()
+                && let Some(report) = self.settle(strategy, status, current).await?
+            {
+                return Ok(report);
             }
             // The server would not refuse a write with a stale validator: ask right before.
             if self.unprotected.is_some()
@@ -185,44 +274,15 @@ impl Cycle<'_> {
                 ui.note(
                     "the re-check just before writing found that the resource changed since your copy was fetched (its server would have taken the write anyway: it ignores If-Match on writes)",
                 );
-                pending = Some((412, self.refetch(None).await?));
+                let refusal =
+                    Refusal { status: 412, detail: String::new(), told: None, kind: Refused::Rechecked };
+                pending = self.refused(strategy, refusal).await?.map(|current| (412, current));
                 continue;
             }
-            // The text carries the version of the base it came from, never one of its own.
-            if let (Some(pointer), Some(base)) = (&self.job.record.version_field, &self.job.base) {
-                crate::body_version::check_unchanged(&self.job.url, pointer, base, &self.job.mine)?;
-            }
-            self.attempts += 1;
-            // A patch is recomputed each time: after a conflict the base is the server's
-            // version, so the patch carries exactly the retry's changes.
-            let payload = write_mode::payload(
-                self.job.mode,
-                self.job.base.as_deref(),
-                &self.job.mine,
-                self.job.record.content_type.as_deref(),
-            )?;
-            let request = WriteRequest {
-                url: &self.job.url,
-                method: payload.method,
-                body: payload.body.into(),
-                content_type: payload.content_type.as_deref(),
-                precondition: &self.job.precondition,
-                version_in_body: self.job.record.version_field.is_some() && self.job.mode == WriteMode::Put,
-            };
-            let mark = crate::http::retry_count();
-            let sent = interrupt::guard(self.session.client.write(request)).await;
-            self.lost_answer =
-                crate::http::retries_since(mark).iter().position(|retry| retry.unanswered).map(|i| i + 1);
-            let sent = sent.map_err(|err| match err.signal() {
-                // The request may have reached the server before the signal did.
-                Some(_) => err.with_hint(
-                    "the write may already have been applied; `--resume` finds out (an applied write shows as already applied)",
-                ),
-                None => err,
-            });
-            match sent? {
+            let sent = self.send().await?;
+            let refusal = match sent {
                 WriteOutcome::Written { status, etag, last_modified } => {
-                    return self.written(status, etag, last_modified).await;
+                    return self.written(strategy, status, etag, last_modified).await;
                 }
                 WriteOutcome::PreconditionFailed { status, detail, etag } => {
                     // The normal start of the conflict flow, not something gone wrong.
@@ -240,113 +300,90 @@ impl Cycle<'_> {
                         crate::error::reason(status),
                         if detail.is_empty() { String::new() } else { format!(" ({detail})") }
                     ));
-                    pending = Some((status, self.refetch(etag.as_ref()).await?));
+                    Refusal { status, detail, told: etag, kind: Refused::Precondition }
                 }
                 WriteOutcome::PreconditionRequired { detail } => {
                     if self.job.precondition != Precondition::None {
-                        return Err(required_although_sent(&self.job.url, &self.job.precondition, &detail));
+                        return Err(refusal::required_although_sent(
+                            &self.job.url,
+                            &self.job.precondition,
+                            &detail,
+                        ));
                     }
                     ui.note(
                         "the server answered 428 Precondition Required: it only accepts conditional writes",
                     );
-                    match self.fetch().await {
-                        Ok(theirs) => pending = Some((428, theirs)),
-                        // Nothing there yet: creating it with If-None-Match: * cannot overwrite
-                        // anything, and still fails if someone creates it first.
-                        Err(e) if matches!(e.status_code(), Some(404 | 410)) => {
-                            ui.note("it does not exist yet: creating it with If-None-Match: *");
-                            self.job.precondition = Precondition::IfNoneMatchAny;
-                            // A kept copy of this text is now a create, too (for --resume).
-                            self.kept_as_create();
-                        }
-                        Err(e) => return Err(e),
-                    }
+                    Refusal { status: 428, detail, told: None, kind: Refused::Required }
                 }
                 WriteOutcome::Conflict { detail } if self.job.mode == WriteMode::Patch(PatchFormat::Json) => {
-                    pending = Some((409, self.failed_test(&detail).await?));
+                    Refusal { status: 409, detail, told: None, kind: Refused::PatchTest }
                 }
-                WriteOutcome::Conflict { detail } if self.job.record.version_field.is_some() => {
-                    pending = Some((409, self.version_conflict(&detail).await?));
+                WriteOutcome::Conflict { detail }
+                    if self.job.record.version_field.is_some() && self.job.streamed.is_none() =>
+                {
+                    Refusal { status: 409, detail, told: None, kind: Refused::Version }
                 }
-                WriteOutcome::Conflict { detail } => return Err(state_conflict(&self.job.url, &detail)),
+                WriteOutcome::Conflict { detail } => {
+                    return Err(refusal::state_conflict(&self.job.url, &detail));
+                }
+            };
+            let status = refusal.status;
+            pending = self.refused(strategy, refusal).await?.map(|current| (status, current));
+        }
+    }
+
+    /// Sends the job's body once, with its precondition; notes whether an answer was lost on
+    /// the way (a retried attempt).
+    async fn send(&mut self) -> Result<WriteOutcome> {
+        // The text carries the version of the base it came from, never one of its own.
+        if let (Some(pointer), Some(base)) = (&self.job.record.version_field, &self.job.base) {
+            crate::body_version::check_unchanged(&self.job.url, pointer, base, &self.job.mine)?;
+        }
+        self.attempts += 1;
+        let (method, body, content_type) = match &self.job.streamed {
+            Some(file) => (
+                reqwest::Method::PUT,
+                Payload::File { path: file.path.clone(), len: file.len },
+                self.job.record.content_type.clone(),
+            ),
+            None => {
+                // A patch is recomputed each time: after a conflict the base is the server's
+                // version, so the patch carries exactly the retry's changes.
+                let payload = write_mode::payload(
+                    self.job.mode,
+                    self.job.base.as_deref(),
+                    &self.job.mine,
+                    self.job.record.content_type.as_deref(),
+                )?;
+                (payload.method, payload.body.into(), payload.content_type)
             }
-        }
-    }
-
-    /// A 409 to a JSON Patch: RFC 5789 §2.2 and RFC 6902 §5 make a failed `test` a conflict with
-    /// the resource's state, i.e. a field the patch changes was changed on the server. Refetch
-    /// and go through the conflict flow; when the content did not change at all, the server
-    /// refused the patch for another reason, and retrying would not help.
-    async fn failed_test(&self, detail: &str) -> Result<Fetched> {
-        let ui = self.session.ui;
-        let detail = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
-        ui.warn(&format!(
-            "the server answered 409 Conflict to the JSON Patch{detail}: a test operation failed, so a field you changed was changed on the server"
-        ));
-        let theirs = self.fetch().await?;
-        if self.job.base.as_deref() == Some(&theirs.body[..]) {
-            return Err(Error::conflict(format!(
-                    "{} refused the JSON Patch with 409 Conflict{detail}, although its content is still your base",
-                    self.job.url
-                )).with_hint("send the whole document instead: drop --patch".to_string()));
-        }
-        Ok(theirs)
-    }
-
-    /// A 409 to a write whose version is in the body: a version conflict when the refetch shows
-    /// the version moved on from the one the text carries; otherwise the server refused the
-    /// write for another reason (a validation error, say), which no merge or retry can fix.
-    async fn version_conflict(&mut self, detail: &str) -> Result<Fetched> {
-        let pointer = self.job.record.version_field.clone().unwrap_or_default();
-        let shown = if detail.is_empty() { String::new() } else { format!(" ({detail})") };
-        let sent = crate::body_version::value(&self.job.mine, &pointer);
-        let theirs = self.refetch(None).await?;
-        let now = crate::body_version::value(&theirs.body, &pointer);
-        if sent.is_some() && now != sent {
-            self.session.ui.note(&format!(
-                "the server answered 409 Conflict{shown}: the version at {pointer} moved on from {} to {}; someone changed it since your copy was fetched",
-                crate::body_version::shown(sent.as_ref()),
-                crate::body_version::shown(now.as_ref())
-            ));
-            return Ok(theirs);
-        }
-        Err(Error::status(self.job.url.as_str(), 409, detail.to_string()).with_hints([
-                format!(
-                    "the version at {pointer} is still {}, so this is no version conflict: the server refused the content; nothing was written",
-                    crate::body_version::shown(now.as_ref())
-                ),
-                "fix what the server's answer names, then write again".to_string(),
-            ]))
-    }
-
-    async fn fetch(&self) -> Result<Fetched> {
-        interrupt::guard(self.session.client.fetch(&self.job.url)).await.map_err(|e| self.gone(e))
-    }
-
-    /// The current version after the server refused the precondition sent: past any cache
-    /// that serves stale copies, when it can be ([`crate::fresh::refetch`]).
-    async fn refetch(&mut self, told: Option<&crate::etag::ETag>) -> Result<Fetched> {
-        let refusal = crate::fresh::Refusal { sent: &self.job.precondition, told };
-        let (copy, report) =
-            crate::fresh::refetch(self.session, &self.job.url, refusal).await.map_err(|e| self.gone(e))?;
-        let fetched = interrupt::guard(copy.collect()).await?;
-        self.refetched = Some(report);
-        Ok(fetched)
-    }
-
-    /// Between our copy and now the resource went away: writing it anew can make sense.
-    fn gone(&self, e: Error) -> Error {
-        match e.status_code() {
-            Some(404) => e.with_hint(format!(
-                "it may have been deleted since your copy was fetched; `ifmatch put {} FILE --create` creates it again (and fails if someone else did first)",
-                self.job.url
-            )),
-            _ => e,
-        }
+        };
+        let request = WriteRequest {
+            url: &self.job.url,
+            method,
+            body,
+            content_type: content_type.as_deref(),
+            precondition: &self.job.precondition,
+            version_in_body: self.job.record.version_field.is_some()
+                && self.job.mode == WriteMode::Put
+                && self.job.streamed.is_none(),
+        };
+        let mark = crate::http::retry_count();
+        let sent = interrupt::guard(self.session.client.write(request)).await;
+        self.lost_answer =
+            crate::http::retries_since(mark).iter().position(|retry| retry.unanswered).map(|i| i + 1);
+        sent.map_err(|err| match err {
+            // The request may have reached the server before the signal did, and the kept
+            // text can be resumed to find out.
+            err if err.signal().is_some() && self.kept.is_some() => err.with_hint(
+                "the write may already have been applied; `--resume` finds out (an applied write shows as already applied)",
+            ),
+            err => err,
+        })
     }
 
     /// The precondition a retry carries, from a fresh fetch.
-    fn fresh_precondition(&self, theirs: &Fetched) -> Result<Precondition> {
+    pub fn fresh_precondition(&self, theirs: &Fetched) -> Result<Precondition> {
         match Precondition::choose(
             theirs.etag.as_ref(),
             theirs.last_modified.as_deref(),
@@ -355,11 +392,7 @@ impl Cycle<'_> {
             Precondition::None
                 if self.job.precondition != Precondition::None && self.job.record.version_field.is_none() =>
             {
-                Err(Error::conflict(format!(
-                    "{} no longer sends an ETag or Last-Modified, so a retry cannot be made safe",
-                    self.job.url
-                ))
-                .with_hint("run `ifmatch doctor URL` to see what the server supports".to_string()))
+                Err(refusal::validator_gone(&self.job.url))
             }
             p => Ok(p),
         }

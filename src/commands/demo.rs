@@ -160,8 +160,9 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
         mode: crate::write_mode::WriteMode::Put,
         recovered: None,
         in_user_file: false,
+        streamed: None,
     };
-    let report = cycle::run(session, job).await?.report;
+    let report = cycle::run(session, job, &mut cycle::Merge).await?.report;
     say!();
     ui.heading(&format!(
         "Step 5. The server's document now ({}, ETag {}):",

@@ -69,12 +69,7 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
         Precondition::choose(tag.as_ref(), record.last_modified.as_deref(), session.settings.send_weak)
     };
     if precondition == Precondition::None && !args.force && !refresh_first && record.version_field.is_none() {
-        return Err(Error::usage(
-            format!(
-                "{url} has neither a strong ETag nor Last-Modified, so your edit could overwrite a change unseen"
-            ),
-            "pass --force to edit and write it unconditionally",
-        ));
+        return Err(cycle::no_validator(&url, true, tag.as_ref().filter(|t| t.is_weak())));
     }
     let suffix = crate::media::suffix(record.content_type.as_deref(), url.path());
     let json = crate::media::is_json(record.content_type.as_deref());
@@ -193,8 +188,9 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
         mode,
         recovered: resumed,
         in_user_file: false,
+        streamed: None,
     };
-    let done = cycle::run(session, job).await?;
+    let done = cycle::run(session, job, &mut cycle::Merge).await?;
     session.emit(&done.report)
 }
 

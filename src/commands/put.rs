@@ -90,25 +90,9 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
         .clone()
         .or_else(|| stored.as_ref().and_then(|r| r.version_field.clone()));
     if precondition == Precondition::None && !args.force && !refresh_first && version_field.is_none() {
-        let message = match &stored {
-            Some(_) => format!(
-                "the stored record for {url} has no usable validator (no strong ETag, no Last-Modified)"
-            ),
-            None => {
-                format!("ifmatch knows no validator for {url}, so the write could overwrite a change unseen")
-            }
-        };
         let weak =
             stored.as_ref().and_then(|r| r.etag.as_deref()).and_then(ETag::parse).filter(ETag::is_weak);
-        let hint = match weak {
-            Some(tag) => format!(
-                "the server sent only the weak ETag {tag}: --weak-etag send sends it anyway (for servers that compare weakly), --force writes unconditionally"
-            ),
-            None => format!(
-                "run `ifmatch get {url}` first; --create creates it if it does not exist yet; --force writes unconditionally"
-            ),
-        };
-        return Err(Error::usage(message, hint));
+        return Err(cycle::no_validator(&url, stored.is_some(), weak.as_ref()));
     }
     if precondition == Precondition::None && !refresh_first && version_field.is_none() {
         session.ui.warn("writing without a precondition (--force): a concurrent change would be overwritten");
@@ -186,8 +170,9 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
         mode,
         recovered: None,
         in_user_file: regular,
+        streamed: None,
     };
-    let done = cycle::run(session, job).await?;
+    let done = cycle::run(session, job, &mut cycle::Merge).await?;
     let in_step = Sha256::digest(&done.text) == sent || follow_up(session, &url, file, &done, &sent);
     if std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
         // The write is done: failing to note FILE's version only weakens the next put's check.

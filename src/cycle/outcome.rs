@@ -1,10 +1,12 @@
-//! Ending a cycle well: recording what was written (or found already applied) as the new base
-//! with its validators, and the success line. After a PATCH the base is the server's own
-//! serialization of the result when it can be fetched under the new ETag.
+//! Ending a write well: recording what was written (or found already applied) as the new base
+//! with its validators, the success line, and the report. After a PATCH the base is the
+//! server's own serialization of the result when it can be fetched under the new ETag; after a
+//! write whose version is in the body, the server's copy with its new version; a streamed file
+//! is recorded from the file.
 
 use url::Url;
 
-use super::Cycle;
+use super::{Cycle, Strategy};
 use crate::error::Result;
 use crate::etag::{ETag, Precondition};
 use crate::http::Fetched;
@@ -16,6 +18,7 @@ use crate::write_mode::WriteMode;
 impl Cycle<'_> {
     pub(super) async fn written(
         &mut self,
+        strategy: &impl Strategy,
         status: u16,
         etag: Option<ETag>,
         last_modified: Option<String>,
@@ -37,7 +40,9 @@ impl Cycle<'_> {
         // A version kept in the body is moved on by the server: the text written carries the
         // old one, so the base to keep is the server's own copy of it.
         let in_body = match (&self.job.record.version_field, self.job.mode) {
-            (Some(pointer), WriteMode::Put) if status != 202 => Some(self.with_new_version(pointer).await),
+            (Some(pointer), WriteMode::Put) if status != 202 && self.job.streamed.is_none() => {
+                Some(self.with_new_version(pointer).await)
+            }
             _ => None,
         };
         let mut report = match &in_body {
@@ -45,13 +50,14 @@ impl Cycle<'_> {
                 // What the server holds is this text with its new version: that is what was
                 // written, for the caller too.
                 self.job.mine = fetched.body.to_vec();
-                self.store(&fetched.body, as_written(fetched))?
+                self.store(Some(&fetched.body), as_written(fetched))?
             }
             _ => {
                 let written =
                     Written { status, etag: etag.as_ref(), last_modified: last_modified.as_deref() };
                 let mine = std::mem::take(&mut self.job.mine);
-                let report = self.store(stored.as_deref().unwrap_or(&mine), written);
+                let body = self.job.streamed.is_none().then(|| stored.as_deref().unwrap_or(&mine));
+                let report = self.store(body, written);
                 self.job.mine = mine;
                 report?
             }
@@ -104,8 +110,16 @@ impl Cycle<'_> {
             WriteMode::Put => String::new(),
             WriteMode::Patch(format) => format!(" with PATCH ({})", format.media_type()),
         };
+        let streamed = match &self.job.streamed {
+            Some(file) => format!("; {} bytes streamed", file.len),
+            None => String::new(),
+        };
+        let tally = match self.attempts {
+            n if n > 1 && strategy.counts_attempts() => format!(", after {n} attempts"),
+            _ => String::new(),
+        };
         ui.success(&format!(
-            "wrote {}{how} ({status} {}; {validator})",
+            "wrote {}{how} ({status} {}; {validator}{streamed}{tally})",
             self.job.url,
             crate::error::reason(status)
         ));
@@ -129,19 +143,32 @@ impl Cycle<'_> {
         etag.filter(|tag| changed && tag.strong_eq(sent)).cloned()
     }
 
-    /// Records a body as the new base with the validators that came with it.
-    pub(super) fn store(&mut self, body: &[u8], written: Written<'_>) -> Result<Report> {
+    /// Records a body (`None`: the streamed file) as the new base with the validators that
+    /// came with it.
+    pub(super) fn store(&mut self, body: Option<&[u8]>, written: Written<'_>) -> Result<Report> {
+        let (base, bytes) = match (body, &self.job.streamed) {
+            (Some(body), _) => (NewBase::Bytes(body), body.len()),
+            (None, Some(file)) => (NewBase::File(&file.path), file.len as usize),
+            (None, None) => (NewBase::Bytes(&self.job.mine), self.job.mine.len()),
+        };
         let record = &mut self.job.record;
-        self.session.record_written(&self.job.key, record, written, NewBase::Bytes(body));
+        self.session.record_written(&self.job.key, record, written, base);
+        let mut report = self.report();
+        report.etag = self.job.record.etag.clone();
+        report.bytes = bytes;
+        Ok(report)
+    }
+
+    /// The report as far as the loop got: the validator sent first, the attempts, and how the
+    /// last refetch went.
+    pub fn report(&self) -> Report {
         let mut report = Report::new(self.job.command, &self.job.url);
         report.outcome = Outcome::Written;
         report.etag_before = self.etag_before.clone();
-        report.etag = record.etag.clone();
         report.attempts = self.attempts;
-        report.bytes = body.len();
         report.cache = self.refetched.as_ref().and_then(|r| r.cache.clone());
         report.refetch = self.refetched.clone();
-        Ok(report)
+        report
     }
 }
 

@@ -1,4 +1,4 @@
-//! The user's text on disk while the cycle runs: a copy in `recovered/` is made before the first
+//! The user's text on disk while the cycle runs (for a strategy that keeps it, [`super::Merge`]): a copy in `recovered/` is made before the first
 //! write (write-ahead: a crash, SIGKILL or a power cut between here and success leaves it
 //! there), renewed whenever the text changes (a merge, an edit at the prompt), replaced by the
 //! latest text on failure, and removed after success.
@@ -66,9 +66,10 @@ pub fn keep(
 }
 
 impl Cycle<'_> {
-    /// Saves the current text with the base it goes with; returns where it is.
+    /// Saves the current text with the base it goes with; returns where it is. `None` also
+    /// when the strategy keeps no copy.
     pub(super) fn keep(&mut self) -> Result<Option<PathBuf>> {
-        let kept = &self.kept;
+        let Some(kept) = &self.kept else { return Ok(None) };
         let path = keep(
             self.session,
             &self.job.key,
@@ -78,8 +79,8 @@ impl Cycle<'_> {
             &kept.origin,
             kept.path.as_deref(),
         )?;
-        if path.is_some() {
-            self.kept.path = path.clone();
+        if let (Some(kept), Some(path)) = (&mut self.kept, &path) {
+            kept.path = Some(path.clone());
         }
         Ok(path)
     }
@@ -88,8 +89,9 @@ impl Cycle<'_> {
     /// prompt): pair the kept copy with it, and save the text.
     pub(super) fn rebase(&mut self, theirs: &Fetched, fresh: &Precondition) -> Result<()> {
         let stale = false;
-        self.kept.origin = origin(&self.job.key, &self.job.record, fresh, stale);
-        self.kept.base = Some(theirs.body.to_vec());
+        let Some(kept) = &mut self.kept else { return Ok(()) };
+        kept.origin = origin(&self.job.key, &self.job.record, fresh, stale);
+        kept.base = Some(theirs.body.to_vec());
         self.keep().map(|_| ())
     }
 
@@ -100,7 +102,8 @@ impl Cycle<'_> {
         let (Ok(base), Ok(mine)) = (std::str::from_utf8(base), std::str::from_utf8(mine)) else {
             return Ok(());
         };
-        self.kept.origin.conflict =
+        let Some(kept) = &mut self.kept else { return Ok(()) };
+        kept.origin.conflict =
             Some(Box::new(crate::state::ConflictSides { base: base.to_string(), mine: mine.to_string() }));
         self.keep().map(|_| ())
     }
@@ -108,12 +111,14 @@ impl Cycle<'_> {
     /// The text is now to create the resource: a resume of the kept copy sends
     /// `If-None-Match: *` too.
     pub(super) fn kept_as_create(&mut self) {
-        self.kept.origin.create = true;
+        if let Some(kept) = &mut self.kept {
+            kept.origin.create = true;
+        }
     }
 
     /// After success: the copy is no longer needed.
     pub(super) fn discard(&mut self) -> Result<()> {
-        match self.kept.path.take() {
+        match self.kept.as_mut().and_then(|kept| kept.path.take()) {
             Some(path) => self.session.store.discard_recovered(&path),
             None => Ok(()),
         }

@@ -1,103 +1,58 @@
-//! One conflict, settled: assess base / mine / theirs, show the diffs, ask the person or follow
-//! the policy (`conflict::decide`), and carry out the decision — a merge, an edit at the prompt,
-//! an overwrite, or an abort that keeps the text.
+//! The merge strategy of `edit` and `put`: a real concurrent change, settled — show the diffs,
+//! ask the person or follow the policy (`conflict::decide`), and carry out the decision — a
+//! merge, an edit at the prompt, an overwrite, or an abort that keeps the text.
 
 use super::outcome::as_written;
-use super::{Cycle, edit_until_valid, rejected_validator};
-use crate::conflict::{self, Answer, Assessment, Decision, Mergeable, Plan, Policy};
+use super::{Cycle, Settled, Strategy, edit_until_valid};
+use crate::conflict::{self, Answer, Decision, Mergeable, Plan, Policy};
 use crate::error::{Error, Result};
 use crate::http::Fetched;
 use crate::interrupt;
 use crate::merge::MergeOutcome;
-use crate::session::{Outcome, Report};
+use crate::session::Outcome;
+
+/// The interactive/policy merge: three-way merge with the base, ask or follow `--on-conflict`;
+/// the text is the person's work, so it is kept in `recovered/` while the write runs.
+pub(crate) struct Merge;
+
+impl Strategy for Merge {
+    fn keeps_text(&self) -> bool {
+        true
+    }
+
+    async fn settle(&mut self, cycle: &mut Cycle<'_>, status: u16, theirs: Fetched) -> Result<Settled> {
+        cycle.resolve(status, theirs).await
+    }
+}
 
 impl Cycle<'_> {
-    /// Handles one conflict. `Ok(Some)` ends the cycle successfully; `Ok(None)` retries.
-    pub(super) async fn resolve(&mut self, status: u16, theirs: Fetched) -> Result<Option<Report>> {
-        let ui = self.session.ui;
+    /// Handles one concurrent change: merges, asks or follows the policy.
+    async fn resolve(&mut self, status: u16, theirs: Fetched) -> Result<Settled> {
         let json = crate::media::is_json(self.job.record.content_type.as_deref());
-        // The server moves a version kept in the body on with every write: holding the text
-        // with another version there is holding the text.
-        let applied = self.job.record.version_field.as_deref().is_some_and(|pointer| {
-            crate::body_version::same_apart_from(&theirs.body, &self.job.mine, pointer)
-        });
-        let assessment = if applied {
-            Assessment::AlreadyApplied
-        } else {
-            conflict::assess(self.job.base.as_deref(), &self.job.mine, &theirs.body, json)
-        };
-        match assessment {
-            Assessment::AlreadyApplied => {
-                match self.lost_answer {
-                    Some(n) => ui.success(&format!(
-                        "the {} attempt had already been applied: the server holds exactly your version; nothing more to send",
-                        ordinal(n)
-                    )),
-                    None => ui.success(
-                        "the server already holds exactly your version (an earlier write was applied); nothing more to send",
-                    ),
-                }
-                let mut report = self.store(&theirs.body, as_written(&theirs))?;
-                report.outcome = Outcome::AlreadyApplied;
-                report.status = Some(theirs.status);
-                Ok(Some(report))
-            }
-            // A create (If-None-Match: *) promised to create, never to replace: someone else
-            // created it first, and no policy or answer turns that into an overwrite. A resumed
-            // create is different: the person is back to decide, so it goes through the
-            // conflict flow like any other text with no base.
-            _ if self.job.precondition == crate::etag::Precondition::IfNoneMatchAny
-                && self.job.recovered.is_none() =>
-            {
-                Err(Error::conflict(format!(
-                        "{} already exists (someone else created it meanwhile), and a create never replaces it; nothing was written",
-                        self.job.url
-                    )).with_hints([format!("see it with `ifmatch get {}`", self.job.url), format!("to change it instead, fetch it and edit: ifmatch edit {}", self.job.url)]))
-            }
-            Assessment::Unchanged => {
-                let fresh = self.fresh_precondition(&theirs)?;
-                if fresh == self.job.precondition && status != 428 {
-                    return Err(rejected_validator(
-                        &self.job.url,
-                        status,
-                        &self.job.precondition,
-                        theirs.etag.as_ref(),
-                        self.refetched.as_ref(),
-                    ));
-                }
-                ui.note(&format!(
-                    "nobody changed the content; retrying with the fresh validator ({})",
-                    fresh.describe()
-                ));
-                self.job.precondition = fresh;
-                Ok(None)
-            }
-            Assessment::Changed { merge } => {
-                if let (Some(merged @ MergeOutcome::Conflicted { .. }), Some(base)) = (&merge, &self.job.base)
-                {
-                    let found =
-                        crate::merge::conflicts(base, &self.job.mine, &theirs.body, merged.text(), json);
-                    crate::report::met_conflicts(found);
-                }
-                let mergeable = Mergeable::of(merge.as_ref());
-                // A 428 to a write that carried no validator, with no base: nothing was ever
-                // fetched, so there is no known concurrent change to protect.
-                let blind_428 = status == 428 && self.job.base.is_none();
-                let policy = Policy::from_settings(&self.session.settings);
-                let plan = conflict::decide(policy, mergeable, blind_428);
-                // --quiet leaves out the conflict screen, unless a person is asked about it.
-                if plan == Plan::Ask || !crate::ui::quiet() {
-                    self.show(&theirs, merge.as_ref());
-                }
-                let (decision, asked) = match plan {
-                    Plan::Decided(decision) => (decision, false),
-                    Plan::Ask => {
-                        (self.ask(&theirs, merge.as_ref(), mergeable == Mergeable::Clean).await?, true)
-                    }
-                };
-                self.apply(decision, asked, status, &theirs, merge).await
-            }
+        let merge = self
+            .job
+            .base
+            .as_deref()
+            .map(|base| crate::merge::merge(base, &self.job.mine, &theirs.body, json));
+        if let (Some(merged @ MergeOutcome::Conflicted { .. }), Some(base)) = (&merge, &self.job.base) {
+            let found = crate::merge::conflicts(base, &self.job.mine, &theirs.body, merged.text(), json);
+            crate::report::met_conflicts(found);
         }
+        let mergeable = Mergeable::of(merge.as_ref());
+        // A 428 to a write that carried no validator, with no base: nothing was ever
+        // fetched, so there is no known concurrent change to protect.
+        let blind_428 = status == 428 && self.job.base.is_none();
+        let policy = Policy::from_settings(&self.session.settings);
+        let plan = conflict::decide(policy, mergeable, blind_428);
+        // --quiet leaves out the conflict screen, unless a person is asked about it.
+        if plan == Plan::Ask || !crate::ui::quiet() {
+            self.show(&theirs, merge.as_ref());
+        }
+        let (decision, asked) = match plan {
+            Plan::Decided(decision) => (decision, false),
+            Plan::Ask => (self.ask(&theirs, merge.as_ref(), mergeable == Mergeable::Clean).await?, true),
+        };
+        self.apply(decision, asked, status, &theirs, merge).await
     }
 
     async fn ask(&self, theirs: &Fetched, merge: Option<&MergeOutcome>, clean: bool) -> Result<Decision> {
@@ -136,7 +91,7 @@ impl Cycle<'_> {
         status: u16,
         theirs: &Fetched,
         merge: Option<MergeOutcome>,
-    ) -> Result<Option<Report>> {
+    ) -> Result<Settled> {
         let ui = self.session.ui;
         let fresh = self.fresh_precondition(theirs)?;
         match decision {
@@ -172,7 +127,7 @@ impl Cycle<'_> {
                 match edited {
                     Ok(text) if text.is_empty() => {
                         return Err(Error::conflict(
-                            "the file is empty: edit cancelled; nothing was written".to_string(),
+                            "the file is empty: edit cancelled; nothing was written",
                         ));
                     }
                     // The text now derives from their version, whatever happens next.
@@ -207,10 +162,10 @@ impl Cycle<'_> {
                 }
                 if crate::diff::same_but_final_newline(&self.job.mine, &theirs.body) {
                     ui.success("your text now equals the server's version; nothing to write");
-                    let mut report = self.store(&theirs.body, as_written(theirs))?;
+                    let mut report = self.store(Some(&theirs.body), as_written(theirs))?;
                     report.outcome = Outcome::Unchanged;
                     report.status = Some(theirs.status);
-                    return Ok(Some(report));
+                    return Ok(Settled::Done(Box::new(report)));
                 }
                 self.session.show_diff(
                     "What the retry will change on the server (theirs → mine):",
@@ -249,17 +204,18 @@ impl Cycle<'_> {
                 } else {
                     "to replace it with yours, run again with --on-conflict overwrite: the retry carries If-Match"
                 };
-                return Err(Error::conflict(format!(
-                        "{} only accepts conditional writes (428 Precondition Required), and its current version differs from yours; nothing was written",
-                        self.job.url
-                    )).with_hints(if asked {
-                        Vec::new()
-                    } else {
-                        vec![
-                            replace.to_string(),
-                            format!("to start from the server's version: ifmatch edit {}", self.job.url),
-                        ]
-                    }));
+                let message = format!(
+                    "{} only accepts conditional writes (428 Precondition Required), and its current version differs from yours; nothing was written",
+                    self.job.url
+                );
+                let hints = match asked {
+                    true => Vec::new(),
+                    false => vec![
+                        replace.to_string(),
+                        format!("to start from the server's version: ifmatch edit {}", self.job.url),
+                    ],
+                };
+                return Err(Error::conflict(message).with_hints(hints));
             }
             // The person chose to stop: the edit is kept, and resuming it comes back here.
             Decision::Abort if asked => {
@@ -281,7 +237,7 @@ impl Cycle<'_> {
                     "{} changed on the server since your copy was fetched; nothing was written",
                     self.job.url
                 ))
-                .with_hints([
+                .with_hints(vec![
                     first.to_string(),
                     "replace their change on purpose: --on-conflict overwrite (--yes never does)".to_string(),
                 ]));
@@ -289,7 +245,7 @@ impl Cycle<'_> {
         }
         self.job.base = Some(theirs.body.to_vec());
         self.job.precondition = fresh;
-        Ok(None)
+        Ok(Settled::Retry)
     }
 
     /// The three views offered by `d` at the prompt: base → theirs, theirs → mine, and
@@ -369,7 +325,7 @@ impl Cycle<'_> {
             "your text would undo changes on {} that nobody asked to undo; nothing was written",
             self.job.url
         ))
-        .with_hints([
+        .with_hints(vec![
             format!(
                 "resume with `ifmatch edit {} --resume` and keep their values where yours did not change",
                 self.job.url
@@ -415,15 +371,5 @@ impl Cycle<'_> {
                 s.ui.note("no stored base to merge from (run `ifmatch get` before editing to enable merging)")
             }
         }
-    }
-}
-
-/// "first", "second", … for the attempt a message names.
-pub fn ordinal(n: usize) -> String {
-    match n {
-        1 => "first".to_string(),
-        2 => "second".to_string(),
-        3 => "third".to_string(),
-        n => format!("{n}th"),
     }
 }
