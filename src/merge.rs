@@ -7,8 +7,10 @@ use std::collections::HashMap;
 
 mod conflicts;
 mod json;
+mod lazy;
 mod splice;
 mod style;
+mod window;
 
 pub use conflicts::{Conflict, conflicts};
 
@@ -143,7 +145,7 @@ fn line_merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> LineMerge {
         .set_conflict_marker_length(probe)
         // Markers glued to an incomplete last line; `relabel` moves them to a line of their own.
         .set_incomplete_hunk_style(diffy::IncompleteHunkStyle::Diff3);
-    match opts.merge_bytes(base, mine, theirs) {
+    match window::merge_bytes(&opts, base, mine, theirs) {
         Ok(text) => LineMerge { text, conflicts: Vec::new() },
         Err(raw) => relabel(&raw, probe, line_ending(&[mine, theirs, base])),
     }

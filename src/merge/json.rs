@@ -10,6 +10,7 @@ use json_patch::jsonptr::PointerBuf;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use super::lazy::{self, Lazy};
 use super::{MergeOutcome, line_merge, splice, style};
 use crate::sanitize::sanitize;
 
@@ -19,6 +20,16 @@ const MAX_SHOWN: usize = 40;
 /// The structural merge, or `None` when any side cannot be merged as JSON (then the caller
 /// merges by lines).
 pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<MergeOutcome> {
+    match lazy::merge(base, mine, theirs) {
+        Lazy::NotJson => None,
+        Lazy::Done(outcome) => Some(outcome),
+        Lazy::Undecided => merge_trees(base, mine, theirs),
+    }
+}
+
+/// The structural merge on parsed trees; [`lazy::merge`] answers the common cases without them,
+/// with the same result.
+pub(super) fn merge_trees(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<MergeOutcome> {
     let (base_value, mine_value, theirs_value) = (parse(base)?, parse(mine)?, parse(theirs)?);
     let mut conflicts = Conflicts::default();
     let mut path = PointerBuf::new();
@@ -82,6 +93,11 @@ fn parse(bytes: &[u8]) -> Option<Value> {
     serde_json::from_slice::<NoDuplicateKeys>(bytes).ok()?;
     let value = serde_json::from_slice(bytes).ok()?;
     style::numbers_survive(bytes).then_some(value)
+}
+
+/// True when `bytes` is a document [`parse`] accepts, checked without building its tree.
+pub(super) fn parses(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<NoDuplicateKeys>(bytes).is_ok() && style::numbers_survive(bytes)
 }
 
 /// Merges one value; `None` means "absent" (never there, or removed).

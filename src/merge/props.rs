@@ -22,6 +22,7 @@ fn value() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
         any::<bool>().prop_map(Value::Bool),
         (-1000i64..1000).prop_map(Value::from),
+        (-40i32..40).prop_map(|n| Value::from(f64::from(n) / 4.0)),
         "[a-z \"\\\\é]{0,6}".prop_map(Value::String),
         Just(Value::Null),
     ];
@@ -89,8 +90,32 @@ fn lines() -> impl Strategy<Value = Vec<u8>> {
         .prop_map(|lines| lines.iter().map(|l| format!("{l}\n")).collect::<String>().into_bytes())
 }
 
+/// Changes at the top level and inside the object at key `a`, when both have one there.
+fn apply_nested(base: &Map<String, Value>, top: &[Change], inner: &[Change]) -> Map<String, Value> {
+    let mut out = apply(base, top);
+    if let (Some(Value::Object(before)), Some(Value::Object(after))) = (base.get("a"), out.get("a"))
+        && before == after
+    {
+        let nested = apply(before, inner);
+        out.insert("a".to_string(), Value::Object(nested));
+    }
+    out
+}
+
 proptest! {
     #![proptest_config(config())]
+
+    #[test]
+    fn the_text_based_json_merge_gives_the_tree_based_bytes(
+        base in base(),
+        mine in (changes(), changes()),
+        theirs in (changes(), changes()),
+        pretty in any::<[bool; 3]>(),
+    ) {
+        let (m, t) = (apply_nested(&base, &mine.0, &mine.1), apply_nested(&base, &theirs.0, &theirs.1));
+        let (b_text, m_text, t_text) = (text(&base, pretty[0]), text(&m, pretty[1]), text(&t, pretty[2]));
+        prop_assert_eq!(json::merge(&b_text, &m_text, &t_text), json::merge_trees(&b_text, &m_text, &t_text));
+    }
 
     #[test]
     fn a_change_merged_with_an_unchanged_side_is_the_change(

@@ -1,0 +1,290 @@
+//! The line merge at a cost that follows the changes, not the document: diffy's diff3 diffs
+//! whole texts (a hash per line of all three, and Myers' arrays sized by the line count), which
+//! for a 10 MiB document with two one-line changes costs seconds and hundreds of MiB. Here the
+//! lines each side changed are found first, by the bytes the side shares with the base at its
+//! start and end, and diffy only ever sees a window around them. The result is byte for byte
+//! what diffy gives on the whole texts (a property test holds it to that), because:
+//!
+//! - diffy's two-way diff takes the common leading and trailing lines as equal before it
+//!   searches, so the search over a window with the same changed middle finds the same edits;
+//! - its compaction slides an edit only across lines equal to the edit's own, and stops where
+//!   it stops in the whole text as long as the slide stays inside the window: a window whose
+//!   diff starts and ends with an unchanged line (or reaches the text's start or end) is
+//!   checked for that, and widened, or the whole texts are merged, when it does not;
+//! - diff3 keeps edits of the two sides apart wherever a line both left alone separates them,
+//!   so two windows that do not overlap merge cleanly into mine's lines in one and theirs' in
+//!   the other; overlapping ones are merged by diffy as one window, with the lines around it
+//!   as they are in all three.
+
+use diffy::{DiffOptions, Line, MergeOptions};
+
+/// Lines of unchanged context a window starts with, then widened by this factor while its
+/// diff would reach its edges.
+const PADS: [usize; 4] = [1, 8, 64, 512];
+
+/// `opts.merge_bytes(base, mine, theirs)`, computed on the changed regions only.
+pub(super) fn merge_bytes(
+    opts: &MergeOptions,
+    base: &[u8],
+    mine: &[u8],
+    theirs: &[u8],
+) -> Result<Vec<u8>, Vec<u8>> {
+    let whole = || opts.merge_bytes(base, mine, theirs);
+    let (Some(m), Some(t)) = (Side::window(base, mine), Side::window(base, theirs)) else {
+        return whole();
+    };
+    let apart = |first: &Side<'_>, second: &Side<'_>| {
+        first.end < second.start
+            || (first.end == second.start && (first.ends_unchanged(base.len()) || second.starts_unchanged()))
+    };
+    if apart(&m, &t) || apart(&t, &m) {
+        // Separated by a line neither side changed: each side's lines where it changed them.
+        let (first, second) = if apart(&m, &t) { (&m, &t) } else { (&t, &m) };
+        let cut = first.end;
+        let mut out = Vec::with_capacity(base.len().max(mine.len()).max(theirs.len()));
+        out.extend_from_slice(&first.text[..first.to_side(cut)]);
+        out.extend_from_slice(&second.text[cut..]);
+        return Ok(out);
+    }
+    let (start, end) = (m.start.min(t.start), m.end.max(t.end));
+    let (base_w, mine_w, theirs_w) = (&base[start..end], m.slice(start, end), t.slice(start, end));
+    let at_start = start == 0;
+    let at_end = end == base.len();
+    if !edges_unchanged(base_w, mine_w, at_start, at_end)
+        || !edges_unchanged(base_w, theirs_w, at_start, at_end)
+    {
+        return whole();
+    }
+    let wrap = |middle: Vec<u8>| {
+        let mut out = Vec::with_capacity(start + middle.len() + base.len() - end);
+        out.extend_from_slice(&base[..start]);
+        out.extend_from_slice(&middle);
+        out.extend_from_slice(&base[end..]);
+        out
+    };
+    opts.merge_bytes(base_w, mine_w, theirs_w).map(wrap).map_err(wrap)
+}
+
+/// One side's changed lines, widened to a window whose diff against the base is what the whole
+/// texts' diff holds there. Offsets are the base's; the side's own are shifted by `delta` after
+/// the window (before it, the two texts are the same bytes).
+struct Side<'a> {
+    text: &'a [u8],
+    start: usize,
+    end: usize,
+    delta: isize,
+}
+
+impl<'a> Side<'a> {
+    /// `None` when no window up to the largest pad passes the check (or the texts are equal).
+    fn window(base: &[u8], side: &'a [u8]) -> Option<Side<'a>> {
+        let prefix = common_prefix_lines(base, side);
+        let suffix = common_suffix_lines(&base[prefix..], &side[prefix..]);
+        if prefix == base.len() && prefix == side.len() {
+            return None;
+        }
+        let delta = side.len() as isize - base.len() as isize;
+        for pad in PADS {
+            let start = lines_back(base, prefix, pad);
+            let end = lines_forward(base, base.len() - suffix, pad);
+            let window = Side { text: side, start, end, delta };
+            let (at_start, at_end) = (start == 0, end == base.len());
+            if edges_unchanged(&base[start..end], window.slice(start, end), at_start, at_end) {
+                return Some(window);
+            }
+            if at_start && at_end {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The window's last line is one the side left as it is (checked by [`Side::window`]
+    /// unless the window ends the text).
+    fn ends_unchanged(&self, base_len: usize) -> bool {
+        self.start < self.end && self.end < base_len
+    }
+
+    /// The window's first line is one the side left as it is.
+    fn starts_unchanged(&self) -> bool {
+        self.start < self.end && self.start > 0
+    }
+
+    /// The base offset `at` (at or after the window's end) in the side's text.
+    fn to_side(&self, at: usize) -> usize {
+        (at as isize + self.delta) as usize
+    }
+
+    /// The side's text for the base's `start..end`, a range that holds this window.
+    fn slice(&self, start: usize, end: usize) -> &'a [u8] {
+        &self.text[start..self.to_side(end)]
+    }
+}
+
+/// True when diffy's diff of the two windows starts with an unchanged line (or the windows
+/// start the texts) and ends with one (or they end the texts).
+fn edges_unchanged(base: &[u8], side: &[u8], at_start: bool, at_end: bool) -> bool {
+    let patch = DiffOptions::new().set_context_len(1).create_patch_bytes(base, side);
+    let hunks = patch.hunks();
+    let (Some(first), Some(last)) = (hunks.first(), hunks.last()) else {
+        return true;
+    };
+    let starts = at_start || matches!(first.lines().first(), Some(Line::Context(_)));
+    let ends = at_end || matches!(last.lines().last(), Some(Line::Context(_)));
+    starts && ends
+}
+
+/// Bytes of the whole lines `a` and `b` start with alike.
+fn common_prefix_lines(a: &[u8], b: &[u8]) -> usize {
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if same == a.len() && same == b.len() {
+        return same;
+    }
+    a[..same].iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1)
+}
+
+/// Bytes of the whole lines `a` and `b` end with alike (a last line without a line break is
+/// a line too, and differs from the same line with one).
+fn common_suffix_lines(a: &[u8], b: &[u8]) -> usize {
+    let same = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
+    if same == a.len() && same == b.len() {
+        return same;
+    }
+    // A line starts where the common bytes start only when it does in both texts.
+    let line_start = |text: &[u8]| {
+        let at = text.len() - same;
+        at == 0 || text[at - 1] == b'\n'
+    };
+    if line_start(a) && line_start(b) {
+        return same;
+    }
+    let tail = &a[a.len() - same..];
+    tail.iter().position(|&c| c == b'\n').map_or(0, |i| same - i - 1)
+}
+
+/// The start of the line `n` lines before the line that starts at `at`.
+fn lines_back(text: &[u8], at: usize, n: usize) -> usize {
+    let mut at = at;
+    for _ in 0..n {
+        if at == 0 {
+            break;
+        }
+        at = text[..at - 1].iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
+    }
+    at
+}
+
+/// The end of the `n`th line from `at` (a line start), or the text's end.
+fn lines_forward(text: &[u8], at: usize, n: usize) -> usize {
+    let mut at = at;
+    for _ in 0..n {
+        if at == text.len() {
+            break;
+        }
+        at = text[at..].iter().position(|&c| c == b'\n').map_or(text.len(), |i| at + i + 1);
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn options() -> MergeOptions {
+        let mut opts = MergeOptions::new();
+        opts.set_conflict_style(diffy::ConflictStyle::Diff3)
+            .set_conflict_marker_length(8)
+            .set_incomplete_hunk_style(diffy::IncompleteHunkStyle::Diff3);
+        opts
+    }
+
+    #[test]
+    fn line_bounds() {
+        assert_eq!(common_prefix_lines(b"a\nb\nc", b"a\nb\nd"), 4);
+        assert_eq!(common_prefix_lines(b"a\nbc\n", b"a\nbd\n"), 2);
+        assert_eq!(common_prefix_lines(b"a\nx", b"a\nx\nz"), 2);
+        assert_eq!(common_suffix_lines(b"a\nb\n", b"x\nb\n"), 2);
+        assert_eq!(common_suffix_lines(b"ab\n", b"b\n"), 0);
+        assert_eq!(common_suffix_lines(b"b\n", b"x\nb\n"), 2);
+        assert_eq!(common_suffix_lines(b"a\nb", b"a\nxb"), 0);
+        assert_eq!(lines_back(b"a\nb\nc\n", 4, 1), 2);
+        assert_eq!(lines_back(b"a\nb\nc\n", 4, 5), 0);
+        assert_eq!(lines_forward(b"a\nb\nc", 2, 1), 4);
+        assert_eq!(lines_forward(b"a\nb\nc", 2, 9), 5);
+    }
+
+    #[test]
+    fn far_apart_changes_merge_without_the_whole_texts() {
+        let base: String = (0..2000).map(|i| format!("line {i}\n")).collect();
+        let mine = base.replace("line 1990\n", "mine\n");
+        let theirs = base.replace("line 3\n", "theirs\n");
+        let got = merge_bytes(&options(), base.as_bytes(), mine.as_bytes(), theirs.as_bytes());
+        let want = options().merge_bytes(base.as_bytes(), mine.as_bytes(), theirs.as_bytes());
+        assert_eq!(got, want);
+    }
+
+    /// Lines from a small alphabet, so that runs of equal lines (where diffs can slide) and
+    /// marker-like lines are common; with or without a final line break.
+    fn text() -> impl Strategy<Value = Vec<u8>> {
+        let line = prop_oneof![
+            4 => "[ab]{0,2}",
+            1 => Just("<<<<<<<<".to_string()),
+            1 => Just("x".to_string()),
+        ];
+        (proptest::collection::vec(line, 0..24), any::<bool>()).prop_map(|(lines, final_break)| {
+            let mut text = lines.join("\n");
+            if final_break && !lines.is_empty() {
+                text.push('\n');
+            }
+            text.into_bytes()
+        })
+    }
+
+    /// A side made from the base by a few edits, so that the two sides share most lines.
+    fn edited(base: Vec<u8>) -> impl Strategy<Value = Vec<u8>> {
+        let n = base.split(|&c| c == b'\n').count();
+        let edit = (0..=n, 0..3usize, text());
+        proptest::collection::vec(edit, 0..3).prop_map(move |edits| {
+            let mut lines: Vec<Vec<u8>> = base.split(|&c| c == b'\n').map(<[u8]>::to_vec).collect();
+            for (at, remove, insert) in edits {
+                let at = at.min(lines.len());
+                let end = (at + remove).min(lines.len());
+                let insert = insert.split(|&c| c == b'\n').map(<[u8]>::to_vec).filter(|l| !l.is_empty());
+                lines.splice(at..end, insert);
+            }
+            lines.join(&b'\n')
+        })
+    }
+
+    fn sides() -> impl Strategy<Value = (Vec<u8>, Vec<u8>, Vec<u8>)> {
+        text().prop_flat_map(|base| (Just(base.clone()), edited(base.clone()), edited(base)))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn the_same_bytes_as_diffy_on_the_whole_texts((base, mine, theirs) in sides()) {
+            let opts = options();
+            prop_assert_eq!(
+                merge_bytes(&opts, &base, &mine, &theirs),
+                opts.merge_bytes(&base, &mine, &theirs)
+            );
+        }
+
+        #[test]
+        fn the_same_bytes_on_unrelated_texts(base in text(), mine in text(), theirs in text()) {
+            let opts = options();
+            prop_assert_eq!(
+                merge_bytes(&opts, &base, &mine, &theirs),
+                opts.merge_bytes(&base, &mine, &theirs)
+            );
+        }
+    }
+}
