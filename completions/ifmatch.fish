@@ -103,6 +103,8 @@ send\t'Send the weak ETag anyway, for servers that compare weakly'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l version-field -d 'The JSON Pointer of a version kept in the body (/_rev, /metadata/resourceVersion, /etag): writes carry it unchanged and a 409 or 412 goes through the conflict flow [default: the one remembered, or a well-known field when the server sends no strong ETag]' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l fetch-url -d 'Read from this URL instead (the origin behind a cache or CDN), and write through the usual one: for caches that serve stale copies and that nothing else gets past' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l cache-bust-param -d 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l diff -d 'How much of a long diff to print on stderr (in the conflict flow): `auto` prints its first 100 lines and counts the rest; `full` prints all of it, as [d]iff at the prompt does' -r -f -a "auto\t'All of a short diff; the start of a long one, and a line that counts the rest'
+full\t'All of it'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand edit" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -154,6 +156,8 @@ send\t'Send the weak ETag anyway, for servers that compare weakly'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l version-field -d 'The JSON Pointer of a version kept in the body (/_rev, /metadata/resourceVersion, /etag): writes carry it unchanged and a 409 or 412 goes through the conflict flow [default: the one remembered, or a well-known field when the server sends no strong ETag]' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l fetch-url -d 'Read from this URL instead (the origin behind a cache or CDN), and write through the usual one: for caches that serve stale copies and that nothing else gets past' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l cache-bust-param -d 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l diff -d 'How much of a long diff to print on stderr (in the conflict flow): `auto` prints its first 100 lines and counts the rest; `full` prints all of it, as [d]iff at the prompt does' -r -f -a "auto\t'All of a short diff; the start of a long one, and a line that counts the rest'
+full\t'All of it'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand put" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -239,6 +243,8 @@ send\t'Send the weak ETag anyway, for servers that compare weakly'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l version-field -d 'The JSON Pointer of a version kept in the body (/_rev, /metadata/resourceVersion, /etag): writes carry it unchanged and a 409 or 412 goes through the conflict flow [default: the one remembered, or a well-known field when the server sends no strong ETag]' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l fetch-url -d 'Read from this URL instead (the origin behind a cache or CDN), and write through the usual one: for caches that serve stale copies and that nothing else gets past' -r
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l cache-bust-param -d 'Query parameter added, with a random value, to a GET that must get past a cache serving a stale copy (after a 412)' -r
+complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l diff -d 'How much of a long diff to print on stderr (in the conflict flow): `auto` prints its first 100 lines and counts the rest; `full` prints all of it, as [d]iff at the prompt does' -r -f -a "auto\t'All of a short diff; the start of a long one, and a line that counts the rest'
+full\t'All of it'"
 complete -c ifmatch -n "__fish_ifmatch_using_subcommand apply" -l color -d 'When to use colors on stderr' -r -f -a "auto\t''
 always\t''
 never\t''"

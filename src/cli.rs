@@ -261,6 +261,11 @@ pub struct WriteArgs {
 
     #[command(flatten)]
     pub cache: CacheArgs,
+
+    /// How much of a long diff to print on stderr (in the conflict flow): `auto` prints its
+    /// first 100 lines and counts the rest; `full` prints all of it, as [d]iff at the prompt does
+    #[arg(long = "diff", value_enum, value_name = "AMOUNT", help_heading = OUTPUT, default_value_t = DiffAmount::Auto)]
+    pub diff: DiffAmount,
 }
 
 /// Getting past a cache that ignores `Cache-Control: no-cache`: the writing commands, and
@@ -760,6 +765,16 @@ pub enum ConflictPolicy {
     Overwrite,
     /// Stop with exit status 3 and keep the edit
     Abort,
+}
+
+/// How much of a diff the terminal gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum DiffAmount {
+    /// All of a short diff; the start of a long one, and a line that counts the rest
+    #[default]
+    Auto,
+    /// All of it
+    Full,
 }
 
 /// How a write goes on the wire.

@@ -9,6 +9,11 @@ use similar::{Algorithm, ChangeTag, TextDiff};
 
 use crate::sanitize::sanitize;
 
+mod region;
+
+use region::Stretch;
+pub(crate) use region::{common_prefix_lines, common_suffix_lines, lines_back, lines_forward};
+
 /// How long the line diff may search for a minimal edit script before it settles for a coarser
 /// one. Histogram diffs a 10 MB file well within this; a short deadline would turn ordinary
 /// diffs into a near-total replace, which is worse than waiting.
@@ -27,12 +32,31 @@ pub struct DiffOptions {
     pub color: bool,
     /// Unchanged lines shown around each change, like `diff -U`.
     pub context: usize,
+    /// Show at most this many lines of hunks, then one line that counts what is left out;
+    /// `None` shows everything.
+    pub max_lines: Option<usize>,
 }
 
 impl Default for DiffOptions {
     fn default() -> Self {
-        DiffOptions { color: false, context: 3 }
+        DiffOptions { color: false, context: 3, max_lines: None }
     }
+}
+
+/// Lines of hunks a diff on the terminal shows before it is cut to a summary (see
+/// [`DiffOptions::max_lines`]): a screenful or two, so that a change of a whole large document
+/// does not flood the terminal.
+pub const SHOWN_LINES: usize = 100;
+
+/// Inputs larger than this (both together) are diffed only where they differ, with the lines
+/// around as context (see `region`): the line diff's tables then follow the change, not the
+/// document.
+const WINDOW_ABOVE: usize = 1 << 20;
+
+/// A rendered diff, and whether [`DiffOptions::max_lines`] cut it.
+pub struct Rendered {
+    pub text: String,
+    pub cut: bool,
 }
 
 /// True when `bytes` should not be shown or edited as text: not valid UTF-8, or holding a NUL
@@ -60,35 +84,118 @@ pub fn same_but_final_newline(a: &[u8], b: &[u8]) -> bool {
 /// A trailing CR is hidden when both sides use CRLF (or neither does), so CRLF files read like
 /// LF files; when only one side uses CRLF it shows as `^M`, so a line-ending change is visible.
 pub fn unified(old: &[u8], new: &[u8], old_label: &str, new_label: &str, opts: &DiffOptions) -> String {
+    render(old, new, old_label, new_label, opts).text
+}
+
+/// [`unified`], saying whether the diff was cut at [`DiffOptions::max_lines`]; a cut diff ends
+/// in a line `… N more lines of this diff not shown (…)` that counts the hunks and lines left
+/// out and says where they are.
+pub fn render(old: &[u8], new: &[u8], old_label: &str, new_label: &str, opts: &DiffOptions) -> Rendered {
+    render_in(old, new, (old_label, new_label), opts, WINDOW_ABOVE)
+}
+
+/// [`render`], diffing a window of the texts when they are larger than `window_above`.
+fn render_in(
+    old: &[u8],
+    new: &[u8],
+    (old_label, new_label): (&str, &str),
+    opts: &DiffOptions,
+    window_above: usize,
+) -> Rendered {
     if old == new {
-        return String::new();
+        return Rendered { text: String::new(), cut: false };
     }
     let (Some(old_text), Some(new_text)) = (as_text(old), as_text(new)) else {
-        return format!("binary content differs ({} bytes → {} bytes)\n", old.len(), new.len());
+        let text = format!("binary content differs ({} bytes → {} bytes)\n", old.len(), new.len());
+        return Rendered { text, cut: false };
     };
     let hide_cr = has_crlf(old_text) == has_crlf(new_text);
     let paint = Painter { color: opts.color };
-    let diff = line_diff(old_text, new_text);
-
     let mut out = String::new();
     paint.line(&mut out, BOLD, &format!("--- {}", sanitize(old_label)));
     paint.line(&mut out, BOLD, &format!("+++ {}", sanitize(new_label)));
-    for hunk in diff.unified_diff().context_radius(opts.context).iter_hunks() {
-        paint.line(&mut out, CYAN, &hunk.header().to_string());
-        for change in hunk.iter_changes() {
-            let (sign, style) = match change.tag() {
-                ChangeTag::Delete => ('-', RED),
-                ChangeTag::Insert => ('+', GREEN),
-                ChangeTag::Equal => (' ', ""),
-            };
-            let body = strip_eol(change.value(), hide_cr);
-            paint.line(&mut out, style, &format!("{sign}{}", sanitize(body)));
-            if change.missing_newline() {
-                out.push_str("\\ No newline at end of file\n");
+    let limit = opts.max_lines.unwrap_or(usize::MAX);
+    let (mut shown, mut left_out, mut hunks_left_out) = (0usize, 0usize, Vec::new());
+    let (mut added, mut removed) = (0usize, 0usize);
+    let (mut old_lines, mut new_lines, mut counted) = (0usize, 0usize, Stretch::default());
+    for stretch in region::stretches(old, new, opts.context, window_above) {
+        old_lines += count_lines(&old[counted.old_start..stretch.old_start]);
+        new_lines += count_lines(&new[counted.new_start..stretch.new_start]);
+        counted = stretch;
+        let diff = line_diff(
+            &old_text[stretch.old_start..stretch.old_end],
+            &new_text[stretch.new_start..stretch.new_end],
+        );
+        for hunk in diff.unified_diff().context_radius(opts.context).iter_hunks() {
+            let (header, at) = header(hunk.ops(), old_lines, new_lines);
+            if shown >= limit {
+                hunks_left_out.push(at);
+            } else {
+                paint.line(&mut out, CYAN, &header);
+            }
+            for change in hunk.iter_changes() {
+                let (sign, style) = match change.tag() {
+                    ChangeTag::Delete => ('-', RED),
+                    ChangeTag::Insert => ('+', GREEN),
+                    ChangeTag::Equal => (' ', ""),
+                };
+                added += usize::from(change.tag() == ChangeTag::Insert);
+                removed += usize::from(change.tag() == ChangeTag::Delete);
+                if shown >= limit {
+                    left_out += 1;
+                    continue;
+                }
+                shown += 1;
+                let body = strip_eol(change.value(), hide_cr);
+                paint.line(&mut out, style, &format!("{sign}{}", sanitize(body)));
+                if change.missing_newline() {
+                    out.push_str("\\ No newline at end of file\n");
+                }
             }
         }
     }
-    out
+    if left_out > 0 {
+        out.push_str(&cut_line(left_out, &hunks_left_out, added, removed));
+    }
+    Rendered { text: out, cut: left_out > 0 }
+}
+
+/// The line that ends a cut diff.
+fn cut_line(lines: usize, hunks: &[usize], added: usize, removed: usize) -> String {
+    const PLACES: usize = 5;
+    let mut places: Vec<String> = hunks.iter().take(PLACES).map(usize::to_string).collect();
+    if hunks.len() > PLACES {
+        places.push("…".to_string());
+    }
+    let more = match hunks.len() {
+        0 => String::new(),
+        1 => format!("; 1 more hunk, at line {}", places.join(", ")),
+        n => format!("; {n} more hunks, at lines {}", places.join(", ")),
+    };
+    format!(
+        "… {lines} more lines of this diff not shown ({added} added and {removed} removed in all{more})\n"
+    )
+}
+
+/// A hunk's `@@ -a,b +c,d @@` line, as similar writes it, for a diff of stretches that start
+/// `old_skip` and `new_skip` lines into the texts; and the hunk's first line in the new text.
+fn header(ops: &[similar::DiffOp], old_skip: usize, new_skip: usize) -> (String, usize) {
+    let (first, last) = (ops[0], ops[ops.len() - 1]);
+    let range = |start: usize, end: usize, skip: usize| {
+        let (start, len) = (start + skip, end.saturating_sub(start));
+        match len {
+            1 => format!("{}", start + 1),
+            0 => format!("{start},0"),
+            len => format!("{},{len}", start + 1),
+        }
+    };
+    let old = range(first.old_range().start, last.old_range().end, old_skip);
+    let new = range(first.new_range().start, last.new_range().end, new_skip);
+    (format!("@@ -{old} +{new} @@"), first.new_range().start + new_skip + 1)
+}
+
+fn count_lines(text: &[u8]) -> usize {
+    text.iter().filter(|&&c| c == b'\n').count()
 }
 
 /// `(lines added, lines removed)` going from `old` to `new`, as `git diff --numstat` counts them.
@@ -153,6 +260,85 @@ mod tests {
     }
 
     #[test]
+    fn line_bounds() {
+        assert_eq!(common_prefix_lines(b"a\nb\nc", b"a\nb\nd"), 4);
+        assert_eq!(common_prefix_lines(b"a\nbc\n", b"a\nbd\n"), 2);
+        assert_eq!(common_prefix_lines(b"a\nx", b"a\nx\nz"), 2);
+        assert_eq!(common_suffix_lines(b"a\nb\n", b"x\nb\n"), 2);
+        assert_eq!(common_suffix_lines(b"ab\n", b"b\n"), 0);
+        assert_eq!(common_suffix_lines(b"b\n", b"x\nb\n"), 2);
+        assert_eq!(common_suffix_lines(b"a\nb", b"a\nxb"), 0);
+        assert_eq!(lines_back(b"a\nb\nc\n", 4, 1), 2);
+        assert_eq!(lines_back(b"a\nb\nc\n", 4, 5), 0);
+        assert_eq!(lines_forward(b"a\nb\nc", 2, 1), 4);
+        assert_eq!(lines_forward(b"a\nb\nc", 2, 9), 5);
+    }
+
+    #[test]
+    fn a_window_gives_the_whole_texts_hunks() {
+        let old: String = (0..3000).map(|i| format!("line {i}\n")).collect();
+        let cases = [
+            old.replace("line 5\n", "five\n").replace("line 2990\n", ""),
+            old.replace("line 0\n", "zero\n"),
+            format!("{old}added"),
+            old.replace("line 1500\n", "a\nb\n").replace("line 1510\n", "c\n"),
+            old[..old.len() - 1].to_string(),
+        ];
+        for new in cases {
+            for context in [0, 3] {
+                let opts = DiffOptions { context, ..DiffOptions::default() };
+                let whole = render_in(old.as_bytes(), new.as_bytes(), ("a", "b"), &opts, usize::MAX).text;
+                let window = render_in(old.as_bytes(), new.as_bytes(), ("a", "b"), &opts, 0).text;
+                assert_eq!(window, whole);
+            }
+        }
+    }
+
+    #[test]
+    fn stretches_of_large_texts_give_the_whole_texts_hunks() {
+        // Large enough to be cut into stretches; changes at the ends, in the middle, and two
+        // close enough that their hunks join.
+        let old: String = (0..40_000).map(|i| format!("line number {i}\n")).collect();
+        let new = old
+            .replace("line number 2\n", "two\n")
+            .replace("line number 20000\n", "")
+            .replace("line number 20005\n", "a\nb\n")
+            .replace("line number 39999\n", "last\n");
+        assert!(region::stretches(old.as_bytes(), new.as_bytes(), 3, 0).len() >= 3);
+        let opts = DiffOptions::default();
+        let whole = render_in(old.as_bytes(), new.as_bytes(), ("a", "b"), &opts, usize::MAX).text;
+        let cut = render_in(old.as_bytes(), new.as_bytes(), ("a", "b"), &opts, 0).text;
+        assert_eq!(cut, whole);
+    }
+
+    #[test]
+    fn a_long_diff_is_cut_and_counted() {
+        let old: String = (0..1000).map(|i| format!("line {i}\n")).collect();
+        // Lines 1, 10-19 and 100-199 change: 111 lines, in three hunks.
+        let new = old.replace("line 1", "LINE 1");
+        let opts = DiffOptions { max_lines: Some(20), ..DiffOptions::default() };
+        let cut = render(old.as_bytes(), new.as_bytes(), "a", "b", &opts);
+        let full = render(old.as_bytes(), new.as_bytes(), "a", "b", &DiffOptions::default());
+        assert!(cut.cut && !full.cut);
+        let (shown, last) = cut.text.trim_end().rsplit_once('\n').unwrap();
+        assert!(full.text.starts_with(shown), "the shown part is the start of the whole diff");
+        let body = |text: &str| text.lines().filter(|l| !l.starts_with("@@")).count() - 2;
+        assert_eq!(body(shown), 20);
+        let rest = body(&full.text) - 20;
+        assert_eq!(
+            last,
+            format!(
+                "… {rest} more lines of this diff not shown (111 added and 111 removed in all; 1 more hunk, at line 98)"
+            )
+        );
+        assert_eq!(render(b"a\n", b"b\n", "a", "b", &opts).text, full_of(b"a\n", b"b\n"));
+    }
+
+    fn full_of(old: &[u8], new: &[u8]) -> String {
+        unified(old, new, "a", "b", &DiffOptions::default())
+    }
+
+    #[test]
     fn table() {
         let cases: &[(&str, &str, &str, &str)] = &[
             ("equal", "x\ny\n", "x\ny\n", ""),
@@ -188,14 +374,14 @@ mod tests {
     fn context_radius() {
         let old = "1\n2\n3\n4\n5\n6\n7\n8\n9\n";
         let new = "1\n2\n3\n4\nfive\n6\n7\n8\n9\n";
-        let opts = DiffOptions { color: false, context: 1 };
+        let opts = DiffOptions { context: 1, ..DiffOptions::default() };
         let got = unified(old.as_bytes(), new.as_bytes(), "a", "b", &opts);
         assert_eq!(got, "--- a\n+++ b\n@@ -4,3 +4,3 @@\n 4\n-5\n+five\n 6\n");
     }
 
     #[test]
     fn color() {
-        let opts = DiffOptions { color: true, context: 3 };
+        let opts = DiffOptions { color: true, ..DiffOptions::default() };
         let got = unified(b"a\n", b"b\n", "old", "new", &opts);
         let want = "\x1b[1m--- old\x1b[0m\n\x1b[1m+++ new\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\
                     \x1b[31m-a\x1b[0m\n\x1b[32m+b\x1b[0m\n";

@@ -56,14 +56,18 @@ impl Session {
     }
 
     /// Prints a unified diff on stderr under a heading; says so when there is no difference.
+    /// A long diff is cut to its first [`diff::SHOWN_LINES`] lines and a count of the rest,
+    /// with a hint how to see it all, unless `--diff full`.
     pub fn show_diff(&self, heading: &str, old: &[u8], new: &[u8], old_label: &str, new_label: &str) {
         if crate::ui::quiet() {
             return;
         }
-        eprint!("{}", self.diff_section(heading, old, new, old_label, new_label));
+        let max_lines = (!self.settings.diff_full).then_some(diff::SHOWN_LINES);
+        eprint!("{}", self.section(heading, old, new, (old_label, new_label), max_lines));
     }
 
-    /// A heading and the unified diff under it (or "(no differences)"), as `show_diff` prints it.
+    /// A heading and the whole unified diff under it (or "(no differences)"): what `[d]iff`
+    /// at the conflict prompt pages.
     pub fn diff_section(
         &self,
         heading: &str,
@@ -72,16 +76,30 @@ impl Session {
         old_label: &str,
         new_label: &str,
     ) -> String {
+        self.section(heading, old, new, (old_label, new_label), None)
+    }
+
+    fn section(
+        &self,
+        heading: &str,
+        old: &[u8],
+        new: &[u8],
+        (old_label, new_label): (&str, &str),
+        max_lines: Option<usize>,
+    ) -> String {
         let mut section = format!("{}\n", self.ui.bold(heading));
-        let opts = DiffOptions { color: self.settings.color, ..DiffOptions::default() };
-        let text = diff::unified(old, new, old_label, new_label, &opts);
-        if text.is_empty() {
+        let opts = DiffOptions { color: self.settings.color, max_lines, ..DiffOptions::default() };
+        let diff = diff::render(old, new, old_label, new_label, &opts);
+        if diff.text.is_empty() {
             section.push_str("  (no differences)\n");
         } else {
-            section.push_str(&text);
-            if !text.ends_with('\n') {
+            section.push_str(&diff.text);
+            if !diff.text.ends_with('\n') {
                 section.push('\n');
             }
+        }
+        if diff.cut {
+            section.push_str("hint: --diff full prints all of it (so does [d]iff at the conflict prompt)\n");
         }
         section
     }

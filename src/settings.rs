@@ -82,6 +82,8 @@ pub struct Settings {
     /// apart from an explicit `abort`, which `--yes` does not override. Interpreted by
     /// `conflict::decide`.
     pub on_conflict: Option<ConflictPolicy>,
+    /// `--diff full`: diffs on stderr are never cut to a summary.
+    pub diff_full: bool,
     /// Statuses besides 412 that mean "version conflict" (e.g. 409).
     pub conflict_statuses: Vec<u16>,
     /// Send weak ETags in If-Match (`--weak-etag send`).
@@ -179,6 +181,7 @@ impl Settings {
             },
             yes: args.write.yes,
             on_conflict: args.write.on_conflict,
+            diff_full: args.write.diff == crate::cli::DiffAmount::Full,
             conflict_statuses,
             send_weak: args.write.weak.weak_etag == WeakETagMode::Send,
             version_field: match &args.write.weak.version_field {

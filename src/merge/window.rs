@@ -18,6 +18,8 @@
 
 use diffy::{DiffOptions, Line, MergeOptions};
 
+use crate::diff::{common_prefix_lines, common_suffix_lines, lines_back, lines_forward};
+
 /// Lines of unchanged context a window starts with, then widened by this factor while its
 /// diff would reach its edges.
 const PADS: [usize; 4] = [1, 8, 64, 512];
@@ -134,58 +136,6 @@ fn edges_unchanged(base: &[u8], side: &[u8], at_start: bool, at_end: bool) -> bo
     starts && ends
 }
 
-/// Bytes of the whole lines `a` and `b` start with alike.
-fn common_prefix_lines(a: &[u8], b: &[u8]) -> usize {
-    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    if same == a.len() && same == b.len() {
-        return same;
-    }
-    a[..same].iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1)
-}
-
-/// Bytes of the whole lines `a` and `b` end with alike (a last line without a line break is
-/// a line too, and differs from the same line with one).
-fn common_suffix_lines(a: &[u8], b: &[u8]) -> usize {
-    let same = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count();
-    if same == a.len() && same == b.len() {
-        return same;
-    }
-    // A line starts where the common bytes start only when it does in both texts.
-    let line_start = |text: &[u8]| {
-        let at = text.len() - same;
-        at == 0 || text[at - 1] == b'\n'
-    };
-    if line_start(a) && line_start(b) {
-        return same;
-    }
-    let tail = &a[a.len() - same..];
-    tail.iter().position(|&c| c == b'\n').map_or(0, |i| same - i - 1)
-}
-
-/// The start of the line `n` lines before the line that starts at `at`.
-fn lines_back(text: &[u8], at: usize, n: usize) -> usize {
-    let mut at = at;
-    for _ in 0..n {
-        if at == 0 {
-            break;
-        }
-        at = text[..at - 1].iter().rposition(|&c| c == b'\n').map_or(0, |i| i + 1);
-    }
-    at
-}
-
-/// The end of the `n`th line from `at` (a line start), or the text's end.
-fn lines_forward(text: &[u8], at: usize, n: usize) -> usize {
-    let mut at = at;
-    for _ in 0..n {
-        if at == text.len() {
-            break;
-        }
-        at = text[at..].iter().position(|&c| c == b'\n').map_or(text.len(), |i| at + i + 1);
-    }
-    at
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -198,21 +148,6 @@ mod tests {
             .set_conflict_marker_length(8)
             .set_incomplete_hunk_style(diffy::IncompleteHunkStyle::Diff3);
         opts
-    }
-
-    #[test]
-    fn line_bounds() {
-        assert_eq!(common_prefix_lines(b"a\nb\nc", b"a\nb\nd"), 4);
-        assert_eq!(common_prefix_lines(b"a\nbc\n", b"a\nbd\n"), 2);
-        assert_eq!(common_prefix_lines(b"a\nx", b"a\nx\nz"), 2);
-        assert_eq!(common_suffix_lines(b"a\nb\n", b"x\nb\n"), 2);
-        assert_eq!(common_suffix_lines(b"ab\n", b"b\n"), 0);
-        assert_eq!(common_suffix_lines(b"b\n", b"x\nb\n"), 2);
-        assert_eq!(common_suffix_lines(b"a\nb", b"a\nxb"), 0);
-        assert_eq!(lines_back(b"a\nb\nc\n", 4, 1), 2);
-        assert_eq!(lines_back(b"a\nb\nc\n", 4, 5), 0);
-        assert_eq!(lines_forward(b"a\nb\nc", 2, 1), 4);
-        assert_eq!(lines_forward(b"a\nb\nc", 2, 9), 5);
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod interop;
 mod interop_pouchdb;
 mod interop_varnish;
 mod lineage;
+mod long_diff;
 mod markers;
 mod merge;
 mod messages;
