@@ -3,6 +3,7 @@
 //! in conflict descriptions are RFC 6901 JSON Pointers (`/spec/replicas`). Writing the result
 //! back in mine's formatting is left to `style`; the line-merge fallback to the parent module.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -296,14 +297,51 @@ impl<'de> Visitor<'de> for NoDuplicateKeys {
         Ok(self)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
-        let mut seen = HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if !seen.insert(key) {
+        // Most objects are small: a list beats hashing there.
+        const LISTED: usize = 16;
+        let mut listed: Vec<Key<'de>> = Vec::new();
+        let mut seen: HashSet<Key<'de>> = HashSet::new();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let new = if seen.is_empty() && listed.len() < LISTED {
+                let new = !listed.contains(&key);
+                listed.push(key);
+                new
+            } else {
+                seen.extend(listed.drain(..));
+                seen.insert(key)
+            };
+            if !new {
                 return Err(de::Error::custom("duplicate key"));
             }
             map.next_value::<NoDuplicateKeys>()?;
         }
         Ok(self)
+    }
+}
+
+/// An object key, borrowed from the document unless it holds escapes.
+#[derive(PartialEq, Eq, Hash)]
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_borrowed_str<E>(self, key: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(key)))
+    }
+    fn visit_str<E>(self, key: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(key.to_string())))
     }
 }
 

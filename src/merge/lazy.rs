@@ -32,17 +32,19 @@ pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Lazy {
         return Lazy::NotJson;
     }
     let (b, m, t) = (Raw::root(base), Raw::root(mine), Raw::root(theirs));
-    let Ok(Some(merged)) = merge_value(Some(b), Some(m), Some(t)) else {
-        return Lazy::Undecided;
-    };
-    if merged.equals(t) {
-        return Lazy::Done(MergeOutcome::Clean(theirs.to_vec()));
-    }
-    if merged.equals(m) {
-        return Lazy::Done(MergeOutcome::Clean(mine.to_vec()));
+    // The first walk finds any conflict, and whether the result is theirs or mine; the second
+    // cannot meet a conflict.
+    match walk(Some(b), Some(m), Some(t), None) {
+        Err(Conflict) => return Lazy::Undecided,
+        Ok(w) if w.theirs => return Lazy::Done(MergeOutcome::Clean(theirs.to_vec())),
+        Ok(w) if w.mine => return Lazy::Done(MergeOutcome::Clean(mine.to_vec())),
+        Ok(_) => {}
     }
     let by_lines = line_merge(base, mine, theirs);
-    if by_lines.conflicts.is_empty() && parses(&by_lines.text) && merged.equals(Raw::root(&by_lines.text)) {
+    if by_lines.conflicts.is_empty()
+        && parses(&by_lines.text)
+        && walk(Some(b), Some(m), Some(t), Some(Raw::root(&by_lines.text))).is_ok_and(|w| w.target)
+    {
         return Lazy::Done(MergeOutcome::Clean(by_lines.text));
     }
     Lazy::Undecided
@@ -69,7 +71,13 @@ impl<'a> Raw<'a> {
         }
         match (self.is_object(), other.is_object()) {
             (true, true) => match (Members::of(self), Members::of(other)) {
-                (Some(a), Some(b)) => a.list.len() == b.list.len() && a.all_in(&b, |x, y| x.equals(y)),
+                (Some(a), Some(b)) => {
+                    a.list.len() == b.list.len()
+                        && a.list
+                            .iter()
+                            .enumerate()
+                            .all(|(i, (key, x))| b.get(key, i).is_some_and(|y| x.equals(y)))
+                }
                 _ => false,
             },
             (false, false) => {
@@ -89,10 +97,11 @@ fn opt_equals(a: Option<Raw<'_>>, b: Option<Raw<'_>>) -> bool {
     }
 }
 
-/// An object's members in document order, with an index by key built when a lookup by
-/// position misses (the same keys in the same order, the common case, never builds it).
+/// An object's members in document order — each key as its literal, quotes included, and
+/// its value — with an index by key built when a lookup by position misses (the same keys in
+/// the same order, the common case, never builds it).
 struct Members<'a> {
-    list: Vec<(Cow<'a, str>, Raw<'a>)>,
+    list: Vec<(&'a [u8], Raw<'a>)>,
     index: OnceCell<HashMap<Cow<'a, str>, usize>>,
 }
 
@@ -105,7 +114,7 @@ impl<'a> Members<'a> {
         if s.get(i) != Some(&b'}') {
             loop {
                 let key_end = skip_string(s, i)?;
-                let key = decode_key(&s[i..key_end])?;
+                let key = &s[i..key_end];
                 i = skip_ws(s, key_end);
                 if s.get(i) != Some(&b':') {
                     return None;
@@ -121,102 +130,100 @@ impl<'a> Members<'a> {
                 }
             }
         }
+        list.shrink_to_fit();
         Some(Members { list, index: OnceCell::new() })
     }
 
-    /// The value of `key`, looked for at `hint` first.
-    fn get(&self, key: &str, hint: usize) -> Option<Raw<'a>> {
+    /// The value of the key written `literal` (in any document), looked for at `hint` first.
+    fn get(&self, literal: &[u8], hint: usize) -> Option<Raw<'a>> {
         if let Some((k, v)) = self.list.get(hint)
-            && k == key
+            && same_key(k, literal)
         {
             return Some(*v);
         }
-        let index = self
-            .index
-            .get_or_init(|| self.list.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)).collect());
-        index.get(key).map(|&i| self.list[i].1)
-    }
-
-    fn contains(&self, key: &str, hint: usize) -> bool {
-        self.get(key, hint).is_some()
-    }
-
-    /// Every member of `self` is in `other` and `same` holds for the two values.
-    fn all_in(&self, other: &Members<'_>, same: impl Fn(Raw<'_>, Raw<'_>) -> bool) -> bool {
-        self.list
-            .iter()
-            .enumerate()
-            .all(|(i, (key, value))| other.get(key, i).is_some_and(|o| same(*value, o)))
+        let index = self.index.get_or_init(|| {
+            self.list.iter().enumerate().filter_map(|(i, (k, _))| Some((decode_key(k)?, i))).collect()
+        });
+        index.get(decode_key(literal)?.as_ref()).map(|&i| self.list[i].1)
     }
 }
 
-/// A merged value: one side's value as it is, or an object whose members were merged.
-enum Merged<'a> {
-    Take(Raw<'a>),
-    Object(Vec<(Cow<'a, str>, Merged<'a>)>),
+/// Two key literals name the same key (`"é"` and `"\u00e9"` do).
+fn same_key(a: &[u8], b: &[u8]) -> bool {
+    if !a.contains(&b'\\') && !b.contains(&b'\\') {
+        return a == b;
+    }
+    matches!((decode_key(a), decode_key(b)), (Some(x), Some(y)) if x == y)
 }
 
-impl Merged<'_> {
-    /// Equality with `other` as `Value`s.
-    fn equals(&self, other: Raw<'_>) -> bool {
-        match self {
-            Merged::Take(raw) => raw.equals(other),
-            Merged::Object(members) => {
-                if !other.is_object() {
-                    return false;
-                }
-                let Some(other) = Members::of(other) else { return false };
-                members.len() == other.list.len()
-                    && members
-                        .iter()
-                        .enumerate()
-                        .all(|(i, (key, value))| other.get(key, i).is_some_and(|o| value.equals(o)))
-            }
-        }
-    }
+/// What a walk of the merge found out about the merged value: whether it exists (was not
+/// removed), and whether it equals mine, theirs and the target, as `Value`s (both absent
+/// counts as equal).
+struct Walked {
+    present: bool,
+    mine: bool,
+    theirs: bool,
+    target: bool,
 }
 
 /// The values collide: the tree-based merge describes and presents that.
 struct Conflict;
 
-/// `json.rs`'s `merge_value`, deciding by text. Key order is not kept: the result is only
-/// compared, and `Value` equality ignores it.
-fn merge_value<'a>(
-    base: Option<Raw<'a>>,
-    mine: Option<Raw<'a>>,
-    theirs: Option<Raw<'a>>,
-) -> Result<Option<Merged<'a>>, Conflict> {
+/// `json.rs`'s `merge_value` — the same decisions, made on text — compared with mine, theirs
+/// and `target` as it goes instead of building the merged value. Every member is visited even
+/// once the answers are "not equal", so that a conflict anywhere is found.
+fn walk(
+    base: Option<Raw<'_>>,
+    mine: Option<Raw<'_>>,
+    theirs: Option<Raw<'_>>,
+    target: Option<Raw<'_>>,
+) -> Result<Walked, Conflict> {
+    let taken = |value: Option<Raw<'_>>| Walked {
+        present: value.is_some(),
+        mine: opt_equals(value, mine),
+        theirs: opt_equals(value, theirs),
+        target: opt_equals(value, target),
+    };
     if opt_equals(mine, theirs) || opt_equals(base, theirs) {
-        return Ok(mine.map(Merged::Take));
+        return Ok(taken(mine));
     }
     if opt_equals(base, mine) {
-        return Ok(theirs.map(Merged::Take));
+        return Ok(taken(theirs));
     }
-    if let (Some(b), Some(m), Some(t)) = (base, mine, theirs)
-        && b.is_object()
-        && m.is_object()
-        && t.is_object()
-    {
-        let (Some(b), Some(m), Some(t)) = (Members::of(b), Members::of(m), Members::of(t)) else {
-            return Err(Conflict);
-        };
-        let mut out = Vec::new();
-        for (i, (key, value)) in m.list.iter().enumerate() {
-            if let Some(v) = merge_value(b.get(key, i), Some(*value), t.get(key, i))? {
-                out.push((key.clone(), v));
-            }
-        }
-        for (i, (key, value)) in t.list.iter().enumerate() {
-            if m.contains(key, i) {
-                continue;
-            }
-            if let Some(v) = merge_value(b.get(key, i), None, Some(*value))? {
-                out.push((key.clone(), v));
-            }
-        }
-        return Ok(Some(Merged::Object(out)));
+    let (Some(b), Some(m), Some(t)) = (base, mine, theirs) else {
+        return Err(Conflict);
+    };
+    if !(b.is_object() && m.is_object() && t.is_object()) {
+        return Err(Conflict);
     }
-    Err(Conflict)
+    let (Some(b), Some(m), Some(t)) = (Members::of(b), Members::of(m), Members::of(t)) else {
+        return Err(Conflict);
+    };
+    let target = target.filter(|raw| raw.is_object()).and_then(Members::of);
+    let mut all = Walked { present: true, mine: true, theirs: true, target: target.is_some() };
+    let mut count = 0;
+    let mut add = |member: Walked| {
+        count += usize::from(member.present);
+        all.mine &= member.mine;
+        all.theirs &= member.theirs;
+        all.target &= member.target;
+    };
+    for (i, (key, value)) in m.list.iter().enumerate() {
+        let at = target.as_ref().and_then(|g| g.get(key, i));
+        add(walk(b.get(key, i), Some(*value), t.get(key, i), at)?);
+    }
+    for (i, (key, value)) in t.list.iter().enumerate() {
+        if m.get(key, i).is_some() {
+            continue;
+        }
+        let at = target.as_ref().and_then(|g| g.get(key, i));
+        add(walk(b.get(key, i), None, Some(*value), at)?);
+    }
+    // Equal members, and as many: the same object.
+    all.mine &= m.list.len() == count;
+    all.theirs &= t.list.len() == count;
+    all.target &= target.is_some_and(|g| g.list.len() == count);
+    Ok(all)
 }
 
 fn skip_ws(s: &[u8], mut i: usize) -> usize {

@@ -81,21 +81,35 @@ pub(super) fn write(value: &Value, style: &Style) -> Vec<u8> {
 /// through serde_json: integers within i64/u64, other numbers with at most 15 significant
 /// digits (f64 holds 15 exactly) and not so small that they round to zero.
 pub(super) fn numbers_survive(text: &[u8]) -> bool {
-    let mut end = 0;
-    for start in outside_strings(text) {
-        if start < end || !(text[start] == b'-' || text[start].is_ascii_digit()) {
-            continue;
-        }
-        let len = text[start..]
-            .iter()
-            .take_while(|&&b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
-            .count();
-        end = start + len;
-        let Ok(token) = std::str::from_utf8(&text[start..end]) else {
-            return false;
-        };
-        if !number_survives(token) {
-            return false;
+    let mut i = 0;
+    while i < text.len() {
+        match text[i] {
+            b'"' => {
+                // Past the string literal (the text is valid JSON, so it ends).
+                i += 1;
+                while let Some(&c) = text.get(i) {
+                    i += if c == b'\\' { 2 } else { 1 };
+                    if c == b'"' {
+                        break;
+                    }
+                }
+            }
+            b'-' | b'0'..=b'9' => {
+                let start = i;
+                while text
+                    .get(i)
+                    .is_some_and(|&b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.' | b'e' | b'E'))
+                {
+                    i += 1;
+                }
+                let Ok(token) = std::str::from_utf8(&text[start..i]) else {
+                    return false;
+                };
+                if !number_survives(token) {
+                    return false;
+                }
+            }
+            _ => i += 1,
         }
     }
     true
