@@ -69,21 +69,19 @@ impl<'a> Raw<'a> {
         if self.0 == other.0 {
             return true;
         }
+        let parse = |raw: Raw<'_>| serde_json::from_slice::<Value>(raw.0).ok();
+        let parsed_equal = || matches!((parse(self), parse(other)), (Some(x), Some(y)) if x == y);
         match (self.is_object(), other.is_object()) {
             (true, true) => match (Members::of(self), Members::of(other)) {
                 (Some(a), Some(b)) => {
-                    a.list.len() == b.list.len()
-                        && a.list
-                            .iter()
+                    a.len() == b.len()
+                        && a.iter()
                             .enumerate()
                             .all(|(i, (key, x))| b.get(key, i).is_some_and(|y| x.equals(y)))
                 }
-                _ => false,
+                _ => parsed_equal(),
             },
-            (false, false) => {
-                let parse = |raw: Raw<'_>| serde_json::from_slice::<Value>(raw.0).ok();
-                matches!((parse(self), parse(other)), (Some(x), Some(y)) if x == y)
-            }
+            (false, false) => parsed_equal(),
             _ => false,
         }
     }
@@ -98,30 +96,35 @@ fn opt_equals(a: Option<Raw<'_>>, b: Option<Raw<'_>>) -> bool {
 }
 
 /// An object's members in document order — each key as its literal, quotes included, and
-/// its value — with an index by key built when a lookup by position misses (the same keys in
-/// the same order, the common case, never builds it).
+/// its value, as offsets into the object's text (16 bytes a member) — with an index by key
+/// built when a lookup by position misses (the same keys in the same order, the common case,
+/// never builds it).
 struct Members<'a> {
-    list: Vec<(&'a [u8], Raw<'a>)>,
+    text: &'a [u8],
+    /// Per member: the start and end of its key literal, and of its value.
+    spans: Vec<[u32; 4]>,
     index: OnceCell<HashMap<Cow<'a, str>, usize>>,
 }
 
 impl<'a> Members<'a> {
-    /// The members of an object in a valid document.
+    /// The members of an object in a valid document; `None` for one of 4 GiB or more.
     fn of(object: Raw<'a>) -> Option<Members<'a>> {
         let s = object.0;
-        let mut list = Vec::new();
+        let offset = |at: usize| u32::try_from(at).ok();
+        offset(s.len())?;
+        let mut spans = Vec::new();
         let mut i = skip_ws(s, 1);
         if s.get(i) != Some(&b'}') {
             loop {
                 let key_end = skip_string(s, i)?;
-                let key = &s[i..key_end];
+                let key = i;
                 i = skip_ws(s, key_end);
                 if s.get(i) != Some(&b':') {
                     return None;
                 }
                 let start = skip_ws(s, i + 1);
                 let end = skip_value(s, start)?;
-                list.push((key, Raw(&s[start..end])));
+                spans.push([offset(key)?, offset(key_end)?, offset(start)?, offset(end)?]);
                 i = skip_ws(s, end);
                 match s.get(i)? {
                     b',' => i = skip_ws(s, i + 1),
@@ -130,21 +133,36 @@ impl<'a> Members<'a> {
                 }
             }
         }
-        list.shrink_to_fit();
-        Some(Members { list, index: OnceCell::new() })
+        spans.shrink_to_fit();
+        Some(Members { text: s, spans, index: OnceCell::new() })
+    }
+
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Member `i`'s key literal and value.
+    fn member(&self, i: usize) -> (&'a [u8], Raw<'a>) {
+        let [key, key_end, start, end] = self.spans[i].map(|at| at as usize);
+        (&self.text[key..key_end], Raw(&self.text[start..end]))
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&'a [u8], Raw<'a>)> + '_ {
+        (0..self.len()).map(|i| self.member(i))
     }
 
     /// The value of the key written `literal` (in any document), looked for at `hint` first.
     fn get(&self, literal: &[u8], hint: usize) -> Option<Raw<'a>> {
-        if let Some((k, v)) = self.list.get(hint)
-            && same_key(k, literal)
-        {
-            return Some(*v);
+        if hint < self.len() {
+            let (key, value) = self.member(hint);
+            if same_key(key, literal) {
+                return Some(value);
+            }
         }
         let index = self.index.get_or_init(|| {
-            self.list.iter().enumerate().filter_map(|(i, (k, _))| Some((decode_key(k)?, i))).collect()
+            self.iter().enumerate().filter_map(|(i, (key, _))| Some((decode_key(key)?, i))).collect()
         });
-        index.get(decode_key(literal)?.as_ref()).map(|&i| self.list[i].1)
+        index.get(decode_key(literal)?.as_ref()).map(|&i| self.member(i).1)
     }
 }
 
@@ -208,21 +226,21 @@ fn walk(
         all.theirs &= member.theirs;
         all.target &= member.target;
     };
-    for (i, (key, value)) in m.list.iter().enumerate() {
+    for (i, (key, value)) in m.iter().enumerate() {
         let at = target.as_ref().and_then(|g| g.get(key, i));
-        add(walk(b.get(key, i), Some(*value), t.get(key, i), at)?);
+        add(walk(b.get(key, i), Some(value), t.get(key, i), at)?);
     }
-    for (i, (key, value)) in t.list.iter().enumerate() {
+    for (i, (key, value)) in t.iter().enumerate() {
         if m.get(key, i).is_some() {
             continue;
         }
         let at = target.as_ref().and_then(|g| g.get(key, i));
-        add(walk(b.get(key, i), None, Some(*value), at)?);
+        add(walk(b.get(key, i), None, Some(value), at)?);
     }
     // Equal members, and as many: the same object.
-    all.mine &= m.list.len() == count;
-    all.theirs &= t.list.len() == count;
-    all.target &= target.is_some_and(|g| g.list.len() == count);
+    all.mine &= m.len() == count;
+    all.theirs &= t.len() == count;
+    all.target &= target.is_some_and(|g| g.len() == count);
     Ok(all)
 }
 
