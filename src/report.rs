@@ -257,11 +257,11 @@ pub struct DiffReport {
 pub struct DoctorReport {
     #[serde(flatten)]
     pub head: Head,
-    pub verdict: crate::diagnosis::Verdict,
+    pub verdict: crate::doctor::diagnosis::Verdict,
     pub summary: &'static str,
     pub last_modified: Option<String>,
     pub version_field: Option<String>,
-    pub findings: Vec<crate::diagnosis::Finding>,
+    pub findings: Vec<crate::doctor::diagnosis::Finding>,
     pub retries: Vec<crate::http::Retry>,
     pub write_probe_verdict: Option<crate::state::OriginVerdict>,
 }
@@ -289,8 +289,8 @@ impl DoctorReport {
     /// The report of `diagnosis`, made from `rec`'s answers from `url`.
     pub fn new(
         url: &Url,
-        diagnosis: &crate::diagnosis::Diagnosis,
-        rec: &crate::probe::Recording,
+        diagnosis: &crate::doctor::diagnosis::Diagnosis,
+        rec: &crate::doctor::probe::Recording,
         write_probe_verdict: Option<crate::state::OriginVerdict>,
     ) -> DoctorReport {
         let head = Head {

@@ -6,11 +6,11 @@
 //! `--write-probe` it only reads a verdict remembered earlier, and creates no store.
 
 use crate::cli::DoctorArgs;
-use crate::diagnosis::{Verdict, WriteResult, diagnose, write_result};
+use crate::doctor::diagnosis::{Verdict, WriteResult, diagnose, write_result};
+use crate::doctor::probe::{self, WriteProbe};
 use crate::error::{Error, Exit, Result};
 use crate::http::Client;
 use crate::interrupt::{guard, guard_blocking};
-use crate::probe::{self, WriteProbe};
 use crate::report::{self, DoctorReport};
 use crate::session::parse_url;
 use crate::settings::Settings;

@@ -2,8 +2,8 @@
 //! Last-Modified; is the ETag stable, does HEAD agree with GET, does compression change it.
 
 use super::{Finding, Status, finding, last_modified_usable, shown, with_advice};
+use crate::doctor::probe::Recording;
 use crate::etag::ETag;
-use crate::probe::Recording;
 
 pub(super) fn tag_or_none(tag: Option<&ETag>) -> String {
     tag.map_or_else(|| "none".to_string(), ToString::to_string)

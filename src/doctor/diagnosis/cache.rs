@@ -5,7 +5,7 @@
 
 use super::validators::tag_or_none;
 use super::{Finding, Status, finding, shown, with_advice};
-use crate::probe::Recording;
+use crate::doctor::probe::Recording;
 
 /// Response headers that show a cache or proxy on the way.
 const CACHE_SIGNS: [&str; 9] = [
@@ -143,14 +143,15 @@ pub(super) fn no_cache_honored(rec: &Recording) -> Option<Finding> {
             None,
         ));
     }
-    let signs =
-        |e: &crate::probe::Exchange| e.cache().map(|c| c.describe()).unwrap_or_else(|| "no sign".into());
+    let signs = |e: &crate::doctor::probe::Exchange| {
+        e.cache().map(|c| c.describe()).unwrap_or_else(|| "no sign".into())
+    };
     let mut seen = format!(
         "both GETs with no-cache were answered from its storage ({}; then {})",
         signs(&rec.get),
         signs(&rec.get_again)
     );
-    let age = |e: &crate::probe::Exchange| e.header("age").and_then(|a| a.parse::<u64>().ok());
+    let age = |e: &crate::doctor::probe::Exchange| e.header("age").and_then(|a| a.parse::<u64>().ok());
     if let (Some(a), Some(b)) = (age(&rec.get), age(&rec.get_again))
         && a > 0
         && b >= a

@@ -12,7 +12,7 @@ mod validators;
 
 use serde::Serialize;
 
-use crate::probe::{Recording, WriteProbe};
+use crate::doctor::probe::{Recording, WriteProbe};
 
 /// How a finding bears on safe editing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -190,7 +190,7 @@ pub(crate) fn write_result(rec: &Recording, conflict_statuses: &[u16]) -> WriteR
         WriteProbe::Sent { response, .. } if response.status == 412 => WriteResult::Protected,
         // A made-up version in the body refused as a conflict.
         WriteProbe::Sent { header, response, .. }
-            if *header == crate::probe::VERSION_PROBE && response.status == 409 =>
+            if *header == crate::doctor::probe::VERSION_PROBE && response.status == 409 =>
         {
             WriteResult::Protected
         }
@@ -243,7 +243,7 @@ fn verdict(rec: &Recording, conflict_statuses: &[u16]) -> Verdict {
     }
     if rec.version_field.as_ref().is_some_and(|v| v.value.is_some()) {
         let checked =
-            write == WriteResult::Protected && sent_header(rec) == Some(crate::probe::VERSION_PROBE);
+            write == WriteResult::Protected && sent_header(rec) == Some(crate::doctor::probe::VERSION_PROBE);
         return if checked { Verdict::VersionField } else { Verdict::Unverified };
     }
     Verdict::Unprotected

@@ -4,7 +4,7 @@
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::*;
-use crate::probe::{Exchange, Recording, WriteProbe};
+use crate::doctor::probe::{Exchange, Recording, WriteProbe};
 
 const BODY: &[u8] = b"{\"a\": 1}\n";
 const TAG: &str = "\"v1\"";
@@ -385,7 +385,7 @@ fn version_in_body() -> Recording {
         if_match_current: None,
         if_none_match: None,
         if_unmodified_since: None,
-        version_field: Some(crate::probe::BodyVersion {
+        version_field: Some(crate::doctor::probe::BodyVersion {
             pointer: "/_rev".into(),
             value: Some("1-abc".into()),
         }),
@@ -395,7 +395,7 @@ fn version_in_body() -> Recording {
 
 fn version_probe(status: u16) -> WriteProbe {
     WriteProbe::Sent {
-        header: crate::probe::VERSION_PROBE,
+        header: crate::doctor::probe::VERSION_PROBE,
         value: "/_rev (1-000)".into(),
         response: exchange(status, &[], b""),
     }
@@ -424,7 +424,7 @@ fn a_version_in_the_body_is_the_mechanism_and_the_write_probe_decides() {
 
     // Without the version in this body, nothing protects writes.
     let absent = Recording {
-        version_field: Some(crate::probe::BodyVersion { pointer: "/_rev".into(), value: None }),
+        version_field: Some(crate::doctor::probe::BodyVersion { pointer: "/_rev".into(), value: None }),
         ..version_in_body()
     };
     let d = diagnose(&absent, &[]);
@@ -437,7 +437,10 @@ fn a_version_in_the_body_is_the_mechanism_and_the_write_probe_decides() {
 #[test]
 fn a_header_validator_and_a_version_field_are_both_named() {
     let rec = Recording {
-        version_field: Some(crate::probe::BodyVersion { pointer: "/etag".into(), value: Some("BwX".into()) }),
+        version_field: Some(crate::doctor::probe::BodyVersion {
+            pointer: "/etag".into(),
+            value: Some("BwX".into()),
+        }),
         ..healthy()
     };
     let m = find(&diagnose(&rec, &[]), "mechanism").message.clone();

@@ -1,6 +1,6 @@
 //! The requests `ifmatch doctor` sends, and what came back: [`read`] makes the safe probes
 //! (GET, HEAD, OPTIONS only) and [`write()`] the opt-in write probe, each recorded into a
-//! [`Recording`]. What the answers mean is left to [`crate::diagnosis`], which is pure, so
+//! [`Recording`]. What the answers mean is left to [`crate::doctor::diagnosis`], which is pure, so
 //! that the judgement can be unit-tested on recorded responses without a server.
 
 use std::time::{Duration, UNIX_EPOCH};

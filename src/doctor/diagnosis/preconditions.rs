@@ -3,7 +3,7 @@
 //! opt-in write probe.
 
 use super::{Finding, Status, WriteResult, finding, shown, strong_etag_usable, with_advice, write_result};
-use crate::probe::{BOGUS_TAG, Recording, WriteProbe};
+use crate::doctor::probe::{BOGUS_TAG, Recording, WriteProbe};
 
 pub(super) fn if_match(rec: &Recording) -> Finding {
     let e = &rec.if_match_bogus;
@@ -179,7 +179,7 @@ pub(super) fn write_probe(rec: &Recording, conflict_statuses: &[u16]) -> Option<
         }
         WriteProbe::Sent { header, value, response } => (header, value, response),
     };
-    let sent = if *header == crate::probe::VERSION_PROBE {
+    let sent = if *header == crate::doctor::probe::VERSION_PROBE {
         format!("a PUT of the unchanged body with {header} {value}")
     } else {
         format!("a PUT of the unchanged body with {header}: {value}")
