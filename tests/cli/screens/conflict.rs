@@ -97,6 +97,14 @@ fn clean_conflict_answered_with_ctrl_d_aborts() {
 }
 
 #[test]
+fn ctrl_c_at_the_prompt_keeps_the_edit() {
+    let env = Env::new();
+    let (_server, mut p) = conflict(&env, THEIRS_CLEAN);
+    p.interrupt(CLEAN_PROMPT);
+    assert_screen("conflict_clean_ctrl_c", &p.finish(&env));
+}
+
+#[test]
 fn an_unknown_letter_is_asked_again() {
     let env = Env::new();
     let (_server, mut p) = conflict(&env, THEIRS_CLEAN);

@@ -4,6 +4,7 @@
 //! The screens are built by `support::screen`; the snapshots are in tests/cli/snapshots/.
 
 mod conflict;
+mod demo;
 mod doctor;
 mod errors;
 mod help;

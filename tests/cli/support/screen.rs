@@ -145,6 +145,13 @@ impl Pty {
         self.session.send(expectrl::ControlCode::EndOfTransmission).expect("send Ctrl-D");
     }
 
+    /// Waits for `question`, then presses Ctrl-C (the terminal sends SIGINT).
+    #[track_caller]
+    pub fn interrupt(&mut self, question: &str) {
+        self.expect(&format!("{question} "));
+        self.session.send(expectrl::ControlCode::EndOfText).expect("send Ctrl-C");
+    }
+
     /// Reads to the end, waits for the program, and returns the whole screen with its exit
     /// code, line ends as `\n`, and the sandbox's paths redacted.
     pub fn finish(mut self, env: &Env) -> String {
