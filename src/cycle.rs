@@ -246,7 +246,7 @@ pub(crate) struct Cycle<'a> {
 impl Cycle<'_> {
     async fn drive(&mut self, strategy: &mut impl Strategy) -> Result<Report> {
         let ui = self.session.ui;
-        self.etag_before = self.job.precondition.header().map(|(_, v)| v.to_string());
+        self.etag_before = self.job.precondition.validator();
         let mut pending = None;
         if self.job.refresh_first {
             ui.note(if self.job.base.is_some() {

@@ -88,6 +88,16 @@ impl Precondition {
         }
     }
 
+    /// The validator this precondition holds a write to: the ETag of `If-Match`, the date of
+    /// `If-Unmodified-Since`; `None` for a create (`If-None-Match: *`) or no precondition.
+    pub fn validator(&self) -> Option<String> {
+        match self {
+            Precondition::IfMatch(tag) => Some(tag.to_string()),
+            Precondition::IfUnmodifiedSince(date) => Some(date.clone()),
+            Precondition::IfNoneMatchAny | Precondition::None => None,
+        }
+    }
+
     /// The header name and value to send, if any.
     pub fn header(&self) -> Option<(&'static str, &str)> {
         match self {

@@ -17,6 +17,7 @@ mod http_edges;
 mod interop;
 mod interop_pouchdb;
 mod interop_varnish;
+mod json_contract;
 mod lineage;
 mod long_diff;
 mod markers;
