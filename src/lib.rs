@@ -57,7 +57,7 @@ mod write_mode;
 // What the binary and the tests use; nothing else is public.
 pub use cli::{Cli, EXIT_CODES};
 pub use error::{Error, Exit};
-pub use report::{ErrorReport, print as print_report};
+pub use report::{ErrorReport, OUTCOMES, Outcome, print as print_report};
 pub use settings::use_color;
 pub use ui::Ui;
 
