@@ -64,12 +64,7 @@ impl Cycle<'_> {
         };
         if let Some(None) = in_body {
             // The base kept still names the old version: the next write refetches first.
-            self.job.record.stale = true;
-            if let Err(err) = self.session.store.save(&self.job.key, &mut self.job.record, None) {
-                ui.warn(&format!(
-                    "could not mark the record stale ({err}); run `ifmatch get` before the next write"
-                ));
-            }
+            self.mark_stale();
         }
         if let Some(tag) = reused {
             ui.warn(&format!(
@@ -78,12 +73,7 @@ impl Cycle<'_> {
                  the same second can pass If-Match unseen; the next write refetches and compares the content first",
                 self.job.url
             ));
-            self.job.record.stale = true;
-            if let Err(err) = self.session.store.save(&self.job.key, &mut self.job.record, None) {
-                ui.warn(&format!(
-                    "could not mark the record stale ({err}); run `ifmatch get` before the next write"
-                ));
-            }
+            self.mark_stale();
         }
         report.status = Some(status);
         report.outcome = if self.overwrote {
@@ -124,6 +114,16 @@ impl Cycle<'_> {
             crate::error::reason(status)
         ));
         Ok(report)
+    }
+
+    /// Marks the record stale, so that the next write refetches and compares first.
+    fn mark_stale(&mut self) {
+        self.job.record.stale = true;
+        if let Err(err) = self.session.store.save(&self.job.key, &mut self.job.record, None) {
+            self.session.ui.warn(&format!(
+                "could not mark the record stale ({err}); run `ifmatch get` before the next write"
+            ));
+        }
     }
 
     /// After a write to a resource whose version is in the body: the server's copy, when it is

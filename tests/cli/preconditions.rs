@@ -90,6 +90,39 @@ fn a_428_to_a_forced_put_asks_for_yes_off_a_terminal() {
     assert_eq!(server.body("/doc.json").unwrap(), MINE);
 }
 
+/// A server that wants a precondition but sends no validator to make one: every write stops at
+/// its first 428, whether it is a put of a small body, a large file streamed from disk, or
+/// `apply` (one write loop handles the 428 for all three), and nothing is written.
+#[test]
+fn a_428_from_a_server_without_validators_stops_every_write_at_once() {
+    let env = Env::new();
+    let server = server_with_doc(Quirks {
+        require_precondition: true,
+        no_etag: true,
+        no_last_modified: true,
+        ..Quirks::default()
+    });
+    let url = server.url("/doc.json");
+    let big = env.path("big.bin");
+    std::fs::write(&big, vec![b'x'; 9 << 20]).unwrap();
+    let runs: [(&[&str], &[u8]); 3] = [
+        (&["put", &url, "--force", "--yes"], MINE),
+        (&["put", &url, big.to_str().unwrap(), "--force", "--yes"], b""),
+        (&["apply", &url, "--force", "--", "sed", "s/demo/x/"], b""),
+    ];
+    for (n, (args, stdin)) in runs.into_iter().enumerate() {
+        let out = env.run_with_stdin(args, stdin);
+        assert_code(&out, 3);
+        let err = stderr(&out);
+        assert!(
+            err.contains("sends neither ETag nor Last-Modified for a conditional write"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(server.requests_with("PUT").len(), n + 1, "{args:?}: one write, not retried: {err}");
+    }
+    assert_eq!(server.body("/doc.json").unwrap(), DOC);
+}
+
 #[test]
 fn a_428_from_ifmatch_serve() {
     let env = Env::new();
