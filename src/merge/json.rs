@@ -297,30 +297,28 @@ impl<'de> Visitor<'de> for NoDuplicateKeys {
         Ok(self)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
-        // Most objects are small: a list beats hashing there.
-        const LISTED: usize = 16;
-        let mut listed: Vec<Key<'de>> = Vec::new();
-        let mut seen: HashSet<Key<'de>> = HashSet::new();
+        // Most objects are small: a look through the keys so far beats sorting them there.
+        const LOOKED_THROUGH: usize = 16;
+        let mut keys: Vec<Key<'de>> = Vec::new();
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            let new = if seen.is_empty() && listed.len() < LISTED {
-                let new = !listed.contains(&key);
-                listed.push(key);
-                new
-            } else {
-                seen.extend(listed.drain(..));
-                seen.insert(key)
-            };
-            if !new {
+            if keys.len() < LOOKED_THROUGH && keys.contains(&key) {
                 return Err(de::Error::custom("duplicate key"));
             }
+            keys.push(key);
             map.next_value::<NoDuplicateKeys>()?;
+        }
+        if keys.len() > LOOKED_THROUGH {
+            keys.sort_unstable();
+            if keys.windows(2).any(|pair| pair[0] == pair[1]) {
+                return Err(de::Error::custom("duplicate key"));
+            }
         }
         Ok(self)
     }
 }
 
 /// An object key, borrowed from the document unless it holds escapes.
-#[derive(PartialEq, Eq, Hash)]
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
 struct Key<'de>(Cow<'de, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
@@ -390,4 +388,27 @@ fn walk(
         (None, None) => return,
     };
     out.push(sanitize(&line).into_owned());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parses;
+
+    #[test]
+    fn duplicate_keys_are_found_in_small_and_large_objects() {
+        let object = |keys: &[String]| {
+            let members: Vec<String> = keys.iter().map(|k| format!("\"{k}\": 1")).collect();
+            format!("{{{}}}", members.join(", ")).into_bytes()
+        };
+        for n in [2, 16, 17, 40] {
+            let mut keys: Vec<String> = (0..n).map(|i| format!("k{i}")).collect();
+            assert!(parses(&object(&keys)), "{n} distinct keys");
+            keys.push("k0".to_string());
+            assert!(!parses(&object(&keys)), "{n} keys and a repeated one");
+            // The same key, escaped.
+            keys.pop();
+            keys.push("\\u006b0".to_string());
+            assert!(!parses(&object(&keys)), "{n} keys and an escaped repeat");
+        }
+    }
 }

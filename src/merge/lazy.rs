@@ -32,9 +32,15 @@ pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Lazy {
         return Lazy::NotJson;
     }
     let (b, m, t) = (Raw::root(base), Raw::root(mine), Raw::root(theirs));
+    // The roots' members, read once for both walks (a large document is mostly its root).
+    let roots = match (Members::of_object(b), Members::of_object(m), Members::of_object(t)) {
+        (Some(b), Some(m), Some(t)) => Some([b, m, t]),
+        _ => None,
+    };
+    let walk_root = |target| walk_in(Some(b), Some(m), Some(t), target, roots.as_ref());
     // The first walk finds any conflict, and whether the result is theirs or mine; the second
     // cannot meet a conflict.
-    match walk(Some(b), Some(m), Some(t), None) {
+    match walk_root(None) {
         Err(Conflict) => return Lazy::Undecided,
         Ok(w) if w.theirs => return Lazy::Done(MergeOutcome::Clean(theirs.to_vec())),
         Ok(w) if w.mine => return Lazy::Done(MergeOutcome::Clean(mine.to_vec())),
@@ -43,7 +49,7 @@ pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Lazy {
     let by_lines = line_merge(base, mine, theirs);
     if by_lines.conflicts.is_empty()
         && parses(&by_lines.text)
-        && walk(Some(b), Some(m), Some(t), Some(Raw::root(&by_lines.text))).is_ok_and(|w| w.target)
+        && walk_root(Some(Raw::root(&by_lines.text))).is_ok_and(|w| w.target)
     {
         return Lazy::Done(MergeOutcome::Clean(by_lines.text));
     }
@@ -137,8 +143,19 @@ impl<'a> Members<'a> {
         Some(Members { text: s, spans, index: OnceCell::new() })
     }
 
+    /// [`Members::of`] when `raw` is an object.
+    fn of_object(raw: Raw<'a>) -> Option<Members<'a>> {
+        raw.is_object().then(|| Members::of(raw)).flatten()
+    }
+
     fn len(&self) -> usize {
         self.spans.len()
+    }
+
+    /// The two objects are equal as `Value`s.
+    fn equals(&self, other: &Members<'_>) -> bool {
+        self.len() == other.len()
+            && self.iter().enumerate().all(|(i, (key, x))| other.get(key, i).is_some_and(|y| x.equals(y)))
     }
 
     /// Member `i`'s key literal and value.
@@ -196,26 +213,51 @@ fn walk(
     theirs: Option<Raw<'_>>,
     target: Option<Raw<'_>>,
 ) -> Result<Walked, Conflict> {
+    walk_in(base, mine, theirs, target, None)
+}
+
+/// [`walk`], with the three values' members already read when they are objects.
+fn walk_in<'a>(
+    base: Option<Raw<'a>>,
+    mine: Option<Raw<'a>>,
+    theirs: Option<Raw<'a>>,
+    target: Option<Raw<'_>>,
+    members: Option<&[Members<'a>; 3]>,
+) -> Result<Walked, Conflict> {
     let taken = |value: Option<Raw<'_>>| Walked {
         present: value.is_some(),
         mine: opt_equals(value, mine),
         theirs: opt_equals(value, theirs),
         target: opt_equals(value, target),
     };
-    if opt_equals(mine, theirs) || opt_equals(base, theirs) {
+    let same = |x: usize, y: usize| {
+        let sides = [base, mine, theirs];
+        match members {
+            Some(read) => sides[x].map(|r| r.0) == sides[y].map(|r| r.0) || read[x].equals(&read[y]),
+            None => opt_equals(sides[x], sides[y]),
+        }
+    };
+    if same(1, 2) || same(0, 2) {
         return Ok(taken(mine));
     }
-    if opt_equals(base, mine) {
+    if same(0, 1) {
         return Ok(taken(theirs));
     }
-    let (Some(b), Some(m), Some(t)) = (base, mine, theirs) else {
-        return Err(Conflict);
-    };
-    if !(b.is_object() && m.is_object() && t.is_object()) {
-        return Err(Conflict);
-    }
-    let (Some(b), Some(m), Some(t)) = (Members::of(b), Members::of(m), Members::of(t)) else {
-        return Err(Conflict);
+    let read;
+    let [b, m, t] = match members {
+        Some(members) => members,
+        None => {
+            let (Some(b), Some(m), Some(t)) = (base, mine, theirs) else {
+                return Err(Conflict);
+            };
+            let (Some(b), Some(m), Some(t)) =
+                (Members::of_object(b), Members::of_object(m), Members::of_object(t))
+            else {
+                return Err(Conflict);
+            };
+            read = [b, m, t];
+            &read
+        }
     };
     let target = target.filter(|raw| raw.is_object()).and_then(Members::of);
     let mut all = Walked { present: true, mine: true, theirs: true, target: target.is_some() };
