@@ -156,7 +156,13 @@ fn is_marker_char(b: u8) -> bool {
 }
 
 fn longest_marker_run(text: &[u8]) -> usize {
-    text.chunk_by(|a, b| a == b).filter(|run| is_marker_char(run[0])).map(<[u8]>::len).max().unwrap_or(0)
+    let (mut longest, mut i) = (0, 0);
+    while let Some(start) = text[i..].iter().position(|&b| is_marker_char(b)).map(|n| i + n) {
+        let run = text[start..].iter().take_while(|&&b| b == text[start]).count();
+        longest = longest.max(run);
+        i = start + run;
+    }
+    longest
 }
 
 /// The line ending of the first of `texts` that has one (git does the same for its markers).
