@@ -21,7 +21,6 @@ use url::Url;
 use crate::error::Result;
 use crate::etag::{ETag, Precondition};
 use crate::http::{CacheSigns, Download, Freshness};
-use crate::interrupt;
 use crate::session::Session;
 
 /// What the origin refused: the precondition sent, and the ETag its 412 answer carried.
@@ -61,7 +60,7 @@ impl Refetch {
 /// noted and given up on, not an error).
 pub async fn refetch(session: &Session, url: &Url, refusal: Refusal<'_>) -> Result<(Download, Refetch)> {
     let ui = session.ui;
-    let first = interrupt::guard(session.client.open_fresh(url, &Freshness::Revalidate)).await?;
+    let first = session.client.open_fresh(url, &Freshness::Revalidate).await?;
     let mut report = Refetch {
         cache: first.cache.clone(),
         via: "revalidate",
@@ -86,7 +85,7 @@ pub async fn refetch(session: &Session, url: &Url, refusal: Refusal<'_>) -> Resu
     };
     let value = format!("{:016x}", fastrand::u64(..));
     let bust = Freshness::Bust { name: name.clone(), value: value.clone() };
-    match interrupt::guard(session.client.open_fresh(url, &bust)).await {
+    match session.client.open_fresh(url, &bust).await {
         // Only a cache hit makes the busted copy stale: one from the origin is the truth, even
         // when its tag is the refused one or another than the 412 named (a proxy that rewrites
         // validators).

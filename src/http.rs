@@ -3,6 +3,10 @@
 //! credentials, redirects, `-v` output, retrying transient failures (`retry`), the
 //! `--max-time` bound on every request, and turning transport failures into errors; what a
 //! status means for the user's edit is left to the write cycle.
+//!
+//! Every method that waits on the network (a request, a body, a retry's pause) ends with
+//! [`Error::interrupted`] when Ctrl-C, SIGTERM or SIGHUP comes (see [`crate::interrupt`]), so
+//! no caller has to guard a request itself.
 
 use bytes::Bytes;
 use reqwest::header::{HeaderName, HeaderValue};
@@ -11,6 +15,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::etag::{ETag, settling_delay};
+use crate::interrupt::guard;
 use crate::sanitize::sanitize;
 use crate::settings::{Auth, RetryPolicy};
 
@@ -64,6 +69,10 @@ impl Client {
 
     /// Like [`Client::fetch`], trying as hard as `freshness` says to get past caches.
     pub async fn fetch_fresh(&self, url: &Url, freshness: &Freshness) -> Result<Fetched> {
+        guard(self.fetch_unguarded(url, freshness)).await
+    }
+
+    async fn fetch_unguarded(&self, url: &Url, freshness: &Freshness) -> Result<Fetched> {
         let mut attempts = Attempts::default();
         loop {
             let download = self.open_with(url, freshness, &mut attempts).await?;
@@ -96,7 +105,7 @@ impl Client {
 
     /// Like [`Client::open`], trying as hard as `freshness` says to get past caches.
     pub async fn open_fresh(&self, url: &Url, freshness: &Freshness) -> Result<Download> {
-        self.open_with(url, freshness, &mut Attempts::default()).await
+        guard(self.open_with(url, freshness, &mut Attempts::default())).await
     }
 
     async fn open_with(&self, url: &Url, freshness: &Freshness, attempts: &mut Attempts) -> Result<Download> {
@@ -203,6 +212,10 @@ impl Client {
     /// Sends a conditional write. Redirects are reported, never followed: the write must not
     /// silently land somewhere else.
     pub async fn write(&self, req: WriteRequest<'_>) -> Result<WriteOutcome> {
+        guard(self.write_unguarded(req)).await
+    }
+
+    async fn write_unguarded(&self, req: WriteRequest<'_>) -> Result<WriteOutcome> {
         let mut target = req.url.clone();
         let mut attempts = Attempts::guarded(req.version_in_body);
         for _ in 0..=self.max_redirects {
@@ -319,6 +332,16 @@ impl Client {
     /// headers and credentials go along as on every request; `headers` are added on top and
     /// replace a user header of the same name, because they are what the probe is about.
     pub async fn probe(
+        &self,
+        method: Method,
+        url: &Url,
+        headers: &[(&str, &str)],
+        body: Option<Bytes>,
+    ) -> Result<ProbeResponse> {
+        guard(self.probe_unguarded(method, url, headers, body)).await
+    }
+
+    async fn probe_unguarded(
         &self,
         method: Method,
         url: &Url,

@@ -35,9 +35,9 @@ pub async fn changed(session: &Session, url: &Url, precondition: &Precondition) 
     };
     let headers = [(header, value.as_str()), ("Cache-Control", "no-cache"), ("Accept-Encoding", "identity")];
     let client = &session.client;
-    let mut answer = crate::interrupt::guard(client.probe(Method::HEAD, url, &headers, None)).await?;
+    let mut answer = client.probe(Method::HEAD, url, &headers, None).await?;
     if matches!(answer.status, 405 | 501) {
-        answer = crate::interrupt::guard(client.probe(Method::GET, url, &headers, None)).await?;
+        answer = client.probe(Method::GET, url, &headers, None).await?;
     }
     let status = answer.status;
     if status == 412 || status == 404 || status == 410 {

@@ -49,7 +49,7 @@ pub async fn run(session: &Session, args: &DiffArgs) -> Result<Exit> {
                     format!("run `ifmatch get {url}` first, or compare a file: ifmatch diff {url} FILE"),
                 ));
             };
-            let theirs = crate::interrupt::guard(session.client.fetch(&url)).await?;
+            let theirs = session.client.fetch(&url).await?;
             (stored, current, status) =
                 (record.etag.clone(), theirs.etag.as_ref().map(|t| t.to_string()), theirs.status);
             (
@@ -63,7 +63,7 @@ pub async fn run(session: &Session, args: &DiffArgs) -> Result<Exit> {
         }
         Some(file) => {
             let mine = stdio::read_input(file)?;
-            let theirs = crate::interrupt::guard(session.client.fetch(&url)).await?;
+            let theirs = session.client.fetch(&url).await?;
             stored = session.store.load(&key).ok().flatten().and_then(|r| r.etag);
             (current, status) = (theirs.etag.as_ref().map(|t| t.to_string()), theirs.status);
             let label =

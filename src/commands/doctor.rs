@@ -10,7 +10,7 @@ use crate::doctor::diagnosis::{Verdict, WriteResult, diagnose, write_result};
 use crate::doctor::probe::{self, WriteProbe};
 use crate::error::{Error, Exit, Result};
 use crate::http::Client;
-use crate::interrupt::{guard, guard_blocking};
+use crate::interrupt::guard_blocking;
 use crate::report::{self, DoctorReport};
 use crate::session::parse_url;
 use crate::settings::Settings;
@@ -44,12 +44,11 @@ pub async fn run(settings: &Settings, args: &DoctorArgs) -> Result<Exit> {
     let client = Client::new(settings)?;
     let version_field = settings.version_field.as_deref();
     let bust = settings.cache_bust.as_deref();
-    let mut recording = guard(probe::read(&client, &url, version_field, bust)).await?;
+    let mut recording = probe::read(&client, &url, version_field, bust).await?;
     if args.write_probe {
         let go = settings.yes || confirm(Ui { color: settings.color }, &url).await?;
         recording.write = if go {
-            guard(probe::write(&client, &url, recording.version_field.as_ref().map(|v| v.pointer.as_str())))
-                .await?
+            probe::write(&client, &url, recording.version_field.as_ref().map(|v| v.pointer.as_str())).await?
         } else {
             WriteProbe::Declined
         };

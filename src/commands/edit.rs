@@ -204,7 +204,7 @@ async fn fetch(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start>
             if saved.len() == 1 { "" } else { "s" }
         ));
     }
-    let fetched = crate::interrupt::guard(session.client.fetch(url)).await?;
+    let fetched = session.client.fetch(url).await?;
     if without_fragment(&fetched.url) != without_fragment(url) {
         // Writes are never re-targeted (a redirected write is reported, not followed), so an
         // edit of the redirected body would be written back to the URL that redirects.

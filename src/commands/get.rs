@@ -34,7 +34,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     {
         keep_local_work(session, path)?;
     }
-    let mut download = crate::interrupt::guard(session.client.open(&url)).await?;
+    let mut download = session.client.open(&url).await?;
     // The body streams to its destination and to the store's base at once, so a large
     // resource is never held in memory. Any failure (Ctrl-C, a closed pipe) drops both temp
     // files and records nothing.
@@ -65,24 +65,23 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     // on stdout or into a pipe, what was written cannot be taken back.
     let restartable = matches!(output, Output::File { .. });
     loop {
-        let chunk =
-            match crate::interrupt::guard(session.client.next_piece(&mut download, restartable)).await? {
-                Piece::Data(chunk) => chunk,
-                Piece::End => break,
-                Piece::Restart => {
-                    output.restart()?;
-                    base = session.store.base_writer()?;
-                    bytes = 0;
-                    small.clear();
-                    if let Some(bar) = &progress {
-                        bar.reset();
-                        if let Some(len) = download.content_length {
-                            bar.set_length(len);
-                        }
+        let chunk = match session.client.next_piece(&mut download, restartable).await? {
+            Piece::Data(chunk) => chunk,
+            Piece::End => break,
+            Piece::Restart => {
+                output.restart()?;
+                base = session.store.base_writer()?;
+                bytes = 0;
+                small.clear();
+                if let Some(bar) = &progress {
+                    bar.reset();
+                    if let Some(len) = download.content_length {
+                        bar.set_length(len);
                     }
-                    continue;
                 }
-            };
+                continue;
+            }
+        };
         if bytes == 0 && matches!(output, Output::Stdout { terminal: true }) && looks_binary(&chunk) {
             return Err(Error::usage(
                 format!("{url} is binary, and binary output can mess up your terminal"),

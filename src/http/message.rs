@@ -77,13 +77,14 @@ pub enum Piece {
 impl Download {
     /// The next chunk of the body; `None` at the end.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>> {
-        self.response.chunk().await.map_err(|e| network(&self.url, &e))
+        crate::interrupt::guard(async { self.response.chunk().await.map_err(|e| network(&self.url, &e)) })
+            .await
     }
 
     /// Reads the rest of the body into memory.
     pub async fn collect(self) -> Result<Fetched> {
         let url = self.url.clone();
-        self.read_all().await.map_err(|e| network(&url, &e))
+        crate::interrupt::guard(async { self.read_all().await.map_err(|e| network(&url, &e)) }).await
     }
 
     /// [`Download::collect`], with the transport failure as it came, for the client to judge

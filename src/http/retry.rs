@@ -54,6 +54,10 @@ impl Client {
     /// retried like any transient failure: the GET is made again, `download` replaced by the
     /// new one, and [`Piece::Restart`] tells the caller to drop what it has.
     pub async fn next_piece(&self, download: &mut Download, restartable: bool) -> Result<Piece> {
+        crate::interrupt::guard(self.next_piece_unguarded(download, restartable)).await
+    }
+
+    async fn next_piece_unguarded(&self, download: &mut Download, restartable: bool) -> Result<Piece> {
         let err = match download.response.chunk().await {
             Ok(Some(bytes)) => return Ok(Piece::Data(bytes)),
             Ok(None) => return Ok(Piece::End),

@@ -131,3 +131,24 @@ fn a_group_signal_at_the_conflict_prompt_keeps_the_text() {
     assert!(String::from_utf8_lossy(&std::fs::read(&kept[0]).unwrap()).contains("\"replicas\": 8"));
     assert_no_temp_files(&env);
 }
+
+#[test]
+fn ctrl_c_during_a_demo_request_ends_the_demo_and_removes_its_files() {
+    // The demo talks to a server of its own; a proxy from the environment that never answers
+    // holds its first request open, which is where the Ctrl-C comes.
+    let env = Env::new();
+    let (proxy, _) = FaultServer::with("/unused", b"", "text/plain");
+    proxy.fault("GET", Fault::Stall(Duration::from_secs(20)));
+    let tmp = env.path("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let child = spawn_in_group(&env, &["demo"], |cmd| {
+        cmd.env("HTTP_PROXY", proxy.url("")).env("TMPDIR", &tmp);
+    });
+    let out = signal_when(child, libc::SIGINT, || !proxy.requests_with("GET").is_empty());
+    assert_code(&out, 130);
+    let err = stderr(&out);
+    assert!(err.contains("Step 2.") && err.ends_with("ifmatch: error: interrupted\n"), "{err}");
+    let left: Vec<_> = std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().path()).collect();
+    assert!(left.is_empty(), "the demo's temporary directory is removed: {left:?}");
+    assert!(!env.state_dir().exists(), "the demo never touches the user's state store");
+}
