@@ -8,4 +8,5 @@ mod demo;
 mod doctor;
 mod errors;
 mod help;
+mod state;
 mod writes;
