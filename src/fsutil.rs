@@ -247,7 +247,7 @@ pub fn lock(path: &Path, what: &str, timeout: Duration) -> Result<LockGuard> {
         }
         if !announced {
             if !crate::ui::quiet() {
-                eprintln!("ifmatch: waiting for another ifmatch process to release the lock on {what}");
+                stderrln!("ifmatch: waiting for another ifmatch process to release the lock on {what}");
             }
             announced = true;
         }

@@ -117,7 +117,7 @@ impl Client {
         };
         drop(first);
         if self.verbose {
-            eprintln!(
+            stderrln!(
                 "* weak ETag on a resource changed within the last second; fetching again in {} s for a strong one",
                 delay.as_secs()
             );
@@ -186,7 +186,7 @@ impl Client {
                 && let Some(signs) = &cache
             {
                 let what = if signs.hit { "served from a cache" } else { "came through a proxy" };
-                eprintln!("* {what}: {}", signs.describe());
+                stderrln!("* {what}: {}", signs.describe());
             }
             let from = if response.url() == &start { url.clone() } else { response.url().clone() };
             return Ok(Download {
@@ -250,7 +250,7 @@ impl Client {
             request = request.header("Content-Type", ct);
         }
         if self.verbose {
-            eprintln!("> ({} bytes of body)", req.body.len());
+            stderrln!("> ({} bytes of body)", req.body.len());
         }
         if let Payload::File { len, .. } = &req.body {
             request = request.header("Content-Length", *len);
@@ -360,7 +360,7 @@ impl Client {
                 }
                 if let Some(body) = &body {
                     if self.verbose {
-                        eprintln!("> ({} bytes of body)", body.len());
+                        stderrln!("> ({} bytes of body)", body.len());
                     }
                     *request.body_mut() = Some(body.clone().into());
                 }
@@ -403,14 +403,14 @@ impl Client {
     /// Sends a built request, with `-v` output.
     async fn execute(&self, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
         if self.verbose {
-            eprintln!("> {} {} HTTP/1.1", request.method(), request.url());
+            stderrln!("> {} {} HTTP/1.1", request.method(), request.url());
             print_headers('>', &wire::as_sent(&request));
         }
         let response = self.inner.execute(request).await?;
         if self.verbose {
-            eprintln!("< {:?} {}", response.version(), response.status());
+            stderrln!("< {:?} {}", response.version(), response.status());
             print_headers('<', response.headers());
-            eprintln!();
+            stderrln!();
         }
         Ok(response)
     }

@@ -135,7 +135,7 @@ pub async fn guard_blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 's
     .await;
     if result.as_ref().is_err_and(|err| err.signal().is_some()) {
         // The question (and the terminal's ^C) is still on the line: the error starts a new one.
-        eprintln!();
+        stderrln!();
     }
     result
 }

@@ -3,18 +3,22 @@
 //! modules are private to the crate and the library exports only what `src/main.rs` and the
 //! tests use, so the compiler reports any code that nothing calls.
 
-/// `eprintln!` that never panics: a closed stderr (`ifmatch … 2>&1 | head -1`) must not turn a
-/// finished write into a crash. Defined before the modules, so it shadows the std macro in all
-/// of them.
-macro_rules! eprintln {
+// std's `eprintln!` panics when stderr is closed (`ifmatch … 2>&1 | head -1`), which would turn
+// a finished write into a crash: every stderr write goes through `stderrln!`/`stderr!` instead,
+// and clippy refuses the std macros.
+#![warn(clippy::print_stderr)]
+
+/// A line on stderr, like `eprintln!` but never panicking. Messages for the user go through
+/// `Ui` (`ui.rs`); this is for the UI layer itself and for the `-v` trace.
+macro_rules! stderrln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
         let _ = writeln!(std::io::stderr(), $($arg)*);
     }};
 }
 
-/// `eprint!` that never panics; see `eprintln!`.
-macro_rules! eprint {
+/// Text on stderr without a line end; see `stderrln!`.
+macro_rules! stderr {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
         let _ = write!(std::io::stderr(), $($arg)*);

@@ -63,7 +63,7 @@ impl Session {
             return;
         }
         let max_lines = (!self.settings.diff_full).then_some(diff::SHOWN_LINES);
-        eprint!("{}", self.section(heading, old, new, (old_label, new_label), max_lines));
+        self.ui.block(&self.section(heading, old, new, (old_label, new_label), max_lines));
     }
 
     /// A heading and the whole unified diff under it (or "(no differences)"): what `[d]iff`

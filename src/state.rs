@@ -279,7 +279,7 @@ impl Store {
             Read::Valid(record) => Ok(Some(*record)),
             Read::Unusable(_) => {
                 if self.read_only.is_some() {
-                    eprintln!(
+                    stderrln!(
                         "ifmatch: warning: the state record for {} is unusable ({}); the store is read-only, so it stays as it is",
                         key.url,
                         path.display()
@@ -296,7 +296,7 @@ impl Store {
                 };
                 let aside = fsutil::move_aside(&path)?;
                 if !crate::ui::quiet() {
-                    eprintln!(
+                    stderrln!(
                         "ifmatch: warning: the state record for {} {why}; moved it to {} and starting fresh",
                         key.url,
                         aside.display()
@@ -332,7 +332,7 @@ impl Store {
                 let _guard = self.lock()?;
                 if !is_file_or_missing(&path) {
                     let aside = fsutil::move_aside(&path)?;
-                    eprintln!(
+                    stderrln!(
                         "ifmatch: warning: the stored base for {} is not a file; moved it to {}",
                         key.url,
                         aside.display()

@@ -60,7 +60,7 @@ impl Ui {
         if quiet() {
             return;
         }
-        eprintln!("ifmatch: {message}");
+        stderrln!("ifmatch: {message}");
     }
 
     /// A warning the user should read.
@@ -68,7 +68,7 @@ impl Ui {
         if quiet() {
             return;
         }
-        eprintln!("ifmatch: {} {message}", self.paint("1;33", "warning:"));
+        stderrln!("ifmatch: {} {message}", self.paint("1;33", "warning:"));
     }
 
     /// `text` in bold, when colors are on.
@@ -85,8 +85,19 @@ impl Ui {
             terminal_size::terminal_size_of(io::stderr()).map(|(_, h)| usize::from(h.0)).filter(|&r| r > 0);
         let taller = rows.is_some_and(|rows| text.lines().count() + 2 > rows);
         if !(io::stderr().is_terminal() && taller && run_pager(text)) {
-            eprint!("{text}");
+            stderr!("{text}");
         }
+    }
+
+    /// A line as it is, whatever `--quiet` says: the items under a warning or a note that
+    /// introduced them, a hint after a note.
+    pub fn line(&self, text: &str) {
+        stderrln!("{text}");
+    }
+
+    /// A block of text as it is (a diff section, a document), without a line end added.
+    pub fn block(&self, text: &str) {
+        stderr!("{text}");
     }
 
     /// A heading before a block such as a diff.
@@ -94,7 +105,7 @@ impl Ui {
         if quiet() {
             return;
         }
-        eprintln!("{}", self.paint("1", text));
+        stderrln!("{}", self.paint("1", text));
     }
 
     /// A success line.
@@ -102,7 +113,7 @@ impl Ui {
         if quiet() {
             return;
         }
-        eprintln!("ifmatch: {}", self.paint("32", message));
+        stderrln!("ifmatch: {}", self.paint("32", message));
     }
 
     /// Prints an error, its hints, in the house format.
@@ -114,9 +125,9 @@ impl Ui {
     /// ends the run with a failure status without being an error (doctor's "writes cannot be
     /// protected").
     pub fn failure(&self, message: &str, hints: &[String]) {
-        eprintln!("ifmatch: {} {message}", self.paint("1;31", "error:"));
+        stderrln!("ifmatch: {} {message}", self.paint("1;31", "error:"));
         for hint in hints {
-            eprintln!("{} {hint}", self.paint("36", "hint:"));
+            stderrln!("{} {hint}", self.paint("36", "hint:"));
         }
     }
 
@@ -124,12 +135,12 @@ impl Ui {
     /// character typed (lowercased), `Some('\n')` for a bare Enter, or `None` at end of input,
     /// which callers treat as "no".
     pub fn ask(&self, question: &str) -> Option<char> {
-        eprint!("{} ", self.paint("1", question));
+        stderr!("{} ", self.paint("1", question));
         let _ = io::stderr().flush();
         let mut line = String::new();
         match io::stdin().lock().read_line(&mut line) {
             Ok(0) | Err(_) => {
-                eprintln!();
+                stderrln!();
                 None
             }
             Ok(_) => Some(line.trim().chars().next().map_or('\n', |c| c.to_ascii_lowercase())),

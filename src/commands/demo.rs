@@ -32,7 +32,7 @@ const DOCUMENT: &str = r#"{
 macro_rules! say {
     ($($arg:tt)*) => {
         if !crate::ui::quiet() {
-            eprintln!($($arg)*);
+            stderrln!($($arg)*);
         }
     };
 }
@@ -171,7 +171,7 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
     ));
     let now = session.client.fetch(url).await?;
     if !crate::ui::quiet() {
-        eprint!("{}", String::from_utf8_lossy(&now.body));
+        stderr!("{}", String::from_utf8_lossy(&now.body));
     }
     Ok(report)
 }

@@ -150,7 +150,7 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
             let ui = session.ui;
             ui.warn("your text undoes changes of theirs that did not conflict with yours:");
             for line in &reverted {
-                eprintln!("  {line}");
+                ui.line(&format!("  {line}"));
             }
             let overwrite = session.settings.on_conflict == Some(crate::cli::ConflictPolicy::Overwrite);
             let send = overwrite
@@ -279,11 +279,11 @@ fn resume(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start> {
             newest.display()
         ));
         for other in &edits[..edits.len() - 1] {
-            eprintln!("  {}", other.display());
+            ui.line(&format!("  {}", other.display()));
         }
-        eprintln!(
+        ui.line(&format!(
             "  (each is resumed in turn, newest first; `ifmatch state forget {url} --recovered` deletes them all)"
-        );
+        ));
     }
     let saved = session.store.load_recovered(newest)?;
     if diff::is_binary(&saved.text) {

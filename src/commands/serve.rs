@@ -52,7 +52,7 @@ pub async fn run(args: &ServeArgs) -> Result<()> {
         crate::stdio::line(&server.url())
     };
     if !args.bind.is_loopback() && !crate::ui::quiet() {
-        eprintln!(
+        stderrln!(
             "ifmatch: warning: serving {} on {}, reachable beyond this machine",
             args.dir.display(),
             args.bind

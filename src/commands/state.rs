@@ -179,9 +179,9 @@ pub fn run(session: &Session, command: &StateCommand) -> Result<()> {
             }
             if !kept.is_empty() && !crate::ui::quiet() {
                 session.ui.note(&format!("kept {} recovered edit(s): {}", kept.len(), list(kept)));
-                eprintln!(
+                session.ui.line(&format!(
                     "hint: resume with `ifmatch edit {url} --resume`, or delete them with `ifmatch state forget {url} --recovered`"
-                );
+                ));
             }
         }
     }

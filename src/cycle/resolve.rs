@@ -73,11 +73,11 @@ impl Cycle<'_> {
                     if confirmed {
                         return Ok(Decision::Overwrite);
                     }
-                    eprintln!("  not overwritten");
+                    stderrln!("  not overwritten");
                 }
                 Some(Answer::Decide(decision)) => return Ok(decision),
-                None if answer == '\n' => eprintln!("{}", conflict::keys(clean)),
-                None => eprintln!("  type one of the letters in brackets"),
+                None if answer == '\n' => stderrln!("{}", conflict::keys(clean)),
+                None => stderrln!("  type one of the letters in brackets"),
             }
         }
     }
@@ -309,7 +309,7 @@ impl Cycle<'_> {
         let ui = self.session.ui;
         ui.warn("your text undoes changes of theirs that did not conflict with yours:");
         for line in reverted {
-            eprintln!("  {line}");
+            stderrln!("  {line}");
         }
         let policy = Policy::from_settings(&self.session.settings);
         if policy.explicit == Some(crate::cli::ConflictPolicy::Overwrite) {
@@ -364,7 +364,7 @@ impl Cycle<'_> {
                 };
                 s.ui.warn(&format!("the changes conflict in {places}:"));
                 for c in conflicts {
-                    eprintln!("  {}", crate::sanitize::sanitize(c));
+                    stderrln!("  {}", crate::sanitize::sanitize(c));
                 }
             }
             None => {

@@ -150,7 +150,7 @@ fn tls(mut builder: reqwest::ClientBuilder, tls: &crate::settings::Tls) -> Resul
     }
     if tls.insecure {
         if !crate::ui::quiet() {
-            eprintln!(
+            stderrln!(
                 "ifmatch: warning: --insecure: TLS certificates are not verified; anyone in the path can read and change this traffic"
             );
         }

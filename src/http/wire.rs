@@ -63,7 +63,7 @@ pub(super) fn print_headers(prefix: char, headers: &HeaderMap) {
         } else {
             sanitize(&String::from_utf8_lossy(value.as_bytes())).into_owned()
         };
-        eprintln!("{prefix} {name}: {shown}");
+        stderrln!("{prefix} {name}: {shown}");
     }
 }
 

@@ -168,7 +168,7 @@ impl Store {
                 Ok(origin) if origin.version == ORIGIN_VERSION => Some(origin),
                 _ => {
                     if !crate::ui::quiet() {
-                        eprintln!(
+                        stderrln!(
                             "ifmatch: warning: {} is unreadable; the saved edit is treated as having no known base",
                             sidecar(path, META).display()
                         );
