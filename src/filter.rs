@@ -34,8 +34,9 @@ impl Filter {
     }
 
     /// Runs the command once with `input` on its stdin and returns its stdout. A command that
-    /// cannot start, exits non-zero or dies from a signal is an [`Error::Command`]; one stopped by
-    /// SIGINT, SIGTERM or SIGHUP (the user's Ctrl-C reaches it too) is [`Error::Interrupted`].
+    /// cannot start, exits non-zero or dies from a signal is a command error ([`Error::command`]);
+    /// one stopped by SIGINT, SIGTERM or SIGHUP (the user's Ctrl-C reaches it too) is an
+    /// interruption ([`Error::interrupted`]).
     pub async fn run(&self, input: &[u8]) -> Result<Vec<u8>> {
         let mut child = tokio::process::Command::new(&self.argv[0])
             .args(&self.argv[1..])

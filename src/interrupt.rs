@@ -1,8 +1,9 @@
 //! Ctrl-C, SIGTERM and SIGHUP as an error at a safe point. Once [`install`] ran, none of them
 //! kills the process any more: a running editor decides for itself (as with git; Ctrl-C and a
-//! closed terminal reach it too), and every network wait or prompt wrapped in [`guard`] ends
-//! with [`Error::Interrupted`], so the caller keeps the user's edit and the process exits
-//! through the normal error path, with 128 + the signal's number (130, 143, 129) as a shell
+//! closed terminal reach it too), and every wait wrapped in [`guard`] — each request of the
+//! HTTP client, which wraps its own, and each prompt ([`guard_blocking`]) — ends with an
+//! interruption ([`Error::interrupted`]), so the caller keeps the user's edit and the process
+//! exits through the normal error path, with 128 + the signal's number (130, 143, 129) as a shell
 //! reports a process killed by it.
 
 use std::future::Future;

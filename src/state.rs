@@ -3,10 +3,17 @@
 //! any failure. Atomic writes and locking are left to `fsutil`; what a record means to a write
 //! is left to the commands.
 //!
-//! Layout under the store directory (0700; files 0600):
-//! `records/<id>.json`, `bases/<id>.body`, `recovered/<id>-<unix-millis>.<ext>` (with its
-//! sidecars, see `state/recovered.rs`), `copies/` (`state/copies.rs`), `history/`
-//! (`state/history.rs`), `origins/` (`state/origins.rs`), `lock`.
+//! Layout under the store directory (0700; files 0600), `<id>` naming a resource by its key:
+//!
+//! - `records/<id>.json` and `bases/<id>.body`: the resource's record and base;
+//! - `recovered/<id>-<unix-millis>-<pid>.<ext>`: a kept edit, with its `.base` and
+//!   `.meta.json` sidecars (`state/recovered.rs`);
+//! - `copies/<file-id>.json` and `copies/<file-id>.base`: which version a user's file holds,
+//!   `<file-id>` naming the file by its canonical path (`state/copies.rs`);
+//! - `history/<id>.json` and `history/<id>-<seen-nanos>.body`: the versions seen and their
+//!   bases (`state/history.rs`);
+//! - `origins/<origin-id>.json`: the write probe's verdict on an origin (`state/origins.rs`);
+//! - `lock`: held while the store is changed (`fsutil::lock`).
 //!
 //! # Durability: what each file needs
 //!

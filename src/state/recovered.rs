@@ -239,7 +239,7 @@ fn sidecar(edit: &Path, which: &str) -> PathBuf {
     edit.with_file_name(name)
 }
 
-/// `<millis>.<ext>` with a one-part extension: a text. Sidecars carry a second extension.
+/// `<millis>-<pid>.<ext>` with a one-part extension: a text. Sidecars carry a second extension.
 fn is_edit_name(rest: &str) -> bool {
     let digits = rest.chars().take_while(char::is_ascii_digit).count();
     digits > 0 && rest[digits..].matches('.').count() <= 1
