@@ -30,6 +30,9 @@ use url::Url;
 
 use crate::error::{Error, Result};
 pub use crate::merge::Conflict;
+pub use text::render;
+
+mod text;
 
 /// How a run ended. In `--json` it is the `outcome` field, in snake_case (`already_applied`);
 /// [`Outcome::as_str`] gives the same name for messages.
@@ -266,10 +269,28 @@ pub struct DoctorReport {
 }
 
 impl StateShow {
+    /// What `state show` says about `url`: its `record` (none: only `recovered` edits are left),
+    /// the `versions` a file can be written against, the origin's write-probe verdict.
+    pub fn new(
+        url: &Url,
+        record: Option<crate::state::Record>,
+        recovered: Vec<String>,
+        versions: Vec<crate::state::Version>,
+        write_probe_verdict: Option<crate::state::OriginVerdict>,
+    ) -> Result<StateShow> {
+        let etag = record.as_ref().and_then(|r| r.etag.clone());
+        Ok(StateShow {
+            head: Head { etag, ..Head::new("state show", Some(url), Outcome::Shown) },
+            record: StateShow::fields(record.as_ref())?,
+            recovered,
+            versions,
+            write_probe_verdict,
+            shown: record,
+        })
+    }
+
     /// The record's fields for [`StateShow::record`].
-    pub fn fields(
-        record: Option<&crate::state::Record>,
-    ) -> Result<serde_json::Map<String, serde_json::Value>> {
+    fn fields(record: Option<&crate::state::Record>) -> Result<serde_json::Map<String, serde_json::Value>> {
         let Some(record) = record else {
             return Ok(serde_json::Map::from_iter([("record".to_string(), serde_json::Value::Null)]));
         };
@@ -341,6 +362,9 @@ pub struct StateShow {
     /// The versions `put FILE` can write a file against.
     pub versions: Vec<crate::state::Version>,
     pub write_probe_verdict: Option<crate::state::OriginVerdict>,
+    /// The record, for the text.
+    #[serde(skip)]
+    pub shown: Option<crate::state::Record>,
 }
 
 /// `state forget URL [--recovered | --write-probe]`.

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use crate::cli::ServeArgs;
 use crate::error::{Error, Result};
-use crate::report::{Head, Outcome};
+use crate::report::{Head, Outcome, ServeReport, render};
 use crate::server::{ServeConfig, Server};
+use crate::ui::Ui;
 
 pub async fn run(args: &ServeArgs) -> Result<()> {
     let json = args.out.json;
@@ -44,13 +45,9 @@ pub async fn run(args: &ServeArgs) -> Result<()> {
         .with_hint(hint.to_string())
     })?;
     // Nobody reading stdout any more is no reason to stop serving.
-    let _ = if json {
-        crate::report::print(&crate::report::ServeReport {
-            head: Head { url: Some(server.url()), ..Head::new("serve", None, Outcome::Serving) },
-        })
-    } else {
-        crate::stdio::line(&server.url())
-    };
+    let serving =
+        ServeReport { head: Head { url: Some(server.url()), ..Head::new("serve", None, Outcome::Serving) } };
+    let _ = render(&serving, json, Ui { color: false });
     if !args.bind.is_loopback() && !crate::ui::quiet() {
         stderrln!(
             "ifmatch: warning: serving {} on {}, reachable beyond this machine",
