@@ -132,62 +132,27 @@ fn a_retried_write_that_meets_another_change_goes_through_the_412_flow() {
     assert_eq!(env.recovered().len(), 1, "the text is kept");
 }
 
+/// Also when the command would not be run again (`--on-conflict abort`, `--retries 0`): the
+/// write loop looks at what the server holds after a lost answer before the strategy may give
+/// up, and never reports as a conflict a change that was made (a script would run it again).
 #[test]
 fn apply_after_an_unanswered_write_does_not_apply_its_change_twice() {
-    let env = Env::new();
-    let (server, url) = FakeServer::with_json_doc(Quirks::default(), b"{\"n\": 1}\n");
-    server.fault("PUT", Fault::ApplyThenDrop);
     let increment = "import json,sys; d=json.load(sys.stdin); d['n']+=1; print(json.dumps(d))";
-    let out = env.run(&[
-        "apply",
-        &url,
-        "--json",
-        "--retry",
-        "2",
-        "--retry-max-time",
-        "0",
-        "--",
-        "python3",
-        "-c",
-        increment,
-    ]);
-    assert_code(&out, 0);
-    assert_eq!(server.body("/doc.json").unwrap(), b"{\"n\": 2}\n", "incremented once, not twice");
-    assert!(stderr(&out).contains("the first attempt had already been applied"), "{}", stderr(&out));
-    assert_eq!(server.requests_with("PUT").len(), 2);
-    assert_eq!(json(&out)["outcome"], "already_applied");
-}
-
-/// The write loop looks at what the server holds after a lost answer before the strategy may
-/// give up: `--on-conflict abort` and `--retries 0` still find the write applied, and never
-/// report as a conflict a change that was made (a script would run it again).
-#[test]
-fn an_unanswered_apply_is_found_applied_even_when_it_would_not_retry() {
-    let env = Env::new();
-    let (server, url) = FakeServer::with_json_doc(Quirks::default(), b"{\"n\": 1}\n");
-    server.fault("PUT", Fault::ApplyThenDrop);
-    let increment = "import json,sys; d=json.load(sys.stdin); d['n']+=1; print(json.dumps(d))";
-    let out = env.run(&[
-        "apply",
-        &url,
-        "--json",
-        "--retry",
-        "2",
-        "--retry-max-time",
-        "0",
-        "--on-conflict",
-        "abort",
-        "--retries",
-        "0",
-        "--",
-        "python3",
-        "-c",
-        increment,
-    ]);
-    assert_code(&out, 0);
-    assert_eq!(server.body("/doc.json").unwrap(), b"{\"n\": 2}\n");
-    assert!(stderr(&out).contains("the first attempt had already been applied"), "{}", stderr(&out));
-    assert_eq!(json(&out)["outcome"], "already_applied");
+    for policy in [&[][..], &["--on-conflict", "abort", "--retries", "0"]] {
+        let env = Env::new();
+        let (server, url) = FakeServer::with_json_doc(Quirks::default(), b"{\"n\": 1}\n");
+        server.fault("PUT", Fault::ApplyThenDrop);
+        let mut args = vec!["apply", &url, "--json", "--retry", "2", "--retry-max-time", "0"];
+        args.extend(policy);
+        args.extend(["--", "python3", "-c", increment]);
+        let out = env.run(&args);
+        assert_code(&out, 0);
+        assert_eq!(server.body("/doc.json").unwrap(), b"{\"n\": 2}\n", "incremented once, not twice");
+        let err = stderr(&out);
+        assert!(err.contains("the first attempt had already been applied"), "{policy:?}: {err}");
+        assert_eq!(server.requests_with("PUT").len(), 2);
+        assert_eq!(json(&out)["outcome"], "already_applied");
+    }
 }
 
 #[test]
