@@ -70,6 +70,34 @@ pub struct Job {
     pub streamed: Option<Streamed>,
 }
 
+impl Job {
+    /// A PUT of `mine` with `precondition`, based on nothing known; the fields that differ are
+    /// set on the result.
+    pub fn new(
+        command: &'static str,
+        url: Url,
+        key: ResourceKey,
+        record: Record,
+        mine: Vec<u8>,
+        precondition: Precondition,
+    ) -> Job {
+        Job {
+            command,
+            url,
+            key,
+            record,
+            base: None,
+            mine,
+            precondition,
+            refresh_first: false,
+            mode: WriteMode::Put,
+            recovered: None,
+            in_user_file: false,
+            streamed: None,
+        }
+    }
+}
+
 /// How a cycle ended well.
 pub struct Done {
     pub report: Report,

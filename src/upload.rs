@@ -20,7 +20,6 @@ use crate::http::Fetched;
 use crate::interrupt;
 use crate::session::{Report, Session};
 use crate::state::{Base, Record, ResourceKey};
-use crate::write_mode::WriteMode;
 
 /// Files at least this large stream when there is no base to merge with.
 pub const STREAM_THRESHOLD: u64 = 8 << 20;
@@ -38,18 +37,9 @@ pub async fn run(
 ) -> Result<(Report, Record)> {
     let len = std::fs::metadata(path).context("inspect", path)?.len();
     let job = Job {
-        command: "put",
-        url: url.clone(),
-        key: key.clone(),
-        record,
-        base: None,
-        mine: Vec::new(),
-        precondition,
-        refresh_first: false,
-        mode: WriteMode::Put,
-        recovered: None,
         in_user_file: true,
         streamed: Some(Streamed { path: path.to_path_buf(), len, base: base.cloned() }),
+        ..Job::new("put", url.clone(), key.clone(), record, Vec::new(), precondition)
     };
     let done = cycle::run(session, job, &mut OverwriteOrAbort).await?;
     Ok((done.report, done.record))

@@ -57,18 +57,9 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
     record.accept_patch = fetched.accept_patch.clone();
     record.version_field = rerun.version_field.clone();
     let job = Job {
-        command: "apply",
-        url,
-        key,
-        record,
         base: Some(fetched.body.to_vec()),
-        mine,
-        precondition,
-        refresh_first: false,
         mode,
-        recovered: None,
-        in_user_file: false,
-        streamed: None,
+        ..Job::new("apply", url, key, record, mine, precondition)
     };
     let done = cycle::run(session, job, &mut rerun).await?;
     session.emit(&done.report)

@@ -149,18 +149,8 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
     ui.heading("Step 4. ifmatch sends your version with If-Match. The server's version moved on: 412.");
     say!("  ifmatch refetches, shows both sides, and merges: different fields merge cleanly.\n");
     let job = Job {
-        command: "demo",
-        url: url.clone(),
-        key,
-        record,
         base: Some(fetched.body.to_vec()),
-        mine,
-        precondition: Precondition::IfMatch(etag),
-        refresh_first: false,
-        mode: crate::write_mode::WriteMode::Put,
-        recovered: None,
-        in_user_file: false,
-        streamed: None,
+        ..Job::new("demo", url.clone(), key, record, mine, Precondition::IfMatch(etag))
     };
     let report = cycle::run(session, job, &mut cycle::Merge).await?.report;
     say!();

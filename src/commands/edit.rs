@@ -177,18 +177,11 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
         Err(err) => return keep(err, &mine),
     };
     let job = Job {
-        command: "edit",
-        url,
-        key,
-        record,
         base,
-        mine,
-        precondition,
         refresh_first,
         mode,
         recovered: resumed,
-        in_user_file: false,
-        streamed: None,
+        ..Job::new("edit", url, key, record, mine, precondition)
     };
     let done = cycle::run(session, job, &mut cycle::Merge).await?;
     session.emit(&done.report)

@@ -159,18 +159,11 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     };
     let started_base = base.clone();
     let job = Job {
-        command: "put",
-        url: url.clone(),
-        key,
-        record,
         base,
-        mine,
-        precondition,
         refresh_first,
         mode,
-        recovered: None,
         in_user_file: regular,
-        streamed: None,
+        ..Job::new("put", url.clone(), key, record, mine, precondition)
     };
     let done = cycle::run(session, job, &mut cycle::Merge).await?;
     let in_step = Sha256::digest(&done.text) == sent || follow_up(session, &url, file, &done, &sent);
