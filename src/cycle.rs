@@ -33,7 +33,6 @@ use url::Url;
 use crate::error::{Error, Result};
 use crate::etag::{ETag, Precondition};
 use crate::http::{Fetched, Payload, WriteOutcome, WriteRequest};
-use crate::interrupt;
 use crate::session::{Report, Session};
 use crate::state::{Record, ResourceKey};
 use crate::write_mode::{self, PatchFormat, WriteMode};
@@ -397,7 +396,7 @@ impl Cycle<'_> {
                 && self.job.streamed.is_none(),
         };
         let mark = crate::http::retry_count();
-        let sent = interrupt::guard(self.session.client.write(request)).await;
+        let sent = self.session.client.write(request).await;
         self.lost_answer =
             crate::http::retries_since(mark).iter().position(|retry| retry.unanswered).map(|i| i + 1);
         sent.map_err(|err| match err {

@@ -29,7 +29,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
     let url = parse_url(&args.url)?;
     let key = session.key(&url);
     let filter = Filter::new(&args.command)?;
-    let fetched = guard(session.client.fetch(&url)).await?;
+    let fetched = session.client.fetch(&url).await?;
     let version_field = session.settings.version_field.clone().or_else(|| {
         let remembered = session.store.load(&key).ok().flatten().and_then(|r| r.version_field);
         let previous = remembered.map(|pointer| {

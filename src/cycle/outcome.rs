@@ -10,7 +10,6 @@ use super::{Cycle, Strategy};
 use crate::error::Result;
 use crate::etag::{ETag, Precondition};
 use crate::http::Fetched;
-use crate::interrupt;
 use crate::session::{Outcome, Report, Session};
 use crate::state::{NewBase, Record, Written};
 use crate::write_mode::WriteMode;
@@ -130,7 +129,7 @@ impl Cycle<'_> {
     /// the text written apart from the version field (anything else means another change came
     /// in between, and then `None`).
     async fn with_new_version(&self, pointer: &str) -> Option<Fetched> {
-        let fetched = interrupt::guard(self.session.client.fetch(&self.job.url)).await.ok()?;
+        let fetched = self.session.client.fetch(&self.job.url).await.ok()?;
         crate::body_version::same_apart_from(&fetched.body, &self.job.mine, pointer).then_some(fetched)
     }
 
@@ -211,6 +210,6 @@ pub async fn patched_representation(session: &Session, url: &Url, etag: &ETag) -
     if etag.is_weak() {
         return None;
     }
-    let fetched = interrupt::guard(session.client.fetch(url)).await.ok()?;
+    let fetched = session.client.fetch(url).await.ok()?;
     fetched.etag.filter(|now| now.strong_eq(etag)).map(|_| fetched.body.to_vec())
 }

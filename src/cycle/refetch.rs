@@ -15,7 +15,6 @@ use crate::conflict::{self, Assessment};
 use crate::error::{Error, IoResultExt, Result};
 use crate::etag::Precondition;
 use crate::http::{Download, Fetched};
-use crate::interrupt;
 use crate::session::{Outcome, Report};
 use crate::state::Base;
 
@@ -228,15 +227,14 @@ impl Cycle<'_> {
     /// A plain fetch of the current version (no cache-busting: nothing was refused).
     async fn fetch_current(&self) -> Result<Current> {
         if self.job.streamed.is_some() {
-            let download =
-                interrupt::guard(self.session.client.open(&self.job.url)).await.map_err(|e| self.gone(e))?;
+            let download = self.session.client.open(&self.job.url).await.map_err(|e| self.gone(e))?;
             return read(download, true).await;
         }
         self.fetch().await.map(Current::text)
     }
 
     pub(super) async fn fetch(&self) -> Result<Fetched> {
-        interrupt::guard(self.session.client.fetch(&self.job.url)).await.map_err(|e| self.gone(e))
+        self.session.client.fetch(&self.job.url).await.map_err(|e| self.gone(e))
     }
 
     /// The current version after the server refused the precondition sent: past any cache
@@ -265,10 +263,10 @@ impl Cycle<'_> {
 /// Reads a fetched body: into memory, or by `digest` only, streaming it.
 async fn read(mut download: Download, digest: bool) -> Result<Current> {
     if !digest {
-        return interrupt::guard(download.collect()).await.map(Current::text);
+        return download.collect().await.map(Current::text);
     }
     let mut hasher = Sha256::new();
-    while let Some(chunk) = interrupt::guard(download.chunk()).await? {
+    while let Some(chunk) = download.chunk().await? {
         hasher.update(&chunk);
     }
     Ok(Current { fetched: download.head(), sha256: Some(hasher.finalize().into()) })
