@@ -11,8 +11,9 @@
 //!   (`state list`, `state path`, a command line that could not be parsed).
 //! - `outcome`: how the run ended, one of the fixed set [`Outcome`].
 //! - `status`: the HTTP status of the response the outcome rests on (a write's answer; the
-//!   fetch's when nothing was written; `doctor`: its first GET's; an error's when a response
-//!   caused it); null when no request decided it (nothing was sent, `state`, `serve`).
+//!   fetch's when nothing was written; `doctor`: its first GET's; an error's when a 4xx or
+//!   5xx answer no flow handled caused it); null when no request decided it (nothing was
+//!   sent, `state`, `serve`, a conflict that ended the run).
 //! - `etag_before`: the ETag the run started from, whatever the outcome: the one stored before
 //!   a `get`, the one an `edit` fetched (or its resumed edit was based on), the one a `put` or
 //!   `apply` writes against, the one the state store holds for `diff`; null when there was
