@@ -11,6 +11,10 @@ use crate::settings::Settings;
 use crate::state::{ResourceKey, Store};
 use crate::ui::Ui;
 
+mod fetched;
+
+pub use fetched::{json_when_versioned, new_record};
+
 pub use crate::report::{Outcome, Report};
 
 /// The per-run context.

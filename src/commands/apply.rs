@@ -37,7 +37,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
             record.version_field = Some(pointer);
             record
         });
-        super::get::version_field(session, &fetched, Some(&fetched.body), previous.as_ref())
+        session.version_field(&fetched, Some(&fetched.body), previous.as_ref())
     });
     let precondition = precondition(session, &fetched, args.force, version_field.is_some())?;
     let content_type = match &version_field {

@@ -90,7 +90,7 @@ async fn story(session: &Session, url: &url::Url, scripted: bool) -> Result<Repo
     ui.heading("Step 2. ifmatch fetches it and remembers its ETag (the version tag).");
     let fetched = session.client.fetch(url).await?;
     let key = session.key(url);
-    let record = super::get::record(session, &key, &fetched)?;
+    let record = session.record_fetched(&key, &fetched)?;
     let etag = fetched.etag.clone().ok_or_else(|| Error::other("the demo server sent no ETag"))?;
     say!("  GET {url} → 200, ETag {etag}\n");
 

@@ -217,13 +217,8 @@ async fn fetch(session: &Session, key: &ResourceKey, url: &Url) -> Result<Start>
             ),
         ));
     }
-    let record = super::get::record(session, key, &fetched)?;
-    super::get::warn_about_validators(
-        session,
-        &fetched,
-        record.version_field.as_deref(),
-        Some(&fetched.body),
-    );
+    let record = session.record_fetched(key, &fetched)?;
+    session.warn_about_validators(&fetched, record.version_field.as_deref(), Some(&fetched.body));
     let body = fetched.body.to_vec();
     let refresh_first = record.stale;
     Ok(Start {
