@@ -166,7 +166,8 @@ d="$FAKE_EDITOR_DIR"
 file="$1"
 n=$(cat "$d/count" 2>/dev/null || echo 0)
 n=$((n + 1))
-echo "$n" > "$d/count"
+# Renamed into place: a test polling the count never reads a half-written file.
+echo "$n" > "$d/count.tmp" && mv "$d/count.tmp" "$d/count"
 cp "$file" "$d/$n.seen"
 if [ -t 1 ]; then echo terminal > "$d/$n.stdout"; else echo redirected > "$d/$n.stdout"; fi
 [ -f "$d/$n.hook" ] && sh "$d/$n.hook"
