@@ -148,9 +148,12 @@ impl Strategy for Rerun {
         }
         if cycle.rounds > self.retries {
             return Err(Error::conflict(format!(
-                "{url} kept changing: the server answered {status} {}{detail} to all {} attempts; nothing of yours was written",
+                "{url} kept changing: the server answered {status} {}{detail} to {}; nothing of yours was written",
                 crate::error::reason(status),
-                cycle.attempts
+                match cycle.attempts {
+                    1 => "its only attempt".to_string(),
+                    n => format!("all {n} attempts"),
+                }
             ))
             .with_hint("try again later, or allow more rounds with --retries N"));
         }
