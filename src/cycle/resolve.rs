@@ -368,7 +368,11 @@ impl Cycle<'_> {
                 }
             }
             None => {
-                s.ui.note("no stored base to merge from (run `ifmatch get` before editing to enable merging)")
+                // `put` writes a file that was never edited here: say what the fetch should precede.
+                let before = if self.job.command == "edit" { "editing" } else { "writing" };
+                s.ui.note(&format!(
+                    "no stored base to merge from (run `ifmatch get` before {before} to enable merging)"
+                ))
             }
         }
     }
