@@ -61,6 +61,10 @@ impl Cycle<'_> {
             if applied {
                 return Ok(current);
             }
+            // Not applied: the lost attempt is out of the picture. A later version that holds
+            // the same text is someone else's (another applier running the same command), and
+            // must not be taken for this run's write.
+            self.lost_answer = None;
             if !strategy.before_refetch(self, &refusal).await? {
                 return Ok(current);
             }

@@ -155,6 +155,45 @@ fn apply_after_an_unanswered_write_does_not_apply_its_change_twice() {
     }
 }
 
+/// A lost answer that turns out not to have been applied says nothing about later versions: when
+/// another applier's identical output arrives during the pause before the next round, it is
+/// their change, not this run's, and the command runs again on it (n goes from 1 to 3).
+#[test]
+fn apply_after_a_lost_answer_that_was_not_applied_still_runs_again_on_an_identical_change() {
+    let increment = "import json,sys; d=json.load(sys.stdin); d['n']+=1; print(json.dumps(d))";
+    let env = Env::new();
+    let (server, url) = FakeServer::with_json_doc(Quirks::default(), b"{\"n\": 1}\n");
+    // 1 GET; 2 PUT: a gateway's 502, not applied; someone touches the resource (same content, a
+    // new ETag), so 3, the PUT's retry, meets 412; 4 GET finds the write was not applied; then
+    // another applier writes the same output as ours before the next round's fetch.
+    server.fault("PUT", Fault::Status(502, None));
+    server.change_after(2, "/doc.json", b"{\"n\": 1}\n");
+    server.change_after(4, "/doc.json", b"{\"n\": 2}\n");
+    let out = env.run(&[
+        "apply",
+        &url,
+        "--json",
+        "--retry",
+        "2",
+        "--retry-max-time",
+        "0",
+        "--",
+        "python3",
+        "-c",
+        increment,
+    ]);
+    assert_code(&out, 0);
+    let err = stderr(&out);
+    assert!(!err.contains("already been applied"), "{err}");
+    assert_eq!(server.body("/doc.json").unwrap(), b"{\"n\": 3}\n", "both increments count: {err}");
+    let puts = server.requests_with("PUT");
+    assert_eq!(puts.len(), 3, "{err}");
+    // The last write is the command's output on the other applier's version, sent against it.
+    assert_eq!(puts[2].body, b"{\"n\": 3}\n");
+    assert!(puts[2].header("if-match").is_some() && puts[2].header("if-match") != puts[0].header("if-match"));
+    assert_eq!(json(&out)["outcome"], "written");
+}
+
 #[test]
 fn exhausted_retries_end_with_the_last_failures_usual_status() {
     let env = Env::new();

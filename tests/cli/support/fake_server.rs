@@ -178,7 +178,8 @@ struct State {
     resources: HashMap<String, Resource>,
     requests: Vec<Request>,
     /// After the Nth request (1-based) has been recorded, replace this resource's body.
-    change_after: Option<(usize, String, Vec<u8>)>,
+    /// Scheduled changes by someone else: (after how many requests, path, body), in order.
+    change_after: Vec<(usize, String, Vec<u8>)>,
     quirks: Quirks,
     lost_one: bool,
     redirects: HashMap<String, (u16, String)>,
@@ -289,9 +290,10 @@ impl FakeServer {
         s.cache.insert(path.to_string(), current);
     }
 
-    /// Once `n` requests have arrived, someone else replaces `path` with `body`.
+    /// Once `n` requests have arrived, someone else replaces `path` with `body`. Calls add to a
+    /// schedule: each change happens once, after its request.
     pub fn change_after(&self, n: usize, path: &str, body: &[u8]) {
-        self.state.lock().unwrap().change_after = Some((n, path.to_string(), body.to_vec()));
+        self.state.lock().unwrap().change_after.push((n, path.to_string(), body.to_vec()));
     }
 
     pub fn requests(&self) -> Vec<Request> {
@@ -508,11 +510,9 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
         }
         _ => respond(405, &[("Allow", "GET, HEAD, PUT, PATCH".into())], b""),
     };
-    if let Some((n, path, body)) = s.change_after.clone()
-        && count >= n
-    {
+    while let Some(i) = s.change_after.iter().position(|(n, _, _)| count >= *n) {
+        let (_, path, body) = s.change_after.remove(i);
         {
-            s.change_after = None;
             let version = s.resources.get(&path).map_or(1, |r| r.version + 1);
             let ct = s.resources.get(&path).map_or_else(|| "text/plain".into(), |r| r.content_type.clone());
             let body = match &q.body_version {
