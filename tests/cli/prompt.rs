@@ -6,7 +6,7 @@ use expectrl::session::OsSession as Session;
 use expectrl::{Eof, Expect};
 
 use crate::support::fake_server::{FakeServer, Quirks};
-use crate::support::pty::{exit_code, spawn};
+use crate::support::pty::{exit_code, spawn, spawn_echoing};
 use crate::support::{Env, assert_code};
 
 const BASE: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
@@ -322,11 +322,21 @@ fn password_is_asked_on_the_terminal_and_never_echoed() {
     let env = Env::new();
     let server = FakeServer::start(Quirks::default());
     server.put_resource("/doc.json", BASE, "application/json");
-    let mut p = spawn(&env, &["get", &server.url("/doc.json"), "-u", "alice"]);
+    // A terminal that echoes: a password read like any other line would show up in it.
+    let mut p = spawn_echoing(&env, &["get", &server.url("/doc.json"), "-u", "alice"]);
     p.expect("Password for alice:").unwrap();
+    // The prompt is written before echo goes off: type only once it is off (or, for a read
+    // that never turns it off, after a generous wait), as typing earlier would be echoed anyway.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while p.get_process().get_echo().unwrap() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     p.send_line("open sesame").unwrap();
+    // Everything the terminal showed after the prompt, up to the end of the program.
     let rest = p.expect(Eof).unwrap();
-    assert!(!String::from_utf8_lossy(rest.before()).contains("open sesame"), "the password is not echoed");
+    let shown = String::from_utf8_lossy(rest.as_bytes()).into_owned();
+    assert!(shown.contains("demo"), "the body was printed after the prompt: {shown:?}");
+    assert!(!shown.contains("open sesame"), "the password is not echoed: {shown:?}");
     // base64("alice:open sesame")
     assert_eq!(server.requests()[0].header("authorization"), Some("Basic YWxpY2U6b3BlbiBzZXNhbWU="));
 }
