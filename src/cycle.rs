@@ -24,7 +24,7 @@ pub use recovery::{keep, origin};
 pub use reedit::edit_until_valid;
 pub use refetch::{Streamed, sha256_of_file};
 pub use refusal::no_validator;
-pub(crate) use resolve::Merge;
+pub(crate) use resolve::{Merge, undo_agreed};
 
 use std::path::PathBuf;
 

@@ -146,29 +146,15 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
     if let (Some(sides), Some(theirs)) = (&conflict, &base) {
         let reverted =
             crate::merge::reverted_changes(sides.base.as_bytes(), sides.mine.as_bytes(), theirs, &mine, json);
-        if !reverted.is_empty() {
-            let ui = session.ui;
-            ui.warn("your text undoes changes of theirs that did not conflict with yours:");
-            for line in &reverted {
-                ui.line(&format!("  {line}"));
-            }
-            let overwrite = session.settings.on_conflict == Some(crate::cli::ConflictPolicy::Overwrite);
-            let send = overwrite
-                || (session.settings.interactive
-                    && crate::interrupt::guard_blocking(move || {
-                        ui.confirm("Send it anyway, undoing them?", false)
-                    })
-                    .await?);
-            if !send {
-                let err = Error::conflict(format!(
-                    "your text would undo changes on {url} that nobody asked to undo; nothing was written"
-                ))
-                .with_hints([
-                    format!("resume again with `ifmatch edit {url} --resume` and keep their values where yours did not change"),
-                    "to undo them on purpose, answer y on a terminal, or run with --on-conflict overwrite".to_string(),
-                ]);
-                return keep(err, &mine);
-            }
+        if !cycle::undo_agreed(session, &reverted).await? {
+            let err = Error::conflict(format!(
+                "your text would undo changes on {url} that nobody asked to undo; nothing was written"
+            ))
+            .with_hints([
+                format!("resume again with `ifmatch edit {url} --resume` and keep their values where yours did not change"),
+                "to undo them on purpose, answer y on a terminal, or run with --on-conflict overwrite".to_string(),
+            ]);
+            return keep(err, &mine);
         }
     }
     let inputs = write_mode::Inputs::new(&record, base.as_deref(), &mine, &url);

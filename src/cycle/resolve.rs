@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::http::Fetched;
 use crate::interrupt;
 use crate::merge::MergeOutcome;
-use crate::session::Outcome;
+use crate::session::{Outcome, Session};
 
 /// The interactive/policy merge: three-way merge with the base, ask or follow `--on-conflict`;
 /// the text is the person's work, so it is kept in `recovered/` while the write runs.
@@ -303,22 +303,7 @@ impl Cycle<'_> {
     /// names them, and sends it only when the person says so (the default is no), or with an
     /// explicit `--on-conflict overwrite`; otherwise a conflict (exit 3) that keeps the text.
     async fn confirm_reverts(&self, reverted: &[String]) -> Result<()> {
-        if reverted.is_empty() {
-            return Ok(());
-        }
-        let ui = self.session.ui;
-        ui.warn("your text undoes changes of theirs that did not conflict with yours:");
-        for line in reverted {
-            stderrln!("  {line}");
-        }
-        let policy = Policy::from_settings(&self.session.settings);
-        if policy.explicit == Some(crate::cli::ConflictPolicy::Overwrite) {
-            return Ok(());
-        }
-        let send = policy.interactive && {
-            interrupt::guard_blocking(move || ui.confirm("Send it anyway, undoing them?", false)).await?
-        };
-        if send {
+        if undo_agreed(self.session, reverted).await? {
             return Ok(());
         }
         Err(Error::conflict(format!(
@@ -376,4 +361,25 @@ impl Cycle<'_> {
             }
         }
     }
+}
+
+/// Whether a text that undoes `reverted` — changes of theirs that did not conflict with the
+/// person's, one line each (`merge::reverted_changes`) — may be sent: yes when there are none;
+/// otherwise they are listed, and it is yes with an explicit `--on-conflict overwrite` or when
+/// the person answers y on a terminal (the default is no). The caller refuses on a no.
+pub(crate) async fn undo_agreed(session: &Session, reverted: &[String]) -> Result<bool> {
+    if reverted.is_empty() {
+        return Ok(true);
+    }
+    let ui = session.ui;
+    ui.warn("your text undoes changes of theirs that did not conflict with yours:");
+    for line in reverted {
+        ui.line(&format!("  {line}"));
+    }
+    let policy = Policy::from_settings(&session.settings);
+    if policy.explicit == Some(crate::cli::ConflictPolicy::Overwrite) {
+        return Ok(true);
+    }
+    Ok(policy.interactive
+        && interrupt::guard_blocking(move || ui.confirm("Send it anyway, undoing them?", false)).await?)
 }
