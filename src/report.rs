@@ -1,5 +1,7 @@
 //! The `--json` contract, in one place: every object a command prints on stdout with `--json`
-//! is one of the types below, and [`print`] is the only code that writes one. README's
+//! is one of the types re-exported here ([`Report`] for `get` and the writes, [`DiffReport`],
+//! [`DoctorReport`], the `State*` objects, [`ServeReport`], [`ErrorReport`]; one submodule per
+//! command), and [`print`] is the only code that writes one. README's
 //! "`--json`" section documents the same fields, and a test holds the real binary's output to
 //! that table.
 //!
@@ -31,9 +33,21 @@ use url::Url;
 
 use crate::error::{Error, Result};
 pub use crate::merge::Conflict;
+pub use diff::DiffReport;
+pub use doctor::DoctorReport;
+pub use error::ErrorReport;
+pub use serve::ServeReport;
+pub use state::{StateForget, StateList, StatePath, StateShow};
 pub use text::render;
+pub use write::Report;
 
+mod diff;
+mod doctor;
+mod error;
+mod serve;
+mod state;
 mod text;
+mod write;
 
 /// How a run ended. In `--json` it is the `outcome` field, in snake_case (`already_applied`);
 /// [`Outcome::as_str`] gives the same name for messages.
@@ -172,264 +186,6 @@ pub fn met_conflicts(found: Vec<Conflict>) {
 /// The conflicts of the last merge of this run that met any.
 pub fn conflicts() -> Vec<Conflict> {
     CONFLICTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
-}
-
-/// What `get`, `edit`, `put`, `apply` and `demo` did, for people (a line on stderr) and
-/// scripts (`--json` on stdout). Starts with the [`Head`] fields; `url` is never null here.
-#[derive(Debug, Clone, Serialize, Default)]
-pub struct Report {
-    pub command: &'static str,
-    pub url: String,
-    /// How the run ended; see [`Outcome`].
-    pub outcome: Outcome,
-    /// See [`Head`]: the status of the response the outcome rests on.
-    pub status: Option<u16>,
-    /// The ETag the run started from (for `get`, the one stored before it).
-    pub etag_before: Option<String>,
-    /// The ETag now stored (null when the server gave none: the record is then stale).
-    pub etag: Option<String>,
-    /// Write attempts made (0 when nothing was sent).
-    pub attempts: u32,
-    /// Bytes of the body fetched or written.
-    pub bytes: usize,
-    /// The transient failures retried on the way (`--retry`): each one's `status` (null for a
-    /// transport failure, then `error` says what failed) and how long ifmatch `waited_ms`
-    /// before trying again. Filled in by `Session::emit`.
-    pub retries: Vec<crate::http::Retry>,
-    /// What the fetch's headers said about a cache on the way (`get`), or the last refetch's
-    /// after a 412: `{hit, signs}`; null when they said nothing.
-    pub cache: Option<crate::http::CacheSigns>,
-    /// How the last refetch after a 412 went: `{cache, via, stale, origin_confirmed,
-    /// cache_bust}`; null when there was none.
-    pub refetch: Option<crate::fresh::Refetch>,
-    /// What a write probe (`doctor --write-probe`) proved about the URL's origin, when the
-    /// state store remembers it: `{origin, writes_protected, checked_at, url}`; null when it
-    /// does not. With `writes_protected: false` the write was preceded by a warning and a
-    /// re-check of the validator.
-    pub write_probe_verdict: Option<crate::state::OriginVerdict>,
-    /// The conflicts a three-way merge met on the way (resolved at the prompt, or overwritten);
-    /// empty when none. Filled in by `Session::emit`.
-    pub conflicts: Vec<Conflict>,
-}
-
-impl Report {
-    /// A report of `command` on `url` with nothing done yet; callers fill in the rest.
-    pub fn new(command: &'static str, url: &Url) -> Report {
-        Report { command, url: url.to_string(), ..Report::default() }
-    }
-
-    /// The report as printed: with the retries and the conflicts this run met.
-    pub fn with_run(self) -> Report {
-        Report { retries: crate::http::retries(), conflicts: conflicts(), ..self }
-    }
-
-    /// Nothing to write: the body already is what the server holds under `etag`.
-    pub fn unchanged(command: &'static str, url: &Url, etag: Option<String>, bytes: usize) -> Report {
-        Report {
-            outcome: Outcome::Unchanged,
-            etag_before: etag.clone(),
-            etag,
-            bytes,
-            ..Report::new(command, url)
-        }
-    }
-}
-
-/// `diff`: what differs between two versions of a resource.
-#[derive(Debug, Clone, Serialize)]
-pub struct DiffReport {
-    #[serde(flatten)]
-    pub head: Head,
-    pub equal: bool,
-    /// The old side's label: `base` or `theirs`.
-    pub from: String,
-    /// The new side's label: `theirs`, FILE or `stdin`.
-    pub to: String,
-    pub etag_from: Option<String>,
-    pub etag_to: Option<String>,
-    /// Lines added and removed.
-    pub added: usize,
-    pub removed: usize,
-    /// The unified diff, uncolored; empty when equal.
-    pub diff: String,
-    pub retries: Vec<crate::http::Retry>,
-}
-
-/// `doctor`: what the server does with preconditions.
-#[derive(Debug, Clone, Serialize)]
-pub struct DoctorReport {
-    #[serde(flatten)]
-    pub head: Head,
-    pub verdict: crate::doctor::diagnosis::Verdict,
-    pub summary: &'static str,
-    pub last_modified: Option<String>,
-    pub version_field: Option<String>,
-    pub findings: Vec<crate::doctor::diagnosis::Finding>,
-    pub retries: Vec<crate::http::Retry>,
-    pub write_probe_verdict: Option<crate::state::OriginVerdict>,
-}
-
-impl StateShow {
-    /// What `state show` says about `url`: its `record` (none: only `recovered` edits are left),
-    /// the `versions` a file can be written against, the origin's write-probe verdict.
-    pub fn new(
-        url: &Url,
-        record: Option<crate::state::Record>,
-        recovered: Vec<String>,
-        versions: Vec<crate::state::Version>,
-        write_probe_verdict: Option<crate::state::OriginVerdict>,
-    ) -> Result<StateShow> {
-        let etag = record.as_ref().and_then(|r| r.etag.clone());
-        Ok(StateShow {
-            head: Head { etag, ..Head::new("state show", Some(url), Outcome::Shown) },
-            record: StateShow::fields(record.as_ref())?,
-            recovered,
-            versions,
-            write_probe_verdict,
-            shown: record,
-        })
-    }
-
-    /// The record's fields for [`StateShow::record`].
-    fn fields(record: Option<&crate::state::Record>) -> Result<serde_json::Map<String, serde_json::Value>> {
-        let Some(record) = record else {
-            return Ok(serde_json::Map::from_iter([("record".to_string(), serde_json::Value::Null)]));
-        };
-        match serde_json::to_value(record) {
-            Ok(serde_json::Value::Object(mut fields)) => {
-                fields.shift_remove("url");
-                fields.shift_remove("etag");
-                Ok(fields)
-            }
-            _ => Err(Error::other("internal: a state record is not a JSON object")),
-        }
-    }
-}
-
-impl DoctorReport {
-    /// The report of `diagnosis`, made from `rec`'s answers from `url`.
-    pub fn new(
-        url: &Url,
-        diagnosis: &crate::doctor::diagnosis::Diagnosis,
-        rec: &crate::doctor::probe::Recording,
-        write_probe_verdict: Option<crate::state::OriginVerdict>,
-    ) -> DoctorReport {
-        let head = Head {
-            status: Some(rec.get.status),
-            etag: rec.get.header("etag"),
-            ..Head::new("doctor", Some(url), Outcome::Diagnosed)
-        };
-        DoctorReport {
-            head,
-            verdict: diagnosis.verdict,
-            summary: diagnosis.summary(),
-            last_modified: rec.get.last_modified(),
-            version_field: rec.version_field.as_ref().map(|v| v.pointer.clone()),
-            findings: diagnosis.findings.clone(),
-            retries: crate::http::retries(),
-            write_probe_verdict,
-        }
-    }
-}
-
-/// `state path`.
-#[derive(Debug, Clone, Serialize)]
-pub struct StatePath {
-    #[serde(flatten)]
-    pub head: Head,
-    pub path: String,
-}
-
-/// `state list`.
-#[derive(Debug, Clone, Serialize)]
-pub struct StateList {
-    #[serde(flatten)]
-    pub head: Head,
-    pub records: Vec<crate::state::Record>,
-    pub origins: Vec<crate::state::OriginVerdict>,
-}
-
-/// `state show URL`.
-#[derive(Debug, Clone, Serialize)]
-pub struct StateShow {
-    #[serde(flatten)]
-    pub head: Head,
-    /// The record's fields but `url` and `etag`, which the head carries (`accept`,
-    /// `last_modified`, `content_type`, `fetched_at`, `stale`, `base_len`, …); when the store
-    /// holds no record but recovered edits, only `"record": null`.
-    #[serde(flatten)]
-    pub record: serde_json::Map<String, serde_json::Value>,
-    pub recovered: Vec<String>,
-    /// The versions `put FILE` can write a file against.
-    pub versions: Vec<crate::state::Version>,
-    pub write_probe_verdict: Option<crate::state::OriginVerdict>,
-    /// The record, for the text.
-    #[serde(skip)]
-    pub shown: Option<crate::state::Record>,
-}
-
-/// `state forget URL [--recovered | --write-probe]`.
-#[derive(Debug, Clone, Serialize)]
-pub struct StateForget {
-    #[serde(flatten)]
-    pub head: Head,
-    /// The URL whose record was forgotten; null with `--write-probe`.
-    pub forgot: Option<String>,
-    pub recovered_removed: Vec<String>,
-    pub recovered_kept: Vec<String>,
-    /// `--write-probe`: the verdict forgotten; null otherwise.
-    pub forgot_write_probe_verdict: Option<crate::state::OriginVerdict>,
-}
-
-/// `serve`: its first line of stdout.
-#[derive(Debug, Clone, Serialize)]
-pub struct ServeReport {
-    #[serde(flatten)]
-    pub head: Head,
-}
-
-/// Any failure: what went wrong and what to do, the exit status, and what was kept.
-#[derive(Debug, Clone, Serialize)]
-pub struct ErrorReport {
-    #[serde(flatten)]
-    pub head: Head,
-    pub error: ErrorDetail,
-    pub exit_code: i32,
-    /// Where the user's text was saved, when it was.
-    pub recovered: Option<String>,
-    /// The conflicts a three-way merge met (a conflict that ended the run with exit 3);
-    /// empty when none.
-    pub conflicts: Vec<Conflict>,
-    pub retries: Vec<crate::http::Retry>,
-}
-
-/// The `error` member of an [`ErrorReport`].
-#[derive(Debug, Clone, Serialize)]
-pub struct ErrorDetail {
-    pub kind: &'static str,
-    pub message: String,
-    pub hints: Vec<String>,
-}
-
-impl ErrorReport {
-    /// The object for `err`, which ended `command` run on `url` (the URL argument, credentials
-    /// removed; null when there is none or it could not be parsed). `url` is the URL the error
-    /// names, when it names one; `status` the status of the answer that caused it, if any.
-    pub fn new(command: &str, url: Option<String>, err: &Error) -> ErrorReport {
-        let head = Head {
-            url: err.url().map(str::to_string).or(url),
-            status: err.status_code(),
-            ..Head::new(command, None, Outcome::Error)
-        };
-        ErrorReport {
-            head,
-            error: ErrorDetail { kind: err.kind(), message: err.to_string(), hints: err.hints() },
-            exit_code: err.exit_code(),
-            recovered: err.recovered().map(|p| p.display().to_string()),
-            conflicts: conflicts(),
-            retries: crate::http::retries(),
-        }
-    }
 }
 
 /// Paths as `--json` shows them.
