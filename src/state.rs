@@ -286,11 +286,13 @@ impl Store {
             Read::Valid(record) => Ok(Some(*record)),
             Read::Unusable(_) => {
                 if self.read_only.is_some() {
-                    stderrln!(
-                        "ifmatch: warning: the state record for {} is unusable ({}); the store is read-only, so it stays as it is",
-                        key.url,
-                        path.display()
-                    );
+                    if !crate::ui::quiet() {
+                        stderrln!(
+                            "ifmatch: warning: the state record for {} is unusable ({}); the store is read-only, so it stays as it is",
+                            key.url,
+                            path.display()
+                        );
+                    }
                     return Ok(None);
                 }
                 // Read again under the lock: another process may have just renamed a valid
@@ -339,11 +341,13 @@ impl Store {
                 let _guard = self.lock()?;
                 if !is_file_or_missing(&path) {
                     let aside = fsutil::move_aside(&path)?;
-                    stderrln!(
-                        "ifmatch: warning: the stored base for {} is not a file; moved it to {}",
-                        key.url,
-                        aside.display()
-                    );
+                    if !crate::ui::quiet() {
+                        stderrln!(
+                            "ifmatch: warning: the stored base for {} is not a file; moved it to {}",
+                            key.url,
+                            aside.display()
+                        );
+                    }
                 }
             }
             return Ok(None);

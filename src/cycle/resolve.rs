@@ -372,12 +372,18 @@ pub(crate) async fn undo_agreed(session: &Session, reverted: &[String]) -> Resul
         return Ok(true);
     }
     let ui = session.ui;
-    ui.warn("your text undoes changes of theirs that did not conflict with yours:");
-    for line in reverted {
-        ui.line(&format!("  {line}"));
-    }
     let policy = Policy::from_settings(&session.settings);
-    if policy.explicit == Some(crate::cli::ConflictPolicy::Overwrite) {
+    let overwrite = policy.explicit == Some(crate::cli::ConflictPolicy::Overwrite);
+    // A person asked about them sees what they are, whatever --quiet says; otherwise
+    // --quiet hides the warning and its list alike.
+    let _shown = (!overwrite && policy.interactive).then(crate::ui::Unquiet::new);
+    ui.warn("your text undoes changes of theirs that did not conflict with yours:");
+    if !crate::ui::quiet() {
+        for line in reverted {
+            ui.line(&format!("  {line}"));
+        }
+    }
+    if overwrite {
         return Ok(true);
     }
     Ok(policy.interactive

@@ -618,6 +618,23 @@ fn resuming_without_a_change_asks_before_sending_and_keeps_it_by_default() {
 }
 
 #[test]
+fn quiet_still_shows_what_an_edit_at_the_prompt_undoes_before_asking() {
+    let env = Env::new();
+    let (_server, url) = concurrent(b"{\n  \"name\": \"theirs\",\n  \"replicas\": 5\n}\n");
+    env.editor_replaces(1, "\"replicas\": 1", "\"replicas\": 3");
+    env.editor_writes(2, b"{\n  \"name\": \"demo\",\n  \"replicas\": 8\n}\n");
+    let mut p = spawn(&env, &["edit", &url, "--quiet"]);
+    p.expect("[e]dit").unwrap();
+    p.send_line("e").unwrap();
+    // The warning above the list and the list itself, since the question is about them.
+    p.expect("warning: your text undoes changes of theirs that did not conflict").unwrap();
+    p.expect("/name: theirs \"theirs\", yours reverts to \"demo\"").unwrap();
+    p.expect("Send it anyway, undoing them? [y/N]").unwrap();
+    p.send_line("").unwrap();
+    assert_eq!(exit_code(&mut p), 3);
+}
+
+#[test]
 fn an_edit_at_the_prompt_that_undoes_their_clean_change_asks_first() {
     let env = Env::new();
     // Theirs renames it (no conflict) and sets replicas 5 (conflicting with our 3).
@@ -639,6 +656,12 @@ fn an_edit_at_the_prompt_that_undoes_their_clean_change_asks_first() {
     assert_eq!(server.body("/doc.json").unwrap(), b"{\n  \"name\": \"theirs\",\n  \"replicas\": 5\n}\n");
     assert_eq!(std::fs::read(&env.recovered()[0]).unwrap(), mine_whole, "the text is kept");
 
+    // Under --quiet without a terminal, the warning and its list are left out alike.
+    let out = env.run(&["edit", &url, "--resume", "--quiet"]);
+    assert_code(&out, 3);
+    let err = crate::support::stderr(&out);
+    assert!(err.contains("would undo changes"), "{err}");
+    assert!(!err.contains("warning:") && !err.contains("reverts to"), "{err}");
     // Resumed, the same text is checked again: without a terminal it is not sent (exit 3)...
     let out = env.run(&["edit", &url, "--resume"]);
     assert_code(&out, 3);

@@ -26,6 +26,24 @@ fn a_directory_where_a_record_belongs_is_moved_aside() {
     assert_no_temp_files(&env);
 }
 
+#[test]
+fn quiet_hides_the_warning_about_a_base_that_is_not_a_file() {
+    let env = Env::new();
+    let (_server, url) = FaultServer::with("/doc.json", DOC, "application/json");
+    assert_code(&env.run(&["get", &url]), 0);
+    let bases = env.state_dir().join("bases");
+    let base = std::fs::read_dir(&bases).unwrap().next().unwrap().unwrap().path();
+    std::fs::remove_file(&base).unwrap();
+    std::fs::create_dir(&base).unwrap();
+    let file = env.path("mine.json");
+    std::fs::write(&file, b"{\n  \"name\": \"demo\",\n  \"replicas\": 2\n}\n").unwrap();
+    let out = env.run(&["put", &url, file.to_str().unwrap(), "--quiet"]);
+    assert_code(&out, 0);
+    assert_eq!(stderr(&out), "", "--quiet prints no warning");
+    let aside = base.with_file_name(format!("{}.corrupt-1", base.file_name().unwrap().to_string_lossy()));
+    assert!(aside.is_dir(), "the base was found not to be a file and moved aside");
+}
+
 /// How this machine lets a test give one command a private mount namespace: `unshare -m` as
 /// root, `unshare -Urm` in a user namespace otherwise. `None` when neither works.
 fn namespace_flags() -> Option<&'static str> {
@@ -97,6 +115,26 @@ fn a_read_only_store_serves_reading_commands_and_refuses_writing_ones_up_front()
     assert_eq!(env.editor_runs(), 0, "no edit that could not be kept");
     assert_eq!(records(&env), before);
     assert_no_temp_files(&env);
+}
+
+#[test]
+fn quiet_hides_the_warning_about_an_unusable_record_in_a_read_only_store() {
+    let env = Env::new();
+    let (_server, url) = FaultServer::with("/doc.json", DOC, "application/json");
+    assert_code(&env.run(&["get", &url]), 0);
+    let [(record, _)] = &records(&env)[..] else { panic!("one record") };
+    std::fs::write(record, b"not a record").unwrap();
+    let store = env.state_dir();
+    let Some(out) = run_with_read_only(&env, &store, &["diff", &url]) else {
+        eprintln!("skipped: this machine allows no mount namespace (`unshare -m` and `unshare -Urm` fail)");
+        return;
+    };
+    let warning = "is unusable";
+    assert!(stderr(&out).contains(warning), "{}", stderr(&out));
+    let out = run_with_read_only(&env, &store, &["diff", &url, "--quiet"]).unwrap();
+    assert!(!stderr(&out).contains(warning), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("warning:"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(record).unwrap(), b"not a record", "left as it is");
 }
 
 /// Runs `ifmatch ARGS` with a `size` tmpfs mounted at `mountpoint` in a mount namespace of its
