@@ -137,6 +137,41 @@ pub fn write_atomic_with(path: &Path, bytes: &[u8], durability: Durability) -> R
     persist_with(tmp, path, durability).context("replace", path)
 }
 
+/// Whether two files hold the same bytes, read a block at a time (never whole).
+pub fn same_content(a: &Path, b: &Path) -> Result<bool> {
+    let (len_a, len_b) =
+        (fs::metadata(a).context("inspect", a)?.len(), fs::metadata(b).context("inspect", b)?.len());
+    if len_a != len_b {
+        return Ok(false);
+    }
+    let (mut file_a, mut file_b) = (File::open(a).context("open", a)?, File::open(b).context("open", b)?);
+    let (mut buf_a, mut buf_b) = (vec![0; 1 << 16], vec![0; 1 << 16]);
+    loop {
+        let n = read_full(&mut file_a, &mut buf_a).context("read", a)?;
+        let m = read_full(&mut file_b, &mut buf_b).context("read", b)?;
+        if buf_a[..n] != buf_b[..m] {
+            return Ok(false);
+        }
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+}
+
+/// Fills `buf` as far as the reader goes; fewer bytes only at its end.
+fn read_full(reader: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
 /// Makes `target` a hard link to `src` (or, where links are impossible, a copy), replacing it
 /// atomically. Only for files that are never changed in place — the store replaces its files
 /// by rename — so the link keeps the content it was made with. The directory is not synced:
@@ -271,6 +306,27 @@ pub fn move_aside(path: &Path) -> Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_content_compares_every_block() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        let big: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(path("a"), &big).unwrap();
+        std::fs::write(path("b"), &big).unwrap();
+        assert!(same_content(&path("a"), &path("b")).unwrap());
+        // One byte changed in the last block, and a file one byte shorter.
+        let mut late = big.clone();
+        late[299_999] ^= 1;
+        std::fs::write(path("c"), &late).unwrap();
+        assert!(!same_content(&path("a"), &path("c")).unwrap());
+        std::fs::write(path("d"), &big[..299_999]).unwrap();
+        assert!(!same_content(&path("a"), &path("d")).unwrap());
+        std::fs::write(path("e"), b"").unwrap();
+        std::fs::write(path("f"), b"").unwrap();
+        assert!(same_content(&path("e"), &path("f")).unwrap());
+        assert!(same_content(&path("a"), &path("missing")).is_err());
+    }
 
     #[test]
     fn write_atomic_replaces_and_is_private() {

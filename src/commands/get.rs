@@ -156,10 +156,8 @@ fn keep_local_work(session: &Session, file: &Path) -> Result<()> {
         return Ok(());
     }
     let Some((copy_url, base)) = session.store.copy_at(file)? else { return Ok(()) };
-    let changed = match std::fs::read(file) {
-        Ok(now) => now != base,
-        Err(e) => return Err(Error::io("read", file, e)),
-    };
+    // Compared a block at a time: a working copy can be as large as any download.
+    let changed = !crate::fsutil::same_content(file, &base)?;
     if !changed {
         return Ok(());
     }

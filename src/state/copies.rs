@@ -138,17 +138,17 @@ impl Store {
 
     /// The URL and base of `file` when `get -o` or `put` left it holding a version of any
     /// resource: what ifmatch last wrote there (or knows it to hold).
-    pub fn copy_at(&self, file: &Path) -> Result<Option<(String, Vec<u8>)>> {
+    pub fn copy_at(&self, file: &Path) -> Result<Option<(String, PathBuf)>> {
         let Some((canonical, record, base_path)) = self.copy_paths(file) else { return Ok(None) };
         let Ok(json) = fs::read(&record) else { return Ok(None) };
         let Ok(copy) = serde_json::from_slice::<CopyRecord>(&json) else { return Ok(None) };
         if copy.path != canonical {
             return Ok(None);
         }
-        match fs::read(&base_path) {
-            Ok(base) => Ok(Some((copy.origin.url, base))),
+        match fs::metadata(&base_path) {
+            Ok(_) => Ok(Some((copy.origin.url, base_path))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(Error::io("read", &base_path, e)),
+            Err(e) => Err(Error::io("inspect", &base_path, e)),
         }
     }
 
