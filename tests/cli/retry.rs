@@ -135,17 +135,23 @@ fn a_retried_write_that_meets_another_change_goes_through_the_412_flow() {
 /// Also when the command would not be run again (`--on-conflict abort`, `--retries 0`): the
 /// write loop looks at what the server holds after a lost answer before the strategy may give
 /// up, and never reports as a conflict a change that was made (a script would run it again).
+/// `ifmatch apply URL OPTIONS --retry 2 --retry-max-time 0 -- CMD`, where CMD adds 1 to the
+/// document's `n`: the change that must be applied exactly once.
+fn apply_increment(env: &Env, url: &str, options: &[&str]) -> std::process::Output {
+    const INCREMENT: &str = "import json,sys; d=json.load(sys.stdin); d['n']+=1; print(json.dumps(d))";
+    let mut args = vec!["apply", url];
+    args.extend(options);
+    args.extend(["--retry", "2", "--retry-max-time", "0", "--", "python3", "-c", INCREMENT]);
+    env.run(&args)
+}
+
 #[test]
 fn apply_after_an_unanswered_write_does_not_apply_its_change_twice() {
-    let increment = "import json,sys; d=json.load(sys.stdin); d['n']+=1; print(json.dumps(d))";
     for policy in [&[][..], &["--on-conflict", "abort", "--retries", "0"]] {
         let env = Env::new();
         let (server, url) = FakeServer::with_json_doc(Quirks::default(), b"{\"n\": 1}\n");
         server.fault("PUT", Fault::ApplyThenDrop);
-        let mut args = vec!["apply", &url, "--json", "--retry", "2", "--retry-max-time", "0"];
-        args.extend(policy);
-        args.extend(["--", "python3", "-c", increment]);
-        let out = env.run(&args);
+        let out = apply_increment(&env, &url, &[&["--json"][..], policy].concat());
         assert_code(&out, 0);
         assert_eq!(server.body("/doc.json").unwrap(), b"{\"n\": 2}\n", "incremented once, not twice");
         let err = stderr(&out);
@@ -160,7 +166,6 @@ fn apply_after_an_unanswered_write_does_not_apply_its_change_twice() {
 /// their change, not this run's, and the command runs again on it (n goes from 1 to 3).
 #[test]
 fn apply_after_a_lost_answer_that_was_not_applied_still_runs_again_on_an_identical_change() {
-    let increment = "import json,sys; d=json.load(sys.stdin); d['n']+=1; print(json.dumps(d))";
     let env = Env::new();
     let (server, url) = FakeServer::with_json_doc(Quirks::default(), b"{\"n\": 1}\n");
     // 1 GET; 2 PUT: a gateway's 502, not applied; someone touches the resource (same content, a
@@ -169,19 +174,7 @@ fn apply_after_a_lost_answer_that_was_not_applied_still_runs_again_on_an_identic
     server.fault("PUT", Fault::Status(502, None));
     server.change_after(2, "/doc.json", b"{\"n\": 1}\n");
     server.change_after(4, "/doc.json", b"{\"n\": 2}\n");
-    let out = env.run(&[
-        "apply",
-        &url,
-        "--json",
-        "--retry",
-        "2",
-        "--retry-max-time",
-        "0",
-        "--",
-        "python3",
-        "-c",
-        increment,
-    ]);
+    let out = apply_increment(&env, &url, &["--json"]);
     assert_code(&out, 0);
     let err = stderr(&out);
     assert!(!err.contains("already been applied"), "{err}");
@@ -349,21 +342,7 @@ fn a_json_patch_applied_but_unanswered_is_not_applied_twice_where_only_its_tests
     let quirks = Quirks { ignore_preconditions: true, ..Quirks::default() };
     let (server, url) = FakeServer::with_json_doc(quirks, b"{\"n\": 1}\n");
     server.fault("PATCH", Fault::ApplyThenDrop);
-    let increment = "import json,sys; d=json.load(sys.stdin); d['n']+=1; print(json.dumps(d))";
-    let out = env.run(&[
-        "apply",
-        &url,
-        "--patch",
-        "json",
-        "--retry",
-        "2",
-        "--retry-max-time",
-        "0",
-        "--",
-        "python3",
-        "-c",
-        increment,
-    ]);
+    let out = apply_increment(&env, &url, &["--patch", "json"]);
     assert_code(&out, 0);
     let now: serde_json::Value = serde_json::from_slice(&server.body("/doc.json").unwrap()).unwrap();
     assert_eq!(now["n"], 2, "incremented once, not twice");
@@ -448,20 +427,7 @@ fn apply_behind_a_stale_cache_after_an_unanswered_write_does_not_apply_its_chang
     let cache = crate::support::cache::Cache::start(&server.url(""));
     let url = cache.url("/doc.json");
     server.fault("PUT", Fault::ApplyThenDrop);
-    let increment = "import json,sys; d=json.load(sys.stdin); d['n']+=1; print(json.dumps(d))";
-    let out = env.run(&[
-        "apply",
-        &url,
-        "--json",
-        "--retry",
-        "2",
-        "--retry-max-time",
-        "0",
-        "--",
-        "python3",
-        "-c",
-        increment,
-    ]);
+    let out = apply_increment(&env, &url, &["--json"]);
     assert_eq!(
         server.body("/doc.json").unwrap(),
         b"{\"n\": 2}\n",
