@@ -5,9 +5,8 @@
 //! the row requires present and in the documented order, the outcome one the row allows.
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Output, Stdio};
+use std::process::Output;
 
 use crate::support::fake_server::{FakeServer, Fault, Quirks};
 use crate::support::{Env, assert_code};
@@ -296,16 +295,7 @@ fn every_command_prints_the_documented_shape() {
 
     // demo (scripted without a terminal) and serve.
     run(&c, &mut seen, &env, &["demo", "-q"], None, 0);
-    let mut child = env
-        .cmd(&["serve", env.dir.path().to_str().unwrap(), "--port", "0", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    let first = env.serve_json_first_line();
     let v = check(&c, &mut seen, "serve", object(first.as_bytes(), "serve"));
     assert!(v["status"].is_null() && v["url"].as_str().unwrap().starts_with("http://127.0.0.1:"), "{v}");
 

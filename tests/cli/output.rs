@@ -2,7 +2,6 @@
 //! quietly, `--json` is exactly one JSON object, Ctrl-C in the middle of a download leaves no
 //! temp file, and binary bodies are kept off a terminal.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -192,16 +191,7 @@ fn demo_json_prints_the_final_report() {
 #[test]
 fn serve_json_prints_its_url_as_an_object_first() {
     let env = Env::new();
-    let mut child = env
-        .cmd(&["serve", env.dir.path().to_str().unwrap(), "--port", "0", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    let first = env.serve_json_first_line();
     let v: serde_json::Value = serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first}"));
     assert!(v["url"].as_str().unwrap().starts_with("http://127.0.0.1:"), "{v}");
 }

@@ -44,6 +44,23 @@ impl Env {
         self.path("state")
     }
 
+    /// The first line `ifmatch serve DIR --port 0 --json` prints (its object with the URL),
+    /// serving the test's folder; the server is stopped after that line.
+    pub fn serve_json_first_line(&self) -> String {
+        use std::io::BufRead;
+        let mut child = self
+            .cmd(&["serve", self.dir.path().to_str().unwrap(), "--port", "0", "--json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        first
+    }
+
     /// `ifmatch ARGS` with a clean environment.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(bin());
