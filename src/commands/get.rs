@@ -9,6 +9,7 @@ use crate::cli::GetArgs;
 use crate::error::{Error, IoResultExt, Result};
 use crate::http::Piece;
 use crate::session::{Outcome, Report, Session, json_when_versioned, new_record, parse_url};
+use crate::state::CopyBase;
 use crate::stdio;
 
 pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
@@ -156,8 +157,11 @@ fn keep_local_work(session: &Session, file: &Path) -> Result<()> {
         return Ok(());
     }
     let Some((copy_url, base)) = session.store.copy_at(file)? else { return Ok(()) };
-    // Compared a block at a time: a working copy can be as large as any download.
-    let changed = !crate::fsutil::same_content(file, &base)?;
+    // Compared a block at a time, or by digest: a working copy can be as large as any download.
+    let changed = match &base {
+        CopyBase::File(path) => !crate::fsutil::same_content(file, path)?,
+        CopyBase::Digest(digest) => !crate::upload::file_matches(file, digest)?,
+    };
     if !changed {
         return Ok(());
     }

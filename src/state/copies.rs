@@ -52,6 +52,14 @@ impl Origin {
     }
 }
 
+/// What a working copy was written from, as [`Store::copy_at`] finds it.
+pub enum CopyBase {
+    /// The body, kept beside the copy's record.
+    File(PathBuf),
+    /// Only its digest (a body over the size limit for full bases).
+    Digest(Base),
+}
+
 impl Store {
     /// The record and base paths for a user's file, by its canonical path; `None` when the
     /// file cannot be resolved (it does not exist).
@@ -137,17 +145,21 @@ impl Store {
     }
 
     /// The URL and base of `file` when `get -o` or `put` left it holding a version of any
-    /// resource: what ifmatch last wrote there (or knows it to hold).
-    pub fn copy_at(&self, file: &Path) -> Result<Option<(String, PathBuf)>> {
+    /// resource: what ifmatch last wrote there (or knows it to hold). The base is its file in
+    /// `copies/`, or only its digest when the body was over the size limit for full bases.
+    pub fn copy_at(&self, file: &Path) -> Result<Option<(String, CopyBase)>> {
         let Some((canonical, record, base_path)) = self.copy_paths(file) else { return Ok(None) };
         let Ok(json) = fs::read(&record) else { return Ok(None) };
         let Ok(copy) = serde_json::from_slice::<CopyRecord>(&json) else { return Ok(None) };
         if copy.path != canonical {
             return Ok(None);
         }
+        let digest = copy.base_sha256.as_deref().and_then(base::parse_hex);
         match fs::metadata(&base_path) {
-            Ok(_) => Ok(Some((copy.origin.url, base_path))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Ok(_) => Ok(Some((copy.origin.url, CopyBase::File(base_path)))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(digest.map(|sha256| {
+                (copy.origin.url, CopyBase::Digest(Base::Digest { sha256, len: copy.base_len.unwrap_or(0) }))
+            })),
             Err(e) => Err(Error::io("inspect", &base_path, e)),
         }
     }

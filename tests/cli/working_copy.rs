@@ -9,6 +9,24 @@ const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
 const THEIRS: &[u8] = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 1\n}\n";
 const MINE: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 3\n}\n";
 
+/// Over `--base-limit` the store keeps only the base's digest: the working copy is still
+/// recognised, and a change to it is still refused, never silently replaced.
+#[test]
+fn a_changed_working_copy_whose_base_is_kept_as_a_digest_is_refused_too() {
+    let env = Env::new();
+    let (_server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
+    let file = env.path("w.json");
+    let file_arg = file.to_str().unwrap();
+    assert_code(&env.run(&["get", &url, "-o", file_arg, "--base-limit", "4"]), 0);
+    // Unchanged, it is refreshed as ever.
+    assert_code(&env.run(&["get", &url, "-o", file_arg, "--base-limit", "4"]), 0);
+    std::fs::write(&file, MINE).unwrap();
+    let out = env.run(&["get", &url, "-o", file_arg, "--base-limit", "4"]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains(&format!("{file_arg} has changes of yours")), "{}", stderr(&out));
+    assert_eq!(read(&file), MINE, "the edit is untouched");
+}
+
 #[test]
 fn get_o_refuses_to_replace_a_changed_working_copy_unless_forced() {
     let env = Env::new();
