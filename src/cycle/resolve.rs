@@ -34,7 +34,11 @@ impl Cycle<'_> {
             .base
             .as_deref()
             .map(|base| crate::merge::merge(base, &self.job.mine, &theirs.body, json));
-        if let (Some(merged @ MergeOutcome::Conflicted { .. }), Some(base)) = (&merge, &self.job.base) {
+        // The list is for the --json report only: finding the places parses the three versions
+        // again, which a large document should not pay for on the terminal.
+        if self.session.settings.json
+            && let (Some(merged @ MergeOutcome::Conflicted { .. }), Some(base)) = (&merge, &self.job.base)
+        {
             let found = crate::merge::conflicts(base, &self.job.mine, &theirs.body, merged.text(), json);
             crate::report::met_conflicts(found);
         }
