@@ -111,7 +111,9 @@ pub struct Done {
 /// accepted) is kept there and the error says where.
 pub(crate) async fn run(session: &Session, job: Job, strategy: &mut impl Strategy) -> Result<Done> {
     let kept = strategy.keeps_text().then(|| Kept::new(&job));
-    let unprotected = crate::recheck::unprotected(session, &job.url);
+    // Read once: it decides the re-checks before each write and goes into the report.
+    let verdict = session.store.origin_verdict(&job.url);
+    let unprotected = crate::recheck::unprotected(session, verdict.as_ref());
     let mut state = Cycle {
         session,
         job,
@@ -137,7 +139,7 @@ pub(crate) async fn run(session: &Session, job: Job, strategy: &mut impl Strateg
     }
     match state.drive(strategy).await {
         Ok(mut report) => {
-            report.write_probe_verdict = session.store.origin_verdict(&state.job.url);
+            report.write_probe_verdict = verdict;
             if state.kept.is_some() {
                 // This run's kept copy, and any earlier kept copy of the very text just
                 // written: resuming that one could only undo what others write from now on.

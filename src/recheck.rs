@@ -15,8 +15,8 @@ use crate::state::OriginVerdict;
 
 /// The remembered verdict for `url`'s origin when it says writes there are not protected,
 /// after warning about it in one line.
-pub fn unprotected(session: &Session, url: &Url) -> Option<OriginVerdict> {
-    let verdict = session.store.origin_verdict(url).filter(|v| !v.writes_protected)?;
+pub fn unprotected(session: &Session, verdict: Option<&OriginVerdict>) -> Option<OriginVerdict> {
+    let verdict = verdict.filter(|v| !v.writes_protected)?.clone();
     session.ui.warn(&format!(
         "{} ignores If-Match on writes (write probe of {}): a change made there meanwhile could be overwritten unseen; ifmatch re-checks the ETag with a conditional request just before writing, which narrows that window to milliseconds but cannot close it",
         verdict.origin, verdict.checked_at
