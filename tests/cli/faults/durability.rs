@@ -128,8 +128,12 @@ fn a_body_over_the_base_limit_is_kept_as_a_digest_and_the_412_flow_says_why_no_m
     assert_eq!(std::fs::read(docs.join("big.json")).unwrap(), doc_of(4096, 2), "theirs is untouched");
     assert_eq!(std::fs::read(&file).unwrap(), doc_of(4096, 3), "mine is untouched");
     // With the default limit the same document is kept in full and merges.
+    // FILE still holds the unsent change (3): a get refuses to replace it, even with only the
+    // digest kept; --force discards it on purpose.
     std::fs::write(docs.join("big.json"), doc_of(4096, 1)).unwrap();
-    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
+    assert_code(&env.run(&["get", &url, "-o", file_arg]), 2);
+    assert_eq!(std::fs::read(&file).unwrap(), doc_of(4096, 3), "mine is untouched");
+    assert_code(&env.run(&["get", &url, "-o", file_arg, "--force"]), 0);
     let theirs = String::from_utf8(doc_of(4096, 1)).unwrap().replacen("item 000000", "ITEM 000000", 1);
     std::fs::write(docs.join("big.json"), theirs).unwrap();
     std::fs::write(&file, doc_of(4096, 4)).unwrap();
