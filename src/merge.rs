@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 mod conflicts;
 mod json;
-mod lazy;
+pub(crate) mod lazy;
 mod splice;
 mod style;
 mod window;

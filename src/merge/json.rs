@@ -97,7 +97,7 @@ fn parse(bytes: &[u8]) -> Option<Value> {
 }
 
 /// True when `bytes` is a document [`parse`] accepts, checked without building its tree.
-pub(super) fn parses(bytes: &[u8]) -> bool {
+pub(crate) fn parses(bytes: &[u8]) -> bool {
     serde_json::from_slice::<NoDuplicateKeys>(bytes).is_ok() && style::numbers_survive(bytes)
 }
 

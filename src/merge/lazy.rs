@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::json::parses;
+pub(crate) use super::json::parses;
 use super::{MergeOutcome, line_merge};
 
 /// What the text-based merge made of three documents.
@@ -58,20 +58,20 @@ pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Lazy {
 
 /// The text of one JSON value in a valid document, without surrounding whitespace.
 #[derive(Clone, Copy)]
-struct Raw<'a>(&'a [u8]);
+pub(crate) struct Raw<'a>(pub(crate) &'a [u8]);
 
 impl<'a> Raw<'a> {
-    fn root(text: &'a [u8]) -> Raw<'a> {
+    pub(crate) fn root(text: &'a [u8]) -> Raw<'a> {
         Raw(text.trim_ascii())
     }
 
-    fn is_object(self) -> bool {
+    pub(crate) fn is_object(self) -> bool {
         self.0.first() == Some(&b'{')
     }
 
     /// serde_json's `Value` equality (objects regardless of key order, `1.0 == 1.00`), parsing
     /// only what differs.
-    fn equals(self, other: Raw<'_>) -> bool {
+    pub(crate) fn equals(self, other: Raw<'_>) -> bool {
         if self.0 == other.0 {
             return true;
         }
@@ -105,7 +105,7 @@ fn opt_equals(a: Option<Raw<'_>>, b: Option<Raw<'_>>) -> bool {
 /// its value, as offsets into the object's text (16 bytes a member) — with an index by key
 /// built when a lookup by position misses (the same keys in the same order, the common case,
 /// never builds it).
-struct Members<'a> {
+pub(crate) struct Members<'a> {
     text: &'a [u8],
     /// Per member: the start and end of its key literal, and of its value.
     spans: Vec<[u32; 4]>,
@@ -114,7 +114,7 @@ struct Members<'a> {
 
 impl<'a> Members<'a> {
     /// The members of an object in a valid document; `None` for one of 4 GiB or more.
-    fn of(object: Raw<'a>) -> Option<Members<'a>> {
+    pub(crate) fn of(object: Raw<'a>) -> Option<Members<'a>> {
         let s = object.0;
         let offset = |at: usize| u32::try_from(at).ok();
         offset(s.len())?;
@@ -144,11 +144,11 @@ impl<'a> Members<'a> {
     }
 
     /// [`Members::of`] when `raw` is an object.
-    fn of_object(raw: Raw<'a>) -> Option<Members<'a>> {
+    pub(crate) fn of_object(raw: Raw<'a>) -> Option<Members<'a>> {
         raw.is_object().then(|| Members::of(raw)).flatten()
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.spans.len()
     }
 
@@ -159,17 +159,17 @@ impl<'a> Members<'a> {
     }
 
     /// Member `i`'s key literal and value.
-    fn member(&self, i: usize) -> (&'a [u8], Raw<'a>) {
+    pub(crate) fn member(&self, i: usize) -> (&'a [u8], Raw<'a>) {
         let [key, key_end, start, end] = self.spans[i].map(|at| at as usize);
         (&self.text[key..key_end], Raw(&self.text[start..end]))
     }
 
-    fn iter(&self) -> impl Iterator<Item = (&'a [u8], Raw<'a>)> + '_ {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'a [u8], Raw<'a>)> + '_ {
         (0..self.len()).map(|i| self.member(i))
     }
 
     /// The value of the key written `literal` (in any document), looked for at `hint` first.
-    fn get(&self, literal: &[u8], hint: usize) -> Option<Raw<'a>> {
+    pub(crate) fn get(&self, literal: &[u8], hint: usize) -> Option<Raw<'a>> {
         if hint < self.len() {
             let (key, value) = self.member(hint);
             if same_key(key, literal) {
@@ -286,7 +286,7 @@ fn walk_in<'a>(
     Ok(all)
 }
 
-fn skip_ws(s: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_ws(s: &[u8], mut i: usize) -> usize {
     while s.get(i).is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r')) {
         i += 1;
     }
@@ -309,7 +309,7 @@ fn skip_string(s: &[u8], mut i: usize) -> Option<usize> {
 }
 
 /// The end of the value starting at `i`.
-fn skip_value(s: &[u8], mut i: usize) -> Option<usize> {
+pub(crate) fn skip_value(s: &[u8], mut i: usize) -> Option<usize> {
     match s.get(i)? {
         b'"' => skip_string(s, i),
         b'{' | b'[' => {
@@ -343,7 +343,7 @@ fn skip_value(s: &[u8], mut i: usize) -> Option<usize> {
 }
 
 /// A key as `Value` holds it: escapes decoded, borrowed when there are none.
-fn decode_key(literal: &[u8]) -> Option<Cow<'_, str>> {
+pub(crate) fn decode_key(literal: &[u8]) -> Option<Cow<'_, str>> {
     let inner = &literal[1..literal.len() - 1];
     if inner.contains(&b'\\') {
         serde_json::from_slice::<String>(literal).ok().map(Cow::Owned)
