@@ -23,7 +23,7 @@ mod strategy;
 
 pub use recovery::{keep, origin};
 pub use reedit::edit_until_valid;
-pub use refetch::{Streamed, sha256_of_file};
+pub use refetch::{Streamed, digest_of_file};
 pub use refusal::no_validator;
 pub(crate) use resolve::{Merge, undo_agreed};
 pub(crate) use strategy::{Refusal, Refused, Settled, Strategy};
@@ -296,7 +296,7 @@ impl Cycle<'_> {
         let (method, body, content_type) = match &self.job.streamed {
             Some(file) => (
                 reqwest::Method::PUT,
-                Payload::File { path: file.path.clone(), len: file.len },
+                Payload::File { path: file.path.clone(), len: file.len, sent: file.sent.clone() },
                 self.job.record.content_type.clone(),
             ),
             None => {

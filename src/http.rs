@@ -22,6 +22,7 @@ use crate::settings::{Auth, RetryPolicy};
 mod cache;
 mod message;
 mod retry;
+mod sent;
 mod setup;
 mod wire;
 
@@ -29,6 +30,7 @@ pub use cache::CacheSigns;
 pub use message::{Download, Fetched, Freshness, Payload, Piece, ProbeResponse, WriteOutcome, WriteRequest};
 use retry::Attempts;
 pub use retry::{Retry, count as retry_count, retries, retries_since};
+pub use sent::SentDigest;
 pub use wire::detail;
 use wire::{build, header, is_secret, network, print_headers, redirect_target, status_error};
 

@@ -24,24 +24,44 @@ use crate::state::{Base, Record, ResourceKey};
 /// Files at least this large stream when there is no base to merge with.
 pub const STREAM_THRESHOLD: u64 = 8 << 20;
 
-/// Streams `path` to `url` with `precondition`, handling conflicts by policy; `base` is what
-/// the file was based on, known by its digest. Returns the report and the record as saved.
+/// A file to stream.
+pub struct Upload<'a> {
+    pub path: &'a Path,
+    /// What the file was based on, known by its digest.
+    pub base: Option<&'a Base>,
+    /// The file's own digest, when the caller took it already (it is not taken again).
+    pub read: Option<Base>,
+}
+
+/// Streams the file to `url` with `precondition`, handling conflicts by policy. Returns the
+/// report and the record as saved, whose base is what was sent.
 pub async fn run(
     session: &Session,
     url: &Url,
     key: &ResourceKey,
     record: Record,
-    path: &Path,
+    upload: Upload<'_>,
     precondition: Precondition,
-    base: Option<&Base>,
 ) -> Result<(Report, Record)> {
-    let len = std::fs::metadata(path).context("inspect", path)?.len();
+    let path = upload.path;
+    let before = std::fs::metadata(path).context("inspect", path)?;
+    let streamed = Streamed::new(path.to_path_buf(), before.len(), upload.base.cloned(), upload.read);
     let job = Job {
         in_user_file: true,
-        streamed: Some(Streamed { path: path.to_path_buf(), len, base: base.cloned() }),
+        streamed: Some(streamed),
         ..Job::new("put", url.clone(), key.clone(), record, Vec::new(), precondition)
     };
     let done = cycle::run(session, job, &mut OverwriteOrAbort).await?;
+    // Saved again while it was sent: the server holds the version sent (and the store says so),
+    // so the next put sends the newer one. Told by size and time, to spare reading it again.
+    let now = std::fs::metadata(path).ok();
+    if now.is_some_and(|now| now.len() != before.len() || now.modified().ok() != before.modified().ok()) {
+        session.ui.note(&format!(
+            "{} changed while it was being sent; {url} holds the version that was sent, and the next `ifmatch put {url} {}` sends the change",
+            path.display(),
+            path.display()
+        ));
+    }
     Ok((done.report, done.record))
 }
 
@@ -101,6 +121,15 @@ impl Strategy for OverwriteOrAbort {
 
 /// Whether the file at `path` is exactly `base`, compared by digest, streaming the file.
 pub fn file_matches(path: &Path, base: &Base) -> Result<bool> {
+    Ok(digest_if_same_length(path, base)?.is_some_and(|read| read.sha256() == base.sha256()))
+}
+
+/// The file's digest (streaming it), when it has the length of `base`; `None` when its length
+/// alone tells it apart, unread.
+pub fn digest_if_same_length(path: &Path, base: &Base) -> Result<Option<Base>> {
     let len = std::fs::metadata(path).context("inspect", path)?.len();
-    Ok(len == base.len() && cycle::sha256_of_file(path)? == base.sha256())
+    if len != base.len() {
+        return Ok(None);
+    }
+    cycle::digest_of_file(path).map(Some)
 }

@@ -114,8 +114,14 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
     let regular = std::fs::metadata(file).is_ok_and(|m| m.is_file()) && file.as_os_str() != "-";
     let streams =
         !refresh_first && regular && (digest_only.is_some() || (base.is_none() && is_large_file(file)));
-    if let Some(stored_base) = digest_only.as_ref().filter(|_| streams)
-        && crate::upload::file_matches(file, stored_base)?
+    // FILE's digest, when its length does not already tell it from the base: taken once, for
+    // this check and the upload's comparisons.
+    let read = match digest_only.as_ref().filter(|_| streams) {
+        Some(stored_base) => crate::upload::digest_if_same_length(file, stored_base)?,
+        None => None,
+    };
+    if let (Some(stored_base), Some(read)) = (&digest_only, &read)
+        && read.sha256() == stored_base.sha256()
     {
         session.ui.note("no changes: the body equals the stored base (by its SHA-256); nothing sent");
         let len = stored_base.len() as usize;
@@ -128,10 +134,11 @@ pub async fn run(session: &Session, args: &PutArgs) -> Result<()> {
                 return Err(invalid_json(&url, file, record.content_type.as_deref(), &(&e).into()));
             }
         }
-        let (report, record) =
-            crate::upload::run(session, &url, &key, record, file, precondition, digest_only.as_ref()).await?;
-        // FILE holds what was written (or found already there): note it with the digest the
-        // store just recorded, so the next put writes against this version.
+        let upload = crate::upload::Upload { path: file, base: digest_only.as_ref(), read };
+        let (report, record) = crate::upload::run(session, &url, &key, record, upload, precondition).await?;
+        // FILE was sent (or found already there): note it with the digest the store just
+        // recorded, that of what was sent, so the next put writes against this version and
+        // sends any change saved into FILE since.
         if let Some(written) = record.base_digest() {
             let origin = crate::state::Origin::of_record(&record);
             if let Err(err) = session.store.save_copy_digest(file, &key, &origin, &written) {

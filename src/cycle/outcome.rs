@@ -2,7 +2,7 @@
 //! with its validators, the success line, and the report. After a PATCH the base is the
 //! server's own serialization of the result when it can be fetched under the new ETag; after a
 //! write whose version is in the body, the server's copy with its new version; a streamed file
-//! is recorded from the file.
+//! by the digest of what was sent (the file itself only while it still holds those bytes).
 
 use url::Url;
 
@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::etag::{ETag, Precondition};
 use crate::http::Fetched;
 use crate::session::{Outcome, Report, Session};
-use crate::state::{NewBase, Record, Written};
+use crate::state::{Base, NewBase, Record, Written};
 use crate::write_mode::WriteMode;
 
 impl Cycle<'_> {
@@ -54,11 +54,23 @@ impl Cycle<'_> {
             _ => {
                 let written =
                     Written { status, etag: etag.as_ref(), last_modified: last_modified.as_deref() };
-                let mine = std::mem::take(&mut self.job.mine);
-                let body = self.job.streamed.is_none().then(|| stored.as_deref().unwrap_or(&mine));
-                let report = self.store(body, written);
-                self.job.mine = mine;
-                report?
+                match &self.job.streamed {
+                    Some(file) => match file.sent.last() {
+                        // What the accepted attempt sent, as it went out: the file may have been
+                        // saved again since, and that newer text is for the next write to send.
+                        Some(sha256) => {
+                            let sent = Base::Digest { sha256, len: file.len };
+                            self.store_sent(sent, written)?
+                        }
+                        None => self.store_unsure(written)?,
+                    },
+                    None => {
+                        let mine = std::mem::take(&mut self.job.mine);
+                        let report = self.store(Some(stored.as_deref().unwrap_or(&mine)), written);
+                        self.job.mine = mine;
+                        report?
+                    }
+                }
             }
         };
         if let Some(None) = in_body {
@@ -142,20 +154,49 @@ impl Cycle<'_> {
         etag.filter(|tag| changed && tag.strong_eq(sent)).cloned()
     }
 
-    /// Records a body (`None`: the streamed file) as the new base with the validators that
-    /// came with it.
+    /// Records a body (`None`: the text) as the new base with the validators that came with it.
     pub(super) fn store(&mut self, body: Option<&[u8]>, written: Written<'_>) -> Result<Report> {
-        let (base, bytes) = match (body, &self.job.streamed) {
-            (Some(body), _) => (NewBase::Bytes(body), body.len()),
-            (None, Some(file)) => (NewBase::File(&file.path), file.len as usize),
-            (None, None) => (NewBase::Bytes(&self.job.mine), self.job.mine.len()),
+        let body = body.unwrap_or(&self.job.mine);
+        let bytes = body.len();
+        self.session.record_written(&self.job.key, &mut self.job.record, written, NewBase::Bytes(body));
+        Ok(self.stored(bytes))
+    }
+
+    /// Records the streamed file's body the server holds, known by its digest (`held`: what an
+    /// attempt sent), as the new base with the validators that came with it. The store copies
+    /// the file in only while it still holds those very bytes.
+    pub(super) fn store_sent(&mut self, held: Base, written: Written<'_>) -> Result<Report> {
+        let file = self.job.streamed.as_ref().expect("only a streamed body is recorded by its digest");
+        let base = NewBase::File { path: &file.path, sha256: held.sha256(), len: held.len() };
+        self.session.record_written(&self.job.key, &mut self.job.record, written, base);
+        Ok(self.stored(held.len() as usize))
+    }
+
+    /// A streamed file the server accepted although the attempt did not send it whole (the
+    /// server answered before it read the body to its end): what it stored is not known for
+    /// sure. The file as it is now is recorded (when it can be read), and the record marked
+    /// stale either way, so that the next write fetches the server's version and compares first.
+    fn store_unsure(&mut self, written: Written<'_>) -> Result<Report> {
+        let file = self.job.streamed.as_ref().expect("only a streamed body is recorded by its digest");
+        self.session.ui.warn(&format!(
+            "{} answered before it had read all of {}, so what it stored is not known for sure; the next write refetches and compares first",
+            self.job.url,
+            file.path.display()
+        ));
+        let report = match crate::cycle::digest_of_file(&file.path) {
+            Ok(now) => self.store_sent(now, written)?,
+            Err(_) => self.stored(file.len as usize),
         };
-        let record = &mut self.job.record;
-        self.session.record_written(&self.job.key, record, written, base);
+        self.mark_stale();
+        Ok(report)
+    }
+
+    /// The report of a write just recorded, of `bytes` bytes.
+    fn stored(&self, bytes: usize) -> Report {
         let mut report = self.report();
         report.etag = self.job.record.etag.clone();
         report.bytes = bytes;
-        Ok(report)
+        report
     }
 
     /// The report as far as the loop got: the validator sent first, the attempts, and how the

@@ -3,8 +3,10 @@
 //! already holds the text (an earlier attempt was applied), nobody changed the content (renew
 //! the validator, or stop when that very validator was refused), a create that lost. Only a
 //! real concurrent change goes on to the strategy. A body streamed from a file is compared by
-//! its SHA-256, streaming both sides, and never held in memory.
+//! SHA-256 — the server's version hashed as it is read, ours as it was sent ([`Streamed`]) —
+//! and never held in memory.
 
+use std::cell::OnceCell;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -14,16 +16,53 @@ use super::{Cycle, Refusal, Refused, Settled, Strategy, refusal};
 use crate::conflict::{self, Assessment};
 use crate::error::{Error, IoResultExt, Result};
 use crate::etag::Precondition;
-use crate::http::{Download, Fetched};
+use crate::http::{Download, Fetched, SentDigest};
 use crate::session::{Outcome, Report};
 use crate::state::Base;
 
 /// A body streamed from a file (a large upload), and what the file was based on, known only by
-/// its digest.
+/// its digest. The file is hashed as each attempt streams it out (`sent`): what the server was
+/// sent is known by its digest even when the file changes meanwhile, and the file is not read
+/// again to compare or to record it.
 pub struct Streamed {
     pub path: PathBuf,
+    /// The length the request announces, as the file had when the upload began.
     pub len: u64,
     pub base: Option<Base>,
+    /// The digest of every attempt's body, taken as it was sent.
+    pub sent: SentDigest,
+    /// The file's digest from a read of it before any attempt sent it whole: given by the
+    /// caller when it hashed the file already, else taken once, when a comparison first needs it.
+    read: OnceCell<Base>,
+}
+
+impl Streamed {
+    pub fn new(path: PathBuf, len: u64, base: Option<Base>, read: Option<Base>) -> Streamed {
+        let known = OnceCell::new();
+        if let Some(read) = read {
+            let _ = known.set(read);
+        }
+        Streamed { path, len, base, sent: SentDigest::default(), read: known }
+    }
+
+    /// This run's text, by digest, to compare with the server's `theirs`: a body some attempt
+    /// sent, when the server holds it; else what the latest attempt sent; else the file as read
+    /// before (hashed at most once). What was sent is what matters: the file may have been
+    /// saved again since.
+    pub fn mine(&self, theirs: &[u8; 32]) -> Result<Base> {
+        let sent = |sha256| Base::Digest { sha256, len: self.len };
+        if self.sent.any(theirs) {
+            return Ok(sent(*theirs));
+        }
+        if let Some(last) = self.sent.last() {
+            return Ok(sent(last));
+        }
+        if let Some(read) = self.read.get() {
+            return Ok(read.clone());
+        }
+        let read = digest_of_file(&self.path)?;
+        Ok(self.read.get_or_init(|| read).clone())
+    }
 }
 
 /// The server's current version: the body in memory, or for a streamed body only its headers
@@ -151,8 +190,16 @@ impl Cycle<'_> {
                         "the server already holds exactly your version (an earlier write was applied); nothing more to send",
                     ),
                 }
-                let body = self.job.streamed.is_none().then_some(&theirs.body[..]);
-                let mut report = self.store(body, super::outcome::as_written(theirs))?;
+                let written = super::outcome::as_written(theirs);
+                let mut report = match (&self.job.streamed, current.sha256) {
+                    // The server holds this run's text as sent (not the file, which may have
+                    // been saved again since).
+                    (Some(file), Some(theirs)) => {
+                        let held = file.mine(&theirs)?;
+                        self.store_sent(held, written)?
+                    }
+                    _ => self.store(Some(&theirs.body), written)?,
+                };
                 report.outcome = Outcome::AlreadyApplied;
                 report.status = Some(theirs.status);
                 Ok(Some(report))
@@ -197,7 +244,7 @@ impl Cycle<'_> {
             Some(file) => {
                 let theirs = current.sha256.expect("a streamed body's current version is read as a digest");
                 let base = file.base.as_ref().map(Base::sha256);
-                (conflict::assess(base.as_ref(), &sha256_of_file(&file.path)?, &theirs), false)
+                (conflict::assess(base.as_ref(), &file.mine(&theirs)?.sha256(), &theirs), false)
             }
             None => {
                 let (theirs, mine) = (&current.fetched.body[..], &self.job.mine[..]);
@@ -282,16 +329,18 @@ fn same_json(a: &[u8], b: &[u8]) -> bool {
     value(a).zip(value(b)).is_some_and(|(a, b)| a == b)
 }
 
-/// The SHA-256 of the file at `path`, streaming it.
-pub fn sha256_of_file(path: &Path) -> Result<[u8; 32]> {
+/// The digest and length of the file at `path`, streaming it.
+pub fn digest_of_file(path: &Path) -> Result<Base> {
     let mut file = std::fs::File::open(path).context("open", path)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0; 1 << 16];
+    let mut len = 0;
     loop {
         let n = file.read(&mut buf).context("read", path)?;
         if n == 0 {
-            return Ok(hasher.finalize().into());
+            return Ok(Base::Digest { sha256: hasher.finalize().into(), len });
         }
         hasher.update(&buf[..n]);
+        len += n as u64;
     }
 }

@@ -141,11 +141,12 @@ pub enum WriteOutcome {
 }
 
 /// What a write sends: bytes in memory, or a file streamed from disk (large uploads with
-/// nothing to merge, so they never need to be held in memory).
+/// nothing to merge, so they never need to be held in memory), hashed as it goes out into
+/// `sent`.
 #[derive(Debug, Clone)]
 pub enum Payload {
     Bytes(Bytes),
-    File { path: std::path::PathBuf, len: u64 },
+    File { path: std::path::PathBuf, len: u64, sent: super::SentDigest },
 }
 
 impl Payload {
@@ -160,9 +161,10 @@ impl Payload {
     pub(super) async fn body(&self) -> Result<reqwest::Body> {
         match self {
             Payload::Bytes(b) => Ok(reqwest::Body::from(b.clone())),
-            Payload::File { path, .. } => {
+            Payload::File { path, len, sent } => {
                 let file = tokio::fs::File::open(path).await.context("open", path)?;
-                Ok(reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file)))
+                let body = sent.attempt(file, *len, path.clone());
+                Ok(reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(body)))
             }
         }
     }

@@ -89,11 +89,21 @@ pub struct BaseWriter {
     hasher: Sha256,
     len: u64,
     limit: u64,
+    /// The digest and length the body is known to have; a body that turns out otherwise is not
+    /// kept, and these are recorded instead.
+    expected: Option<([u8; 32], u64)>,
 }
 
 impl BaseWriter {
     pub(super) fn new(file: tempfile::NamedTempFile, limit: u64) -> BaseWriter {
-        BaseWriter { file: Some(file), hasher: Sha256::new(), len: 0, limit }
+        BaseWriter { file: Some(file), hasher: Sha256::new(), len: 0, limit, expected: None }
+    }
+
+    /// A writer for a body known by its digest and length (what was sent): the bytes written
+    /// are kept as the base only if they are exactly that body, else only the digest is.
+    pub(super) fn expecting(mut self, sha256: [u8; 32], len: u64) -> BaseWriter {
+        self.expected = Some((sha256, len));
+        self
     }
 
     /// The modification time of the temp file, in the file system's own clock, while it is
@@ -114,9 +124,14 @@ impl BaseWriter {
         Ok(())
     }
 
-    /// The temp file holding the whole body (when within the limit), its digest and length.
+    /// The temp file holding the whole body (when within the limit and as expected), its digest
+    /// and length.
     pub(super) fn finish(self) -> (Option<tempfile::NamedTempFile>, [u8; 32], u64) {
-        (self.file, self.hasher.finalize().into(), self.len)
+        let written = (self.hasher.finalize().into(), self.len);
+        match self.expected {
+            Some(expected) if expected != written => (None, expected.0, expected.1),
+            _ => (self.file, written.0, written.1),
+        }
     }
 }
 

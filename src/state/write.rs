@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use super::{Record, ResourceKey, Store, now_http_date};
-use crate::error::{IoResultExt, Result};
+use crate::error::Result;
 use crate::etag::{ETag, Precondition};
 
 /// What a successful write (or a fetch that found the write already applied) tells the store.
@@ -17,11 +17,15 @@ pub struct Written<'a> {
     pub last_modified: Option<&'a str>,
 }
 
-/// The body that becomes the new base: bytes in memory, or a file copied in chunks.
+/// The body that becomes the new base: bytes in memory, or a file that was streamed out, known
+/// by the digest and length of the bytes sent. The file is copied in (within the size limit)
+/// only while it still holds exactly those bytes; otherwise it changed after it was sent, and
+/// only the digest of what was sent is kept — never the file's newer text, which the server
+/// does not hold and the next write must send.
 #[derive(Debug, Clone, Copy)]
 pub enum NewBase<'a> {
     Bytes(&'a [u8]),
-    File(&'a Path),
+    File { path: &'a Path, sha256: [u8; 32], len: u64 },
 }
 
 impl Record {
@@ -58,10 +62,15 @@ impl Store {
         record.take_write(written, send_weak);
         match base {
             NewBase::Bytes(bytes) => self.save(key, record, Some(bytes)),
-            NewBase::File(path) => {
-                let mut writer = self.base_writer()?;
-                let mut file = fs::File::open(path).context("open", path)?;
-                std::io::copy(&mut file, &mut writer).context("copy into the state store", path)?;
+            NewBase::File { path, sha256, len } => {
+                let mut writer = self.base_writer()?.expecting(sha256, len);
+                // A file that cannot be copied whole (gone, changed, a full disk) leaves only
+                // the digest to keep, which is still the truth about the base.
+                if len <= self.base_limit()
+                    && let Ok(mut file) = fs::File::open(path)
+                {
+                    let _ = std::io::copy(&mut file, &mut writer);
+                }
                 self.save_streamed(key, record, writer)
             }
         }
@@ -71,6 +80,36 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_streamed_file_is_kept_as_the_base_only_while_it_holds_what_was_sent() {
+        use sha2::{Digest, Sha256};
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("s")).unwrap();
+        let k = ResourceKey::new(&url::Url::parse("http://x/a").unwrap(), None);
+        let file = dir.path().join("big.txt");
+        let sent = b"what was sent";
+        let (sha256, len) = (Sha256::digest(sent).into(), sent.len() as u64);
+        let written = Written { status: 200, etag: None, last_modified: None };
+        let mut rec = Record::new(&k);
+        fs::write(&file, sent).unwrap();
+        store.record_write(&k, &mut rec, written, NewBase::File { path: &file, sha256, len }, false).unwrap();
+        assert_eq!(store.load_base(&k, &rec).unwrap(), Some(super::super::Base::Full(sent.to_vec())));
+        // Saved again after it was sent: the base is what was sent, known by its digest.
+        for later in [&b"saved again!!"[..], b"saved again, and longer", b""] {
+            fs::write(&file, later).unwrap();
+            store
+                .record_write(&k, &mut rec, written, NewBase::File { path: &file, sha256, len }, false)
+                .unwrap();
+            let base = store.load_base(&k, &rec).unwrap().unwrap();
+            assert_eq!(base, super::super::Base::Digest { sha256, len }, "{later:?}");
+        }
+        fs::remove_file(&file).unwrap();
+        store.record_write(&k, &mut rec, written, NewBase::File { path: &file, sha256, len }, false).unwrap();
+        assert_eq!(store.load_base(&k, &rec).unwrap(), Some(super::super::Base::Digest { sha256, len }));
+        let left = fs::read_dir(dir.path().join("s").join("bases")).unwrap().count();
+        assert_eq!(left, 0, "no temp file left");
+    }
 
     #[test]
     fn a_write_without_a_usable_validator_or_with_202_is_stale() {

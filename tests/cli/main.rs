@@ -38,4 +38,5 @@ mod screens;
 mod serve;
 mod serve_faults;
 mod unprotected;
+mod upload;
 mod working_copy;

@@ -6,13 +6,15 @@
 //! on PUT, keep one ETag whatever the content, or sit behind a caching proxy that serves stale
 //! validators. PATCH takes JSON Merge Patch and JSON Patch (a failed `test` is 409) under the
 //! same preconditions as PUT. Scripted faults ([`Fault`]) answer one request with a transient
-//! status, or apply a write and drop the connection unanswered.
+//! status, or apply a write and drop the connection unanswered; a request can be held once
+//! received ([`FakeServer::hold`]) while the test acts before it is answered.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
+use std::time::Duration;
 
 /// One request as it arrived.
 #[derive(Debug, Clone)]
@@ -187,6 +189,33 @@ struct State {
     cache: HashMap<String, Resource>,
     /// Scripted failures by method, each for one request, in order.
     faults: Vec<(String, Fault)>,
+    /// Requests to hold once received, by method, in order (see [`FakeServer::hold`]).
+    holds: Vec<(String, HoldSide)>,
+}
+
+/// The server's side of a [`Held`] request: says it arrived, waits to be let go.
+struct HoldSide {
+    arrived: mpsc::Sender<()>,
+    release: mpsc::Receiver<()>,
+}
+
+/// A request the server holds once it has received it whole (body included), before handling
+/// it: the test can act while the client waits for the answer, then let it go.
+pub struct Held {
+    arrived: mpsc::Receiver<()>,
+    release: mpsc::Sender<()>,
+}
+
+impl Held {
+    /// Waits until the request has been received whole (at most a minute).
+    pub fn wait_arrived(&self) {
+        self.arrived.recv_timeout(Duration::from_secs(60)).expect("the held request arrived");
+    }
+
+    /// Lets the server handle the request and answer it.
+    pub fn release(self) {
+        let _ = self.release.send(());
+    }
 }
 
 /// A running fake server on 127.0.0.1.
@@ -272,6 +301,16 @@ impl FakeServer {
     /// The next request with `method` (one not yet taken by an earlier fault) meets `fault`.
     pub fn fault(&self, method: &str, fault: Fault) {
         self.state.lock().unwrap().faults.push((method.to_string(), fault));
+    }
+
+    /// The next request with `method` (one not yet taken by an earlier hold) is held once it
+    /// has been received whole, until the returned [`Held`] releases it (or is dropped).
+    pub fn hold(&self, method: &str) -> Held {
+        let (arrived_tx, arrived) = mpsc::channel();
+        let (release, release_rx) = mpsc::channel();
+        let side = HoldSide { arrived: arrived_tx, release: release_rx };
+        self.state.lock().unwrap().holds.push((method.to_string(), side));
+        Held { arrived, release }
     }
 
     /// Someone else deletes `path`.
@@ -451,9 +490,18 @@ fn handle(shared: &Arc<Mutex<State>>, req: Request) -> Vec<u8> {
         s.requests.push(req.clone());
         s.requests.len()
     };
+    let hold = {
+        let mut s = shared.lock().unwrap();
+        s.holds.iter().position(|(m, _)| *m == req.method).map(|i| s.holds.remove(i).1)
+    };
+    if let Some(hold) = hold {
+        let _ = hold.arrived.send(());
+        // Bounded: a test that never releases it does not hang the server.
+        let _ = hold.release.recv_timeout(Duration::from_secs(60));
+    }
     let delay = shared.lock().unwrap().quirks.put_delay_ms;
     if req.method == "PUT" && delay > 0 {
-        thread::sleep(std::time::Duration::from_millis(delay));
+        thread::sleep(Duration::from_millis(delay));
     }
     let mut s = shared.lock().unwrap();
     let fault = s.faults.iter().position(|(m, _)| *m == req.method).map(|i| s.faults.remove(i).1);
