@@ -1,6 +1,8 @@
 //! Unified diffs for the terminal: the server's changes since the user's base, and what a retry
 //! would change. Server text is untrusted: every printed diff line goes through
-//! [`sanitize`](crate::sanitize). It only renders; choosing the stream and whether color is on
+//! [`sanitize`](crate::sanitize). A diff too long to show whole is cut to its start and a
+//! count of the rest; between two JSON documents it also names the values that differ (see
+//! `json`). It only renders; choosing the stream and whether color is on
 //! is left to `ui` and `settings`.
 
 use std::time::Duration;
@@ -9,6 +11,7 @@ use similar::{Algorithm, ChangeTag, TextDiff};
 
 use crate::sanitize::sanitize;
 
+mod json;
 mod region;
 
 use region::Stretch;
@@ -22,6 +25,7 @@ const DIFF_TIMEOUT: Duration = Duration::from_secs(5);
 const BOLD: &str = "\x1b[1m";
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
+const YELLOW: &str = "\x1b[33m";
 const CYAN: &str = "\x1b[36m";
 const RESET: &str = "\x1b[0m";
 
@@ -47,6 +51,12 @@ impl Default for DiffOptions {
 /// [`DiffOptions::max_lines`]): a screenful or two, so that a change of a whole large document
 /// does not flood the terminal.
 pub const SHOWN_LINES: usize = 100;
+
+/// Values a cut diff of two JSON documents names (see [`render`]) before it counts the rest.
+const SHOWN_VALUES: usize = 10;
+
+/// Pointers longer than this many characters are cut (a key can be as long as a document).
+const POINTER_CHARS: usize = 120;
 
 /// Inputs larger than this (both together) are diffed only where they differ, with the lines
 /// around as context (see `region`): the line diff's tables then follow the change, not the
@@ -89,7 +99,17 @@ pub fn unified(old: &[u8], new: &[u8], old_label: &str, new_label: &str, opts: &
 
 /// [`unified`], saying whether the diff was cut at [`DiffOptions::max_lines`]; a cut diff ends
 /// in a line `… N more lines of this diff not shown (…)` that counts the hunks and lines left
-/// out and says where they are.
+/// out and says where they are. When both texts are JSON documents, that line is followed by
+/// the values that differ: how many changed, were added and were removed, and the first
+/// [`SHOWN_VALUES`] of them by JSON Pointer, one a line:
+///
+/// ```text
+/// JSON values that differ: 1000 changed, 1 added
+///   ~ /key0000001/value
+///   + /key0001000
+///   ~ /items (3 → 4 items)
+///   … and 991 more
+/// ```
 pub fn render(old: &[u8], new: &[u8], old_label: &str, new_label: &str, opts: &DiffOptions) -> Rendered {
     render_in(old, new, (old_label, new_label), opts, WINDOW_ABOVE)
 }
@@ -156,6 +176,9 @@ fn render_in(
     }
     if left_out > 0 {
         out.push_str(&cut_line(left_out, &hunks_left_out, added, removed));
+        if let Some(changes) = json::changes(old, new, SHOWN_VALUES) {
+            json_values(&mut out, &changes, &paint);
+        }
     }
     Rendered { text: out, cut: left_out > 0 }
 }
@@ -175,6 +198,47 @@ fn cut_line(lines: usize, hunks: &[usize], added: usize, removed: usize) -> Stri
     format!(
         "… {lines} more lines of this diff not shown ({added} added and {removed} removed in all{more})\n"
     )
+}
+
+/// The lines under a cut diff of JSON documents that count and name the values that differ.
+fn json_values(out: &mut String, changes: &json::Changes, paint: &Painter) {
+    if changes.total() == 0 {
+        out.push_str(
+            "JSON values that differ: none (the two are equal as JSON: only spacing, key order or number forms differ)\n",
+        );
+        return;
+    }
+    let counts: Vec<String> =
+        [(changes.changed, "changed"), (changes.added, "added"), (changes.removed, "removed")]
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!("{n} {what}"))
+            .collect();
+    out.push_str(&format!("JSON values that differ: {}\n", counts.join(", ")));
+    for change in &changes.first {
+        let (sign, style) = match change.kind {
+            json::Kind::Changed => ('~', YELLOW),
+            json::Kind::Added => ('+', GREEN),
+            json::Kind::Removed => ('-', RED),
+        };
+        let at = match change.pointer.char_indices().nth(POINTER_CHARS) {
+            _ if change.pointer.is_empty() => "(whole document)".to_string(),
+            Some((cut, _)) => format!("{}…", &change.pointer[..cut]),
+            None => change.pointer.clone(),
+        };
+        out.push_str("  ");
+        paint.span(out, style, &sign.to_string());
+        out.push(' ');
+        out.push_str(&sanitize(&at));
+        if let Some((was, is)) = change.lengths {
+            out.push_str(&format!(" ({was} → {is} items)"));
+        }
+        out.push('\n');
+    }
+    let more = changes.total() - changes.first.len();
+    if more > 0 {
+        out.push_str(&format!("  … and {more} more\n"));
+    }
 }
 
 /// A hunk's `@@ -a,b +c,d @@` line, as similar writes it, for a diff of stretches that start
@@ -240,6 +304,12 @@ impl Painter {
     /// Appends `text` and a newline, wrapped in `style` when color is on. The reset comes before
     /// the newline so a pager cutting lines never leaks color into the next one.
     fn line(&self, out: &mut String, style: &str, text: &str) {
+        self.span(out, style, text);
+        out.push('\n');
+    }
+
+    /// Appends `text`, wrapped in `style` when color is on.
+    fn span(&self, out: &mut String, style: &str, text: &str) {
         if self.color && !style.is_empty() {
             out.push_str(style);
             out.push_str(text);
@@ -247,7 +317,6 @@ impl Painter {
         } else {
             out.push_str(text);
         }
-        out.push('\n');
     }
 }
 
@@ -332,6 +401,49 @@ mod tests {
             )
         );
         assert_eq!(render(b"a\n", b"b\n", "a", "b", &opts).text, full_of(b"a\n", b"b\n"));
+    }
+
+    #[test]
+    fn a_cut_json_diff_names_the_values_that_differ() {
+        let doc = |extra: &str, value: &str| {
+            let members: String = (0..60).map(|i| format!("  \"k{i}\": {value},\n")).collect();
+            format!("{{\n{extra}{members}  \"end\": 0\n}}\n")
+        };
+        let long_key = "x".repeat(200);
+        let old = doc("  \"list\": [1, 2],\n  \"gone\": 0,\n", "1");
+        let new = doc(&format!("  \"list\": [1, 2, 3],\n  \"\\u001b]0;t\\u0007{long_key}\": 0,\n"), "2");
+        let opts = DiffOptions { max_lines: Some(20), ..DiffOptions::default() };
+        let cut = render(old.as_bytes(), new.as_bytes(), "a", "b", &opts);
+        assert!(cut.cut);
+        let tail = cut.text.split_once(" in all)\n").expect("the cut line").1;
+        // In the new document's order, then what only the old one has; a key's control
+        // characters escaped, a long pointer cut.
+        // The pointer is cut at POINTER_CHARS characters, before the escaping (`/`, ESC, `]0;t`
+        // and BEL are 7 of them).
+        let key = format!("^[]0;t^G{}…", "x".repeat(POINTER_CHARS - 7));
+        let changed: String = (0..8).map(|i| format!("  ~ /k{i}\n")).collect();
+        let want = format!(
+            "JSON values that differ: 61 changed, 1 added, 1 removed\n  ~ /list (2 → 3 items)\n  + /{key}\n{changed}  … and 53 more\n"
+        );
+        assert_eq!(tail, want);
+
+        // Colored: the kinds, an array in an array, removed after added.
+        let small_old = "[\n  {\"a\": [1], \"b\": 1},\n".to_string() + &"  0,\n".repeat(30) + "  0\n]\n";
+        let small_new = "[\n  {\"a\": [1, 2], \"c\": 1},\n".to_string() + &"  1,\n".repeat(30) + "  0\n]\n";
+        let opts = DiffOptions { max_lines: Some(5), color: true, ..DiffOptions::default() };
+        let text = render(small_old.as_bytes(), small_new.as_bytes(), "a", "b", &opts).text;
+        let tail = text.split_once(" in all)\n").expect("the cut line").1;
+        let (y, g, r, o) = ("\x1b[33m", "\x1b[32m", "\x1b[31m", "\x1b[0m");
+        let numbers: String = (1..8).map(|i| format!("  {y}~{o} /{i}\n")).collect();
+        let want = format!(
+            "JSON values that differ: 31 changed, 1 added, 1 removed\n  {y}~{o} /0/a (1 → 2 items)\n  {g}+{o} /0/c\n  {r}-{o} /0/b\n{numbers}  … and 23 more\n"
+        );
+        assert_eq!(tail, want);
+        let all = render(small_old.as_bytes(), small_new.as_bytes(), "a", "b", &DiffOptions::default());
+        assert!(!all.cut && !all.text.contains("JSON values"), "a diff shown whole lists nothing");
+        let root =
+            render(b"[\n1,\n2\n]\n", b"[\n1\n]\n", "a", "b", &DiffOptions { max_lines: Some(1), ..opts });
+        assert!(root.text.ends_with("  \x1b[33m~\x1b[0m (whole document) (2 → 1 items)\n"), "{}", root.text);
     }
 
     fn full_of(old: &[u8], new: &[u8]) -> String {
