@@ -326,9 +326,9 @@ fn statuses_map_to_exit_codes() {
     let out = env.run(&["get", &server.url("/status/503")]);
     assert_code(&out, 5);
     assert!(stderr(&out).contains("503"), "{}", stderr(&out));
-    // Nothing listens on a port we just freed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let out = env.run(&["get", &format!("http://127.0.0.1:{port}/x")]);
+    // Nothing listens there.
+    let refused = crate::support::RefusedPort::new();
+    let out = env.run(&["get", &refused.url("/x")]);
     assert_code(&out, 7);
     assert!(stderr(&out).contains("hint:"), "{}", stderr(&out));
     assert_code(&env.run(&["get", "not a url"]), 2);

@@ -272,10 +272,8 @@ fn a_failing_first_get_exits_like_other_commands() {
     // Each run: the GET without no-cache, the GET with it, then stop.
     assert_eq!(fake_methods(&server), vec!["GET"; 6]);
 
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
-    assert_code(&env.run(&["doctor", &format!("http://127.0.0.1:{port}/x")]), 7);
+    let refused = crate::support::RefusedPort::new();
+    assert_code(&env.run(&["doctor", &refused.url("/x")]), 7);
 }
 
 #[test]

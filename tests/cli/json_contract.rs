@@ -336,10 +336,8 @@ fn every_kind_of_error_prints_the_documented_shape() {
     let v = failed(&mut seen, &["edit", &url], None, 5, "server_status");
     assert_eq!((v["status"].as_u64(), v["url"].as_str()), (Some(500), Some(url.as_str())));
     // network: nothing listens there.
-    let closed = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        format!("http://127.0.0.1:{}/x", listener.local_addr().unwrap().port())
-    };
+    let refused = crate::support::RefusedPort::new();
+    let closed = refused.url("/x");
     let v = failed(&mut seen, &["edit", &closed], None, 7, "network");
     assert_eq!(v["url"], closed.as_str());
     // editor, invalid, command.

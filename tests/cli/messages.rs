@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::support::fake_server::{FakeServer, Quirks};
 use crate::support::raw::Raw;
 use crate::support::serve::Serve;
-use crate::support::{Env, assert_code, stderr};
+use crate::support::{Env, RefusedPort, assert_code, stderr};
 
 const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
 
@@ -14,15 +14,12 @@ fn server_with_doc(quirks: Quirks) -> (FakeServer, String) {
     FakeServer::with_json_doc(quirks, DOC)
 }
 
-fn closed_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 #[test]
 fn network_errors_are_said_for_people() {
     let env = Env::new();
-    let port = closed_port();
-    let out = env.run(&["get", &format!("http://127.0.0.1:{port}/x")]);
+    let refused = RefusedPort::new();
+    let port = refused.port;
+    let out = env.run(&["get", &refused.url("/x")]);
     assert_code(&out, 7);
     let err = stderr(&out);
     assert!(err.contains(&format!("nothing listens on 127.0.0.1:{port}")), "{err}");
@@ -123,11 +120,12 @@ fn verbose_shows_every_header_that_goes_out() {
 fn an_unreachable_proxy_is_named_without_its_credentials() {
     let env = Env::new();
     let (_server, url) = server_with_doc(Quirks::default());
-    let proxy = format!("http://127.0.0.1:{}", closed_port());
+    let refused = RefusedPort::new();
+    let proxy = format!("http://127.0.0.1:{}", refused.port);
     let out = env.run(&["get", &url, "-x", &proxy]);
     assert_code(&out, 7);
     assert!(stderr(&out).contains(&format!("the proxy {proxy}/ (from --proxy)")), "{}", stderr(&out));
-    let with_password = format!("http://user:hunter2@127.0.0.1:{}", closed_port());
+    let with_password = format!("http://user:hunter2@127.0.0.1:{}", refused.port);
     let out = env.cmd(&["get", &url]).env("HTTP_PROXY", &with_password).output().unwrap();
     assert_code(&out, 7);
     let err = stderr(&out);

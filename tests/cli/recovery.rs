@@ -317,12 +317,12 @@ fn saved_edits_are_findable_after_forget_and_from_a_new_edit() {
 #[test]
 fn a_kept_create_is_resumed_as_a_create() {
     let env = Env::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let url = format!("http://127.0.0.1:{port}/new.json");
+    let refused = crate::support::RefusedPort::new();
+    let url = refused.url("/new.json");
     // Nothing listens yet: the create fails and the text is kept.
     let out = env.run_with_stdin(&["put", &url, "--create"], b"{\"made\": true}\n");
     assert_code(&out, 7);
-    let server = FakeServer::start_at(Quirks::default(), port);
+    let server = FakeServer::start_at(Quirks::default(), refused);
     let out = env.run(&["edit", &url, "--resume"]);
     assert_code(&out, 0);
     let put = &server.requests_with("PUT")[0];
@@ -351,12 +351,12 @@ fn a_create_after_428_that_loses_the_race_is_kept_as_a_create() {
 #[test]
 fn a_resumed_create_that_finds_the_resource_goes_through_the_conflict_flow() {
     let env = Env::new();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let url = format!("http://127.0.0.1:{port}/new.json");
+    let refused = crate::support::RefusedPort::new();
+    let url = refused.url("/new.json");
     let out = env.run_with_stdin(&["put", &url, "--create"], b"{\"made\": \"mine\"}\n");
     assert_code(&out, 7);
     // Someone else creates it before the resume.
-    let server = FakeServer::start_at(Quirks::default(), port);
+    let server = FakeServer::start_at(Quirks::default(), refused);
     server.put_resource("/new.json", b"{\"made\": \"theirs\"}\n", "application/json");
     let out = env.run(&["edit", &url, "--resume"]);
     assert_code(&out, 3);

@@ -201,11 +201,11 @@ fn exhausted_retries_end_with_the_last_failures_usual_status() {
     let out = env.run(&["get", &server.url("/status/429"), "--retry", "1", "--retry-max-time", "0"]);
     assert_code(&out, 4);
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let refused = crate::support::RefusedPort::new();
     let file = env.path("x");
     let out = env.run(&[
         "get",
-        &format!("http://127.0.0.1:{port}/x"),
+        &refused.url("/x"),
         "-o",
         file.to_str().unwrap(),
         "--json",

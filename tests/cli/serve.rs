@@ -376,8 +376,8 @@ fn a_forced_put_to_a_strict_server_creates_with_if_none_match() {
 fn a_failed_create_is_kept_as_a_create() {
     let env = Env::new();
     // Nothing listens yet: the create fails with a network error and keeps the text.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let early = format!("http://127.0.0.1:{port}/made.json");
+    let refused = crate::support::RefusedPort::new();
+    let early = refused.url("/made.json");
     let out = env.run_with_stdin(&["put", &early, "--create"], b"{\"made\": true}\n");
     assert_code(&out, 7);
     assert!(!env.recovered().is_empty());

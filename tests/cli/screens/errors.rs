@@ -1,8 +1,8 @@
 //! The main errors, each with its hints and exit code, as printed without a terminal.
 
-use crate::support::Env;
 use crate::support::fake_server::{FakeServer, Quirks};
 use crate::support::screen::{assert_screen, run};
+use crate::support::{Env, RefusedPort};
 
 const DOC: &[u8] = b"{\n  \"name\": \"demo\",\n  \"replicas\": 1\n}\n";
 
@@ -10,14 +10,6 @@ fn server(quirks: Quirks) -> FakeServer {
     let server = FakeServer::start(quirks);
     server.put_resource("/doc.json", DOC, "application/json");
     server
-}
-
-/// A loopback URL where nothing listens.
-fn refused_url() -> String {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = closed.local_addr().unwrap().port();
-    drop(closed);
-    format!("http://127.0.0.1:{port}/doc.json")
 }
 
 #[test]
@@ -37,7 +29,8 @@ fn server_error() {
 #[test]
 fn connection_refused() {
     let env = Env::new();
-    assert_screen("error_get_refused", &run(&env, &["get", &refused_url()]));
+    let refused = RefusedPort::new();
+    assert_screen("error_get_refused", &run(&env, &["get", &refused.url("/doc.json")]));
 }
 
 #[test]

@@ -234,17 +234,17 @@ impl FakeServer {
         FakeServer::start_with(quirks, Some(Arc::new(tls)))
     }
 
-    /// The same server on a given port (one a test saw refused first).
-    pub fn start_at(quirks: Quirks, port: u16) -> FakeServer {
-        FakeServer::start_on(quirks, None, port)
+    /// The same server on a port a test saw refused first.
+    pub fn start_at(quirks: Quirks, port: super::RefusedPort) -> FakeServer {
+        FakeServer::start_on(quirks, None, port.listen())
     }
 
     fn start_with(quirks: Quirks, tls: Option<Arc<rustls::ServerConfig>>) -> FakeServer {
-        FakeServer::start_on(quirks, tls, 0)
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        FakeServer::start_on(quirks, tls, listener)
     }
 
-    fn start_on(quirks: Quirks, tls: Option<Arc<rustls::ServerConfig>>, port: u16) -> FakeServer {
-        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind loopback");
+    fn start_on(quirks: Quirks, tls: Option<Arc<rustls::ServerConfig>>, listener: TcpListener) -> FakeServer {
         let port = listener.local_addr().unwrap().port();
         let state = Arc::new(Mutex::new(State { quirks, ..State::default() }));
         let shared = state.clone();

@@ -218,6 +218,38 @@ pub fn assert_code(o: &Output, code: i32) {
     );
 }
 
+/// A loopback port where nothing listens, for as long as this value lives: its socket is bound
+/// but never listens, so the kernel refuses connections to it, and no other test can take the
+/// port meanwhile (a listener bound and dropped frees its port for the next bind, and a test
+/// running alongside could be listening there by the time the client connects).
+pub struct RefusedPort {
+    socket: socket2::Socket,
+    pub port: u16,
+}
+
+impl RefusedPort {
+    pub fn new() -> RefusedPort {
+        use socket2::{Domain, Socket, Type};
+        let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("a TCP socket");
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        socket.bind(&addr.into()).expect("bind loopback");
+        let port = socket.local_addr().unwrap().as_socket().expect("an IP address").port();
+        RefusedPort { socket, port }
+    }
+
+    /// `http://127.0.0.1:PORT{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Starts listening on the port, for a server the test brings up there later: the port
+    /// never changes hands in between.
+    pub fn listen(self) -> std::net::TcpListener {
+        self.socket.listen(128).expect("listen on the held port");
+        self.socket.into()
+    }
+}
+
 /// Every file under `dir`, recursively.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
