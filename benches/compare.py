@@ -7,13 +7,17 @@ the same `ifmatch serve` on loopback, and prints the total time of each, the rat
 largest of any single run, from /usr/bin/time when present, else from wait4's rusage, whose
 floor is python's own RSS).
 
-Rows (all by default; name some to run only those: small, put, large, merge, merge50):
+Rows (all by default; name some to run only those: small, put, large, merge, merge50, conflict):
   small    N x `get URL -o /dev/null`            vs  curl -s -o /dev/null URL  (and xh when installed)
   put      N x `get -o FILE` + `put URL FILE`     vs  curl GET with -D, then curl PUT with If-Match
   large    200 MiB `get URL -o FILE`             vs  curl -o FILE
   merge    10 MiB pretty JSON, 412 + merge + diffs + retry (`put --on-conflict merge`)
                                                   vs  git merge-file and GNU diff3 on the same texts
   merge50  the merge row on a 50 MiB document, to show how the cost grows
+  conflict the merge row's document where both sides change one value differently (and each
+           makes one clean change): `put --on-conflict merge` without a terminal merges, finds
+           the collision and exits 3 keeping the edit; once as it is, once with --json (which
+           adds the conflict list)    vs  git merge-file and GNU diff3 on the same texts
 
 Needs python3, curl and git (diff3 and xh are used when present). Builds nothing: pass the
 binary with --bin (default target/release/ifmatch; build it with `cargo build --release`).
@@ -184,8 +188,7 @@ class Bench:
         base, mine, theirs = self.path("base.json"), self.path("mine.json"), self.path("theirs.json")
         # The references get their own copy of mine: a merging put rewrites mine.json.
         mine_ref = self.path("mine-ref.json")
-        gen = ",\n".join(f'  "key{i:07d}": {{\n    "value": {i},\n    "note": "xxxxxxxx"\n  }}' for i in range(keys))
-        text = "{\n" + gen + "\n}\n"
+        text = document(keys)
         with open(base, "w") as f:
             f.write(text)
         # Theirs changes the first key; mine the last: a clean structural merge.
@@ -222,6 +225,67 @@ class Bench:
                "(goal <= 1.5x git, <= 100 MiB)")
 
 
+    def conflict(self, mib, runs):
+        keys = mib * 1048576 // 64
+        name = f"conflict{mib}.json"
+        doc = os.path.join(self.docs, name)
+        url = self.base_url + name
+        base, mine, theirs = self.path("base.json"), self.path("mine.json"), self.path("theirs.json")
+        mine_ref = self.path("mine-ref.json")
+        text = document(keys)
+        middle = f'"value": {keys // 2},'
+        last = f'"value": {keys - 1},'
+        # Both change the middle key, differently; theirs also changes the first key, mine the
+        # last: one conflict and one clean change on each side.
+        theirs_text = text.replace('"value": 0,', '"value": -1,', 1).replace(middle, '"value": -3,', 1)
+        i = text.rindex(last)
+        mine_text = (text[:i] + '"value": -2,' + text[i + len(last):]).replace(middle, '"value": -4,', 1)
+        for path, content in ((base, text), (theirs, theirs_text), (mine_ref, mine_text)):
+            with open(path, "w") as f:
+                f.write(content)
+        size = len(text) / 1048576
+        plain, as_json = Tally("ifmatch"), Tally("ifmatch --json")
+        git, diff3 = Tally("git merge-file"), Tally("diff3")
+        has_diff3 = shutil.which("diff3") is not None
+        env = dict(self.env, IFMATCH_BASE_LIMIT="4G")
+        pointer = f"/key{keys // 2:07d}/value"
+        for _ in range(runs):
+            for tally, extra in ((plain, []), (as_json, ["--json"])):
+                shutil.copy(base, doc)
+                check(run([self.bin, "get", url, "-o", mine], env), "ifmatch get")
+                with open(mine, "w") as f:
+                    f.write(mine_text)
+                shutil.copy(theirs, doc)
+                out = self.path("put.out")
+                with open(out, "w") as stdout:
+                    res = run([self.bin, "put", url, mine, "--on-conflict", "merge", *extra], env, stdout=stdout)
+                if res[2] != 3 or pointer not in res[3] + open(out).read():
+                    sys.exit(f"FAIL: the put did not stop at the conflict at {pointer} (exit {res[2]}):\n"
+                             + res[3][-2000:])
+                with open(doc) as f:
+                    if f.read() != theirs_text:
+                        sys.exit("FAIL: the conflicting put changed the server's document")
+                tally.add(*res[:2])
+            res = run(["git", "merge-file", "-p", mine_ref, base, theirs])
+            if res[2] != 1:
+                sys.exit(f"FAIL: git merge-file exited {res[2]}, not 1 (one conflict)")
+            git.add(*res[:2])
+            if has_diff3:
+                res = run(["diff3", "-m", mine_ref, base, theirs])
+                if res[2] != 1:
+                    sys.exit(f"FAIL: diff3 exited {res[2]}, not 1 (conflicts)")
+                diff3.add(*res[:2])
+        goal = "(goal <= 1.5x git, <= 100 MiB)"
+        report(f"{runs} x {size:.1f} MiB JSON 412 + conflict", plain, [git, diff3], goal)
+        report(f"{runs} x {size:.1f} MiB, the same --json", as_json, [git], goal)
+
+
+def document(keys):
+    """A pretty JSON object of `keys` small objects, one member a line (64 bytes a key)."""
+    gen = ",\n".join(f'  "key{i:07d}": {{\n    "value": {i},\n    "note": "xxxxxxxx"\n  }}' for i in range(keys))
+    return "{\n" + gen + "\n}\n"
+
+
 def edit(path, i):
     with open(path) as f:
         text = f.read()
@@ -231,7 +295,7 @@ def edit(path, i):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("rows", nargs="*", default=["small", "put", "large", "merge", "merge50"])
+    parser.add_argument("rows", nargs="*", default=["small", "put", "large", "merge", "merge50", "conflict"])
     parser.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "ifmatch"))
     parser.add_argument("--dir", default=None, help="where the served files and the state store go")
     parser.add_argument("--runs", type=int, default=30, help="runs of the small rows (default 30)")
@@ -256,6 +320,8 @@ def main():
                 bench.merge(10, 3)
             elif row == "merge50":
                 bench.merge(50, 1)
+            elif row == "conflict":
+                bench.conflict(10, 3)
             else:
                 sys.exit(f"unknown row {row!r}")
         print(f"load average {os.getloadavg()[0]:.1f} at the end", flush=True)
