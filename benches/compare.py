@@ -252,6 +252,9 @@ class Bench:
         for _ in range(runs):
             for tally, extra in ((plain, []), (as_json, ["--json"])):
                 shutil.copy(base, doc)
+                # The last run kept the unsent edit in mine.json, which get -o will not replace.
+                if os.path.exists(mine):
+                    os.remove(mine)
                 check(run([self.bin, "get", url, "-o", mine], env), "ifmatch get")
                 with open(mine, "w") as f:
                     f.write(mine_text)

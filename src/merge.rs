@@ -8,8 +8,10 @@ use std::collections::HashMap;
 mod conflicts;
 mod json;
 pub(crate) mod lazy;
+mod present;
 mod splice;
 mod style;
+mod tri;
 mod window;
 
 pub use conflicts::{Conflict, conflicts};
@@ -140,15 +142,20 @@ struct LineMerge {
 fn line_merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> LineMerge {
     let longest = [base, mine, theirs].iter().map(|t| longest_marker_run(t)).max().unwrap_or(0);
     let probe = longest.max(7) + 1;
+    match window::merge_bytes(&merge_options(probe), base, mine, theirs) {
+        Ok(text) => LineMerge { text, conflicts: Vec::new() },
+        Err(raw) => relabel(&raw, probe, line_ending(&[mine, theirs, base])),
+    }
+}
+
+/// diffy's diff3 with markers `probe` characters long.
+fn merge_options(probe: usize) -> diffy::MergeOptions {
     let mut opts = diffy::MergeOptions::new();
     opts.set_conflict_style(diffy::ConflictStyle::Diff3)
         .set_conflict_marker_length(probe)
         // Markers glued to an incomplete last line; `relabel` moves them to a line of their own.
         .set_incomplete_hunk_style(diffy::IncompleteHunkStyle::Diff3);
-    match window::merge_bytes(&opts, base, mine, theirs) {
-        Ok(text) => LineMerge { text, conflicts: Vec::new() },
-        Err(raw) => relabel(&raw, probe, line_ending(&[mine, theirs, base])),
-    }
+    opts
 }
 
 fn is_marker_char(b: u8) -> bool {

@@ -12,7 +12,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::lazy::{self, Lazy};
-use super::{MergeOutcome, line_merge, splice, style};
+use super::{MergeOutcome, line_merge, present, splice, style};
 use crate::sanitize::sanitize;
 
 /// Longest rendering of a value inside a conflict description.
@@ -68,8 +68,28 @@ pub(super) fn merge_trees(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<Mer
 }
 
 /// The conflicts of the structural merge with the three values at each path, for
-/// [`super::conflicts`]; `None` when a side cannot be merged as JSON.
+/// [`super::conflicts`]; `None` when a side cannot be merged as JSON. Found on the documents'
+/// text, parsing only the values in conflict; [`conflicts_of_trees`] is the same on trees.
 pub(super) fn conflicts(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<Vec<super::Conflict>> {
+    if !parses(base) || !parses(mine) || !parses(theirs) {
+        return None;
+    }
+    let found = present::found(base, mine, theirs).and_then(|found| {
+        let conflict = |side: &present::Found<'_>| {
+            Some(super::Conflict {
+                path: side.path.to_string(),
+                base: present::parse(side.base)?,
+                mine: present::parse(side.mine)?,
+                theirs: present::parse(side.theirs)?,
+            })
+        };
+        found.iter().map(conflict).collect()
+    });
+    found.or_else(|| conflicts_of_trees(base, mine, theirs))
+}
+
+/// [`conflicts`], worked out on parsed trees.
+pub(super) fn conflicts_of_trees(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<Vec<super::Conflict>> {
     let (base_value, mine_value, theirs_value) = (parse(base)?, parse(mine)?, parse(theirs)?);
     let mut conflicts = Conflicts::default();
     merge_value(
@@ -233,7 +253,12 @@ fn merge_objects(
 }
 
 /// One line for the user: where, and what each side did.
-fn describe(path: &PointerBuf, base: Option<&Value>, mine: Option<&Value>, theirs: Option<&Value>) -> String {
+pub(super) fn describe(
+    path: &PointerBuf,
+    base: Option<&Value>,
+    mine: Option<&Value>,
+    theirs: Option<&Value>,
+) -> String {
     let at = if path.is_root() { "(whole document)" } else { path.as_str() };
     let text = match (base, mine, theirs) {
         (_, None, Some(t)) => format!("{at}: mine removed it, theirs changed it to {}", show(t)),

@@ -4,10 +4,10 @@
 //! a small value parsed. Two changed values in a 10 MiB document so cost a pass over the bytes
 //! and an index of the top-level keys, not three `serde_json::Value` trees of it.
 //!
-//! It answers the common outcomes — a clean merge that is theirs, mine, or the line merge —
-//! with exactly the decisions and bytes the tree-based merge gives; anything else (a conflict,
-//! a result only splicing or re-serializing can write) is left to `json.rs`, which then does
-//! the work on trees as before.
+//! It answers the common outcomes — a clean merge that is theirs, mine, or the line merge, and
+//! (through `present.rs`) a conflict — with exactly the decisions and bytes the tree-based
+//! merge gives; a clean result only splicing or re-serializing can write is left to `json.rs`,
+//! which then does the work on trees as before.
 
 use std::borrow::Cow;
 use std::cell::OnceCell;
@@ -41,7 +41,12 @@ pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Lazy {
     // The first walk finds any conflict, and whether the result is theirs or mine; the second
     // cannot meet a conflict.
     match walk_root(None) {
-        Err(Conflict) => return Lazy::Undecided,
+        Err(Conflict) => {
+            return match super::present::conflicted(base, mine, theirs, roots) {
+                Some(outcome) => Lazy::Done(outcome),
+                None => Lazy::Undecided,
+            };
+        }
         Ok(w) if w.theirs => return Lazy::Done(MergeOutcome::Clean(theirs.to_vec())),
         Ok(w) if w.mine => return Lazy::Done(MergeOutcome::Clean(mine.to_vec())),
         Ok(_) => {}
@@ -153,7 +158,7 @@ impl<'a> Members<'a> {
     }
 
     /// The two objects are equal as `Value`s.
-    fn equals(&self, other: &Members<'_>) -> bool {
+    pub(crate) fn equals(&self, other: &Members<'_>) -> bool {
         self.len() == other.len()
             && self.iter().enumerate().all(|(i, (key, x))| other.get(key, i).is_some_and(|y| x.equals(y)))
     }
@@ -170,16 +175,19 @@ impl<'a> Members<'a> {
 
     /// The value of the key written `literal` (in any document), looked for at `hint` first.
     pub(crate) fn get(&self, literal: &[u8], hint: usize) -> Option<Raw<'a>> {
-        if hint < self.len() {
-            let (key, value) = self.member(hint);
-            if same_key(key, literal) {
-                return Some(value);
-            }
+        self.position(literal, hint).map(|i| self.member(i).1)
+    }
+
+    /// Which member has the key written `literal` (in any document), looked for at `hint`
+    /// first.
+    pub(crate) fn position(&self, literal: &[u8], hint: usize) -> Option<usize> {
+        if hint < self.len() && same_key(self.member(hint).0, literal) {
+            return Some(hint);
         }
         let index = self.index.get_or_init(|| {
             self.iter().enumerate().filter_map(|(i, (key, _))| Some((decode_key(key)?, i))).collect()
         });
-        index.get(decode_key(literal)?.as_ref()).map(|&i| self.member(i).1)
+        index.get(decode_key(literal)?.as_ref()).copied()
     }
 }
 

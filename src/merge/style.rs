@@ -77,6 +77,133 @@ pub(super) fn write(value: &Value, style: &Style) -> Vec<u8> {
     out
 }
 
+/// Writes the JSON value `raw` (valid, as [`super::json::parses`] accepts it) in `style` as
+/// [`write`] writes it at `depth` of a document (inside `depth` arrays or objects), without a
+/// tree: serde_json's reader drives its writer directly, making the same calls a `Value` of
+/// `raw` would, so the bytes are the same.
+pub(super) fn write_raw(raw: &[u8], style: &Style, depth: usize, out: &mut Vec<u8>) -> Option<()> {
+    let formatter = StyleFormatter { style, depth, has_value: false };
+    let mut serializer = Serializer::with_formatter(out, formatter);
+    let mut reader = serde_json::Deserializer::from_slice(raw);
+    Transcode::new(&mut reader).serialize(&mut serializer).ok()?;
+    reader.end().ok()
+}
+
+/// An object key, as [`write`] writes it.
+pub(super) fn write_key(key: &str, out: &mut Vec<u8>) {
+    serde_json::to_writer(out, key).expect("writing a string to a Vec cannot fail");
+}
+
+impl Style {
+    /// What [`write`] puts before a member (or element) of a value at `depth`: a comma unless
+    /// it is the `first`, then the line break and the indent of a member.
+    pub(super) fn before_member(&self, first: bool, depth: usize, out: &mut Vec<u8>) {
+        let mut formatter = StyleFormatter { style: self, depth: depth + 1, has_value: false };
+        formatter.item(out, first).expect("writing to a Vec cannot fail");
+    }
+
+    /// What [`write`] puts between a key and its value.
+    pub(super) fn colon(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if self.colon_space { b": " } else { b":" });
+    }
+
+    /// The end of an object at `depth`: a line break and indent when it has members, `}`.
+    pub(super) fn close_object(&self, has_members: bool, depth: usize, out: &mut Vec<u8>) {
+        let mut formatter = StyleFormatter { style: self, depth: depth + 1, has_value: has_members };
+        formatter.end(out, b"}").expect("writing to a Vec cannot fail");
+    }
+
+    /// What [`write`] adds after the document.
+    pub(super) fn after_document(&self, out: &mut Vec<u8>) {
+        if self.trailing_newline {
+            out.extend_from_slice(self.eol);
+        }
+    }
+}
+
+/// A JSON value being read, written as it is read (the serde "transcoding" pattern): its
+/// `Serialize` pulls the value from the reader.
+struct Transcode<D>(std::cell::Cell<Option<D>>);
+
+impl<D> Transcode<D> {
+    fn new(reader: D) -> Transcode<D> {
+        Transcode(std::cell::Cell::new(Some(reader)))
+    }
+}
+
+impl<'de, D: serde::Deserializer<'de>> Serialize for Transcode<D> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let reader = self.0.take().expect("a value is written once");
+        reader.deserialize_any(Pass(serializer)).map_err(serde::ser::Error::custom)
+    }
+}
+
+/// Hands each value the reader meets to the writer.
+struct Pass<S>(S);
+
+impl<'de, S: serde::Serializer> serde::de::Visitor<'de> for Pass<S> {
+    type Value = S::Ok;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<S::Ok, E> {
+        self.0.serialize_bool(v).map_err(E::custom)
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<S::Ok, E> {
+        self.0.serialize_i64(v).map_err(E::custom)
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<S::Ok, E> {
+        self.0.serialize_u64(v).map_err(E::custom)
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<S::Ok, E> {
+        self.0.serialize_f64(v).map_err(E::custom)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<S::Ok, E> {
+        self.0.serialize_str(v).map_err(E::custom)
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<S::Ok, E> {
+        self.0.serialize_unit().map_err(E::custom)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<S::Ok, A::Error> {
+        use serde::ser::SerializeSeq;
+        let mut out = self.0.serialize_seq(None).map_err(serde::de::Error::custom)?;
+        while seq.next_element_seed(Element(&mut out))?.is_some() {}
+        out.end().map_err(serde::de::Error::custom)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<S::Ok, A::Error> {
+        use serde::ser::SerializeMap;
+        let mut out = self.0.serialize_map(None).map_err(serde::de::Error::custom)?;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            out.serialize_key(&key).map_err(serde::de::Error::custom)?;
+            map.next_value_seed(Entry(&mut out))?;
+        }
+        out.end().map_err(serde::de::Error::custom)
+    }
+}
+
+/// An array element, read and written.
+struct Element<'s, S>(&'s mut S);
+
+impl<'de, S: serde::ser::SerializeSeq> serde::de::DeserializeSeed<'de> for Element<'_, S> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, reader: D) -> Result<(), D::Error> {
+        self.0.serialize_element(&Transcode::new(reader)).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An object member's value, read and written.
+struct Entry<'s, S>(&'s mut S);
+
+impl<'de, S: serde::ser::SerializeMap> serde::de::DeserializeSeed<'de> for Entry<'_, S> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, reader: D) -> Result<(), D::Error> {
+        self.0.serialize_value(&Transcode::new(reader)).map_err(serde::de::Error::custom)
+    }
+}
+
 /// True when every number in `text` (valid JSON) comes back unchanged in value after a trip
 /// through serde_json: integers within i64/u64, other numbers with at most 15 significant
 /// digits (f64 holds 15 exactly) and not so small that they round to zero.

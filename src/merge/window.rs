@@ -31,9 +31,21 @@ pub(super) fn merge_bytes(
     mine: &[u8],
     theirs: &[u8],
 ) -> Result<Vec<u8>, Vec<u8>> {
-    let whole = || opts.merge_bytes(base, mine, theirs);
+    merge_windows(opts, base, mine, theirs).unwrap_or_else(|| opts.merge_bytes(base, mine, theirs))
+}
+
+/// [`merge_bytes`] when the windows around the changes can decide it, `None` when only a
+/// merge of the whole texts can. Looks no further than [`PADS`]' last number of lines before
+/// the first change and after the last one (of either side), so texts cut at line starts
+/// more lines than that away from the changes get the same answer, and the same `None`.
+pub(super) fn merge_windows(
+    opts: &MergeOptions,
+    base: &[u8],
+    mine: &[u8],
+    theirs: &[u8],
+) -> Option<Result<Vec<u8>, Vec<u8>>> {
     let (Some(m), Some(t)) = (Side::window(base, mine), Side::window(base, theirs)) else {
-        return whole();
+        return None;
     };
     let apart = |first: &Side<'_>, second: &Side<'_>| {
         first.end < second.start
@@ -46,7 +58,7 @@ pub(super) fn merge_bytes(
         let mut out = Vec::with_capacity(base.len().max(mine.len()).max(theirs.len()));
         out.extend_from_slice(&first.text[..first.to_side(cut)]);
         out.extend_from_slice(&second.text[cut..]);
-        return Ok(out);
+        return Some(Ok(out));
     }
     let (start, end) = (m.start.min(t.start), m.end.max(t.end));
     let (base_w, mine_w, theirs_w) = (&base[start..end], m.slice(start, end), t.slice(start, end));
@@ -55,7 +67,7 @@ pub(super) fn merge_bytes(
     if !edges_unchanged(base_w, mine_w, at_start, at_end)
         || !edges_unchanged(base_w, theirs_w, at_start, at_end)
     {
-        return whole();
+        return None;
     }
     let wrap = |middle: Vec<u8>| {
         let mut out = Vec::with_capacity(start + middle.len() + base.len() - end);
@@ -64,7 +76,7 @@ pub(super) fn merge_bytes(
         out.extend_from_slice(&base[end..]);
         out
     };
-    opts.merge_bytes(base_w, mine_w, theirs_w).map(wrap).map_err(wrap)
+    Some(opts.merge_bytes(base_w, mine_w, theirs_w).map(wrap).map_err(wrap))
 }
 
 /// One side's changed lines, widened to a window whose diff against the base is what the whole
