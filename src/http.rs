@@ -36,7 +36,11 @@ use wire::{build, header, is_secret, network, print_headers, redirect_target, st
 
 /// The configured client.
 pub struct Client {
-    inner: reqwest::Client,
+    /// For plain HTTP; the TLS transport is in `tls`, built when first needed (see `setup`).
+    plain: reqwest::Client,
+    tls: setup::TlsSetup,
+    /// `--timeout`, for building the TLS transport.
+    timeout: std::time::Duration,
     headers: Vec<(String, String)>,
     auth: Option<Auth>,
     netrc: Option<crate::netrc::Netrc>,
@@ -382,7 +386,7 @@ impl Client {
     /// A request with the user's headers and, unless `with_auth` is off, credentials: `-u`,
     /// a bearer token, or the `--netrc` entry for the URL's host.
     fn request(&self, method: Method, url: &Url, with_auth: bool) -> reqwest::RequestBuilder {
-        let mut request = self.inner.request(method, url.clone());
+        let mut request = self.plain.request(method, url.clone());
         for (name, value) in &self.headers {
             if !with_auth && is_secret(name) {
                 continue;
@@ -403,12 +407,16 @@ impl Client {
     }
 
     /// Sends a built request, with `-v` output.
-    async fn execute(&self, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
+    async fn execute(
+        &self,
+        transport: &reqwest::Client,
+        request: reqwest::Request,
+    ) -> reqwest::Result<reqwest::Response> {
         if self.verbose {
             stderrln!("> {} {} HTTP/1.1", request.method(), request.url());
             print_headers('>', &wire::as_sent(&request));
         }
-        let response = self.inner.execute(request).await?;
+        let response = transport.execute(request).await?;
         if self.verbose {
             stderrln!("< {:?} {}", response.version(), response.status());
             print_headers('<', response.headers());

@@ -89,6 +89,7 @@ impl Client {
     ) -> Result<reqwest::Response> {
         loop {
             let mut request = build().await?;
+            let transport = self.transport(request.url())?;
             if let Some(left) = deadline::remaining() {
                 if left.is_zero() {
                     return Err(max_time_error(url));
@@ -103,7 +104,7 @@ impl Client {
                     .is_some_and(|v| !v.writes_protected);
             let repeatable = (attempts.guarded || repeatable(&request)) && !unprotected;
             attempts.made += 1;
-            let failure = match self.execute(request).await {
+            let failure = match self.execute(transport, request).await {
                 Ok(response) if transient_status(response.status().as_u16()) => Ok(response),
                 Ok(response) => return Ok(response),
                 Err(err) if transient_transport(&err) && !deadline::expired() => Err(err),

@@ -61,6 +61,53 @@ fn tls_needs_the_ca_and_works_with_cacert() {
     assert!(stderr(&out).contains("--insecure"), "a warning: {}", stderr(&out));
 }
 
+/// The system's CA certificates are loaded only when a request needs TLS: a plain-HTTP run
+/// works where they are missing (a slim container), and an https run there says what to do.
+#[test]
+fn plain_http_needs_no_system_ca_store_and_https_without_one_says_what_to_do() {
+    let env = Env::new();
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/doc.json", b"{\"plain\": true}\n", "application/json");
+    let missing = env.path("no-ca-store");
+    let without_store = |args: &[&str]| {
+        env.cmd(args).env("SSL_CERT_FILE", &missing).env("SSL_CERT_DIR", &missing).output().unwrap()
+    };
+
+    let out = without_store(&["get", &server.url("/doc.json")]);
+    assert_code(&out, 0);
+    assert_eq!(out.stdout, b"{\"plain\": true}\n");
+    let out = env.run_with_stdin(&["put", &server.url("/doc.json")], b"{\"plain\": 2}\n");
+    assert_code(&out, 0);
+
+    let (tls, _) = tls_server();
+    let out = without_store(&["get", &tls.https_url("/doc.json")]);
+    assert_code(&out, 1);
+    assert!(stderr(&out).contains("could not set up TLS for https://"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("hint: install the system's CA certificates"), "{}", stderr(&out));
+    assert!(tls.requests().is_empty(), "nothing was sent");
+}
+
+/// A redirect from plain HTTP to https is followed over TLS, with the CA given for it.
+#[test]
+fn a_redirect_from_http_to_https_is_followed_over_tls() {
+    let env = Env::new();
+    let (tls, ca_pem) = tls_server();
+    let plain = FakeServer::start(Quirks::default());
+    plain.redirect("/doc.json", 301, &tls.https_url("/doc.json"));
+    let ca = env.path("ca.pem");
+    std::fs::write(&ca, &ca_pem).unwrap();
+
+    let out = env.run(&["get", &plain.url("/doc.json"), "--cacert", ca.to_str().unwrap()]);
+    assert_code(&out, 0);
+    assert_eq!(out.stdout, b"{\"tls\": true}\n");
+    assert_eq!(tls.requests_with("GET").len(), 1);
+
+    // Without the CA the hop over TLS is refused like any unverified certificate.
+    let out = env.run(&["get", &plain.url("/doc.json")]);
+    assert_code(&out, 7);
+    assert!(stderr(&out).to_lowercase().contains("certificate"), "{}", stderr(&out));
+}
+
 #[test]
 fn cacert_that_is_not_pem_is_a_usage_error() {
     let env = Env::new();
