@@ -188,17 +188,10 @@ class Bench:
         base, mine, theirs = self.path("base.json"), self.path("mine.json"), self.path("theirs.json")
         # The references get their own copy of mine: a merging put rewrites mine.json.
         mine_ref = self.path("mine-ref.json")
-        text = document(keys)
-        with open(base, "w") as f:
-            f.write(text)
-        # Theirs changes the first key; mine the last: a clean structural merge.
-        with open(theirs, "w") as f:
-            f.write(text.replace('"value": 0,', '"value": -1,', 1))
-        last = f'"value": {keys - 1},'
-        i = text.rindex(last)
-        mine_text = text[:i] + '"value": -2,' + text[i + len(last):]
-        with open(mine_ref, "w") as f:
-            f.write(mine_text)
+        text, theirs_text, mine_text = versions(keys)
+        for path, content in ((base, text), (theirs, theirs_text), (mine_ref, mine_text)):
+            with open(path, "w") as f:
+                f.write(content)
         size = len(text) / 1048576
         ours, git, diff3 = Tally("ifmatch"), Tally("git merge-file"), Tally("diff3")
         has_diff3 = shutil.which("diff3") is not None
@@ -224,7 +217,6 @@ class Bench:
         report(f"{runs} x {size:.1f} MiB JSON 412 + merge", ours, [git, diff3],
                "(goal <= 1.5x git, <= 100 MiB)")
 
-
     def conflict(self, mib, runs):
         keys = mib * 1048576 // 64
         name = f"conflict{mib}.json"
@@ -232,14 +224,12 @@ class Bench:
         url = self.base_url + name
         base, mine, theirs = self.path("base.json"), self.path("mine.json"), self.path("theirs.json")
         mine_ref = self.path("mine-ref.json")
-        text = document(keys)
+        text, theirs_text, mine_text = versions(keys)
+        # Both also change the middle key, differently: one conflict and one clean change on
+        # each side.
         middle = f'"value": {keys // 2},'
-        last = f'"value": {keys - 1},'
-        # Both change the middle key, differently; theirs also changes the first key, mine the
-        # last: one conflict and one clean change on each side.
-        theirs_text = text.replace('"value": 0,', '"value": -1,', 1).replace(middle, '"value": -3,', 1)
-        i = text.rindex(last)
-        mine_text = (text[:i] + '"value": -2,' + text[i + len(last):]).replace(middle, '"value": -4,', 1)
+        theirs_text = theirs_text.replace(middle, '"value": -3,', 1)
+        mine_text = mine_text.replace(middle, '"value": -4,', 1)
         for path, content in ((base, text), (theirs, theirs_text), (mine_ref, mine_text)):
             with open(path, "w") as f:
                 f.write(content)
@@ -287,6 +277,15 @@ def document(keys):
     """A pretty JSON object of `keys` small objects, one member a line (64 bytes a key)."""
     gen = ",\n".join(f'  "key{i:07d}": {{\n    "value": {i},\n    "note": "xxxxxxxx"\n  }}' for i in range(keys))
     return "{\n" + gen + "\n}\n"
+
+
+def versions(keys):
+    """The merge rows' base document and two changed versions: theirs changes the first key,
+    mine the last, a clean structural merge."""
+    text = document(keys)
+    last = f'"value": {keys - 1},'
+    i = text.rindex(last)
+    return text, text.replace('"value": 0,', '"value": -1,', 1), text[:i] + '"value": -2,' + text[i + len(last):]
 
 
 def edit(path, i):
