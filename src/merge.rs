@@ -14,7 +14,9 @@ mod style;
 mod tri;
 mod window;
 
-pub use conflicts::{Conflict, conflicts};
+#[cfg(test)]
+pub use conflicts::conflicts;
+pub use conflicts::{Conflict, Merged};
 
 /// Marker lines, as `git merge-file --diff3 -L mine -L base -L theirs` writes them.
 const OPEN: &[u8] = b"<<<<<<< mine";
@@ -64,21 +66,26 @@ impl MergeOutcome {
 /// A side that did not change yields the other side's bytes exactly, so an unchanged document
 /// is never reformatted.
 pub fn merge(base: &[u8], mine: &[u8], theirs: &[u8], json: bool) -> MergeOutcome {
+    merge_listed(base, mine, theirs, json).outcome
+}
+
+/// [`merge`], with the conflicts it met as data (see [`Merged::conflicts`]), for `--json`.
+pub fn merge_listed(base: &[u8], mine: &[u8], theirs: &[u8], json: bool) -> Merged {
     if mine == theirs || base == theirs {
-        return MergeOutcome::Clean(mine.to_vec());
+        return Merged::by_lines(MergeOutcome::Clean(mine.to_vec()));
     }
     if base == mine {
-        return MergeOutcome::Clean(theirs.to_vec());
+        return Merged::by_lines(MergeOutcome::Clean(theirs.to_vec()));
     }
-    if json && let Some(outcome) = json::merge(base, mine, theirs) {
-        return outcome;
+    if json && let Some(merged) = json::merge_listed(base, mine, theirs) {
+        return merged;
     }
     let merged = line_merge(base, mine, theirs);
-    if merged.conflicts.is_empty() {
+    Merged::by_lines(if merged.conflicts.is_empty() {
         MergeOutcome::Clean(merged.text)
     } else {
         MergeOutcome::Conflicted { text: merged.text, conflicts: merged.conflicts }
-    }
+    })
 }
 
 /// The changes of theirs that did not conflict with mine and that `text` — what a person made

@@ -8,7 +8,7 @@ use crate::conflict::{self, Answer, Decision, Mergeable, Plan, Policy};
 use crate::error::{Error, Result};
 use crate::http::Fetched;
 use crate::interrupt;
-use crate::merge::MergeOutcome;
+use crate::merge::{MergeOutcome, Merged};
 use crate::session::{Outcome, Session};
 
 /// The interactive/policy merge: three-way merge with the base, ask or follow `--on-conflict`;
@@ -29,19 +29,18 @@ impl Cycle<'_> {
     /// Handles one concurrent change: merges, asks or follows the policy.
     async fn resolve(&mut self, status: u16, theirs: Fetched) -> Result<Settled> {
         let json = crate::media::is_json(self.job.record.content_type.as_deref());
-        let merge = self
+        let merged = self
             .job
             .base
             .as_deref()
-            .map(|base| crate::merge::merge(base, &self.job.mine, &theirs.body, json));
-        // The list is for the --json report only: finding the places parses the three versions
-        // again, which a large document should not pay for on the terminal.
+            .map(|base| crate::merge::merge_listed(base, &self.job.mine, &theirs.body, json));
+        // The list is for the --json report only (a line merge's is read back from its text).
         if self.session.settings.json
-            && let (Some(merged @ MergeOutcome::Conflicted { .. }), Some(base)) = (&merge, &self.job.base)
+            && let Some(merged @ Merged { outcome: MergeOutcome::Conflicted { .. }, .. }) = &merged
         {
-            let found = crate::merge::conflicts(base, &self.job.mine, &theirs.body, merged.text(), json);
-            crate::report::met_conflicts(found);
+            crate::report::met_conflicts(merged.conflicts());
         }
+        let merge = merged.map(|merged| merged.outcome);
         let mergeable = Mergeable::of(merge.as_ref());
         // A 428 to a write that carried no validator, with no base: nothing was ever
         // fetched, so there is no known concurrent change to protect.

@@ -1,11 +1,13 @@
 //! The conflicts of a merge as data, for `--json` (`conflicts: [{path, base, mine, theirs}]`):
-//! where each one is, and what each side holds there. Worked out again from the three versions
-//! and the merged text when asked for, so the merge itself keeps only what it needs to merge.
+//! where each one is, and what each side holds there. A structural JSON merge hands over the
+//! list it found while merging (the three values at each place, parsed once for its own
+//! descriptions too); a line merge's are read back from the markers in its text, only when
+//! asked for.
 
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{BASE, CLOSE, OPEN, SPLIT};
+use super::{BASE, CLOSE, MergeOutcome, OPEN, SPLIT};
 
 /// One conflict of a three-way merge.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -22,8 +24,41 @@ pub struct Conflict {
     pub theirs: Option<Value>,
 }
 
+/// A merge's outcome, and the conflicts it met as data.
+#[derive(Debug)]
+pub struct Merged {
+    pub outcome: MergeOutcome,
+    /// A structural JSON merge's conflicts, in the order of the outcome's descriptions; `None`
+    /// for a line merge, whose conflicts are the marker blocks of its text.
+    found: Option<Vec<Conflict>>,
+}
+
+impl Merged {
+    /// A line merge's outcome (or one no merge was needed for).
+    pub(super) fn by_lines(outcome: MergeOutcome) -> Merged {
+        Merged { outcome, found: None }
+    }
+
+    /// A structural JSON merge's outcome and the conflicts it found (none when it is clean).
+    pub(super) fn structural(outcome: MergeOutcome, found: Vec<Conflict>) -> Merged {
+        Merged { outcome, found: Some(found) }
+    }
+
+    /// The conflicts met, with each side's value (JSON) or lines (text) at each; empty for a
+    /// clean merge.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        match (&self.outcome, &self.found) {
+            (MergeOutcome::Clean(_), _) => Vec::new(),
+            (_, Some(found)) => found.clone(),
+            (_, None) => in_text(self.outcome.text()),
+        }
+    }
+}
+
 /// The conflicts met by merging `base`, `mine` and `theirs` (as [`super::merge`] does with the
-/// same `json`), given the `merged` text it produced. Empty for a clean merge.
+/// same `json`), given the `merged` text it produced, worked out again from the three versions:
+/// what [`Merged::conflicts`] must equal. Empty for a clean merge.
+#[cfg(test)]
 pub fn conflicts(base: &[u8], mine: &[u8], theirs: &[u8], merged: &[u8], json: bool) -> Vec<Conflict> {
     if json && let Some(found) = super::json::conflicts(base, mine, theirs) {
         return found;

@@ -12,7 +12,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::lazy::{self, Lazy};
-use super::{MergeOutcome, line_merge, present, splice, style};
+use super::{MergeOutcome, Merged, line_merge, splice, style};
 use crate::sanitize::sanitize;
 
 /// Longest rendering of a value inside a conflict description.
@@ -20,17 +20,29 @@ const MAX_SHOWN: usize = 40;
 
 /// The structural merge, or `None` when any side cannot be merged as JSON (then the caller
 /// merges by lines).
+#[cfg(test)]
 pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<MergeOutcome> {
-    match lazy::merge(base, mine, theirs) {
+    merge_listed(base, mine, theirs).map(|merged| merged.outcome)
+}
+
+/// [`merge`], with the conflicts it found.
+pub(super) fn merge_listed(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<Merged> {
+    match lazy::merge_listed(base, mine, theirs) {
         Lazy::NotJson => None,
-        Lazy::Done(outcome) => Some(outcome),
-        Lazy::Undecided => merge_trees(base, mine, theirs),
+        Lazy::Done(merged) => Some(merged),
+        Lazy::Undecided => merge_trees_listed(base, mine, theirs),
     }
 }
 
 /// The structural merge on parsed trees; [`lazy::merge`] answers the common cases without them,
 /// with the same result.
+#[cfg(test)]
 pub(super) fn merge_trees(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<MergeOutcome> {
+    merge_trees_listed(base, mine, theirs).map(|merged| merged.outcome)
+}
+
+/// [`merge_trees`], with the conflicts it found.
+pub(super) fn merge_trees_listed(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<Merged> {
     let (base_value, mine_value, theirs_value) = (parse(base)?, parse(mine)?, parse(theirs)?);
     let mut conflicts = Conflicts::default();
     let mut path = PointerBuf::new();
@@ -41,39 +53,47 @@ pub(super) fn merge_trees(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<Mer
             .as_ref()
             .and_then(|merged| present(merged, &conflicts.sides, mine))
             .unwrap_or_else(|| line_merge(base, mine, theirs).text);
-        return Some(MergeOutcome::Conflicted { text, conflicts: conflicts.lines });
+        let found = conflicts.sides.into_iter().map(Side::into_conflict).collect();
+        return Some(Merged::structural(
+            MergeOutcome::Conflicted { text, conflicts: conflicts.lines },
+            found,
+        ));
     }
+    let clean = |text: Vec<u8>| Some(Merged::structural(MergeOutcome::Clean(text), Vec::new()));
     // Both sides keep a root, so neither removal case applies; `?` only satisfies the type.
     let merged = merged?;
     if merged == theirs_value {
-        return Some(MergeOutcome::Clean(theirs.to_vec()));
+        return clean(theirs.to_vec());
     }
     if merged == mine_value {
-        return Some(MergeOutcome::Clean(mine.to_vec()));
+        return clean(mine.to_vec());
     }
     // When a plain line merge reaches the same document, its bytes keep every line exactly as
     // the user and the server wrote them, which beats re-serializing the whole document.
     let by_lines = line_merge(base, mine, theirs);
     if by_lines.conflicts.is_empty() && parse(&by_lines.text).is_some_and(|v| v == merged) {
-        return Some(MergeOutcome::Clean(by_lines.text));
+        return clean(by_lines.text);
     }
     // Otherwise mine's text with theirs' changes spliced in keeps both sides' formatting, where
     // it reproduces the merged document exactly.
     if let Some(spliced) = splice::splice(&base_value, mine, &mine_value, theirs, &theirs_value)
         && parse(&spliced).is_some_and(|v| v == merged)
     {
-        return Some(MergeOutcome::Clean(spliced));
+        return clean(spliced);
     }
-    Some(MergeOutcome::Clean(style::write(&merged, &style::detect(mine))))
+    clean(style::write(&merged, &style::detect(mine)))
 }
 
-/// The conflicts of the structural merge with the three values at each path, for
-/// [`super::conflicts`]; `None` when a side cannot be merged as JSON. Found on the documents'
-/// text, parsing only the values in conflict; [`conflicts_of_trees`] is the same on trees.
+/// The conflicts of the structural merge with the three values at each path, worked out again
+/// from the three documents: what [`merge_listed`] hands over must equal it. `None` when a side
+/// cannot be merged as JSON. Found on the documents' text, parsing only the values in conflict;
+/// [`conflicts_of_trees`] is the same on trees.
+#[cfg(test)]
 pub(super) fn conflicts(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<Vec<super::Conflict>> {
     if !parses(base) || !parses(mine) || !parses(theirs) {
         return None;
     }
+    use super::present;
     let found = present::found(base, mine, theirs).and_then(|found| {
         let conflict = |side: &present::Found<'_>| {
             Some(super::Conflict {
@@ -89,6 +109,7 @@ pub(super) fn conflicts(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<Vec<s
 }
 
 /// [`conflicts`], worked out on parsed trees.
+#[cfg(test)]
 pub(super) fn conflicts_of_trees(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<Vec<super::Conflict>> {
     let (base_value, mine_value, theirs_value) = (parse(base)?, parse(mine)?, parse(theirs)?);
     let mut conflicts = Conflicts::default();
@@ -99,13 +120,7 @@ pub(super) fn conflicts_of_trees(base: &[u8], mine: &[u8], theirs: &[u8]) -> Opt
         Some(&theirs_value),
         &mut conflicts,
     );
-    let found = conflicts.sides.into_iter().map(|side| super::Conflict {
-        path: side.path.to_string(),
-        base: side.base,
-        mine: side.mine,
-        theirs: side.theirs,
-    });
-    Some(found.collect())
+    Some(conflicts.sides.into_iter().map(Side::into_conflict).collect())
 }
 
 /// Parses a document we may later rewrite: valid JSON, no duplicate keys (serde_json would
@@ -161,6 +176,12 @@ struct Side {
     base: Option<Value>,
     mine: Option<Value>,
     theirs: Option<Value>,
+}
+
+impl Side {
+    fn into_conflict(self) -> super::Conflict {
+        super::Conflict { path: self.path.to_string(), base: self.base, mine: self.mine, theirs: self.theirs }
+    }
 }
 
 /// The text to resolve a JSON conflict in: the merged document — both sides' clean changes

@@ -16,18 +16,29 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 pub(crate) use super::json::parses;
-use super::{MergeOutcome, line_merge};
+use super::{MergeOutcome, Merged, line_merge};
 
-/// What the text-based merge made of three documents.
-pub(super) enum Lazy {
+/// What the text-based merge made of three documents: a [`MergeOutcome`], or with
+/// [`merge_listed`] a [`Merged`].
+pub(super) enum Lazy<T = MergeOutcome> {
     /// One of them is not JSON that a structural merge may rewrite.
     NotJson,
-    Done(MergeOutcome),
+    Done(T),
     /// A conflict, or a clean result that needs the tree-based writers.
     Undecided,
 }
 
+#[cfg(test)]
 pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Lazy {
+    match merge_listed(base, mine, theirs) {
+        Lazy::NotJson => Lazy::NotJson,
+        Lazy::Done(merged) => Lazy::Done(merged.outcome),
+        Lazy::Undecided => Lazy::Undecided,
+    }
+}
+
+/// The merge, with the conflicts it found.
+pub(super) fn merge_listed(base: &[u8], mine: &[u8], theirs: &[u8]) -> Lazy<Merged> {
     if !parses(base) || !parses(mine) || !parses(theirs) {
         return Lazy::NotJson;
     }
@@ -43,12 +54,12 @@ pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Lazy {
     match walk_root(None) {
         Err(Conflict) => {
             return match super::present::conflicted(base, mine, theirs, roots) {
-                Some(outcome) => Lazy::Done(outcome),
+                Some(merged) => Lazy::Done(merged),
                 None => Lazy::Undecided,
             };
         }
-        Ok(w) if w.theirs => return Lazy::Done(MergeOutcome::Clean(theirs.to_vec())),
-        Ok(w) if w.mine => return Lazy::Done(MergeOutcome::Clean(mine.to_vec())),
+        Ok(w) if w.theirs => return clean(theirs.to_vec()),
+        Ok(w) if w.mine => return clean(mine.to_vec()),
         Ok(_) => {}
     }
     let by_lines = line_merge(base, mine, theirs);
@@ -56,9 +67,13 @@ pub(super) fn merge(base: &[u8], mine: &[u8], theirs: &[u8]) -> Lazy {
         && parses(&by_lines.text)
         && walk_root(Some(Raw::root(&by_lines.text))).is_ok_and(|w| w.target)
     {
-        return Lazy::Done(MergeOutcome::Clean(by_lines.text));
+        return clean(by_lines.text);
     }
     Lazy::Undecided
+}
+
+fn clean(text: Vec<u8>) -> Lazy<Merged> {
+    Lazy::Done(Merged::structural(MergeOutcome::Clean(text), Vec::new()))
 }
 
 /// The text of one JSON value in a valid document, without surrounding whitespace.

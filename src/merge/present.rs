@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::lazy::{Members, Raw, decode_key};
 use super::style::{self, Style};
 use super::tri::Tri;
-use super::{MergeOutcome, json, line_merge};
+use super::{Conflict, MergeOutcome, json, line_merge};
 
 /// One conflict: where, and each side's value there (`None`: absent).
 pub(super) struct Found<'a> {
@@ -25,15 +25,15 @@ pub(super) struct Found<'a> {
     pub(super) theirs: Option<Raw<'a>>,
 }
 
-/// The conflicted outcome of merging the three documents (which [`json::parses`] accepts),
-/// given their roots' members when the roots are objects and already read; `None` when they
-/// do not conflict or cannot be read here (an object of 4 GiB or more).
+/// The conflicted outcome of merging the three documents (which [`json::parses`] accepts), and
+/// its conflicts, given their roots' members when the roots are objects and already read;
+/// `None` when they do not conflict or cannot be read here (an object of 4 GiB or more).
 pub(super) fn conflicted<'a>(
     base: &'a [u8],
     mine: &'a [u8],
     theirs: &'a [u8],
     roots: Option<[Members<'a>; 3]>,
-) -> Option<MergeOutcome> {
+) -> Option<super::Merged> {
     let style = style::detect(mine).multiline();
     let mut walk =
         Walk { found: Vec::new(), path: PointerBuf::new(), out: Some(Tri::default()), style: &style };
@@ -41,18 +41,20 @@ pub(super) fn conflicted<'a>(
     if walk.found.is_empty() {
         return None;
     }
-    let conflicts = walk.found.iter().map(describe).collect::<Option<Vec<String>>>()?;
+    let described = walk.found.iter().map(describe).collect::<Option<Vec<(Conflict, String)>>>()?;
+    let (found, conflicts) = described.into_iter().unzip();
     let presented = match (root, walk.out.take()) {
         // A conflict over the whole document has no member to mark.
         (Root::Conflict, _) | (_, None) => None,
         (Root::Object, Some(tri)) => tri.line_merge(),
     };
     let text = presented.unwrap_or_else(|| line_merge(base, mine, theirs).text);
-    Some(MergeOutcome::Conflicted { text, conflicts })
+    Some(super::Merged::structural(MergeOutcome::Conflicted { text, conflicts }, found))
 }
 
 /// The conflicts of the merge, in the order the merge meets them, with the three values at
 /// each; `None` when the documents cannot be read here.
+#[cfg(test)]
 pub(super) fn found<'a>(base: &'a [u8], mine: &'a [u8], theirs: &'a [u8]) -> Option<Vec<Found<'a>>> {
     let style = style::detect(b"");
     let mut walk = Walk { found: Vec::new(), path: PointerBuf::new(), out: None, style: &style };
@@ -68,9 +70,11 @@ pub(super) fn parse(raw: Option<Raw<'_>>) -> Option<Option<Value>> {
     }
 }
 
-fn describe(found: &Found<'_>) -> Option<String> {
+/// A conflict with its three values parsed, as `--json` lists it, and its line for the person.
+fn describe(found: &Found<'_>) -> Option<(Conflict, String)> {
     let (base, mine, theirs) = (parse(found.base)?, parse(found.mine)?, parse(found.theirs)?);
-    Some(json::describe(&found.path, base.as_ref(), mine.as_ref(), theirs.as_ref()))
+    let line = json::describe(&found.path, base.as_ref(), mine.as_ref(), theirs.as_ref());
+    Some((Conflict { path: found.path.to_string(), base, mine, theirs }, line))
 }
 
 /// What the merge makes of one value.

@@ -405,3 +405,49 @@ fn a_conflict_beside_a_long_run_of_equal_lines_gives_the_tree_based_text() {
     assert_eq!(json::merge(&base, &mine, &theirs), by_trees);
     assert_eq!(json::conflicts(&base, &mine, &theirs), json::conflicts_of_trees(&base, &mine, &theirs));
 }
+
+/// The conflicts a merge hands over for `--json` are those worked out again from the three
+/// versions and the merged text (JSON Pointers with the three values, or the lines of marker
+/// blocks), and the tree-based merge hands over its own list too.
+fn hands_over_its_conflicts(
+    base: &[u8],
+    mine: &[u8],
+    theirs: &[u8],
+    json: bool,
+) -> Result<(), TestCaseError> {
+    let merged = merge_listed(base, mine, theirs, json);
+    match &merged.outcome {
+        MergeOutcome::Clean(_) => prop_assert_eq!(merged.conflicts(), vec![]),
+        MergeOutcome::Conflicted { text, conflicts: lines } => {
+            let found = merged.conflicts();
+            prop_assert_eq!(found.len(), lines.len());
+            prop_assert_eq!(found, conflicts(base, mine, theirs, text, json));
+        }
+    }
+    if json && let Some(by_trees) = json::merge_trees_listed(base, mine, theirs) {
+        prop_assert_eq!(Some(by_trees.conflicts()), json::conflicts_of_trees(base, mine, theirs));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn a_json_merge_hands_over_the_conflicts_it_met(
+        base in base(),
+        mine in (changes(), changes()),
+        theirs in (changes(), changes()),
+        pretty in any::<[bool; 3]>(),
+        json in any::<bool>(),
+    ) {
+        let (m, t) = (apply_nested(&base, &mine.0, &mine.1), apply_nested(&base, &theirs.0, &theirs.1));
+        let (b_text, m_text, t_text) = (text(&base, pretty[0]), text(&m, pretty[1]), text(&t, pretty[2]));
+        hands_over_its_conflicts(&b_text, &m_text, &t_text, json)?;
+    }
+
+    #[test]
+    fn a_line_merge_hands_over_the_conflicts_it_met(base in lines(), mine in lines(), theirs in lines()) {
+        hands_over_its_conflicts(&base, &mine, &theirs, false)?;
+    }
+}
