@@ -158,6 +158,73 @@ pub fn same_content(a: &Path, b: &Path) -> Result<bool> {
     }
 }
 
+/// What the file system says about a file, enough to tell it has not been written since: its
+/// identity (device, inode), length, and modification and change times. Every write, truncation
+/// or replacement moves the change time (ctime), which no user can set back (`touch -r`,
+/// `cp -p` and `rsync -t` restore only the modification time); a file saved by rename is
+/// another inode.
+///
+/// A change time is as coarse as the file system's clock (a scheduler tick, two seconds on
+/// FAT), so two writes close together can share one. An equal stamp therefore proves nothing
+/// about a file last changed at or after the moment it was first read; it does for one changed
+/// strictly before a time read from the same file system's clock before the reading began (see
+/// [`Stamp::written_before`]), because any later write gets a time at or after that moment.
+/// This is the "racily clean" rule git applies to its index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+}
+
+impl Stamp {
+    /// The stamp of the file at `path`, read through an open handle (on NFS, opening the file
+    /// revalidates the attributes a bare `stat` may serve from a cache). `None` where the
+    /// platform has no change time, or the file cannot be opened.
+    pub fn of(path: &Path) -> Option<Stamp> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let meta = File::open(path).and_then(|f| f.metadata()).ok()?;
+            Some(Stamp {
+                dev: meta.dev(),
+                ino: meta.ino(),
+                len: meta.len(),
+                modified: (meta.mtime(), meta.mtime_nsec()),
+                changed: (meta.ctime(), meta.ctime_nsec()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            None
+        }
+    }
+
+    /// The file system's clock now, as the modification time of `file`, a file just created on
+    /// it (a temp file beside the one to stamp).
+    pub fn clock(file: &File) -> Option<(i64, i64)> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            file.metadata().ok().map(|m| (m.mtime(), m.mtime_nsec()))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = file;
+            None
+        }
+    }
+
+    /// Whether the file was last written strictly before `clock` (a [`Stamp::clock`] reading
+    /// of its file system): then any write after that reading gives it a new stamp.
+    pub fn written_before(&self, clock: (i64, i64)) -> bool {
+        self.modified < clock && self.changed < clock
+    }
+}
+
 /// Fills `buf` as far as the reader goes; fewer bytes only at its end.
 fn read_full(reader: &mut impl std::io::Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut filled = 0;

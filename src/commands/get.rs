@@ -7,6 +7,7 @@ use std::time::SystemTime;
 
 use crate::cli::GetArgs;
 use crate::error::{Error, IoResultExt, Result};
+use crate::fsutil::Stamp;
 use crate::http::Piece;
 use crate::session::{Outcome, Report, Session, json_when_versioned, new_record, parse_url};
 use crate::state::CopyBase;
@@ -29,11 +30,16 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         Some(path) if path.as_os_str() != "-" && !names_stdout(path)? => Some(path.as_path()),
         _ => None,
     };
-    if let Some(path) = target
-        && !args.force
-    {
-        keep_local_work(session, path)?;
-    }
+    let mut output = match target {
+        Some(path) => Output::file(path)?,
+        None => Output::Stdout { terminal: std::io::stdout().is_terminal() },
+    };
+    // Read before FILE is: see `keep_local_work`.
+    let clock = output.clock();
+    let checked = match target {
+        Some(path) if !args.force => keep_local_work(session, path, clock, None)?,
+        _ => None,
+    };
     let mut download = session.client.open(&url).await?;
     // The body streams to its destination and to the store's base at once, so a large
     // resource is never held in memory. Any failure (Ctrl-C, a closed pipe) drops both temp
@@ -43,10 +49,6 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     // may write a file derived from it before this run ends), in the file system's own clock —
     // the one a derived file's modification time is compared with.
     let seen = base.file_time().unwrap_or_else(SystemTime::now);
-    let mut output = match target {
-        Some(path) => Output::file(path)?,
-        None => Output::Stdout { terminal: std::io::stdout().is_terminal() },
-    };
     let copy = output.regular_file();
     if args.include {
         stdio::write(download.status_and_headers().as_bytes())?;
@@ -113,7 +115,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     if let Some(path) = target
         && !args.force
     {
-        keep_local_work(session, path)?;
+        keep_local_work(session, path, clock, checked)?;
     }
     if let Some(shown) = shown {
         match crate::pretty::json(&shown, session.settings.color_stdout) {
@@ -152,18 +154,37 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
 /// Refuses to replace FILE when it is a working copy ifmatch wrote (by `get -o` or `put`) and
 /// its content has changed since: those are the user's changes, not yet written anywhere. A file
 /// ifmatch never wrote is replaced, as `curl -o` does; an unchanged working copy is refreshed.
-fn keep_local_work(session: &Session, file: &Path) -> Result<()> {
+///
+/// Runs before the download (to fail before fetching anything) and again after it, before FILE
+/// is replaced (it may have been changed meanwhile). Reading a large working copy twice would
+/// cost more than the download's own work, so the first check returns FILE's [`Stamp`] when it
+/// found FILE unchanged and FILE had last been written before `clock` (the file system's time,
+/// read before FILE was): the second check then reads FILE again only if the stamp moved.
+fn keep_local_work(
+    session: &Session,
+    file: &Path,
+    clock: Option<(i64, i64)>,
+    checked: Option<Stamp>,
+) -> Result<Option<Stamp>> {
     if !std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
-        return Ok(());
+        return Ok(None);
     }
-    let Some((copy_url, base)) = session.store.copy_at(file)? else { return Ok(()) };
+    let Some((copy_url, base)) = session.store.copy_at(file)? else { return Ok(None) };
+    let before = Stamp::of(file);
+    if checked.is_some() && before == checked {
+        return Ok(checked);
+    }
     // Compared a block at a time, or by digest: a working copy can be as large as any download.
     let changed = match &base {
         CopyBase::File(path) => !crate::fsutil::same_content(file, path)?,
         CopyBase::Digest(digest) => !crate::upload::file_matches(file, digest)?,
     };
     if !changed {
-        return Ok(());
+        // Written while it was read, or too recently to tell a later write apart: not vouched for.
+        let after = Stamp::of(file);
+        let settled =
+            after == before && after.zip(clock).is_some_and(|(stamp, now)| stamp.written_before(now));
+        return Ok(settled.then_some(after).flatten());
     }
     let shown = file.display();
     Err(Error::usage(
@@ -221,6 +242,14 @@ impl Output {
         let target = follow_symlinks(given);
         let part = file_beside(&target, given)?;
         Ok(Output::File { part, target, given: given.to_path_buf() })
+    }
+
+    /// The file system's clock at the creation of the temp file beside FILE.
+    fn clock(&self) -> Option<(i64, i64)> {
+        match self {
+            Output::File { part, .. } => Stamp::clock(part.as_file()),
+            _ => None,
+        }
     }
 
     /// The regular file the body ends up in, if it goes to one.

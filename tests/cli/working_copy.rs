@@ -2,6 +2,8 @@
 //! changed since is never replaced without `--force`; an unchanged one is refreshed; a file
 //! ifmatch never wrote is replaced, as curl does.
 
+use std::process::Stdio;
+
 use crate::support::fake_server::{FakeServer, Quirks};
 use crate::support::{Env, assert_code, read, stderr};
 
@@ -111,4 +113,78 @@ fn get_o_of_another_url_over_a_changed_working_copy_is_refused_too() {
     assert_code(&out, 2);
     assert!(stderr(&out).contains(&format!("`ifmatch put {url} {file_arg}`")), "{}", stderr(&out));
     assert_eq!(read(&file), MINE);
+}
+
+/// `get -o FILE` over an unchanged working copy, during which the user saves an edit of the
+/// same length into FILE (after ifmatch has checked FILE, before the answer arrives), and sets
+/// its modification time back, as `cp -p` or `rsync -t` do: the check before FILE is replaced
+/// still sees the edit and keeps it.
+#[track_caller]
+fn an_edit_saved_during_the_download_is_kept(limit: &str) {
+    let env = Env::new();
+    let (server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
+    let file = env.path("w.json");
+    let file_arg = file.to_str().unwrap();
+    let get = || {
+        let mut cmd = env.cmd(&["get", &url, "-o", file_arg]);
+        cmd.env("IFMATCH_BASE_LIMIT", limit);
+        cmd
+    };
+    assert_code(&get().output().unwrap(), 0);
+    server.put_resource("/doc.json", THEIRS, "application/json");
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    // Long enough for the scheduler's clock to tick, so that the first check can vouch for the
+    // unchanged file by its stamp; the second check must still see the edit either way.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+
+    let held = server.hold("GET");
+    let child = get().stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    held.wait_arrived();
+    let edit = b"{\n  \"name\": \"demo\",\n  \"replicas\": 7\n}\n";
+    assert_eq!(edit.len(), DOC.len(), "an edit of the same length");
+    let open = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+    std::io::Write::write_all(&mut &open, edit).unwrap();
+    open.set_modified(modified).unwrap();
+    drop(open);
+    held.release();
+    let out = child.wait_with_output().unwrap();
+
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains(&format!("{file_arg} has changes of yours")), "{}", stderr(&out));
+    assert_eq!(read(&file), edit, "the edit is kept");
+    assert_eq!(std::fs::metadata(&file).unwrap().modified().unwrap(), modified);
+    // And the edit still goes out against the version it came from.
+    let out = env.run(&["put", &url, file_arg]);
+    assert_code(&out, 3);
+    assert_eq!(server.requests_with("PUT")[0].header("if-match"), Some("\"v1\""));
+}
+
+#[test]
+fn an_edit_saved_during_the_download_is_kept_with_the_base_kept_whole() {
+    an_edit_saved_during_the_download_is_kept("16M");
+}
+
+#[test]
+fn an_edit_saved_during_the_download_is_kept_with_the_base_kept_as_a_digest() {
+    an_edit_saved_during_the_download_is_kept("4");
+}
+
+/// The other way round: FILE untouched during the download is refreshed, whatever the first
+/// check could vouch for.
+#[test]
+fn a_working_copy_left_alone_during_the_download_is_refreshed() {
+    for limit in ["16M", "4"] {
+        let env = Env::new();
+        let (server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
+        let file = env.path("w.json");
+        let file_arg = file.to_str().unwrap();
+        let get =
+            || env.cmd(&["get", &url, "-o", file_arg]).env("IFMATCH_BASE_LIMIT", limit).output().unwrap();
+        assert_code(&get(), 0);
+        server.put_resource("/doc.json", THEIRS, "application/json");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        let out = get();
+        assert_code(&out, 0);
+        assert_eq!(read(&file), THEIRS, "refreshed (base limit {limit})");
+    }
 }
