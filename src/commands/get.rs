@@ -36,9 +36,9 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     };
     // Read before FILE is: see `keep_local_work`.
     let clock = output.clock();
-    let checked = match target {
-        Some(path) if !args.force => keep_local_work(session, path, clock, None)?,
-        _ => None,
+    let mut first_check = match target {
+        Some(path) if !args.force => WorkingCopy::first_check(session, path, clock)?,
+        _ => FirstCheck::Done(None),
     };
     let mut download = session.client.open(&url).await?;
     // The body streams to its destination and to the store's base at once, so a large
@@ -104,6 +104,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
             None => output.write(&chunk)?,
         }
         base.add(&chunk)?;
+        first_check.poll()?;
         if let Some(bar) = &progress {
             bar.set_position(bytes as u64);
         }
@@ -112,10 +113,11 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         bar.finish_and_clear();
     }
     // The download can take a while: FILE may have been changed meanwhile.
+    let checked = first_check.finish()?;
     if let Some(path) = target
         && !args.force
     {
-        keep_local_work(session, path, clock, checked)?;
+        WorkingCopy::last_check(session, path, clock, checked)?;
     }
     if let Some(shown) = shown {
         match crate::pretty::json(&shown, session.settings.color_stdout) {
@@ -151,50 +153,160 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
     })
 }
 
-/// Refuses to replace FILE when it is a working copy ifmatch wrote (by `get -o` or `put`) and
-/// its content has changed since: those are the user's changes, not yet written anywhere. A file
-/// ifmatch never wrote is replaced, as `curl -o` does; an unchanged working copy is refreshed.
+/// FILE as a working copy ifmatch wrote (by `get -o` or `put`): the URL it was written from and
+/// the base it was written with.
 ///
-/// Runs before the download (to fail before fetching anything) and again after it, before FILE
-/// is replaced (it may have been changed meanwhile). Reading a large working copy twice would
-/// cost more than the download's own work, so the first check returns FILE's [`Stamp`] when it
-/// found FILE unchanged and FILE had last been written before `clock` (the file system's time,
-/// read before FILE was): the second check then reads FILE again only if the stamp moved.
-fn keep_local_work(
-    session: &Session,
-    file: &Path,
-    clock: Option<(i64, i64)>,
-    checked: Option<Stamp>,
-) -> Result<Option<Stamp>> {
-    if !std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
-        return Ok(None);
+/// `get -o` refuses to replace a working copy whose content has changed since: those are the
+/// user's changes, not yet written anywhere. A file ifmatch never wrote is replaced, as `curl -o`
+/// does; an unchanged working copy is refreshed.
+///
+/// FILE is checked before the download and again after it, before it is replaced (it may have
+/// been changed meanwhile). Reading a large working copy twice, or before the download starts,
+/// would cost more than the download's own work, so:
+/// - a working copy whose length alone tells it changed, or a small one, is checked before the
+///   request is sent; a large one is read beside the download ([`FirstCheck`]), which stops as
+///   soon as that finds a change;
+/// - that first check returns FILE's [`Stamp`] when it found FILE unchanged and FILE had last
+///   been written before `clock` (the file system's time, read before FILE was): the second
+///   check reads FILE again only if the stamp moved.
+struct WorkingCopy {
+    file: PathBuf,
+    url: String,
+    base: CopyBase,
+}
+
+/// What comparing a working copy with its base found.
+enum Verdict {
+    Changed,
+    /// Unchanged, with FILE's stamp when it vouches for that (see [`WorkingCopy`]).
+    Unchanged(Option<Stamp>),
+}
+
+/// Working copies up to this size are compared before the request is sent.
+const COMPARE_FIRST: u64 = 1 << 20;
+
+impl WorkingCopy {
+    /// The working copy at `file`, if ifmatch wrote one there.
+    fn at(session: &Session, file: &Path) -> Result<Option<WorkingCopy>> {
+        if !std::fs::metadata(file).is_ok_and(|m| m.is_file()) {
+            return Ok(None);
+        }
+        let copy = session.store.copy_at(file)?;
+        Ok(copy.map(|(url, base)| WorkingCopy { file: file.to_path_buf(), url, base }))
     }
-    let Some((copy_url, base)) = session.store.copy_at(file)? else { return Ok(None) };
-    let before = Stamp::of(file);
-    if checked.is_some() && before == checked {
-        return Ok(checked);
+
+    /// The first check: before the request when cheap, else started beside the download.
+    fn first_check(session: &Session, file: &Path, clock: Option<(i64, i64)>) -> Result<FirstCheck> {
+        let Some(copy) = WorkingCopy::at(session, file)? else { return Ok(FirstCheck::Done(None)) };
+        let len = std::fs::metadata(file).context("inspect", file)?.len();
+        let base_len = match &copy.base {
+            CopyBase::File(path) => std::fs::metadata(path).context("inspect", path)?.len(),
+            CopyBase::Digest(digest) => digest.len(),
+        };
+        if len != base_len {
+            return Err(copy.refusal());
+        }
+        if len <= COMPARE_FIRST {
+            return match copy.compare(clock, None)? {
+                Verdict::Changed => Err(copy.refusal()),
+                Verdict::Unchanged(stamp) => Ok(FirstCheck::Done(stamp)),
+            };
+        }
+        let reading = std::thread::spawn(move || {
+            let verdict = copy.compare(clock, None);
+            (copy, verdict)
+        });
+        Ok(FirstCheck::Running(Some(reading)))
     }
-    // Compared a block at a time, or by digest: a working copy can be as large as any download.
-    let changed = match &base {
-        CopyBase::File(path) => !crate::fsutil::same_content(file, path)?,
-        CopyBase::Digest(digest) => !crate::upload::file_matches(file, digest)?,
-    };
-    if !changed {
+
+    /// The check after the download, given what the first check vouched for.
+    fn last_check(
+        session: &Session,
+        file: &Path,
+        clock: Option<(i64, i64)>,
+        checked: Option<Stamp>,
+    ) -> Result<()> {
+        let Some(copy) = WorkingCopy::at(session, file)? else { return Ok(()) };
+        match copy.compare(clock, checked)? {
+            Verdict::Changed => Err(copy.refusal()),
+            Verdict::Unchanged(_) => Ok(()),
+        }
+    }
+
+    /// Whether FILE still holds its base: trusted from `checked` when FILE's stamp has not moved
+    /// from it, else read.
+    fn compare(&self, clock: Option<(i64, i64)>, checked: Option<Stamp>) -> Result<Verdict> {
+        let file = &self.file;
+        let before = Stamp::of(file);
+        if checked.is_some() && before == checked {
+            return Ok(Verdict::Unchanged(checked));
+        }
+        // Compared a block at a time, or by digest: a working copy can be as large as any
+        // download.
+        let same = match &self.base {
+            CopyBase::File(path) => crate::fsutil::same_content(file, path)?,
+            CopyBase::Digest(digest) => crate::upload::file_matches(file, digest)?,
+        };
+        if !same {
+            return Ok(Verdict::Changed);
+        }
         // Written while it was read, or too recently to tell a later write apart: not vouched for.
         let after = Stamp::of(file);
         let settled =
             after == before && after.zip(clock).is_some_and(|(stamp, now)| stamp.written_before(now));
-        return Ok(settled.then_some(after).flatten());
+        Ok(Verdict::Unchanged(settled.then_some(after).flatten()))
     }
-    let shown = file.display();
-    Err(Error::usage(
-        format!(
-            "{shown} has changes of yours that are not on the server: ifmatch wrote it from {copy_url}, and it differs from what was written there; it was left as it is"
-        ),
-        format!(
-            "put it first (`ifmatch put {copy_url} {shown}`), or pass --force to replace it with the fetched version"
-        ),
-    ))
+
+    fn refusal(&self) -> Error {
+        let (shown, url) = (self.file.display(), &self.url);
+        Error::usage(
+            format!(
+                "{shown} has changes of yours that are not on the server: ifmatch wrote it from {url}, and it differs from what was written there; it was left as it is"
+            ),
+            format!(
+                "put it first (`ifmatch put {url} {shown}`), or pass --force to replace it with the fetched version"
+            ),
+        )
+    }
+}
+
+/// The first check of a working copy (see [`WorkingCopy`]): done, or reading a large FILE on a
+/// thread of its own while the body downloads.
+enum FirstCheck {
+    Done(Option<Stamp>),
+    Running(Option<std::thread::JoinHandle<(WorkingCopy, Result<Verdict>)>>),
+}
+
+impl FirstCheck {
+    /// Fails as soon as the reading has found a change; never waits for it.
+    fn poll(&mut self) -> Result<()> {
+        if let FirstCheck::Running(reading) = self
+            && reading.as_ref().is_some_and(|r| r.is_finished())
+        {
+            *self = FirstCheck::Done(Self::join(reading.take())?);
+        }
+        Ok(())
+    }
+
+    /// What the first check vouched for, waiting for the reading to end.
+    fn finish(self) -> Result<Option<Stamp>> {
+        match self {
+            FirstCheck::Done(stamp) => Ok(stamp),
+            FirstCheck::Running(reading) => Self::join(reading),
+        }
+    }
+
+    fn join(
+        reading: Option<std::thread::JoinHandle<(WorkingCopy, Result<Verdict>)>>,
+    ) -> Result<Option<Stamp>> {
+        let Some(reading) = reading else { return Ok(None) };
+        let (copy, verdict) =
+            reading.join().map_err(|_| Error::other("internal: the check of the working copy failed"))?;
+        match verdict? {
+            Verdict::Changed => Err(copy.refusal()),
+            Verdict::Unchanged(stamp) => Ok(stamp),
+        }
+    }
 }
 
 /// `-o /dev/stdout` (or `/dev/fd/1`, `/proc/self/fd/1`) is stdout itself: written through the

@@ -115,76 +115,102 @@ fn get_o_of_another_url_over_a_changed_working_copy_is_refused_too() {
     assert_eq!(read(&file), MINE);
 }
 
-/// `get -o FILE` over an unchanged working copy, during which the user saves an edit of the
-/// same length into FILE (after ifmatch has checked FILE, before the answer arrives), and sets
-/// its modification time back, as `cp -p` or `rsync -t` do: the check before FILE is replaced
-/// still sees the edit and keeps it.
-#[track_caller]
-fn an_edit_saved_during_the_download_is_kept(limit: &str) {
-    let env = Env::new();
-    let (server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
-    let file = env.path("w.json");
-    let file_arg = file.to_str().unwrap();
-    let get = || {
-        let mut cmd = env.cmd(&["get", &url, "-o", file_arg]);
-        cmd.env("IFMATCH_BASE_LIMIT", limit);
-        cmd
-    };
-    assert_code(&get().output().unwrap(), 0);
-    server.put_resource("/doc.json", THEIRS, "application/json");
-    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
-    // Long enough for the scheduler's clock to tick, so that the first check can vouch for the
-    // unchanged file by its stamp; the second check must still see the edit either way.
-    std::thread::sleep(std::time::Duration::from_millis(50));
+/// A text body of `len` bytes, told apart from others of its length by `mark`.
+fn text(len: usize, mark: u8) -> Vec<u8> {
+    let mut body: Vec<u8> =
+        (0..len).map(|i| if i % 64 == 63 { b'\n' } else { b'a' + (i % 26) as u8 }).collect();
+    body[0] = mark;
+    body
+}
 
-    let held = server.hold("GET");
-    let child = get().stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    held.wait_arrived();
-    let edit = b"{\n  \"name\": \"demo\",\n  \"replicas\": 7\n}\n";
-    assert_eq!(edit.len(), DOC.len(), "an edit of the same length");
-    let open = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
+/// A working copy of `len` bytes, kept with its base whole or (over `limit`) as a digest; the
+/// server's version then changes. Returns the server, the URL, FILE and a `get -o FILE`.
+fn working_copy(env: &Env, len: usize, limit: &str) -> (FakeServer, String, std::path::PathBuf) {
+    let server = FakeServer::start(Quirks::default());
+    server.put_resource("/w.txt", &text(len, b'1'), "text/plain");
+    let url = server.url("/w.txt");
+    let file = env.path("w.txt");
+    assert_code(&get(env, &url, &file, limit).output().unwrap(), 0);
+    server.put_resource("/w.txt", &text(len, b'2'), "text/plain");
+    // Long enough for the scheduler's clock to tick, so that the first check can vouch for the
+    // unchanged file by its stamp; the checks must be right either way.
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    (server, url, file)
+}
+
+fn get(env: &Env, url: &str, file: &std::path::Path, limit: &str) -> std::process::Command {
+    let mut cmd = env.cmd(&["get", url, "-o", file.to_str().unwrap()]);
+    cmd.env("IFMATCH_BASE_LIMIT", limit);
+    cmd
+}
+
+/// Writes `edit` over FILE in place (same length) and sets its modification time back, as
+/// `cp -p` or `rsync -t` do: only its change time tells.
+fn edit_in_place(file: &std::path::Path, edit: &[u8]) {
+    let modified = std::fs::metadata(file).unwrap().modified().unwrap();
+    let open = std::fs::OpenOptions::new().write(true).open(file).unwrap();
     std::io::Write::write_all(&mut &open, edit).unwrap();
     open.set_modified(modified).unwrap();
-    drop(open);
-    held.release();
-    let out = child.wait_with_output().unwrap();
+}
 
-    assert_code(&out, 2);
-    assert!(stderr(&out).contains(&format!("{file_arg} has changes of yours")), "{}", stderr(&out));
-    assert_eq!(read(&file), edit, "the edit is kept");
-    assert_eq!(std::fs::metadata(&file).unwrap().modified().unwrap(), modified);
-    // And the edit still goes out against the version it came from.
-    let out = env.run(&["put", &url, file_arg]);
+/// The edit in FILE was refused and kept, and still goes out against its version.
+#[track_caller]
+fn refused_and_kept(env: &Env, server: &FakeServer, url: &str, out: &std::process::Output, edit: &[u8]) {
+    let file = env.path("w.txt");
+    let file_arg = file.to_str().unwrap();
+    assert_code(out, 2);
+    assert!(stderr(out).contains(&format!("{file_arg} has changes of yours")), "{}", stderr(out));
+    assert!(read(&file) == edit, "the edit is kept");
+    let out = env.run(&["put", url, file_arg]);
     assert_code(&out, 3);
     assert_eq!(server.requests_with("PUT")[0].header("if-match"), Some("\"v1\""));
 }
 
+/// `get -o FILE` over an unchanged working copy, during which the user saves an edit of the
+/// same length into FILE (after ifmatch has checked FILE, before the answer arrives): the check
+/// before FILE is replaced still sees the edit and keeps it.
 #[test]
-fn an_edit_saved_during_the_download_is_kept_with_the_base_kept_whole() {
-    an_edit_saved_during_the_download_is_kept("16M");
-}
-
-#[test]
-fn an_edit_saved_during_the_download_is_kept_with_the_base_kept_as_a_digest() {
-    an_edit_saved_during_the_download_is_kept("4");
-}
-
-/// The other way round: FILE untouched during the download is refreshed, whatever the first
-/// check could vouch for.
-#[test]
-fn a_working_copy_left_alone_during_the_download_is_refreshed() {
-    for limit in ["16M", "4"] {
+fn an_edit_saved_during_the_download_is_kept() {
+    for (len, limit) in [(1000, "16M"), (1000, "100"), (3 << 20, "16M"), (3 << 20, "1M")] {
         let env = Env::new();
-        let (server, url) = FakeServer::with_json_doc(Quirks::default(), DOC);
-        let file = env.path("w.json");
-        let file_arg = file.to_str().unwrap();
-        let get =
-            || env.cmd(&["get", &url, "-o", file_arg]).env("IFMATCH_BASE_LIMIT", limit).output().unwrap();
-        assert_code(&get(), 0);
-        server.put_resource("/doc.json", THEIRS, "application/json");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        let out = get();
-        assert_code(&out, 0);
-        assert_eq!(read(&file), THEIRS, "refreshed (base limit {limit})");
+        let (server, url, file) = working_copy(&env, len, limit);
+        let held = server.hold("GET");
+        let child =
+            get(&env, &url, &file, limit).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        held.wait_arrived();
+        let edit = text(len, b'E');
+        edit_in_place(&file, &edit);
+        held.release();
+        refused_and_kept(&env, &server, &url, &child.wait_with_output().unwrap(), &edit);
+    }
+}
+
+/// An edit of the same length made before `get -o`: a small working copy is refused before
+/// anything is fetched; a large one is read beside the download, which stops at the change.
+#[test]
+fn an_edit_of_the_same_length_is_refused_small_or_large() {
+    for (len, limit) in [(1000, "16M"), (1000, "100"), (3 << 20, "16M"), (3 << 20, "1M")] {
+        let env = Env::new();
+        let (server, url, file) = working_copy(&env, len, limit);
+        let mut edit = text(len, b'1');
+        edit[len / 2] = b'#';
+        edit_in_place(&file, &edit);
+        let out = get(&env, &url, &file, limit).output().unwrap();
+        if len <= 1 << 20 {
+            assert_eq!(server.requests_with("GET").len(), 1, "nothing fetched");
+        }
+        refused_and_kept(&env, &server, &url, &out, &edit);
+    }
+}
+
+/// The other way round: FILE untouched is refreshed, small or large, whatever the first check
+/// could vouch for.
+#[test]
+fn a_working_copy_left_alone_is_refreshed_small_or_large() {
+    for (len, limit) in [(1000, "16M"), (1000, "100"), (3 << 20, "16M"), (3 << 20, "1M")] {
+        let env = Env::new();
+        let (_server, url, file) = working_copy(&env, len, limit);
+        assert_code(&get(&env, &url, &file, limit).output().unwrap(), 0);
+        assert!(read(&file) == text(len, b'2'), "refreshed ({len} bytes, base limit {limit})");
     }
 }
