@@ -126,14 +126,14 @@ pub(super) fn conflicts_of_trees(base: &[u8], mine: &[u8], theirs: &[u8]) -> Opt
 /// Parses a document we may later rewrite: valid JSON, no duplicate keys (serde_json would
 /// silently keep the last one), and numbers that f64 carries without loss.
 fn parse(bytes: &[u8]) -> Option<Value> {
-    serde_json::from_slice::<NoDuplicateKeys>(bytes).ok()?;
+    let checked = serde_json::from_slice::<NoDuplicateKeys>(bytes).ok()?;
     let value = serde_json::from_slice(bytes).ok()?;
-    style::numbers_survive(bytes).then_some(value)
+    checked.numbers_survive(bytes).then_some(value)
 }
 
 /// True when `bytes` is a document [`parse`] accepts, checked without building its tree.
 pub(crate) fn parses(bytes: &[u8]) -> bool {
-    serde_json::from_slice::<NoDuplicateKeys>(bytes).is_ok() && style::numbers_survive(bytes)
+    serde_json::from_slice::<NoDuplicateKeys>(bytes).is_ok_and(|checked| checked.numbers_survive(bytes))
 }
 
 /// Merges one value; `None` means "absent" (never there, or removed).
@@ -305,12 +305,27 @@ fn show(value: &Value) -> String {
     }
 }
 
-/// Deserializes any JSON and fails on an object with a repeated key.
-struct NoDuplicateKeys;
+/// Deserializes any JSON and fails on an object with a repeated key; notes whether any number
+/// was read as a float.
+#[derive(Default)]
+struct NoDuplicateKeys {
+    /// serde_json read a number as an f64: one with a fraction or an exponent, `-0`, or an
+    /// integer beyond i64 and u64. Every other number is an integer within them, which f64
+    /// round trips need not be checked for.
+    floats: bool,
+}
+
+impl NoDuplicateKeys {
+    /// Whether every number of `text`, the document this was read from, survives a parse
+    /// ([`style::numbers_survive`], which only a float can fail).
+    fn numbers_survive(&self, text: &[u8]) -> bool {
+        !self.floats || style::numbers_survive(text)
+    }
+}
 
 impl<'de> Deserialize<'de> for NoDuplicateKeys {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NoDuplicateKeys)
+        deserializer.deserialize_any(NoDuplicateKeys::default())
     }
 }
 
@@ -330,7 +345,7 @@ impl<'de> Visitor<'de> for NoDuplicateKeys {
         Ok(self)
     }
     fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
-        Ok(self)
+        Ok(NoDuplicateKeys { floats: true })
     }
     fn visit_str<E>(self, _: &str) -> Result<Self, E> {
         Ok(self)
@@ -338,11 +353,13 @@ impl<'de> Visitor<'de> for NoDuplicateKeys {
     fn visit_unit<E>(self) -> Result<Self, E> {
         Ok(self)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self, A::Error> {
-        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self, A::Error> {
+        while let Some(element) = seq.next_element::<NoDuplicateKeys>()? {
+            self.floats |= element.floats;
+        }
         Ok(self)
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self, A::Error> {
         // Most objects are small: a look through the keys so far beats sorting them there.
         const LOOKED_THROUGH: usize = 16;
         let mut keys: Vec<Key<'de>> = Vec::new();
@@ -351,7 +368,7 @@ impl<'de> Visitor<'de> for NoDuplicateKeys {
                 return Err(de::Error::custom("duplicate key"));
             }
             keys.push(key);
-            map.next_value::<NoDuplicateKeys>()?;
+            self.floats |= map.next_value::<NoDuplicateKeys>()?.floats;
         }
         if keys.len() > LOOKED_THROUGH {
             keys.sort_unstable();
@@ -438,7 +455,31 @@ fn walk(
 
 #[cfg(test)]
 mod tests {
-    use super::parses;
+    use super::{parse, parses};
+
+    #[test]
+    fn numbers_that_a_parse_would_change_are_refused_wherever_they_are() {
+        let refused = [
+            "18446744073709551616",
+            "-9223372036854775809",
+            "0.1000000000000000055511151231257827",
+            "1e-400",
+            "123456789012345678.5",
+        ];
+        for number in refused {
+            for doc in [number.to_string(), format!("{{\"a\": [1, {{\"b\": [[{number}]]}}], \"c\": 1}}")] {
+                assert!(!parses(doc.as_bytes()), "{doc}");
+                assert!(parse(doc.as_bytes()).is_none(), "{doc}");
+            }
+        }
+        let kept = ["18446744073709551615", "-9223372036854775808", "-0", "0.5", "1e3", "2.25E-2"];
+        for number in kept {
+            for doc in [number.to_string(), format!("{{\"a\": [1, {{\"b\": [[{number}]]}}], \"c\": 1}}")] {
+                assert!(parses(doc.as_bytes()), "{doc}");
+                assert!(parse(doc.as_bytes()).is_some(), "{doc}");
+            }
+        }
+    }
 
     #[test]
     fn duplicate_keys_are_found_in_small_and_large_objects() {
