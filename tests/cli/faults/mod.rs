@@ -39,7 +39,12 @@ pub fn records(env: &Env) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = env.state_dir().join("records");
     let mut out: Vec<_> = match std::fs::read_dir(&dir) {
         Ok(entries) => {
-            entries.map(|e| e.unwrap().path()).map(|p| (p.clone(), std::fs::read(&p).unwrap())).collect()
+            // A run killed while writing a record leaves its temp file (`.ifmatch-*.tmp`), which
+            // is no record: the store never reads it, and a later run sweeps it away.
+            let records = entries
+                .map(|e| e.unwrap().path())
+                .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(".ifmatch-")));
+            records.map(|p| (p.clone(), std::fs::read(&p).unwrap())).collect()
         }
         Err(_) => Vec::new(),
     };
