@@ -258,8 +258,13 @@ fn header(ops: &[similar::DiffOp], old_skip: usize, new_skip: usize) -> (String,
     (format!("@@ -{old} +{new} @@"), first.new_range().start + new_skip + 1)
 }
 
+/// The line breaks in `text`. Counted in blocks of 255 bytes into a byte-wide count (which a
+/// block cannot overflow), which the compiler turns into wide compares: the line numbers of a
+/// diff late in a large document are counted over all the lines before it.
 fn count_lines(text: &[u8]) -> usize {
-    text.iter().filter(|&&c| c == b'\n').count()
+    text.chunks(255)
+        .map(|block| usize::from(block.iter().fold(0u8, |n, &c| n.wrapping_add(u8::from(c == b'\n')))))
+        .sum()
 }
 
 /// `(lines added, lines removed)` going from `old` to `new`, as `git diff --numstat` counts them.
@@ -341,6 +346,16 @@ mod tests {
         assert_eq!(lines_back(b"a\nb\nc\n", 4, 5), 0);
         assert_eq!(lines_forward(b"a\nb\nc", 2, 1), 4);
         assert_eq!(lines_forward(b"a\nb\nc", 2, 9), 5);
+    }
+
+    #[test]
+    fn line_breaks_are_counted_across_blocks() {
+        let text: Vec<u8> = (0..2000).map(|i| if i % 3 == 0 || i > 1500 { b'\n' } else { b'x' }).collect();
+        for end in [0, 1, 254, 255, 256, 509, 510, 511, 1000, 2000] {
+            let want = text[..end].iter().filter(|&&c| c == b'\n').count();
+            assert_eq!(count_lines(&text[..end]), want, "the first {end} bytes");
+        }
+        assert_eq!(count_lines(&[b'\n'; 1000]), 1000, "every byte a line break");
     }
 
     #[test]
