@@ -39,11 +39,14 @@ pub struct DiffOptions {
     /// Show at most this many lines of hunks, then one line that counts what is left out;
     /// `None` shows everything.
     pub max_lines: Option<usize>,
+    /// Both texts are already known to be JSON documents the merge reads as JSON (a merge
+    /// checked them): a cut diff names the values that differ without checking them again.
+    pub both_json: bool,
 }
 
 impl Default for DiffOptions {
     fn default() -> Self {
-        DiffOptions { color: false, context: 3, max_lines: None }
+        DiffOptions { color: false, context: 3, max_lines: None, both_json: false }
     }
 }
 
@@ -176,7 +179,7 @@ fn render_in(
     }
     if left_out > 0 {
         out.push_str(&cut_line(left_out, &hunks_left_out, added, removed));
-        if let Some(changes) = json::changes(old, new, SHOWN_VALUES) {
+        if let Some(changes) = json::changes(old, new, SHOWN_VALUES, opts.both_json) {
             json_values(&mut out, &changes, &paint);
         }
     }
@@ -459,6 +462,27 @@ mod tests {
         let root =
             render(b"[\n1,\n2\n]\n", b"[\n1\n]\n", "a", "b", &DiffOptions { max_lines: Some(1), ..opts });
         assert!(root.text.ends_with("  \x1b[33m~\x1b[0m (whole document) (2 → 1 items)\n"), "{}", root.text);
+    }
+
+    #[test]
+    fn json_known_to_the_caller_is_not_checked_again() {
+        let doc = |value: &str| {
+            let members: String = (0..60).map(|i| format!("  \"k{i}\": {value},\n")).collect();
+            format!("{{\n{members}  \"end\": 0\n}}\n")
+        };
+        let (old, new) = (doc("1"), doc("2"));
+        let cut = DiffOptions { max_lines: Some(20), ..DiffOptions::default() };
+        let checked = render(old.as_bytes(), new.as_bytes(), "a", "b", &cut).text;
+        assert!(checked.contains("JSON values that differ: 60 changed\n"), "{checked}");
+        let known = DiffOptions { both_json: true, ..cut };
+        assert_eq!(render(old.as_bytes(), new.as_bytes(), "a", "b", &known).text, checked);
+        // A repeated key: not a document the merge reads, so not listed unless the caller
+        // says it is.
+        let repeated = old.replacen("\"k1\"", "\"k0\"", 1);
+        let text = render(repeated.as_bytes(), new.as_bytes(), "a", "b", &cut).text;
+        assert!(!text.contains("JSON values"), "{text}");
+        let text = render(repeated.as_bytes(), new.as_bytes(), "a", "b", &known).text;
+        assert!(text.contains("JSON values that differ"), "taken as given: {text}");
     }
 
     fn full_of(old: &[u8], new: &[u8]) -> String {

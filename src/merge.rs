@@ -16,7 +16,7 @@ mod window;
 
 #[cfg(test)]
 pub use conflicts::conflicts;
-pub use conflicts::{Conflict, Merged};
+pub use conflicts::{Conflict, Merged, Parsed};
 
 /// Marker lines, as `git merge-file --diff3 -L mine -L base -L theirs` writes them.
 const OPEN: &[u8] = b"<<<<<<< mine";

@@ -61,13 +61,21 @@ impl Session {
 
     /// Prints a unified diff on stderr under a heading; says so when there is no difference.
     /// A long diff is cut to its first [`diff::SHOWN_LINES`] lines and a count of the rest,
-    /// with a hint how to see it all, unless `--diff full`.
-    pub fn show_diff(&self, heading: &str, old: &[u8], new: &[u8], old_label: &str, new_label: &str) {
+    /// with a hint how to see it all, unless `--diff full`. `both_json`: `old` and `new` are
+    /// known to be JSON documents the merge reads (see [`DiffOptions::both_json`]).
+    pub fn show_diff(
+        &self,
+        heading: &str,
+        (old, new): (&[u8], &[u8]),
+        (old_label, new_label): (&str, &str),
+        both_json: bool,
+    ) {
         if crate::ui::quiet() {
             return;
         }
         let max_lines = (!self.settings.diff_full).then_some(diff::SHOWN_LINES);
-        self.ui.block(&self.section(heading, old, new, (old_label, new_label), max_lines));
+        let opts = DiffOptions { color: self.settings.color, max_lines, both_json, ..DiffOptions::default() };
+        self.ui.block(&self.section(heading, old, new, (old_label, new_label), &opts));
     }
 
     /// A heading and the whole unified diff under it (or "(no differences)"): what `[d]iff`
@@ -80,7 +88,8 @@ impl Session {
         old_label: &str,
         new_label: &str,
     ) -> String {
-        self.section(heading, old, new, (old_label, new_label), None)
+        let opts = DiffOptions { color: self.settings.color, max_lines: None, ..DiffOptions::default() };
+        self.section(heading, old, new, (old_label, new_label), &opts)
     }
 
     fn section(
@@ -89,11 +98,10 @@ impl Session {
         old: &[u8],
         new: &[u8],
         (old_label, new_label): (&str, &str),
-        max_lines: Option<usize>,
+        opts: &DiffOptions,
     ) -> String {
         let mut section = format!("{}\n", self.ui.bold(heading));
-        let opts = DiffOptions { color: self.settings.color, max_lines, ..DiffOptions::default() };
-        let diff = diff::render(old, new, old_label, new_label, &opts);
+        let diff = diff::render(old, new, old_label, new_label, opts);
         if diff.text.is_empty() {
             section.push_str("  (no differences)\n");
         } else {

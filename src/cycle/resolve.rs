@@ -8,7 +8,7 @@ use crate::conflict::{self, Answer, Decision, Mergeable, Plan, Policy};
 use crate::error::{Error, Result};
 use crate::http::Fetched;
 use crate::interrupt;
-use crate::merge::{MergeOutcome, Merged};
+use crate::merge::{MergeOutcome, Merged, Parsed};
 use crate::session::{Outcome, Session};
 
 /// The interactive/policy merge: three-way merge with the base, ask or follow `--on-conflict`;
@@ -40,6 +40,7 @@ impl Cycle<'_> {
         {
             crate::report::met_conflicts(merged.conflicts());
         }
+        let parsed = merged.as_ref().map_or_else(Parsed::default, Merged::parsed);
         let merge = merged.map(|merged| merged.outcome);
         let mergeable = Mergeable::of(merge.as_ref());
         // A 428 to a write that carried no validator, with no base: nothing was ever
@@ -49,13 +50,13 @@ impl Cycle<'_> {
         let plan = conflict::decide(policy, mergeable, blind_428);
         // --quiet leaves out the conflict screen, unless a person is asked about it.
         if plan == Plan::Ask || !crate::ui::quiet() {
-            self.show(&theirs, merge.as_ref());
+            self.show(&theirs, merge.as_ref(), parsed);
         }
         let (decision, asked) = match plan {
             Plan::Decided(decision) => (decision, false),
             Plan::Ask => (self.ask(&theirs, merge.as_ref(), mergeable == Mergeable::Clean).await?, true),
         };
-        self.apply(decision, asked, status, &theirs, merge).await
+        self.apply(decision, asked, status, &theirs, (merge, parsed)).await
     }
 
     async fn ask(&self, theirs: &Fetched, merge: Option<&MergeOutcome>, clean: bool) -> Result<Decision> {
@@ -86,14 +87,14 @@ impl Cycle<'_> {
     }
 
     /// Carries out `decision`; `asked`: it was the person's answer at the prompt, not the
-    /// policy's.
+    /// policy's. `parsed`: which texts of the merge are known to be JSON (for its diff).
     async fn apply(
         &mut self,
         decision: Decision,
         asked: bool,
         status: u16,
         theirs: &Fetched,
-        merge: Option<MergeOutcome>,
+        (merge, parsed): (Option<MergeOutcome>, Parsed),
     ) -> Result<Settled> {
         let ui = self.session.ui;
         let fresh = self.fresh_precondition(theirs)?;
@@ -104,10 +105,9 @@ impl Cycle<'_> {
                 };
                 self.session.show_diff(
                     "What the retry will change on the server (theirs → merged):",
-                    &theirs.body,
-                    &merged,
-                    "theirs",
-                    "merged",
+                    (&theirs.body, &merged),
+                    ("theirs", "merged"),
+                    parsed.versions && parsed.text,
                 );
                 self.job.mine = merged;
                 self.merged = true;
@@ -172,10 +172,9 @@ impl Cycle<'_> {
                 }
                 self.session.show_diff(
                     "What the retry will change on the server (theirs → mine):",
-                    &theirs.body,
-                    &self.job.mine,
-                    "theirs",
-                    "mine",
+                    (&theirs.body, &self.job.mine),
+                    ("theirs", "mine"),
+                    false,
                 );
                 self.merged = true;
             }
@@ -322,25 +321,24 @@ impl Cycle<'_> {
         ]))
     }
 
-    /// Prints what the server changed and what a retry would do.
-    fn show(&self, theirs: &Fetched, merge: Option<&MergeOutcome>) {
+    /// Prints what the server changed and what a retry would do; `parsed`: which texts the
+    /// merge knows to be JSON.
+    fn show(&self, theirs: &Fetched, merge: Option<&MergeOutcome>, parsed: Parsed) {
         let _shown = crate::ui::Unquiet::new();
         let s = self.session;
         if let Some(base) = &self.job.base {
             s.show_diff(
                 "The server's changes since your copy (base → theirs):",
-                base,
-                &theirs.body,
-                "base",
-                "theirs",
+                (base, &theirs.body),
+                ("base", "theirs"),
+                parsed.versions,
             );
         }
         s.show_diff(
             "What your version would change on the server (theirs → mine):",
-            &theirs.body,
-            &self.job.mine,
-            "theirs",
-            "mine",
+            (&theirs.body, &self.job.mine),
+            ("theirs", "mine"),
+            parsed.versions,
         );
         match merge {
             Some(MergeOutcome::Clean(_)) => s.ui.note("the two changes merge cleanly"),

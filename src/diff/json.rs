@@ -57,9 +57,10 @@ impl Changes {
 
 /// The values that differ from `old` to `new`, keeping the first `keep` of them; `None` when
 /// either is not a JSON document the merge reads as JSON (see `merge::lazy::parses`: valid,
-/// no repeated keys, numbers that survive a parse).
-pub(super) fn changes(old: &[u8], new: &[u8], keep: usize) -> Option<Changes> {
-    if !parses(old) || !parses(new) {
+/// no repeated keys, numbers that survive a parse). `checked`: both are known to be, which
+/// is then taken as given.
+pub(super) fn changes(old: &[u8], new: &[u8], keep: usize, checked: bool) -> Option<Changes> {
+    if !checked && (!parses(old) || !parses(new)) {
         return None;
     }
     let mut walk = Walk { path: Vec::new(), keep, found: Changes::default() };
@@ -220,7 +221,7 @@ mod tests {
     use super::*;
 
     fn found(old: &str, new: &str) -> Vec<Change> {
-        let changes = changes(old.as_bytes(), new.as_bytes(), usize::MAX).expect("both are JSON");
+        let changes = changes(old.as_bytes(), new.as_bytes(), usize::MAX, false).expect("both are JSON");
         assert_eq!(changes.total(), changes.first.len());
         changes.first
     }
@@ -296,7 +297,7 @@ mod tests {
         let old: String =
             format!("{{{}}}", (0..50).map(|i| format!("\"k{i}\": {i}")).collect::<Vec<_>>().join(","));
         let new = old.replace(": 1", ": 100").replace("\"k0\": 0", "\"k0\": 0, \"z\": 1");
-        let changes = changes(old.as_bytes(), new.as_bytes(), 3).unwrap();
+        let changes = changes(old.as_bytes(), new.as_bytes(), 3, false).unwrap();
         // k1, k10..k19: 11 changed, and z added.
         assert_eq!((changes.changed, changes.added, changes.removed), (11, 1, 0));
         let pointers: Vec<&str> = changes.first.iter().map(|c| c.pointer.as_str()).collect();
@@ -305,8 +306,8 @@ mod tests {
 
     #[test]
     fn not_json_is_none() {
-        assert_eq!(changes(b"{\"a\": 1}", b"a: 1\n", 10), None);
-        assert_eq!(changes(b"{\"a\": 1, \"a\": 2}", b"{\"a\": 1}", 10), None, "a repeated key");
-        assert_eq!(changes(b"", b"{}", 10), None);
+        assert_eq!(changes(b"{\"a\": 1}", b"a: 1\n", 10, false), None);
+        assert_eq!(changes(b"{\"a\": 1, \"a\": 2}", b"{\"a\": 1}", 10, false), None, "a repeated key");
+        assert_eq!(changes(b"", b"{}", 10, false), None);
     }
 }

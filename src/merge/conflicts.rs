@@ -31,17 +31,37 @@ pub struct Merged {
     /// A structural JSON merge's conflicts, in the order of the outcome's descriptions; `None`
     /// for a line merge, whose conflicts are the marker blocks of its text.
     found: Option<Vec<Conflict>>,
+    /// The outcome's text is a JSON document the structural merge reads (`json::parses`), as
+    /// the merge checked.
+    text_parses: bool,
+}
+
+/// Which texts of a merge are known to be JSON documents the structural merge reads
+/// (`json::parses`): what a diff of them may take as given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Parsed {
+    /// The base, mine and theirs.
+    pub versions: bool,
+    /// The merged text.
+    pub text: bool,
 }
 
 impl Merged {
     /// A line merge's outcome (or one no merge was needed for).
     pub(super) fn by_lines(outcome: MergeOutcome) -> Merged {
-        Merged { outcome, found: None }
+        Merged { outcome, found: None, text_parses: false }
     }
 
-    /// A structural JSON merge's outcome and the conflicts it found (none when it is clean).
-    pub(super) fn structural(outcome: MergeOutcome, found: Vec<Conflict>) -> Merged {
-        Merged { outcome, found: Some(found) }
+    /// A structural JSON merge's outcome and the conflicts it found (none when it is clean);
+    /// `text_parses`: the merge checked that the outcome's text is a document it reads.
+    pub(super) fn structural(outcome: MergeOutcome, found: Vec<Conflict>, text_parses: bool) -> Merged {
+        Merged { outcome, found: Some(found), text_parses }
+    }
+
+    /// Which of the texts are known to be JSON documents the merge reads: the three versions
+    /// when it merged them structurally (it read them all), and its text when it checked it.
+    pub fn parsed(&self) -> Parsed {
+        Parsed { versions: self.found.is_some(), text: self.text_parses }
     }
 
     /// The conflicts met, with each side's value (JSON) or lines (text) at each; empty for a
@@ -167,6 +187,29 @@ mod tests {
             conflicted("{\"a\": 1,\n\"a\": 1}\n", "{\"a\": 2,\n\"a\": 1}\n", "{\"a\": 3,\n\"a\": 1}\n", true);
         assert_eq!(found.len(), lines.len());
         assert!(found[0].path.starts_with("lines "), "{found:?}");
+    }
+
+    #[test]
+    fn a_merge_says_which_texts_it_read_as_json() {
+        let listed = |base: &str, mine: &str, theirs: &str, json: bool| {
+            crate::merge::merge_listed(base.as_bytes(), mine.as_bytes(), theirs.as_bytes(), json).parsed()
+        };
+        let both = Parsed { versions: true, text: true };
+        let (base, mine) = (r#"{"a": 1, "b": 2}"#, r#"{"a": 10, "b": 2}"#);
+        assert_eq!(listed(base, mine, r#"{"a": 1, "b": 20}"#, true), both, "a clean JSON merge");
+        let conflict = listed(base, mine, r#"{"a": 5, "b": 2}"#, true);
+        assert_eq!(conflict, Parsed { versions: true, text: false }, "the text has markers");
+        assert_eq!(listed(base, mine, r#"{"a": 1, "b": 20}"#, false), Parsed::default(), "merged by lines");
+        let repeated = r#"{"a": 1, "a": 1, "b": 20}"#;
+        assert_eq!(listed(base, mine, repeated, true), Parsed::default(), "a repeated key");
+        // Neither side's text nor their line merge: theirs' change spliced into mine, and
+        // parsed back.
+        let base = "{\"a\": 1, \"b\": 2}";
+        let mine = "{\n  \"a\": 10,\n  \"b\": 2\n}";
+        let spliced =
+            crate::merge::merge_listed(base.as_bytes(), mine.as_bytes(), b"{\"a\":1,\"b\":0.1}", true);
+        assert_eq!(spliced.outcome, MergeOutcome::Clean(b"{\n  \"a\": 10,\n  \"b\": 0.1\n}".to_vec()));
+        assert_eq!(spliced.parsed(), both);
     }
 
     #[test]

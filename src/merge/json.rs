@@ -57,31 +57,35 @@ pub(super) fn merge_trees_listed(base: &[u8], mine: &[u8], theirs: &[u8]) -> Opt
         return Some(Merged::structural(
             MergeOutcome::Conflicted { text, conflicts: conflicts.lines },
             found,
+            false,
         ));
     }
-    let clean = |text: Vec<u8>| Some(Merged::structural(MergeOutcome::Clean(text), Vec::new()));
+    // `parsed`: the text is theirs, mine, or checked to parse.
+    let clean =
+        |text: Vec<u8>, parsed: bool| Some(Merged::structural(MergeOutcome::Clean(text), Vec::new(), parsed));
     // Both sides keep a root, so neither removal case applies; `?` only satisfies the type.
     let merged = merged?;
     if merged == theirs_value {
-        return clean(theirs.to_vec());
+        return clean(theirs.to_vec(), true);
     }
     if merged == mine_value {
-        return clean(mine.to_vec());
+        return clean(mine.to_vec(), true);
     }
     // When a plain line merge reaches the same document, its bytes keep every line exactly as
     // the user and the server wrote them, which beats re-serializing the whole document.
     let by_lines = line_merge(base, mine, theirs);
     if by_lines.conflicts.is_empty() && parse(&by_lines.text).is_some_and(|v| v == merged) {
-        return clean(by_lines.text);
+        return clean(by_lines.text, true);
     }
     // Otherwise mine's text with theirs' changes spliced in keeps both sides' formatting, where
     // it reproduces the merged document exactly.
     if let Some(spliced) = splice::splice(&base_value, mine, &mine_value, theirs, &theirs_value)
         && parse(&spliced).is_some_and(|v| v == merged)
     {
-        return clean(spliced);
+        return clean(spliced, true);
     }
-    clean(style::write(&merged, &style::detect(mine)))
+    // Written from the merged value, never parsed back: its numbers are not checked.
+    clean(style::write(&merged, &style::detect(mine)), false)
 }
 
 /// The conflicts of the structural merge with the three values at each path, worked out again

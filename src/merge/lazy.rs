@@ -72,8 +72,9 @@ pub(super) fn merge_listed(base: &[u8], mine: &[u8], theirs: &[u8]) -> Lazy<Merg
     Lazy::Undecided
 }
 
+/// A clean result: theirs, mine, or a line merge checked to parse.
 fn clean(text: Vec<u8>) -> Lazy<Merged> {
-    Lazy::Done(Merged::structural(MergeOutcome::Clean(text), Vec::new()))
+    Lazy::Done(Merged::structural(MergeOutcome::Clean(text), Vec::new(), true))
 }
 
 /// The text of one JSON value in a valid document, without surrounding whitespace.

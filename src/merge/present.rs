@@ -49,7 +49,7 @@ pub(super) fn conflicted<'a>(
         (Root::Object, Some(tri)) => tri.line_merge(),
     };
     let text = presented.unwrap_or_else(|| line_merge(base, mine, theirs).text);
-    Some(super::Merged::structural(MergeOutcome::Conflicted { text, conflicts }, found))
+    Some(super::Merged::structural(MergeOutcome::Conflicted { text, conflicts }, found, false))
 }
 
 /// The conflicts of the merge, in the order the merge meets them, with the three values at

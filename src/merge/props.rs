@@ -451,3 +451,38 @@ proptest! {
         hands_over_its_conflicts(&base, &mine, &theirs, false)?;
     }
 }
+
+/// What a merge says it knows to be JSON (which lets a diff of those texts skip checking
+/// them) is JSON the structural merge reads.
+fn knows_what_parses(base: &[u8], mine: &[u8], theirs: &[u8], json: bool) -> Result<(), TestCaseError> {
+    let merged = merge_listed(base, mine, theirs, json);
+    let parsed = merged.parsed();
+    if parsed.versions {
+        prop_assert!(json::parses(base) && json::parses(mine) && json::parses(theirs));
+    }
+    if parsed.text {
+        prop_assert!(parsed.versions && json::parses(merged.outcome.text()));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn a_merge_calls_json_only_what_parses(
+        base in base(),
+        mine in (changes(), changes()),
+        theirs in (changes(), changes()),
+        forms in (form(), form(), form()),
+        json in any::<bool>(),
+    ) {
+        let (m, t) = (apply_nested(&base, &mine.0, &mine.1), apply_nested(&base, &theirs.0, &theirs.1));
+        let (b_text, m_text, t_text) = (
+            render(&Value::Object(base), &forms.0),
+            render(&Value::Object(m), &forms.1),
+            render(&Value::Object(t), &forms.2),
+        );
+        knows_what_parses(&b_text, &m_text, &t_text, json)?;
+    }
+}
