@@ -169,9 +169,28 @@ fn is_marker_char(b: u8) -> bool {
     matches!(b, b'<' | b'|' | b'=' | b'>')
 }
 
+/// Where the first marker character of `text` is. Most documents have few: a block of 32 bytes
+/// is first tested whole for `<`, `=`, `>` (with `?`, the fourth of 0x3C..=0x3F) and `|`, a
+/// test the compiler turns into wide compares, and only a block that passes is looked through
+/// byte by byte.
+fn find_marker_char(text: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 32;
+    let mut blocks = text.chunks_exact(BLOCK);
+    for (n, block) in blocks.by_ref().enumerate() {
+        let maybe = block.iter().fold(0u8, |any, &b| any | u8::from(b & 0xFC == 0x3C) | u8::from(b == b'|'));
+        if maybe != 0
+            && let Some(i) = block.iter().position(|&b| is_marker_char(b))
+        {
+            return Some(n * BLOCK + i);
+        }
+    }
+    let rest = blocks.remainder();
+    rest.iter().position(|&b| is_marker_char(b)).map(|i| text.len() - rest.len() + i)
+}
+
 fn longest_marker_run(text: &[u8]) -> usize {
     let (mut longest, mut i) = (0, 0);
-    while let Some(start) = text[i..].iter().position(|&b| is_marker_char(b)).map(|n| i + n) {
+    while let Some(start) = find_marker_char(&text[i..]).map(|n| i + n) {
         let run = text[start..].iter().take_while(|&&b| b == text[start]).count();
         longest = longest.max(run);
         i = start + run;
@@ -198,7 +217,7 @@ fn relabel(raw: &[u8], probe: usize, eol: &[u8]) -> LineMerge {
     let mut open_line = 1;
     let mut i = 0;
     while i < raw.len() {
-        let next = raw[i..].iter().position(|&b| is_marker_char(b)).map_or(raw.len(), |n| i + n);
+        let next = find_marker_char(&raw[i..]).map_or(raw.len(), |n| i + n);
         line += raw[i..next].iter().filter(|&&b| b == b'\n').count();
         text.extend_from_slice(&raw[i..next]);
         i = next;

@@ -402,3 +402,24 @@ fn reverted_clean_changes_of_theirs_are_named() {
     assert!(reverted_changes(base, mine, theirs, third, true).is_empty());
     assert!(reverted_changes(b"a\n", b"b\n", b"c\n", b"a\n", false).is_empty());
 }
+
+#[test]
+fn marker_characters_are_found_across_blocks() {
+    for len in [0, 1, 31, 32, 33, 64, 100] {
+        for at in 0..=len {
+            for c in [b'<', b'|', b'=', b'>'] {
+                // `?` passes the test of a whole block but is no marker.
+                let mut text: Vec<u8> = (0..len).map(|i| if i % 7 == 3 { b'?' } else { b'x' }).collect();
+                if at < len {
+                    text[at] = c;
+                }
+                // A second one later must not be the one found.
+                if at + 40 < len {
+                    text[at + 40] = b'>';
+                }
+                let want = text.iter().position(|&b| is_marker_char(b));
+                assert_eq!(find_marker_char(&text), want, "{len} bytes, {} at {at}", c as char);
+            }
+        }
+    }
+}

@@ -112,7 +112,7 @@ fn longest_marker_run(chunks: &[&[u8]]) -> usize {
             if !super::is_marker_char(c) {
                 run = 0;
                 // Straight to the next marker character.
-                i = chunk[i..].iter().position(|&b| super::is_marker_char(b)).map_or(chunk.len(), |n| i + n);
+                i = super::find_marker_char(&chunk[i..]).map_or(chunk.len(), |n| i + n);
                 continue;
             }
             run = if run > 0 && c == current { run + 1 } else { 1 };
