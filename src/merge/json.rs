@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use json_patch::jsonptr::PointerBuf;
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use super::lazy::{self, Lazy};
@@ -130,14 +130,14 @@ pub(super) fn conflicts_of_trees(base: &[u8], mine: &[u8], theirs: &[u8]) -> Opt
 /// Parses a document we may later rewrite: valid JSON, no duplicate keys (serde_json would
 /// silently keep the last one), and numbers that f64 carries without loss.
 fn parse(bytes: &[u8]) -> Option<Value> {
-    let checked = serde_json::from_slice::<NoDuplicateKeys>(bytes).ok()?;
+    let checked = Checked::read(bytes)?;
     let value = serde_json::from_slice(bytes).ok()?;
     checked.numbers_survive(bytes).then_some(value)
 }
 
 /// True when `bytes` is a document [`parse`] accepts, checked without building its tree.
 pub(crate) fn parses(bytes: &[u8]) -> bool {
-    serde_json::from_slice::<NoDuplicateKeys>(bytes).is_ok_and(|checked| checked.numbers_survive(bytes))
+    Checked::read(bytes).is_some_and(|checked| checked.numbers_survive(bytes))
 }
 
 /// Merges one value; `None` means "absent" (never there, or removed).
@@ -309,17 +309,25 @@ fn show(value: &Value) -> String {
     }
 }
 
-/// Deserializes any JSON and fails on an object with a repeated key; notes whether any number
-/// was read as a float.
-#[derive(Default)]
-struct NoDuplicateKeys {
+/// A JSON document read through, with no object holding a repeated key.
+struct Checked {
     /// serde_json read a number as an f64: one with a fraction or an exponent, `-0`, or an
     /// integer beyond i64 and u64. Every other number is an integer within them, which f64
     /// round trips need not be checked for.
     floats: bool,
 }
 
-impl NoDuplicateKeys {
+impl Checked {
+    /// Reads `bytes` as serde_json reads a document (`from_slice`), without building it;
+    /// `None` when it is not JSON or an object repeats a key.
+    fn read(bytes: &[u8]) -> Option<Checked> {
+        let (mut keys, mut floats) = (Vec::new(), false);
+        let mut reader = serde_json::Deserializer::from_slice(bytes);
+        NoDuplicateKeys { keys: &mut keys, floats: &mut floats }.deserialize(&mut reader).ok()?;
+        reader.end().ok()?;
+        Some(Checked { floats })
+    }
+
     /// Whether every number of `text`, the document this was read from, survives a parse
     /// ([`style::numbers_survive`], which only a float can fail).
     fn numbers_survive(&self, text: &[u8]) -> bool {
@@ -327,60 +335,80 @@ impl NoDuplicateKeys {
     }
 }
 
-impl<'de> Deserialize<'de> for NoDuplicateKeys {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NoDuplicateKeys::default())
+/// Reads any JSON value and fails on an object with a repeated key; notes in `floats` whether
+/// a number was read as a float. The keys of the objects being read are kept on one stack,
+/// each object's above its parent's, so that reading an object allocates nothing once the
+/// stack has grown.
+struct NoDuplicateKeys<'s, 'de> {
+    keys: &'s mut Vec<Key<'de>>,
+    floats: &'s mut bool,
+}
+
+impl<'de> NoDuplicateKeys<'_, 'de> {
+    /// The same reader, for a value inside this one.
+    fn inner(&mut self) -> NoDuplicateKeys<'_, 'de> {
+        NoDuplicateKeys { keys: &mut *self.keys, floats: &mut *self.floats }
     }
 }
 
-impl<'de> Visitor<'de> for NoDuplicateKeys {
-    type Value = NoDuplicateKeys;
+impl<'de> DeserializeSeed<'de> for NoDuplicateKeys<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NoDuplicateKeys<'_, 'de> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a JSON value")
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
-        Ok(self)
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
-        Ok(self)
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
-        Ok(self)
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
-        Ok(NoDuplicateKeys { floats: true })
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        *self.floats = true;
+        Ok(())
     }
-    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
-        Ok(self)
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_unit<E>(self) -> Result<Self, E> {
-        Ok(self)
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
     }
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self, A::Error> {
-        while let Some(element) = seq.next_element::<NoDuplicateKeys>()? {
-            self.floats |= element.floats;
-        }
-        Ok(self)
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element_seed(self.inner())?.is_some() {}
+        Ok(())
     }
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         // Most objects are small: a look through the keys so far beats sorting them there.
         const LOOKED_THROUGH: usize = 16;
-        let mut keys: Vec<Key<'de>> = Vec::new();
+        let start = self.keys.len();
         while let Some(key) = map.next_key::<Key<'de>>()? {
-            if keys.len() < LOOKED_THROUGH && keys.contains(&key) {
+            let own = &self.keys[start..];
+            if own.len() < LOOKED_THROUGH && own.contains(&key) {
                 return Err(de::Error::custom("duplicate key"));
             }
-            keys.push(key);
-            self.floats |= map.next_value::<NoDuplicateKeys>()?.floats;
+            self.keys.push(key);
+            map.next_value_seed(self.inner())?;
         }
-        if keys.len() > LOOKED_THROUGH {
-            keys.sort_unstable();
-            if keys.windows(2).any(|pair| pair[0] == pair[1]) {
+        let own = &mut self.keys[start..];
+        if own.len() > LOOKED_THROUGH {
+            own.sort_unstable();
+            if own.windows(2).any(|pair| pair[0] == pair[1]) {
                 return Err(de::Error::custom("duplicate key"));
             }
         }
-        Ok(self)
+        self.keys.truncate(start);
+        Ok(())
     }
 }
 
@@ -460,6 +488,30 @@ fn walk(
 #[cfg(test)]
 mod tests {
     use super::{parse, parses};
+
+    #[test]
+    fn an_objects_keys_are_compared_with_its_own_only() {
+        let many =
+            |prefix: &str| (0..20).map(|i| format!("\"{prefix}{i}\": 1")).collect::<Vec<_>>().join(", ");
+        let fine = [
+            r#"{"a": {"a": 1}}"#.to_string(),
+            r#"{"x": {"y": 1}, "y": 2}"#.to_string(),
+            r#"[{"a": 1}, {"a": 2}, [{"a": {"a": [{"a": 3}]}}]]"#.to_string(),
+            format!("{{{}, \"in\": {{{}}}, \"b\": {{{}}}}}", many("k"), many("k"), many("k")),
+        ];
+        for doc in &fine {
+            assert!(parses(doc.as_bytes()), "{doc}");
+        }
+        let repeated = [
+            r#"{"a": {"x": 1}, "a": 2}"#.to_string(),
+            r#"{"a": {"x": 1, "y": {"z": 1}, "x": 2}}"#.to_string(),
+            format!("{{{}, \"in\": {{{}}}, \"k3\": 2}}", many("k"), many("j")),
+            format!("[1, {{\"in\": {{{}, \"k19\": 0}}}}]", many("k")),
+        ];
+        for doc in &repeated {
+            assert!(!parses(doc.as_bytes()), "{doc}");
+        }
+    }
 
     #[test]
     fn numbers_that_a_parse_would_change_are_refused_wherever_they_are() {
