@@ -34,7 +34,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
         Some(path) => Output::file(path)?,
         None => Output::Stdout { terminal: std::io::stdout().is_terminal() },
     };
-    // Read before FILE is: see `keep_local_work`.
+    // The file system's time, read before FILE is (see `WorkingCopy`).
     let clock = output.clock();
     let mut first_check = match target {
         Some(path) if !args.force => WorkingCopy::first_check(session, path, clock)?,
