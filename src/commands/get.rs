@@ -103,7 +103,7 @@ pub async fn run(session: &Session, args: &GetArgs) -> Result<()> {
             Some(shown) => shown.extend_from_slice(&chunk),
             None => output.write(&chunk)?,
         }
-        base.add(&chunk)?;
+        base.add_received(&chunk)?;
         first_check.poll()?;
         if let Some(bar) = &progress {
             bar.set_position(bytes as u64);

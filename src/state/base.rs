@@ -5,6 +5,10 @@
 //! by a power loss reads as a digest-only base, never as the wrong base.
 
 use std::io::Write;
+use std::sync::mpsc::SyncSender;
+use std::thread::JoinHandle;
+
+use bytes::Bytes;
 
 use sha2::{Digest, Sha256};
 
@@ -86,7 +90,7 @@ pub fn parse_hex(text: &str) -> Option<[u8; 32]> {
 /// [`super::Store::save_streamed`] once complete; dropped unfinished, nothing is left behind.
 pub struct BaseWriter {
     pub(super) file: Option<tempfile::NamedTempFile>,
-    hasher: Sha256,
+    hasher: Hasher,
     len: u64,
     limit: u64,
     /// The digest and length the body is known to have; a body that turns out otherwise is not
@@ -96,7 +100,7 @@ pub struct BaseWriter {
 
 impl BaseWriter {
     pub(super) fn new(file: tempfile::NamedTempFile, limit: u64) -> BaseWriter {
-        BaseWriter { file: Some(file), hasher: Sha256::new(), len: 0, limit, expected: None }
+        BaseWriter { file: Some(file), hasher: Hasher::Inline(Sha256::new()), len: 0, limit, expected: None }
     }
 
     /// A writer for a body known by its digest and length (what was sent): the bytes written
@@ -114,7 +118,18 @@ impl BaseWriter {
 
     /// Takes the next chunk of the body.
     pub fn add(&mut self, chunk: &[u8]) -> Result<()> {
-        self.hasher.update(chunk);
+        self.hasher.update(chunk, self.len);
+        self.store(chunk)
+    }
+
+    /// [`BaseWriter::add`] for a chunk as received, which a large body's hashing thread can
+    /// take without a copy.
+    pub fn add_received(&mut self, chunk: &bytes::Bytes) -> Result<()> {
+        self.hasher.update_shared(chunk, self.len);
+        self.store(chunk)
+    }
+
+    fn store(&mut self, chunk: &[u8]) -> Result<()> {
         self.len += chunk.len() as u64;
         if self.len > self.limit {
             self.file = None;
@@ -127,10 +142,75 @@ impl BaseWriter {
     /// The temp file holding the whole body (when within the limit and as expected), its digest
     /// and length.
     pub(super) fn finish(self) -> (Option<tempfile::NamedTempFile>, [u8; 32], u64) {
-        let written = (self.hasher.finalize().into(), self.len);
+        let written = (self.hasher.finalize(), self.len);
         match self.expected {
             Some(expected) if expected != written => (None, expected.0, expected.1),
             _ => (self.file, written.0, written.1),
+        }
+    }
+}
+
+/// The digest of a body as it arrives. SHA-256 is most of what a large download costs the
+/// client, so past [`Hasher::THREAD_AFTER`] bytes it runs on a thread of its own, beside the
+/// receiving and writing, fed the chunks in order through a short queue.
+enum Hasher {
+    Inline(Sha256),
+    Thread { chunks: SyncSender<Bytes>, hashed: JoinHandle<Sha256> },
+}
+
+impl Hasher {
+    /// Bodies up to this many bytes are hashed where they arrive: a thread costs more.
+    const THREAD_AFTER: u64 = 1 << 20;
+    /// Chunks queued for the thread at most (a chunk is at most a read buffer, some 100 KiB).
+    const QUEUE: usize = 2;
+
+    /// Hashes `chunk`, which comes after `len` bytes of the body.
+    fn update(&mut self, chunk: &[u8], len: u64) {
+        match self {
+            Hasher::Inline(sha) if len < Self::THREAD_AFTER => sha.update(chunk),
+            _ => self.update_shared(&Bytes::copy_from_slice(chunk), len),
+        }
+    }
+
+    fn update_shared(&mut self, chunk: &Bytes, len: u64) {
+        if let Hasher::Inline(sha) = self
+            && len >= Self::THREAD_AFTER
+            && let Some(thread) = Self::start(sha.clone())
+        {
+            *self = thread;
+        }
+        match self {
+            Hasher::Inline(sha) => sha.update(chunk),
+            // The thread ends only once the sender is dropped (in `finalize`), so the send fails
+            // only if it panicked, which `finalize` then reports.
+            Hasher::Thread { chunks, .. } => drop(chunks.send(chunk.clone())),
+        }
+    }
+
+    /// A thread that goes on from `sha`; `None` when no thread can be had (the body is then
+    /// hashed where it arrives).
+    fn start(sha: Sha256) -> Option<Hasher> {
+        let (chunks, queue) = std::sync::mpsc::sync_channel::<Bytes>(Self::QUEUE);
+        let hashed = std::thread::Builder::new()
+            .name("hash".into())
+            .spawn(move || {
+                let mut sha = sha;
+                for chunk in queue {
+                    sha.update(&chunk);
+                }
+                sha
+            })
+            .ok()?;
+        Some(Hasher::Thread { chunks, hashed })
+    }
+
+    fn finalize(self) -> [u8; 32] {
+        match self {
+            Hasher::Inline(sha) => sha.finalize().into(),
+            Hasher::Thread { chunks, hashed } => {
+                drop(chunks);
+                hashed.join().expect("the hashing thread does not panic").finalize().into()
+            }
         }
     }
 }
@@ -175,6 +255,32 @@ mod tests {
         assert!(digest.matches(body) && full.matches(body));
         assert!(!digest.matches(b"{\"a\": 2}\n"));
         assert_eq!(parse_hex("zz"), None);
+    }
+
+    /// A body hashed partly where it arrives and partly on the thread, in chunks of every size,
+    /// some straddling the switch, through both ways in: the digest of the whole body.
+    #[test]
+    fn a_large_body_hashed_on_a_thread_has_the_digest_of_the_whole() {
+        let body: Vec<u8> =
+            (0..(3 * Hasher::THREAD_AFTER as usize + 12345)).map(|i| (i * 7 + i / 251) as u8).collect();
+        let mut hasher = Hasher::Inline(Sha256::new());
+        let (mut at, mut size, mut shared) = (0, 1, false);
+        while at < body.len() {
+            let end = (at + size).min(body.len());
+            if shared {
+                hasher.update_shared(&Bytes::copy_from_slice(&body[at..end]), at as u64);
+            } else {
+                hasher.update(&body[at..end], at as u64);
+            }
+            (at, size, shared) = (end, size * 3 + 1, !shared);
+        }
+        assert!(matches!(hasher, Hasher::Thread { .. }), "the thread took over");
+        assert_eq!(hasher.finalize(), <[u8; 32]>::from(Sha256::digest(&body)));
+        // And a small body never starts one.
+        let mut small = Hasher::Inline(Sha256::new());
+        small.update(b"abc", 0);
+        assert!(matches!(small, Hasher::Inline(_)));
+        assert_eq!(small.finalize(), <[u8; 32]>::from(Sha256::digest(b"abc")));
     }
 
     #[test]
