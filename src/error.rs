@@ -287,7 +287,7 @@ impl Error {
     }
 
     /// Local I/O failed: shown as "could not ACTION PATH: SOURCE" (exit 1). Usually made by
-    /// [`IoResultExt::context`].
+    /// `IoResultExt::context`.
     pub fn io(action: impl Into<String>, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         let path = path.into();
         let message = format!("could not {} {}", action.into(), path.display());
