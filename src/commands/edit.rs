@@ -146,14 +146,7 @@ pub async fn run(session: &Session, args: &EditArgs) -> Result<()> {
     if let (Some(sides), Some(theirs)) = (&conflict, &base) {
         let reverted =
             crate::merge::reverted_changes(sides.base.as_bytes(), sides.mine.as_bytes(), theirs, &mine, json);
-        if !cycle::undo_agreed(session, &reverted).await? {
-            let err = Error::conflict(format!(
-                "your text would undo changes on {url} that nobody asked to undo; nothing was written"
-            ))
-            .with_hints([
-                format!("resume again with `ifmatch edit {url} --resume` and keep their values where yours did not change"),
-                "to undo them on purpose, answer y on a terminal, or run with --on-conflict overwrite".to_string(),
-            ]);
+        if let Err(err) = cycle::undo_agreed(session, url.as_str(), &reverted).await {
             return keep(err, &mine);
         }
     }

@@ -150,7 +150,7 @@ impl Cycle<'_> {
                         if let (true, Some(base)) = (json, self.job.base.clone()) {
                             self.kept_from_conflict(&base, &before)?;
                         }
-                        self.confirm_reverts(&reverted).await?;
+                        undo_agreed(self.session, self.job.url.as_str(), &reverted).await?;
                     }
                     Err((err, text)) => {
                         if !text.is_empty() {
@@ -301,26 +301,6 @@ impl Cycle<'_> {
         text
     }
 
-    /// A text made at the conflict prompt that undoes changes of theirs that did not conflict:
-    /// names them, and sends it only when the person says so (the default is no), or with an
-    /// explicit `--on-conflict overwrite`; otherwise a conflict (exit 3) that keeps the text.
-    async fn confirm_reverts(&self, reverted: &[String]) -> Result<()> {
-        if undo_agreed(self.session, reverted).await? {
-            return Ok(());
-        }
-        Err(Error::conflict(format!(
-            "your text would undo changes on {} that nobody asked to undo; nothing was written",
-            self.job.url
-        ))
-        .with_hints(vec![
-            format!(
-                "resume with `ifmatch edit {} --resume` and keep their values where yours did not change",
-                self.job.url
-            ),
-            "to undo them on purpose, answer y, or run with --on-conflict overwrite".to_string(),
-        ]))
-    }
-
     /// Prints what the server changed and what a retry would do; `parsed`: which texts the
     /// merge knows to be JSON.
     fn show(&self, theirs: &Fetched, merge: Option<&MergeOutcome>, parsed: Parsed) {
@@ -365,12 +345,13 @@ impl Cycle<'_> {
 }
 
 /// Whether a text that undoes `reverted` — changes of theirs that did not conflict with the
-/// person's, one line each (`merge::reverted_changes`) — may be sent: yes when there are none;
-/// otherwise they are listed, and it is yes with an explicit `--on-conflict overwrite` or when
-/// the person answers y on a terminal (the default is no). The caller refuses on a no.
-pub(crate) async fn undo_agreed(session: &Session, reverted: &[String]) -> Result<bool> {
+/// person's, one line each (`merge::reverted_changes`) — may be sent to `url`: yes when there
+/// are none; otherwise they are listed, and it is yes with an explicit `--on-conflict
+/// overwrite` or when the person answers y on a terminal (the default is no). A no is a
+/// conflict (exit 3) that says how to go on; the caller keeps the text.
+pub(crate) async fn undo_agreed(session: &Session, url: &str, reverted: &[String]) -> Result<()> {
     if reverted.is_empty() {
-        return Ok(true);
+        return Ok(());
     }
     let ui = session.ui;
     let policy = Policy::from_settings(&session.settings);
@@ -384,9 +365,18 @@ pub(crate) async fn undo_agreed(session: &Session, reverted: &[String]) -> Resul
             ui.line(&format!("  {line}"));
         }
     }
-    if overwrite {
-        return Ok(true);
+    if overwrite
+        || (policy.interactive
+            && interrupt::guard_blocking(move || ui.confirm("Send it anyway, undoing them?", false)).await?)
+    {
+        return Ok(());
     }
-    Ok(policy.interactive
-        && interrupt::guard_blocking(move || ui.confirm("Send it anyway, undoing them?", false)).await?)
+    let answer = if policy.interactive { "answer y" } else { "answer y on a terminal" };
+    Err(Error::conflict(format!(
+        "your text would undo changes on {url} that nobody asked to undo; nothing was written"
+    ))
+    .with_hints([
+        format!("resume with `ifmatch edit {url} --resume` and keep their values where yours did not change"),
+        format!("to undo them on purpose, {answer}, or run with --on-conflict overwrite"),
+    ]))
 }

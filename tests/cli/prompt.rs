@@ -667,6 +667,15 @@ fn an_edit_at_the_prompt_that_undoes_their_clean_change_asks_first() {
     assert_code(&out, 3);
     let err = crate::support::stderr(&out);
     assert!(err.contains("/name: theirs \"theirs\", yours reverts to \"demo\""), "{err}");
+    // The same refusal as at the prompt, its hint fitted to a run without a terminal.
+    assert!(err.contains(&format!("would undo changes on {url} that nobody asked to undo")), "{err}");
+    assert!(err.contains(&format!("hint: resume with `ifmatch edit {url} --resume`")), "{err}");
+    assert!(
+        err.contains(
+            "hint: to undo them on purpose, answer y on a terminal, or run with --on-conflict overwrite"
+        ),
+        "{err}"
+    );
     assert_eq!(server.requests_with("PUT").len(), 1, "nothing sent");
     assert_eq!(env.recovered().len(), 1, "still kept");
     // ...unless the overwrite is explicit.
