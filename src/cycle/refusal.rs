@@ -41,7 +41,7 @@ pub fn validator_gone(url: &Url) -> Error {
     Error::conflict(format!(
         "{url} no longer sends an ETag or Last-Modified, so a retry cannot be made safe; nothing was written"
     ))
-    .with_hint("run `ifmatch doctor URL` to see what the server supports")
+    .with_hint(format!("run `ifmatch doctor {url}` to see what the server supports"))
 }
 
 /// A 428 to a write without a precondition, from a server that sends no validator to make one.
@@ -49,7 +49,7 @@ pub fn required_without_validator(url: &Url) -> Error {
     Error::conflict(format!(
         "{url} answered 428 Precondition Required, and it sends neither ETag nor Last-Modified for a conditional write"
     ))
-    .with_hint("run `ifmatch doctor URL` to see what the server supports")
+    .with_hint(format!("run `ifmatch doctor {url}` to see what the server supports"))
 }
 
 /// A 409 to a JSON Patch although the content is still the base: not a version conflict.
@@ -89,7 +89,9 @@ pub fn required_although_sent(url: &Url, sent: &Precondition, detail: &str) -> E
         "{url} answered 428 Precondition Required although ifmatch sent {}: {detail}",
         sent.describe()
     ))
-    .with_hint("the server wants another validator; run `ifmatch doctor URL` to see what it supports")
+    .with_hint(format!(
+        "the server wants another validator; run `ifmatch doctor {url}` to see what it supports"
+    ))
 }
 
 /// A 409 that is not configured as a version conflict (RFC 9110 §15.5.10).
@@ -124,9 +126,9 @@ pub fn rejected_validator(
             "a weak ETag was sent"
         }
         Precondition::IfUnmodifiedSince(_) => {
-            hints.push(
-                "the server's clock or Last-Modified may be off; `ifmatch doctor URL` checks it".to_string(),
-            );
+            hints.push(format!(
+                "the server's clock or Last-Modified may be off; `ifmatch doctor {url}` checks it"
+            ));
             // Seen with Apache httpd mod_dav: on PUT it compares the date with the time of the
             // request, so a Last-Modified from the past always fails (see README, Compatibility).
             hints.push(
@@ -136,11 +138,11 @@ pub fn rejected_validator(
             "If-Unmodified-Since was rejected"
         }
         _ if confirmed => {
-            hints.push("a proxy or CDN may rewrite the ETag (compression weakens it); `ifmatch doctor URL` checks it".to_string());
+            hints.push(format!("a proxy or CDN may rewrite the ETag (compression weakens it); `ifmatch doctor {url}` checks it"));
             "a fetch past any cache got the same ETag, so this is no stale copy: the ETag the server sends is not the one it accepts"
         }
         _ => {
-            hints.push("a proxy or CDN may rewrite the ETag (compression weakens it); `ifmatch doctor URL` checks it".to_string());
+            hints.push(format!("a proxy or CDN may rewrite the ETag (compression weakens it); `ifmatch doctor {url}` checks it"));
             "the ETag the server sends is not the one it accepts"
         }
     };
@@ -169,10 +171,9 @@ fn stale_copy(url: &Url, status: u16, refetch: &Refetch) -> Error {
                 .to_string(),
         );
     }
-    hints.push(
-        "the cache's operator can make it honor Cache-Control: no-cache (Varnish: `return (pass)` for such requests in vcl_recv); `ifmatch doctor URL` checks it"
-            .to_string(),
-    );
+    hints.push(format!(
+        "the cache's operator can make it honor Cache-Control: no-cache (Varnish: `return (pass)` for such requests in vcl_recv); `ifmatch doctor {url}` checks it"
+    ));
     Error::conflict(format!(
         "{url} answered {status}, and {served}: ifmatch could not get the current version, so nothing was written"
     ))

@@ -178,7 +178,9 @@ pub(super) fn network(url: &Url, err: &reqwest::Error) -> Error {
     } else if message.contains("writing a body") || message.contains("Broken pipe") {
         // Many servers answer a refused upload (too large, a failed precondition) and close the
         // connection before reading the body; the answer is then lost to the client.
-        "the server closed the connection while the body was being sent: it may have refused it early (too large, or a precondition); nothing is known to be written — check with `ifmatch get URL` or `ifmatch doctor URL`".to_string()
+        format!(
+            "the server closed the connection while the body was being sent: it may have refused it early (too large, or a precondition); nothing is known to be written — check with `ifmatch get {url}` or `ifmatch doctor {url}`"
+        )
     } else {
         "check the network and the URL, then try again".to_string()
     };

@@ -199,6 +199,8 @@ fn a_proxy_that_rewrites_etags_is_told_apart_from_a_stale_copy() {
         "{err}"
     );
     assert!(!err.contains("served from a cache"), "{err}");
+    // The hint names the command to run, with this URL, not a placeholder.
+    assert!(err.contains(&format!("`ifmatch doctor {url}` checks it")), "{err}");
     assert_eq!(std::fs::read(docs.join("doc.json")).unwrap(), BASE);
 }
 

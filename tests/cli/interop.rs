@@ -196,6 +196,7 @@ fn apache_without_etags_rejects_if_unmodified_since() {
     let err = stderr(&out);
     assert!(err.contains("If-Unmodified-Since was rejected"), "{err}");
     assert!(err.contains("Apache mod_dav"), "{err}");
+    assert!(err.contains(&format!("`ifmatch doctor {url}` checks it")), "{err}");
     assert_eq!(s.read("doc.json"), DOC);
     assert_eq!(env.recovered().len(), 1);
     let log = s.request_log().unwrap();
