@@ -100,7 +100,7 @@ pub struct BaseWriter {
 
 impl BaseWriter {
     pub(super) fn new(file: tempfile::NamedTempFile, limit: u64) -> BaseWriter {
-        BaseWriter { file: Some(file), hasher: Hasher::Inline(Sha256::new()), len: 0, limit, expected: None }
+        BaseWriter { file: Some(file), hasher: Hasher::new(), len: 0, limit, expected: None }
     }
 
     /// A writer for a body known by its digest and length (what was sent): the bytes written
@@ -154,8 +154,15 @@ impl BaseWriter {
 /// client, so past [`Hasher::THREAD_AFTER`] bytes it runs on a thread of its own, beside the
 /// receiving and writing, fed the chunks in order through a short queue.
 enum Hasher {
-    Inline(Sha256),
-    Thread { chunks: SyncSender<Bytes>, hashed: JoinHandle<Sha256> },
+    /// Hashing where the chunks arrive; `alone`: no thread is to be started (none could be had).
+    Inline {
+        sha: Sha256,
+        alone: bool,
+    },
+    Thread {
+        chunks: SyncSender<Bytes>,
+        hashed: JoinHandle<Sha256>,
+    },
 }
 
 impl Hasher {
@@ -164,26 +171,47 @@ impl Hasher {
     /// Chunks queued for the thread at most (a chunk is at most a read buffer, some 100 KiB).
     const QUEUE: usize = 2;
 
+    fn new() -> Hasher {
+        Hasher::Inline { sha: Sha256::new(), alone: false }
+    }
+
     /// Hashes `chunk`, which comes after `len` bytes of the body.
     fn update(&mut self, chunk: &[u8], len: u64) {
+        self.switch(len);
         match self {
-            Hasher::Inline(sha) if len < Self::THREAD_AFTER => sha.update(chunk),
-            _ => self.update_shared(&Bytes::copy_from_slice(chunk), len),
+            Hasher::Inline { sha, .. } => sha.update(chunk),
+            Hasher::Thread { .. } => self.send(Bytes::copy_from_slice(chunk)),
         }
     }
 
+    /// [`Hasher::update`] for a chunk the thread can share without a copy.
     fn update_shared(&mut self, chunk: &Bytes, len: u64) {
-        if let Hasher::Inline(sha) = self
-            && len >= Self::THREAD_AFTER
-            && let Some(thread) = Self::start(sha.clone())
-        {
-            *self = thread;
-        }
+        self.switch(len);
         match self {
-            Hasher::Inline(sha) => sha.update(chunk),
-            // The thread ends only once the sender is dropped (in `finalize`), so the send fails
-            // only if it panicked, which `finalize` then reports.
-            Hasher::Thread { chunks, .. } => drop(chunks.send(chunk.clone())),
+            Hasher::Inline { sha, .. } => sha.update(chunk),
+            Hasher::Thread { .. } => self.send(chunk.clone()),
+        }
+    }
+
+    fn send(&mut self, chunk: Bytes) {
+        // The thread ends only once the sender is dropped (in `finalize`), so the send fails
+        // only if it panicked, which `finalize` then passes on.
+        if let Hasher::Thread { chunks, .. } = self {
+            let _ = chunks.send(chunk);
+        }
+    }
+
+    /// Past [`Hasher::THREAD_AFTER`] bytes, hands the hashing to a thread; tried once: when no
+    /// thread can be had, the body is hashed where it arrives.
+    fn switch(&mut self, len: u64) {
+        if let Hasher::Inline { sha, alone } = self
+            && !*alone
+            && len >= Self::THREAD_AFTER
+        {
+            match Self::start(sha.clone()) {
+                Some(thread) => *self = thread,
+                None => *alone = true,
+            }
         }
     }
 
@@ -206,10 +234,10 @@ impl Hasher {
 
     fn finalize(self) -> [u8; 32] {
         match self {
-            Hasher::Inline(sha) => sha.finalize().into(),
+            Hasher::Inline { sha, .. } => sha.finalize().into(),
             Hasher::Thread { chunks, hashed } => {
                 drop(chunks);
-                hashed.join().expect("the hashing thread does not panic").finalize().into()
+                hashed.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)).finalize().into()
             }
         }
     }
@@ -257,13 +285,9 @@ mod tests {
         assert_eq!(parse_hex("zz"), None);
     }
 
-    /// A body hashed partly where it arrives and partly on the thread, in chunks of every size,
-    /// some straddling the switch, through both ways in: the digest of the whole body.
-    #[test]
-    fn a_large_body_hashed_on_a_thread_has_the_digest_of_the_whole() {
-        let body: Vec<u8> =
-            (0..(3 * Hasher::THREAD_AFTER as usize + 12345)).map(|i| (i * 7 + i / 251) as u8).collect();
-        let mut hasher = Hasher::Inline(Sha256::new());
+    /// Feeds `body` to `hasher` in chunks of every size, some straddling the switch to a
+    /// thread, through both ways in.
+    fn feed(hasher: &mut Hasher, body: &[u8]) {
         let (mut at, mut size, mut shared) = (0, 1, false);
         while at < body.len() {
             let end = (at + size).min(body.len());
@@ -274,12 +298,27 @@ mod tests {
             }
             (at, size, shared) = (end, size * 3 + 1, !shared);
         }
+    }
+
+    /// A body hashed partly where it arrives and partly on the thread: the digest of the whole.
+    #[test]
+    fn a_large_body_hashed_on_a_thread_has_the_digest_of_the_whole() {
+        let body: Vec<u8> =
+            (0..(3 * Hasher::THREAD_AFTER as usize + 12345)).map(|i| (i * 7 + i / 251) as u8).collect();
+        let digest = <[u8; 32]>::from(Sha256::digest(&body));
+        let mut hasher = Hasher::new();
+        feed(&mut hasher, &body);
         assert!(matches!(hasher, Hasher::Thread { .. }), "the thread took over");
-        assert_eq!(hasher.finalize(), <[u8; 32]>::from(Sha256::digest(&body)));
+        assert_eq!(hasher.finalize(), digest);
+        // Where no thread could be had, it is not tried again, and the digest is the same.
+        let mut alone = Hasher::Inline { sha: Sha256::new(), alone: true };
+        feed(&mut alone, &body);
+        assert!(matches!(alone, Hasher::Inline { .. }));
+        assert_eq!(alone.finalize(), digest);
         // And a small body never starts one.
-        let mut small = Hasher::Inline(Sha256::new());
+        let mut small = Hasher::new();
         small.update(b"abc", 0);
-        assert!(matches!(small, Hasher::Inline(_)));
+        assert!(matches!(small, Hasher::Inline { .. }));
         assert_eq!(small.finalize(), <[u8; 32]>::from(Sha256::digest(b"abc")));
     }
 
