@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use super::{ResourceKey, Store};
 use crate::error::{Error, IoResultExt, Result};
@@ -194,9 +195,19 @@ impl Store {
     /// Removes the resource's recovered edits whose text is exactly `written`, now that it is
     /// on the server.
     pub fn discard_written(&self, key: &ResourceKey, written: &[u8]) -> Result<()> {
+        self.discard_where(key, written.len(), |text| text == written)
+    }
+
+    /// Removes the resource's recovered edits whose text has `len` bytes and the SHA-256
+    /// `digest`: a text a write started from and got onto the server, merged or not.
+    pub fn discard_started_from(&self, key: &ResourceKey, len: usize, digest: &[u8; 32]) -> Result<()> {
+        self.discard_where(key, len, |text| Sha256::digest(text)[..] == digest[..])
+    }
+
+    fn discard_where(&self, key: &ResourceKey, len: usize, same: impl Fn(&[u8]) -> bool) -> Result<()> {
         for path in self.recovered_edits(key)? {
-            let same = fs::metadata(&path).is_ok_and(|m| m.len() == written.len() as u64)
-                && fs::read(&path).is_ok_and(|text| text == written);
+            let same = fs::metadata(&path).is_ok_and(|m| m.len() == len as u64)
+                && fs::read(&path).is_ok_and(|text| same(&text));
             if same {
                 self.discard_recovered(&path)?;
             }

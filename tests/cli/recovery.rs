@@ -296,6 +296,37 @@ fn a_kept_copy_of_text_that_is_later_written_is_removed() {
     assert!(env.recovered().is_empty(), "{:?}", env.recovered());
 }
 
+/// The walk-through's own path: `put FILE` meets a change it cannot merge on its own (exit 3,
+/// the text kept), then `put FILE --on-conflict merge` writes it merged with theirs. The kept
+/// copy is of the text that run started from, now on the server with theirs: it must go, or
+/// `edit --resume` would offer a text whose changes are already written.
+#[test]
+fn a_kept_copy_of_text_later_written_merged_is_removed() {
+    let env = Env::new();
+    let (server, url) = server_with_doc(Quirks::default());
+    let file = env.path("doc.json");
+    assert_code(&env.run(&["get", &url, "-o", file.to_str().unwrap()]), 0);
+    let mine = b"{\n  \"name\": \"demo\",\n  \"replicas\": 9\n}\n";
+    std::fs::write(&file, mine).unwrap();
+    server.put_resource("/doc.json", THEIRS, "application/json");
+    let out = env.run(&["put", &url, file.to_str().unwrap()]);
+    assert_code(&out, 3);
+    assert_eq!(env.recovered().len(), 1, "{}", stderr(&out));
+    // An unrelated kept text of the same resource stays: it was not written.
+    let other = env.recovered()[0].with_file_name(format!(
+        "{}-1-1.json",
+        env.recovered()[0].file_name().unwrap().to_str().unwrap().split('-').next().unwrap()
+    ));
+    std::fs::write(&other, b"{\"unrelated\": true}\n").unwrap();
+
+    let out = env.run(&["put", &url, file.to_str().unwrap(), "--on-conflict", "merge"]);
+    assert_code(&out, 0);
+    let merged = b"{\n  \"name\": \"theirs\",\n  \"replicas\": 9\n}\n";
+    assert_eq!(server.body("/doc.json").unwrap(), merged);
+    assert_eq!(std::fs::read(&file).unwrap(), merged, "FILE holds what was written");
+    assert_eq!(env.recovered(), vec![other], "only the unwritten text is left");
+}
+
 #[test]
 fn saved_edits_are_findable_after_forget_and_from_a_new_edit() {
     let env = Env::new();
