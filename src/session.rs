@@ -119,7 +119,14 @@ impl Session {
     /// Prints the `--json` report on stdout when asked.
     pub fn emit(&self, report: &Report) -> Result<()> {
         if self.settings.json {
-            crate::report::print(&report.clone().with_run())?;
+            let mut report = report.clone().with_run();
+            // Whatever the command, the report says what a write probe proved about the origin.
+            if report.write_probe_verdict.is_none()
+                && let Ok(url) = url::Url::parse(&report.url)
+            {
+                report.write_probe_verdict = self.store.origin_verdict(&url);
+            }
+            crate::report::print(&report)?;
         }
         Ok(())
     }

@@ -46,9 +46,7 @@ pub async fn run(session: &Session, args: &ApplyArgs) -> Result<()> {
     };
     let mut rerun = Rerun { filter, retries: args.retries, patch: args.patch, version_field, content_type };
     let Some((mine, mode)) = rerun.output(session, &url, &fetched).await? else {
-        let mut report = unchanged(Report::new("apply", &url), &fetched, fetched.body.len());
-        report.write_probe_verdict = session.store.origin_verdict(&url);
-        return session.emit(&report);
+        return session.emit(&unchanged(Report::new("apply", &url), &fetched, fetched.body.len()));
     };
     // Only a write is recorded: a failed or empty run leaves the store as it was, so a base
     // that `get` stored for a later `put` is not silently replaced.

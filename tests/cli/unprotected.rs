@@ -128,6 +128,28 @@ fn put_to_an_unprotected_origin_writes_when_nothing_changed_and_json_carries_the
     assert_eq!(&methods[n - 2..], ["HEAD", "PUT"], "{methods:?}");
 }
 
+/// Every `--json` report of a URL carries the remembered verdict, not only a write's: a `get`
+/// (to a file, then to /dev/null) and a put that had nothing to send.
+#[test]
+fn every_json_report_of_the_url_carries_the_remembered_verdict() {
+    let env = Env::new();
+    let (server, url) = probed(&env);
+    let file = env.path("doc.json");
+    let file = file.to_str().unwrap();
+    for args in [
+        vec!["get", &url, "-o", file, "--json"],
+        vec!["get", &url, "-o", "/dev/null", "--json"],
+        vec!["put", &url, file, "--json"],
+    ] {
+        let out = env.run(&args);
+        assert_code(&out, 0);
+        let value = json(&out);
+        assert_eq!(value["write_probe_verdict"]["origin"], origin_url(&server).as_str(), "{args:?}: {value}");
+        assert_eq!(value["write_probe_verdict"]["writes_protected"], false, "{args:?}");
+    }
+    assert!(server.requests_with("PUT").len() <= 1, "only the probe's own write");
+}
+
 #[test]
 fn edit_and_apply_on_an_unprotected_origin_recheck_too() {
     let env = Env::new();
