@@ -261,12 +261,15 @@ impl WorkingCopy {
         let (shown, url) = (self.file.display(), &self.url);
         Error::usage(
             format!(
-                "{shown} has changes of yours that are not on the server: ifmatch wrote it from {url}, and it differs from what was written there; it was left as it is"
+                "{shown} has changes of yours that are not on the server: it differs from the version of {url} that ifmatch wrote into it; it was left as it is"
             ),
             format!(
-                "put it first (`ifmatch put {url} {shown}`), or pass --force to replace it with the fetched version"
+                "put it first (`ifmatch put {url} {shown}`); should someone have changed it meanwhile, add --on-conflict merge, or run it on a terminal to choose"
             ),
         )
+        .with_hint(format!(
+            "or start over from the server's version: copy {shown} elsewhere to keep your changes, then pass --force to replace it"
+        ))
     }
 }
 

@@ -45,6 +45,11 @@ fn get_o_refuses_to_replace_a_changed_working_copy_unless_forced() {
     let err = stderr(&out);
     assert!(err.contains(&format!("{file_arg} has changes of yours")), "{err}");
     assert!(err.contains(&format!("hint: put it first (`ifmatch put {url} {file_arg}`)")), "{err}");
+    assert!(err.contains("add --on-conflict merge, or run it on a terminal to choose"), "{err}");
+    assert!(
+        err.contains(&format!("hint: or start over from the server's version: copy {file_arg} elsewhere")),
+        "{err}"
+    );
     assert!(err.contains("--force"), "{err}");
     assert_eq!(read(&file), MINE, "the edit is untouched");
     assert_eq!(server.requests_with("GET").len(), gets, "nothing fetched");
