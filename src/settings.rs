@@ -251,20 +251,29 @@ fn cache_bust_param(name: &str) -> Result<String> {
 
 /// curl's `-d` and `-X` have no place here: ifmatch chooses the method, and the body comes
 /// from a file, stdin, the editor or a command. Refused before any request, with the command
-/// that does what the user meant.
+/// that does what the user meant (for `-d @FILE`, with that FILE).
 fn refuse_curl_body(request: &RequestArgs) -> Result<()> {
-    let hint = "to write a body: `ifmatch put URL FILE` (or - for stdin); to change it with a command: `ifmatch apply URL -- CMD`";
-    if request.data.is_some() {
+    let command = "to change it with a command instead: `ifmatch apply URL -- CMD`";
+    if let Some(data) = &request.data {
+        let put = match data.strip_prefix('@') {
+            Some("-") => "to write stdin: `ifmatch put URL -`".to_string(),
+            Some(file) => format!("to write that file: `ifmatch put URL {file}`"),
+            None => {
+                "to write a text: `ifmatch put URL FILE`, or pipe it in: `… | ifmatch put URL -`".to_string()
+            }
+        };
         return Err(Error::usage(
-            "-d/--data is curl's; ifmatch sends a body only with put, edit and apply",
-            hint,
-        ));
+            "-d/--data is curl's; ifmatch takes the body as put's FILE argument (- for stdin), from the editor (edit) or from a command (apply)",
+            put,
+        )
+        .with_hint(command));
     }
     if let Some(method) = &request.method {
         return Err(Error::usage(
             format!("-X {method}: ifmatch chooses the method itself (GET to fetch, PUT or PATCH to write)"),
-            hint,
-        ));
+            "to write a body: `ifmatch put URL FILE` (or - for stdin)",
+        )
+        .with_hint(command));
     }
     Ok(())
 }

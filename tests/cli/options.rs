@@ -152,12 +152,17 @@ fn curl_habits_get_answers() {
     assert!(help.contains("--fail") && help.contains("no effect"), "{help}");
     // -d and -X point to the commands that write.
     let requests = server.requests().len();
-    for args in [&["put", &url, "-d", "{}"][..], &["get", &url, "--data", "{}"], &["get", "-X", "PUT", &url]]
-    {
+    for (args, put) in [
+        (&["put", &url, "-d", "{}"][..], "`ifmatch put URL FILE`, or pipe it in: `… | ifmatch put URL -`"),
+        (&["get", &url, "--data", "{}"], "`ifmatch put URL FILE`"),
+        (&["put", &url, "-d", "@new.json"], "to write that file: `ifmatch put URL new.json`"),
+        (&["put", &url, "--data-binary", "@-"], "to write stdin: `ifmatch put URL -`"),
+        (&["get", "-X", "PUT", &url], "`ifmatch put URL FILE` (or - for stdin)"),
+    ] {
         let out = env.run(args);
         assert_code(&out, 2);
         let err = stderr(&out);
-        assert!(err.contains("ifmatch put URL FILE") && err.contains("ifmatch apply URL"), "{args:?}: {err}");
+        assert!(err.contains(put) && err.contains("ifmatch apply URL -- CMD"), "{args:?}: {err}");
         assert!(!err.contains("pass it as a value"), "{err}");
     }
     assert_eq!(server.requests().len(), requests, "nothing was sent");
