@@ -13,7 +13,7 @@ Rows (all by default; name some to run only those: small, put, large, merge, mer
   large    200 MiB `get URL -o FILE`             vs  curl -o FILE
   merge    10 MiB pretty JSON, 412 + merge + diffs + retry (`put --on-conflict merge`)
                                                   vs  git merge-file and GNU diff3 on the same texts
-  merge50  the merge row on a 50 MiB document, to show how the cost grows
+  merge50  the merge row on a document of about 50 MiB (52 MiB of text), to show how the cost grows
   conflict the merge row's document where both sides change one value differently (and each
            makes one clean change): `put --on-conflict merge` without a terminal merges, finds
            the collision and exits 3 keeping the edit; once as it is, once with --json (which
