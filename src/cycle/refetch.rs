@@ -90,7 +90,7 @@ impl Cycle<'_> {
         if self.lost_answer.is_some() && refusal.kind != Refused::Required {
             // The refusal may be the lost attempt's own doing: look first, so that a strategy
             // that gives up or pauses does not miss that the write is done.
-            let current = self.current(&refusal).await?;
+            let current = self.current(&refusal, false).await?;
             let applied = match &current {
                 Some(current) => {
                     self.compare(current, strategy.same_text_is_ours())? == Assessment::AlreadyApplied
@@ -107,14 +107,16 @@ impl Cycle<'_> {
             if !strategy.before_refetch(self, &refusal).await? {
                 return Ok(current);
             }
-        } else {
-            strategy.before_refetch(self, &refusal).await?;
+            // Time passed: fetched again, the refusal already told.
+            return self.current(&refusal, true).await;
         }
-        self.current(&refusal).await
+        strategy.before_refetch(self, &refusal).await?;
+        self.current(&refusal, false).await
     }
 
-    /// The current version, fetched as the refusal calls for.
-    async fn current(&mut self, refusal: &Refusal) -> Result<Option<Current>> {
+    /// The current version, fetched as the refusal calls for; `told`: what the refusal means
+    /// was said already (a second fetch after a pause), so it is not said again.
+    async fn current(&mut self, refusal: &Refusal, told: bool) -> Result<Option<Current>> {
         let ui = self.session.ui;
         let shown = if refusal.detail.is_empty() { String::new() } else { format!(" ({})", refusal.detail) };
         match refusal.kind {
@@ -140,9 +142,11 @@ impl Cycle<'_> {
             // content did not change at all, the server refused the patch for another reason,
             // and retrying would not help.
             Refused::PatchTest => {
-                ui.warn(&format!(
-                    "the server answered 409 Conflict to the JSON Patch{shown}: a test operation failed, so a field you changed was changed on the server"
-                ));
+                if !told {
+                    ui.warn(&format!(
+                        "the server answered 409 Conflict to the JSON Patch{shown}: a test operation failed, so a field you changed was changed on the server"
+                    ));
+                }
                 let current = self.fetch_current().await?;
                 if self.job.base.as_deref() == Some(&current.fetched.body[..]) {
                     return Err(refusal::patch_refused(&self.job.url, &shown));
@@ -158,6 +162,9 @@ impl Cycle<'_> {
                 let current = self.refetch(None).await?;
                 let now = crate::body_version::value(&current.fetched.body, &pointer);
                 if sent.is_some() && now != sent {
+                    if told {
+                        return Ok(Some(current));
+                    }
                     ui.note(&format!(
                         "the server answered 409 Conflict{shown}: the version at {pointer} moved on from {} to {}; someone changed it since your copy was fetched",
                         crate::body_version::shown(sent.as_ref()),

@@ -280,3 +280,26 @@ fn a_write_applied_but_unanswered_is_retried_and_found_applied() {
     assert_eq!(now["metadata"]["resourceVersion"], "2", "applied exactly once");
     assert_eq!(now["data"]["a"], "mine");
 }
+
+/// apply's first write gets a gateway's 502 (not applied, but the client cannot know), someone
+/// changes the resource, and the retry meets 409. The run looks first whether the lost attempt
+/// was applied, then pauses and fetches again before re-running: the 409 is one refusal, told
+/// once.
+#[test]
+fn a_409_after_a_lost_answer_is_told_once() {
+    let env = Env::new();
+    let (server, url) = server(BodyVersion::kubernetes(), CONFIGMAP);
+    server.fault("PUT", crate::support::fake_server::Fault::Status(502, None));
+    let mut theirs = json(CONFIGMAP);
+    theirs["data"]["b"] = "theirs".into();
+    // The GET, then the PUT answered 502: someone changes b before the retry.
+    server.change_after(2, "/doc.json", theirs.to_string().as_bytes());
+    let sed = ["sed", "s/\"a\": \"1\"/\"a\": \"mine\"/"];
+    let out = env.run(&[&["apply", &url, "--retry", "1", "--retry-max-time", "0", "--"][..], &sed].concat());
+    assert_code(&out, 0);
+    let err = stderr(&out);
+    let now = json(&server.body("/doc.json").unwrap());
+    assert_eq!((&now["data"]["a"], &now["data"]["b"]), (&"mine".into(), &"theirs".into()), "{err}");
+    assert_eq!(server.requests_with("PUT").len(), 3, "the 502, the retry's 409, the re-run's: {err}");
+    assert_eq!(err.matches("answered 409 Conflict").count(), 1, "{err}");
+}
