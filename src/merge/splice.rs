@@ -5,6 +5,8 @@
 //! spelling (`2e3` stays `2e3`). The caller checks that the result parses to the merged value
 //! and otherwise falls back to re-serializing; anything unusual here simply gives up.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 /// A value in a document, with its byte span.
@@ -89,20 +91,20 @@ impl Sides<'_> {
         else {
             return None;
         };
-        let find = |members: &'_ [Member], key: &str| members.iter().position(|member| member.key == key);
+        let (in_mine, in_theirs) = (Keys::new(mine_members), Keys::new(theirs_members));
         // Added keys go after the nearest key before them (in theirs) that mine has, so they
         // land where theirs put them: (index of that member in mine, texts in order).
         // `None`: before mine's first member.
         let mut added: Vec<(Option<usize>, Vec<&[u8]>)> = Vec::new();
         let mut anchor = None;
         for (key, theirs_value) in t {
-            if let Some(at) = find(mine_members, key) {
+            if let Some(at) = in_mine.find(key) {
                 anchor = Some(at);
             }
-            let theirs_member = &theirs_members[find(theirs_members, key)?];
+            let theirs_member = &theirs_members[in_theirs.find(key)?];
             match (b.get(key), m.get(key)) {
                 (Some(base_value), Some(mine_value)) => {
-                    let mine_member = &mine_members[find(mine_members, key)?];
+                    let mine_member = &mine_members[in_mine.find(key)?];
                     self.changes(
                         base_value,
                         mine_value,
@@ -133,7 +135,7 @@ impl Sides<'_> {
                 if mine_value != base_value {
                     return None;
                 }
-                edits.push(remove(mine_members, find(mine_members, key)?)?);
+                edits.push(remove(mine_members, in_mine.find(key)?)?);
             }
         }
         for (at, texts) in added {
@@ -192,6 +194,38 @@ impl Sides<'_> {
                 }
                 Some((first.start, first.start, text))
             }
+        }
+    }
+}
+
+/// An object's members by key: a scan in a small object, a hash index in a large one (a
+/// document is often one object of many thousand members, each looked up once or twice).
+struct Keys<'a> {
+    members: &'a [Member],
+    index: Option<HashMap<&'a str, usize>>,
+}
+
+impl<'a> Keys<'a> {
+    /// Objects up to this many members are scanned.
+    const SCAN: usize = 16;
+
+    fn new(members: &'a [Member]) -> Keys<'a> {
+        let index = (members.len() > Self::SCAN).then(|| {
+            let mut index = HashMap::with_capacity(members.len());
+            for (i, member) in members.iter().enumerate() {
+                // The first of repeated keys, as a scan finds it.
+                index.entry(member.key.as_str()).or_insert(i);
+            }
+            index
+        });
+        Keys { members, index }
+    }
+
+    /// The index of the first member named `key`.
+    fn find(&self, key: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(key).copied(),
+            None => self.members.iter().position(|member| member.key == key),
         }
     }
 }
@@ -331,6 +365,37 @@ mod tests {
         let theirs = base.replace("\"timeout\": 1e3", "\"timeout\": 2e3");
         let want = base.replace("\"replicas\": 2", "\"replicas\": 3").replace("1e3", "2e3");
         assert_eq!(clean(base, &mine, &theirs), want);
+    }
+
+    /// An object large enough to be looked up by index rather than scanned: theirs changes,
+    /// removes and adds members, mine changes the member beside theirs' change.
+    #[test]
+    fn a_large_object_is_spliced_by_key() {
+        let doc = |members: Vec<(String, String)>| {
+            let lines: Vec<String> = members.iter().map(|(k, v)| format!("  \"{k}\": {v}")).collect();
+            format!("{{\n{}\n}}\n", lines.join(",\n"))
+        };
+        let base: Vec<(String, String)> = (0..40).map(|i| (format!("k{i:02}"), i.to_string())).collect();
+        let with = |changes: &[(&str, Option<&str>)], added: Option<(usize, &str, &str)>| {
+            let mut members: Vec<(String, String)> = base
+                .iter()
+                .filter_map(|(k, v)| match changes.iter().find(|(key, _)| key == k) {
+                    Some((_, Some(new))) => Some((k.clone(), new.to_string())),
+                    Some((_, None)) => None,
+                    None => Some((k.clone(), v.clone())),
+                })
+                .collect();
+            if let Some((at, k, v)) = added {
+                members.insert(at, (k.to_string(), v.to_string()));
+            }
+            doc(members)
+        };
+        assert!(base.len() > super::Keys::SCAN);
+        let mine = with(&[("k20", Some("-1"))], None);
+        let theirs = with(&[("k21", Some("-2")), ("k30", None)], Some((11, "new", "true")));
+        let want =
+            with(&[("k20", Some("-1")), ("k21", Some("-2")), ("k30", None)], Some((11, "new", "true")));
+        assert_eq!(clean(&doc(base.clone()), &mine, &theirs), want);
     }
 
     #[test]
