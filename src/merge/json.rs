@@ -79,7 +79,7 @@ pub(super) fn merge_trees_listed(base: &[u8], mine: &[u8], theirs: &[u8]) -> Opt
     }
     // Otherwise mine's text with theirs' changes spliced in keeps both sides' formatting, where
     // it reproduces the merged document exactly.
-    if let Some(spliced) = splice::splice(&base_value, mine, &mine_value, theirs, &theirs_value)
+    if let Some(spliced) = splice::splice(base, mine, theirs)
         && parse(&spliced).is_some_and(|v| v == merged)
     {
         return clean(spliced, true);

@@ -69,6 +69,16 @@ pub(super) fn merge_listed(base: &[u8], mine: &[u8], theirs: &[u8]) -> Lazy<Merg
     {
         return clean(by_lines.text);
     }
+    drop(by_lines);
+    // Changes a line merge cannot combine (on adjacent lines, say): mine's text with theirs'
+    // changes spliced in, when it is the merged document.
+    if let Some(spliced) = super::splice::splice_in(base, mine, theirs, roots.as_ref())
+        && parses(&spliced)
+        && walk_in(Some(b), Some(m), Some(t), Some(Raw::root(&spliced)), roots.as_ref())
+            .is_ok_and(|w| w.target)
+    {
+        return clean(spliced);
+    }
     Lazy::Undecided
 }
 
@@ -183,6 +193,12 @@ impl<'a> Members<'a> {
     pub(crate) fn member(&self, i: usize) -> (&'a [u8], Raw<'a>) {
         let [key, key_end, start, end] = self.spans[i].map(|at| at as usize);
         (&self.text[key..key_end], Raw(&self.text[start..end]))
+    }
+
+    /// Member `i` whole: from its key literal to the end of its value.
+    pub(crate) fn member_text(&self, i: usize) -> &'a [u8] {
+        let [key, _, _, end] = self.spans[i].map(|at| at as usize);
+        &self.text[key..end]
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&'a [u8], Raw<'a>)> + '_ {

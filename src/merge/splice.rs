@@ -2,52 +2,43 @@
 //! theirs changed (and mine did not) is replaced in mine's bytes by theirs' bytes for it, keys
 //! theirs added are inserted after the last member of mine's object, keys theirs removed are
 //! cut out. Nothing that neither side touched is reformatted, and theirs' values keep their
-//! spelling (`2e3` stays `2e3`). The caller checks that the result parses to the merged value
-//! and otherwise falls back to re-serializing; anything unusual here simply gives up.
+//! spelling (`2e3` stays `2e3`). It reads the documents' text (`lazy`'s `Raw` and `Members`),
+//! never builds trees. The caller checks that the result parses to the merged value and
+//! otherwise falls back; anything unusual here simply gives up.
 
-use std::collections::HashMap;
+use super::lazy::{Members, Raw};
 
-use serde_json::Value;
-
-/// A value in a document, with its byte span.
-struct Node {
-    start: usize,
-    end: usize,
-    kind: Kind,
-}
-
-enum Kind {
-    Object(Vec<Member>),
-    Other,
-}
-
-struct Member {
-    key: String,
-    /// Where the member's key starts.
-    start: usize,
-    value: Node,
-}
+type Edit = (usize, usize, Vec<u8>);
 
 /// Mine's text with theirs' changes from `base` applied, when that can be done by splicing.
-pub(super) fn splice(
-    base: &Value,
-    mine_text: &[u8],
-    mine: &Value,
-    theirs_text: &[u8],
-    theirs: &Value,
+/// The three texts parse as JSON.
+pub(super) fn splice(base: &[u8], mine: &[u8], theirs: &[u8]) -> Option<Vec<u8>> {
+    splice_in(base, mine, theirs, None)
+}
+
+/// [`splice`], with the members of the three roots already read when they are objects.
+pub(super) fn splice_in<'a>(
+    base: &'a [u8],
+    mine: &'a [u8],
+    theirs: &'a [u8],
+    roots: Option<&[Members<'a>; 3]>,
 ) -> Option<Vec<u8>> {
-    let mine_root = Parser { s: mine_text, i: 0 }.document()?;
-    let theirs_root = Parser { s: theirs_text, i: 0 }.document()?;
     let mut edits = Vec::new();
-    let sides = Sides { mine_text, theirs_text };
-    sides.changes(base, mine, &mine_root, theirs, &theirs_root, &mut edits)?;
+    let sides = Sides { mine_text: mine };
+    let (b, m, t) = (Raw::root(base), Raw::root(mine), Raw::root(theirs));
+    match roots {
+        Some([b_members, m_members, t_members]) => {
+            sides.members_changes(b, m, t, (b_members, m_members, t_members), &mut edits)?
+        }
+        None => sides.changes(b, m, t, &mut edits)?,
+    }
     edits.sort_by_key(|e| (e.0, e.1));
     // Overlapping edits could interfere: leave those to the re-serializer. Touching ones are
     // fine (an insertion right where a removal starts or ends), as they apply back to front.
     if edits.windows(2).any(|w| w[0].1 > w[1].0) {
         return None;
     }
-    let mut out = mine_text.to_vec();
+    let mut out = mine.to_vec();
     for (start, end, replacement) in edits.into_iter().rev() {
         out.splice(start..end, replacement);
     }
@@ -56,292 +47,161 @@ pub(super) fn splice(
 
 struct Sides<'a> {
     mine_text: &'a [u8],
-    theirs_text: &'a [u8],
 }
 
-type Edit = (usize, usize, Vec<u8>);
+impl<'a> Sides<'a> {
+    /// Where `part`, a piece of mine's text, starts in it.
+    fn at(&self, part: &[u8]) -> usize {
+        let at = (part.as_ptr() as usize).wrapping_sub(self.mine_text.as_ptr() as usize);
+        debug_assert!(at + part.len() <= self.mine_text.len(), "a piece of mine's text");
+        at
+    }
 
-impl Sides<'_> {
-    /// Edits to mine's text for theirs' changes from `base` at this node.
-    fn changes(
-        &self,
-        base: &Value,
-        mine: &Value,
-        mine_node: &Node,
-        theirs: &Value,
-        theirs_node: &Node,
-        edits: &mut Vec<Edit>,
-    ) -> Option<()> {
-        if base == theirs || mine == theirs {
-            return Some(());
-        }
-        let (Value::Object(b), Value::Object(m), Value::Object(t)) = (base, mine, theirs) else {
+    /// Where member `i` of mine's object `m` starts (its key) in mine's text.
+    fn key_start(&self, m: &Members<'a>, i: usize) -> usize {
+        self.at(m.member(i).0)
+    }
+
+    /// Where the value of member `i` of mine's object `m` ends in mine's text.
+    fn value_end(&self, m: &Members<'a>, i: usize) -> usize {
+        let value = m.member(i).1.0;
+        self.at(value) + value.len()
+    }
+
+    /// Edits to mine's text for theirs' changes from `base` at this value.
+    fn changes(&self, base: Raw<'_>, mine: Raw<'a>, theirs: Raw<'_>, edits: &mut Vec<Edit>) -> Option<()> {
+        let objects = (Members::of_object(base), Members::of_object(mine), Members::of_object(theirs));
+        let (Some(b), Some(m), Some(t)) = objects else {
+            if theirs.equals(base) || theirs.equals(mine) {
+                return Some(());
+            }
             // A whole value theirs changed: only mine's unchanged one may be replaced.
-            if mine != base {
+            if !mine.equals(base) {
                 return None;
             }
-            edits.push((
-                mine_node.start,
-                mine_node.end,
-                self.theirs_text[theirs_node.start..theirs_node.end].to_vec(),
-            ));
+            let start = self.at(mine.0);
+            edits.push((start, start + mine.0.len(), theirs.0.to_vec()));
             return Some(());
         };
-        let (Kind::Object(mine_members), Kind::Object(theirs_members)) = (&mine_node.kind, &theirs_node.kind)
-        else {
-            return None;
-        };
-        let (in_mine, in_theirs) = (Keys::new(mine_members), Keys::new(theirs_members));
+        self.members_changes(base, mine, theirs, (&b, &m, &t), edits)
+    }
+
+    /// [`Sides::changes`] for three objects, with their members.
+    fn members_changes(
+        &self,
+        base: Raw<'_>,
+        mine: Raw<'a>,
+        theirs: Raw<'_>,
+        (b, m, t): (&Members<'_>, &Members<'a>, &Members<'_>),
+        edits: &mut Vec<Edit>,
+    ) -> Option<()> {
+        if theirs.0 == base.0 || theirs.0 == mine.0 || t.equals(b) || t.equals(m) {
+            return Some(());
+        }
         // Added keys go after the nearest key before them (in theirs) that mine has, so they
         // land where theirs put them: (index of that member in mine, texts in order).
         // `None`: before mine's first member.
         let mut added: Vec<(Option<usize>, Vec<&[u8]>)> = Vec::new();
         let mut anchor = None;
-        for (key, theirs_value) in t {
-            if let Some(at) = in_mine.find(key) {
-                anchor = Some(at);
+        for (i, (key, theirs_value)) in t.iter().enumerate() {
+            let in_mine = m.position(key, i);
+            if in_mine.is_some() {
+                anchor = in_mine;
             }
-            let theirs_member = &theirs_members[in_theirs.find(key)?];
-            match (b.get(key), m.get(key)) {
-                (Some(base_value), Some(mine_value)) => {
-                    let mine_member = &mine_members[in_mine.find(key)?];
-                    self.changes(
-                        base_value,
-                        mine_value,
-                        &mine_member.value,
-                        theirs_value,
-                        &theirs_member.value,
-                        edits,
-                    )?;
+            match (b.get(key, i), in_mine) {
+                (Some(base_value), Some(at)) => {
+                    self.changes(base_value, m.member(at).1, theirs_value, edits)?
                 }
                 (None, None) => {
-                    let text = &self.theirs_text[theirs_member.start..theirs_member.value.end];
+                    let text = t.member_text(i);
                     match added.last_mut() {
                         Some((at, texts)) if *at == anchor => texts.push(text),
                         _ => added.push((anchor, vec![text])),
                     }
                 }
                 // Mine removed it and theirs left it alone: the removal stands.
-                (Some(base_value), None) if base_value == theirs_value => {}
-                (None, Some(mine_value)) if mine_value == theirs_value => {}
+                (Some(base_value), None) if base_value.equals(theirs_value) => {}
+                (None, Some(at)) if m.member(at).1.equals(theirs_value) => {}
                 _ => return None,
             }
         }
-        for (key, base_value) in b {
-            if t.contains_key(key) {
+        for (i, (key, base_value)) in b.iter().enumerate() {
+            if t.position(key, i).is_some() {
                 continue;
             }
-            if let Some(mine_value) = m.get(key) {
-                if mine_value != base_value {
+            if let Some(at) = m.position(key, i) {
+                if !m.member(at).1.equals(base_value) {
                     return None;
                 }
-                edits.push(remove(mine_members, in_mine.find(key)?)?);
+                edits.push(self.remove(m, at));
             }
         }
         for (at, texts) in added {
-            edits.push(self.insert(mine_members, at, &texts)?);
+            edits.push(self.insert(m, at, &texts)?);
         }
         Some(())
     }
 
-    /// Inserts members after member `at` of mine's object (before the first one for `None`),
-    /// separated by the comma and whitespace that stand before mine's last member.
-    fn insert(&self, members: &[Member], at: Option<usize>, added: &[&[u8]]) -> Option<Edit> {
-        let last = members.last()?;
-        let before_last = match members.len() {
-            1 => None,
-            n => Some(&members[n - 2]),
-        };
+    /// Inserts members after member `at` of mine's object `m` (before the first one for
+    /// `None`), separated by the comma and whitespace that stand before mine's last member.
+    fn insert(&self, m: &Members<'a>, at: Option<usize>, added: &[&[u8]]) -> Option<Edit> {
+        let last = m.len().checked_sub(1)?;
         // The whitespace between the comma and the last member's key; for a one-member object,
         // the whitespace after its opening brace.
-        let gap_start = match before_last {
+        let gap_start = match last.checked_sub(1) {
             Some(previous) => {
-                let mut i = previous.value.end;
+                let mut i = self.value_end(m, previous);
                 while self.mine_text.get(i).is_some_and(|c| *c != b',') {
                     i += 1;
                 }
                 i + 1
             }
             None => {
-                let mut i = last.start;
+                let mut i = self.key_start(m, last);
                 while i > 0 && self.mine_text[i - 1].is_ascii_whitespace() {
                     i -= 1;
                 }
                 i
             }
         };
-        let gap = self.mine_text.get(gap_start..last.start)?;
+        let gap = self.mine_text.get(gap_start..self.key_start(m, last))?;
         if !gap.iter().all(u8::is_ascii_whitespace) {
             return None;
         }
         let mut text = Vec::new();
         match at {
             Some(at) => {
-                let anchor = members.get(at)?;
                 for member in added {
                     text.push(b',');
                     text.extend_from_slice(gap);
                     text.extend_from_slice(member);
                 }
-                Some((anchor.value.end, anchor.value.end, text))
+                let end = self.value_end(m, at);
+                Some((end, end, text))
             }
             None => {
-                let first = members.first()?;
                 for member in added {
                     text.extend_from_slice(member);
                     text.push(b',');
                     text.extend_from_slice(gap);
                 }
-                Some((first.start, first.start, text))
+                let first = self.key_start(m, 0);
+                Some((first, first, text))
             }
         }
     }
-}
 
-/// An object's members by key: a scan in a small object, a hash index in a large one (a
-/// document is often one object of many thousand members, each looked up once or twice).
-struct Keys<'a> {
-    members: &'a [Member],
-    index: Option<HashMap<&'a str, usize>>,
-}
-
-impl<'a> Keys<'a> {
-    /// Objects up to this many members are scanned.
-    const SCAN: usize = 16;
-
-    fn new(members: &'a [Member]) -> Keys<'a> {
-        let index = (members.len() > Self::SCAN).then(|| {
-            let mut index = HashMap::with_capacity(members.len());
-            for (i, member) in members.iter().enumerate() {
-                // The first of repeated keys, as a scan finds it.
-                index.entry(member.key.as_str()).or_insert(i);
-            }
-            index
-        });
-        Keys { members, index }
-    }
-
-    /// The index of the first member named `key`.
-    fn find(&self, key: &str) -> Option<usize> {
-        match &self.index {
-            Some(index) => index.get(key).copied(),
-            None => self.members.iter().position(|member| member.key == key),
+    /// Cuts member `index` out of mine's object `m`, with the comma that separates it.
+    fn remove(&self, m: &Members<'a>, index: usize) -> Edit {
+        let next = (index + 1 < m.len()).then_some(index + 1);
+        match (index.checked_sub(1), next) {
+            // From the end of the previous value: its comma and the member go.
+            (Some(previous), _) => (self.value_end(m, previous), self.value_end(m, index), Vec::new()),
+            // The first of several: up to the next key.
+            (None, Some(next)) => (self.key_start(m, index), self.key_start(m, next), Vec::new()),
+            // The only member.
+            (None, None) => (self.key_start(m, index), self.value_end(m, index), Vec::new()),
         }
-    }
-}
-
-/// Cuts member `index` out of an object, with the comma that separates it.
-fn remove(members: &[Member], index: usize) -> Option<Edit> {
-    let member = members.get(index)?;
-    match (index.checked_sub(1).map(|i| &members[i]), members.get(index + 1)) {
-        // From the end of the previous value: its comma and the member go.
-        (Some(previous), _) => Some((previous.value.end, member.value.end, Vec::new())),
-        // The first of several: up to the next key.
-        (None, Some(next)) => Some((member.start, next.start, Vec::new())),
-        // The only member.
-        (None, None) => Some((member.start, member.value.end, Vec::new())),
-    }
-}
-
-/// A minimal JSON reader that records spans. The text already parsed as JSON, so it only needs
-/// to find boundaries, not to validate.
-struct Parser<'a> {
-    s: &'a [u8],
-    i: usize,
-}
-
-impl Parser<'_> {
-    fn document(mut self) -> Option<Node> {
-        let node = self.value()?;
-        self.ws();
-        (self.i == self.s.len()).then_some(node)
-    }
-
-    fn ws(&mut self) {
-        while self.s.get(self.i).is_some_and(|c| matches!(c, b' ' | b'\t' | b'\n' | b'\r')) {
-            self.i += 1;
-        }
-    }
-
-    fn eat(&mut self, c: u8) -> Option<()> {
-        self.ws();
-        (self.s.get(self.i) == Some(&c)).then(|| self.i += 1)
-    }
-
-    fn value(&mut self) -> Option<Node> {
-        self.ws();
-        let start = self.i;
-        let kind = match self.s.get(self.i)? {
-            b'{' => {
-                self.i += 1;
-                let mut members = Vec::new();
-                if self.eat(b'}').is_none() {
-                    loop {
-                        self.ws();
-                        let key_start = self.i;
-                        let key = self.string()?;
-                        self.eat(b':')?;
-                        let value = self.value()?;
-                        members.push(Member { key, start: key_start, value });
-                        if self.eat(b',').is_some() {
-                            continue;
-                        }
-                        self.eat(b'}')?;
-                        break;
-                    }
-                }
-                Kind::Object(members)
-            }
-            b'[' => {
-                self.i += 1;
-                if self.eat(b']').is_none() {
-                    loop {
-                        self.value()?;
-                        if self.eat(b',').is_some() {
-                            continue;
-                        }
-                        self.eat(b']')?;
-                        break;
-                    }
-                }
-                Kind::Other
-            }
-            b'"' => {
-                self.string()?;
-                Kind::Other
-            }
-            _ => {
-                while self
-                    .s
-                    .get(self.i)
-                    .is_some_and(|c| !matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
-                {
-                    self.i += 1;
-                }
-                Kind::Other
-            }
-        };
-        (self.i > start).then_some(Node { start, end: self.i, kind })
-    }
-
-    /// A string token, decoded (keys are compared decoded: `"caf\u00e9"` is `"café"`).
-    fn string(&mut self) -> Option<String> {
-        let start = self.i;
-        if self.s.get(self.i) != Some(&b'"') {
-            return None;
-        }
-        self.i += 1;
-        loop {
-            match self.s.get(self.i)? {
-                b'\\' => self.i += 2,
-                b'"' => {
-                    self.i += 1;
-                    break;
-                }
-                _ => self.i += 1,
-            }
-        }
-        serde_json::from_slice(&self.s[start..self.i]).ok()
     }
 }
 
@@ -390,12 +250,32 @@ mod tests {
             }
             doc(members)
         };
-        assert!(base.len() > super::Keys::SCAN);
         let mine = with(&[("k20", Some("-1"))], None);
         let theirs = with(&[("k21", Some("-2")), ("k30", None)], Some((11, "new", "true")));
         let want =
             with(&[("k20", Some("-1")), ("k21", Some("-2")), ("k30", None)], Some((11, "new", "true")));
         assert_eq!(clean(&doc(base.clone()), &mine, &theirs), want);
+    }
+
+    /// Changes on adjacent lines, which a line merge cannot combine, are settled on the text:
+    /// the merge never falls back to parsing the documents into trees (a 10 MiB document once
+    /// took 650 MiB that way).
+    #[test]
+    fn adjacent_changes_are_spliced_without_trees() {
+        use super::super::lazy::{self, Lazy};
+        let base = "{\n  \"a\": {\n    \"x\": 1,\n    \"y\": 2\n  },\n  \"b\": [1, 2]\n}\n";
+        let mine = base.replace("\"x\": 1", "\"x\": 10");
+        let theirs = base.replace("\"y\": 2", "\"y\": 20").replace("\"b\": [1, 2]", "\"b\": [2]");
+        let want = mine.replace("\"y\": 2", "\"y\": 20").replace("\"b\": [1, 2]", "\"b\": [2]");
+        assert!(
+            super::super::line_merge(base.as_bytes(), mine.as_bytes(), theirs.as_bytes()).conflicts.len()
+                == 1
+        );
+        match lazy::merge(base.as_bytes(), mine.as_bytes(), theirs.as_bytes()) {
+            Lazy::Done(MergeOutcome::Clean(text)) => assert_eq!(String::from_utf8(text).unwrap(), want),
+            _ => panic!("left to the trees"),
+        }
+        assert_eq!(clean(base, &mine, &theirs), want);
     }
 
     #[test]
