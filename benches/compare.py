@@ -7,12 +7,15 @@ the same `ifmatch serve` on loopback, and prints the total time of each, the rat
 largest of any single run, from /usr/bin/time when present, else from wait4's rusage, whose
 floor is python's own RSS).
 
-Rows (all by default; name some to run only those: small, put, large, merge, merge50, conflict):
+Rows (all by default; name some to run only those: small, put, large, merge, adjacent, merge50,
+conflict):
   small    N x `get URL -o /dev/null`            vs  curl -s -o /dev/null URL  (and xh when installed)
   put      N x `get -o FILE` + `put URL FILE`     vs  curl GET with -D, then curl PUT with If-Match
   large    200 MiB `get URL -o FILE`             vs  curl -o FILE
   merge    10 MiB pretty JSON, 412 + merge + diffs + retry (`put --on-conflict merge`)
                                                   vs  git merge-file and GNU diff3 on the same texts
+  adjacent the merge row where mine changes a value and theirs the line after it: a conflict
+           to a line merge (git merge-file and diff3 report one), a clean JSON merge
   merge50  the merge row on a document of about 50 MiB (52 MiB of text), to show how the cost grows
   conflict the merge row's document where both sides change one value differently (and each
            makes one clean change): `put --on-conflict merge` without a terminal merges, finds
@@ -86,8 +89,8 @@ def report(row, ours, refs, goal=""):
         print(line.rstrip(), flush=True)
 
 
-def check(res, what):
-    if res[2] != 0:
+def check(res, what, conflicts_ok=False):
+    if res[2] != 0 and not (conflicts_ok and res[2] == 1):
         sys.exit(f"FAIL: {what} exited {res[2]}:\n{res[3][-2000:]}")
     return res
 
@@ -181,7 +184,7 @@ class Bench:
         kept = sum(os.path.getsize(os.path.join(store, f)) for f in os.listdir(store))
         print(f"{'':<34} state store bases after it: {kept / 1048576:.1f} MiB", flush=True)
 
-    def merge(self, mib, runs):
+    def merge(self, mib, runs, adjacent=False):
         keys = mib * 1048576 // 64
         name = f"doc{mib}.json"
         doc = os.path.join(self.docs, name)
@@ -189,7 +192,7 @@ class Bench:
         base, mine, theirs = self.path("base.json"), self.path("mine.json"), self.path("theirs.json")
         # The references get their own copy of mine: a merging put rewrites mine.json.
         mine_ref = self.path("mine-ref.json")
-        text, theirs_text, mine_text = versions(keys)
+        text, theirs_text, mine_text = (adjacent_versions if adjacent else versions)(keys)
         for path, content in ((base, text), (theirs, theirs_text), (mine_ref, mine_text)):
             with open(path, "w") as f:
                 f.write(content)
@@ -209,16 +212,19 @@ class Bench:
                 sys.exit("FAIL: the put did not merge:\n" + res[3][-2000:])
             with open(doc) as f:
                 served = f.read()
-            if '"value": -1,' not in served or '"value": -2,' not in served:
+            both = ('"value": -1,', '"note": "theirs"') if adjacent else ('"value": -1,', '"value": -2,')
+            if not all(change in served for change in both):
                 sys.exit("FAIL: the server does not hold both changes")
             ours.add(*res[:2])
-            git.add(*check(run(["git", "merge-file", "-p", mine_ref, base, theirs]), "git merge-file")[:2])
+            # Changes on adjacent lines are a conflict to a line merge: its exit status 1 is no failure.
+            git.add(*check(run(["git", "merge-file", "-p", mine_ref, base, theirs]), "git merge-file", adjacent)[:2])
             if has_diff3:
-                diff3.add(*check(run(["diff3", "-m", mine_ref, base, theirs]), "diff3")[:2])
+                diff3.add(*check(run(["diff3", "-m", mine_ref, base, theirs]), "diff3", adjacent)[:2])
         # The 10 MiB row has a goal; a larger one shows how the cost grows with the document.
         goal = ("(goal <= 1.5x git, <= 100 MiB)" if mib <= 10
                 else f"(no goal; peak RSS {ours.peak / size:.1f}x the document)")
-        report(f"{runs} x {size:.1f} MiB JSON 412 + merge", ours, [git, diff3], goal)
+        what = "JSON 412 + adjacent merge" if adjacent else "JSON 412 + merge"
+        report(f"{runs} x {size:.1f} MiB {what}", ours, [git, diff3], goal)
 
     def conflict(self, mib, runs):
         keys = mib * 1048576 // 64
@@ -291,6 +297,17 @@ def versions(keys):
     return text, text.replace('"value": 0,', '"value": -1,', 1), text[:i] + '"value": -2,' + text[i + len(last):]
 
 
+def adjacent_versions(keys):
+    """The merge rows' document where both sides change the middle key, mine its value and
+    theirs its note on the next line: a conflict to a line merge, a clean JSON merge."""
+    text = document(keys)
+    mid = keys // 2
+    old = f'"key{mid:07d}": {{\n    "value": {mid},\n    "note": "xxxxxxxx"'
+    theirs = text.replace(old, f'"key{mid:07d}": {{\n    "value": {mid},\n    "note": "theirs"', 1)
+    mine = text.replace(old, f'"key{mid:07d}": {{\n    "value": -1,\n    "note": "xxxxxxxx"', 1)
+    return text, theirs, mine
+
+
 def edit(path, i):
     with open(path) as f:
         text = f.read()
@@ -300,7 +317,7 @@ def edit(path, i):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("rows", nargs="*", default=["small", "put", "large", "merge", "merge50", "conflict"])
+    parser.add_argument("rows", nargs="*", default=["small", "put", "large", "merge", "adjacent", "merge50", "conflict"])
     parser.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "ifmatch"))
     parser.add_argument("--dir", default=None, help="where the served files and the state store go")
     parser.add_argument("--runs", type=int, default=30, help="runs of the small rows (default 30)")
@@ -323,6 +340,8 @@ def main():
                 bench.large(args.large_mib)
             elif row == "merge":
                 bench.merge(10, 3)
+            elif row == "adjacent":
+                bench.merge(10, 3, adjacent=True)
             elif row == "merge50":
                 bench.merge(50, 1)
             elif row == "conflict":
