@@ -15,7 +15,7 @@ mod json;
 mod region;
 
 use region::Stretch;
-pub(crate) use region::{common_prefix_lines, common_suffix_lines, lines_back, lines_forward};
+pub(crate) use region::{common_prefix_lines, common_suffix_lines, costly, lines_back, lines_forward};
 
 /// How long the line diff may search for a minimal edit script before it settles for a coarser
 /// one. Histogram diffs a 10 MB file well within this; a short deadline would turn ordinary
@@ -286,8 +286,13 @@ pub fn summary(old: &[u8], new: &[u8]) -> (usize, usize) {
     })
 }
 
+/// Histogram diffs read best; with many changes all over a large text (a bulk edit of a long
+/// document, whose lines repeat) it searches until the deadline, where Myers' (with its
+/// deadline heuristics) is done in a second.
 fn line_diff<'a>(old: &'a str, new: &'a str) -> TextDiff<'a, 'a, str> {
-    TextDiff::configure().algorithm(Algorithm::Histogram).timeout(DIFF_TIMEOUT).diff_lines(old, new)
+    let algorithm =
+        if costly(old.as_bytes(), new.as_bytes()) { Algorithm::Myers } else { Algorithm::Histogram };
+    TextDiff::configure().algorithm(algorithm).timeout(DIFF_TIMEOUT).diff_lines(old, new)
 }
 
 fn as_text(bytes: &[u8]) -> Option<&str> {

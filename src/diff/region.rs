@@ -6,6 +6,8 @@
 //! texts; a text whose middle is all alike lines may get a longer diff than the whole-text one,
 //! never a wrong one.
 
+use std::collections::HashMap;
+
 /// A stretch of two texts: `old[old_start..old_end]` and `new[new_start..new_end]`, at line
 /// starts; the texts are alike between stretches.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -193,9 +195,53 @@ pub(crate) fn lines_forward(text: &[u8], at: usize, n: usize) -> usize {
     at
 }
 
+/// A bound on a line diff's work: a Myers search (diffy's) costs about the lines it compares
+/// times the lines that differ (some 0.3 ns each, measured on 10 MiB documents), so this is
+/// under a tenth of a second; texts of up to 16384 lines never reach it.
+const SEARCH_BUDGET: usize = 1 << 28;
+
+/// Whether a minimal line diff of `side` against `base` costs more than [`SEARCH_BUDGET`]: the
+/// lines between their common first and last lines, times a lower bound on the lines that
+/// differ (those of one text that the other does not hold as often).
+pub(crate) fn costly(base: &[u8], side: &[u8]) -> bool {
+    let prefix = common_prefix_lines(base, side);
+    let suffix = common_suffix_lines(&base[prefix..], &side[prefix..]);
+    let (base, side) = (&base[prefix..base.len() - suffix], &side[prefix..side.len() - suffix]);
+    let lines = |text: &[u8]| text.split_inclusive(|&c| c == b'\n').count();
+    let (n_base, n_side) = (lines(base), lines(side));
+    // Cheap ways out: too few lines to be costly whatever differs.
+    if (n_base + n_side).saturating_mul(n_base + n_side) <= SEARCH_BUDGET {
+        return false;
+    }
+    let mut counts: HashMap<&[u8], isize> = HashMap::with_capacity(n_base);
+    for line in base.split_inclusive(|&c| c == b'\n') {
+        *counts.entry(line).or_default() += 1;
+    }
+    for line in side.split_inclusive(|&c| c == b'\n') {
+        *counts.entry(line).or_default() -= 1;
+    }
+    let differ: usize = counts.values().map(|n| n.unsigned_abs()).sum();
+    (n_base + n_side).saturating_mul(differ) > SEARCH_BUDGET
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Costly: many changed lines all over a long text. Not: a short text whatever changed, nor
+    /// a long one with a few changes, nor one whose changes are all in one place.
+    #[test]
+    fn a_diff_is_costly_only_for_many_changes_far_apart_in_a_long_text() {
+        let text = |n: usize, skip: &dyn Fn(usize) -> bool| -> Vec<u8> {
+            (0..n).filter(|i| !skip(*i)).flat_map(|i| format!("line {i}\n").into_bytes()).collect()
+        };
+        let long = text(40_000, &|_| false);
+        assert!(costly(&long, &text(40_000, &|i| i % 7 == 3)));
+        assert!(!costly(&long, &text(40_000, &|i| i == 5 || i == 39_000)));
+        assert!(!costly(&long, &text(40_000, &|i| (20_000..20_050).contains(&i))));
+        assert!(!costly(&text(8_000, &|_| false), &text(8_000, &|i| i % 2 == 0)));
+        assert!(!costly(&long, &long));
+    }
 
     #[test]
     fn common_ends_across_blocks() {

@@ -16,22 +16,100 @@
 //!   the other; overlapping ones are merged by diffy as one window, with the lines around it
 //!   as they are in all three.
 
+use std::collections::HashMap;
+
 use diffy::{DiffOptions, Line, MergeOptions};
 
-use crate::diff::{common_prefix_lines, common_suffix_lines, lines_back, lines_forward};
+use crate::diff::{common_prefix_lines, common_suffix_lines, costly, lines_back, lines_forward};
 
 /// Lines of unchanged context a window starts with, then widened by this factor while its
 /// diff would reach its edges.
 const PADS: [usize; 4] = [1, 8, 64, 512];
 
-/// `opts.merge_bytes(base, mine, theirs)`, computed on the changed regions only.
+/// `opts.merge_bytes(base, mine, theirs)`, computed on the changed regions only; or, when a
+/// side changed so many lines so far apart that diffy's search would take minutes, merged
+/// stretch by stretch between anchor lines ([`anchored`]).
 pub(super) fn merge_bytes(
     opts: &MergeOptions,
     base: &[u8],
     mine: &[u8],
     theirs: &[u8],
 ) -> Result<Vec<u8>, Vec<u8>> {
+    if (costly(base, mine) || costly(base, theirs))
+        && let Some(merged) = anchored(opts, base, mine, theirs)
+    {
+        return merged;
+    }
     merge_windows(opts, base, mine, theirs).unwrap_or_else(|| opts.merge_bytes(base, mine, theirs))
+}
+
+/// diff3 stretch by stretch between anchors, as patience diff does: lines that occur exactly
+/// once in each of the three texts, taken in the base's order while they come in the same
+/// order in mine and theirs. Such a line is one neither side changed, so each stretch between
+/// two is merged on its own (by diffy, or at once when a side left it as it is), and the
+/// anchors are kept between them. `None` when there is no anchor.
+fn anchored(
+    opts: &MergeOptions,
+    base: &[u8],
+    mine: &[u8],
+    theirs: &[u8],
+) -> Option<Result<Vec<u8>, Vec<u8>>> {
+    let texts = [base, mine, theirs];
+    // Where each text's lines start, and its end.
+    let starts = texts.map(|text| {
+        let mut starts = vec![0];
+        starts.extend(text.iter().enumerate().filter(|(_, c)| **c == b'\n').map(|(i, _)| i + 1));
+        if starts.last() != Some(&text.len()) {
+            starts.push(text.len());
+        }
+        starts
+    });
+    let line = |side: usize, i: usize| &texts[side][starts[side][i]..starts[side][i + 1]];
+    let count = |side: usize| starts[side].len() - 1;
+    // Per line text: how often each text holds it, and where (the last place seen).
+    let mut seen: HashMap<&[u8], ([u32; 3], [usize; 3])> = HashMap::with_capacity(count(0));
+    for side in 0..3 {
+        for i in 0..count(side) {
+            let entry = seen.entry(line(side, i)).or_default();
+            entry.0[side] += 1;
+            entry.1[side] = i;
+        }
+    }
+    let mut anchors: Vec<[usize; 3]> = Vec::new();
+    for i in 0..count(0) {
+        let (times, at) = seen[line(0, i)];
+        let after = anchors.last().is_none_or(|last| at[1] > last[1] && at[2] > last[2]);
+        if times == [1, 1, 1] && after {
+            anchors.push(at);
+        }
+    }
+    if anchors.is_empty() {
+        return None;
+    }
+    let ends = [count(0), count(1), count(2)];
+    let mut out = Vec::with_capacity(base.len().max(mine.len()).max(theirs.len()));
+    let (mut from, mut clean) = ([0; 3], true);
+    for (n, to) in anchors.iter().chain(std::iter::once(&ends)).enumerate() {
+        let [b, m, t] = [0, 1, 2].map(|side| &texts[side][starts[side][from[side]]..starts[side][to[side]]]);
+        if b == m || m == t {
+            out.extend_from_slice(t);
+        } else if b == t {
+            out.extend_from_slice(m);
+        } else {
+            match opts.merge_bytes(b, m, t) {
+                Ok(merged) => out.extend_from_slice(&merged),
+                Err(conflicted) => {
+                    out.extend_from_slice(&conflicted);
+                    clean = false;
+                }
+            }
+        }
+        if n < anchors.len() {
+            out.extend_from_slice(line(0, to[0]));
+            from = to.map(|i| i + 1);
+        }
+    }
+    Some(if clean { Ok(out) } else { Err(out) })
 }
 
 /// [`merge_bytes`] when the windows around the changes can decide it, `None` when only a
@@ -172,6 +250,53 @@ mod tests {
         assert_eq!(got, want);
     }
 
+    /// A base of distinct lines, and a side made from it by replacing, removing and inserting
+    /// lines (of its own, distinct too) at the given places.
+    fn distinct(n: usize) -> Vec<u8> {
+        (0..n).map(|i| format!("line {i}\n")).collect::<String>().into_bytes()
+    }
+
+    fn edit_distinct(base: &[u8], edits: &[(usize, u8)], who: &str) -> Vec<u8> {
+        let mut lines: Vec<String> =
+            base.split_inclusive(|&c| c == b'\n').map(|l| String::from_utf8_lossy(l).into()).collect();
+        let mut edits = edits.to_vec();
+        edits.sort();
+        edits.dedup_by_key(|e| e.0);
+        for (k, &(at, what)) in edits.iter().enumerate().rev() {
+            let at = at.min(lines.len().saturating_sub(1));
+            match if lines.is_empty() { 2 } else { what % 3 } {
+                0 => lines[at] = format!("{who} {k}\n"),
+                1 => drop(lines.remove(at)),
+                _ => lines.insert(at, format!("{who} {k}\n")),
+            }
+        }
+        lines.concat().into_bytes()
+    }
+
+    /// Scattered changes on both sides of a text too large for diffy's search in time: the
+    /// merge goes stretch by stretch between anchors, and gives what diffy gives on the whole.
+    #[test]
+    fn many_scattered_changes_merge_between_anchors_as_on_the_whole() {
+        let base = distinct(30_000);
+        let theirs_edits: Vec<(usize, u8)> = (0..30_000).step_by(5).map(|at| (at, 1)).collect();
+        let theirs = edit_distinct(&base, &theirs_edits, "theirs");
+        // Beside lines theirs left alone (theirs removes every fifth line from the first on).
+        let mine = edit_distinct(&base, &[(12_347, 0), (29_998, 2)], "mine");
+        assert!(costly(&base, &theirs) && !costly(&base, &mine));
+        let opts = options();
+        let got = merge_bytes(&opts, &base, &mine, &theirs);
+        assert!(got.is_ok());
+        assert_eq!(got, opts.merge_bytes(&base, &mine, &theirs));
+        // A conflict is one too: both sides change the same line.
+        let replace = |text: &[u8], with: &str| {
+            String::from_utf8_lossy(text).replace("line 10001\n", with).into_bytes()
+        };
+        let (mine, theirs) = (replace(&base, "mine again\n"), replace(&theirs, "theirs again\n"));
+        let got = anchored(&opts, &base, &mine, &theirs).expect("anchors");
+        assert!(got.is_err());
+        assert_eq!(got, opts.merge_bytes(&base, &mine, &theirs));
+    }
+
     /// Lines from a small alphabet, so that runs of equal lines (where diffs can slide) and
     /// marker-like lines are common; with or without a final line break.
     fn text() -> impl Strategy<Value = Vec<u8>> {
@@ -223,6 +348,21 @@ mod tests {
                 merge_bytes(&opts, &base, &mine, &theirs),
                 opts.merge_bytes(&base, &mine, &theirs)
             );
+        }
+
+        /// Between anchors, on texts whose lines are distinct: what diffy gives on the whole.
+        #[test]
+        fn anchored_merges_give_diffys_bytes(
+            n in 1..60usize,
+            mine in proptest::collection::vec((0..60usize, any::<u8>()), 0..6),
+            theirs in proptest::collection::vec((0..60usize, any::<u8>()), 0..6),
+        ) {
+            let base = distinct(n);
+            let (mine, theirs) = (edit_distinct(&base, &mine, "mine"), edit_distinct(&base, &theirs, "theirs"));
+            let opts = options();
+            if let Some(merged) = anchored(&opts, &base, &mine, &theirs) {
+                prop_assert_eq!(merged, opts.merge_bytes(&base, &mine, &theirs));
+            }
         }
 
         #[test]
