@@ -7,8 +7,8 @@ the same `ifmatch serve` on loopback, and prints the total time of each, the rat
 largest of any single run, from /usr/bin/time when present, else from wait4's rusage, whose
 floor is python's own RSS).
 
-Rows (all by default; name some to run only those: small, put, large, merge, adjacent, merge50,
-conflict):
+Rows (all by default; name some to run only those: small, put, large, merge, adjacent,
+scattered, merge50, conflict):
   small    N x `get URL -o /dev/null`            vs  curl -s -o /dev/null URL  (and xh when installed)
   put      N x `get -o FILE` + `put URL FILE`     vs  curl GET with -D, then curl PUT with If-Match
   large    200 MiB `get URL -o FILE`             vs  curl -o FILE
@@ -16,6 +16,8 @@ conflict):
                                                   vs  git merge-file and GNU diff3 on the same texts
   adjacent the merge row where mine changes a value and theirs the line after it: a conflict
            to a line merge (git merge-file and diff3 report one), a clean JSON merge
+  scattered the merge row where theirs removes every tenth key (a bulk change all over the
+           document) and mine changes one value
   merge50  the merge row on a document of about 50 MiB (52 MiB of text), to show how the cost grows
   conflict the merge row's document where both sides change one value differently (and each
            makes one clean change): `put --on-conflict merge` without a terminal merges, finds
@@ -184,7 +186,7 @@ class Bench:
         kept = sum(os.path.getsize(os.path.join(store, f)) for f in os.listdir(store))
         print(f"{'':<34} state store bases after it: {kept / 1048576:.1f} MiB", flush=True)
 
-    def merge(self, mib, runs, adjacent=False):
+    def merge(self, mib, runs, shape="apart"):
         keys = mib * 1048576 // 64
         name = f"doc{mib}.json"
         doc = os.path.join(self.docs, name)
@@ -192,7 +194,8 @@ class Bench:
         base, mine, theirs = self.path("base.json"), self.path("mine.json"), self.path("theirs.json")
         # The references get their own copy of mine: a merging put rewrites mine.json.
         mine_ref = self.path("mine-ref.json")
-        text, theirs_text, mine_text = (adjacent_versions if adjacent else versions)(keys)
+        text, theirs_text, mine_text = {"apart": versions, "adjacent": adjacent_versions,
+                                         "scattered": scattered_versions}[shape](keys)
         for path, content in ((base, text), (theirs, theirs_text), (mine_ref, mine_text)):
             with open(path, "w") as f:
                 f.write(content)
@@ -212,18 +215,21 @@ class Bench:
                 sys.exit("FAIL: the put did not merge:\n" + res[3][-2000:])
             with open(doc) as f:
                 served = f.read()
-            both = ('"value": -1,', '"note": "theirs"') if adjacent else ('"value": -1,', '"value": -2,')
+            both = {"apart": ('"value": -1,', '"value": -2,'), "adjacent": ('"value": -1,', '"note": "theirs"'),
+                    "scattered": ('"value": -1,',)}[shape]
             if not all(change in served for change in both):
                 sys.exit("FAIL: the server does not hold both changes")
             ours.add(*res[:2])
             # Changes on adjacent lines are a conflict to a line merge: its exit status 1 is no failure.
-            git.add(*check(run(["git", "merge-file", "-p", mine_ref, base, theirs]), "git merge-file", adjacent)[:2])
+            conflicts_ok = shape != "apart"
+            git.add(*check(run(["git", "merge-file", "-p", mine_ref, base, theirs]), "git merge-file", conflicts_ok)[:2])
             if has_diff3:
-                diff3.add(*check(run(["diff3", "-m", mine_ref, base, theirs]), "diff3", adjacent)[:2])
+                diff3.add(*check(run(["diff3", "-m", mine_ref, base, theirs]), "diff3", conflicts_ok)[:2])
         # The 10 MiB row has a goal; a larger one shows how the cost grows with the document.
         goal = ("(goal <= 1.5x git, <= 100 MiB)" if mib <= 10
                 else f"(no goal; peak RSS {ours.peak / size:.1f}x the document)")
-        what = "JSON 412 + adjacent merge" if adjacent else "JSON 412 + merge"
+        what = {"apart": "JSON 412 + merge", "adjacent": "JSON 412 + adjacent merge",
+                "scattered": "JSON 412 + scattered merge"}[shape]
         report(f"{runs} x {size:.1f} MiB {what}", ours, [git, diff3], goal)
 
     def conflict(self, mib, runs):
@@ -308,6 +314,17 @@ def adjacent_versions(keys):
     return text, theirs, mine
 
 
+def scattered_versions(keys):
+    """The merge rows' document where theirs removes every tenth key and mine changes the value
+    of one it keeps: changes all over the document for the line diffs."""
+    text = document(keys)
+    blocks = text[2:-3].split("\n  },\n")
+    theirs = "{\n" + "\n  },\n".join(b for i, b in enumerate(blocks) if i % 10 != 3) + "\n}\n"
+    mid = keys // 2
+    mine = text.replace(f'"value": {mid},', '"value": -1,', 1)
+    return text, theirs, mine
+
+
 def edit(path, i):
     with open(path) as f:
         text = f.read()
@@ -317,7 +334,7 @@ def edit(path, i):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("rows", nargs="*", default=["small", "put", "large", "merge", "adjacent", "merge50", "conflict"])
+    parser.add_argument("rows", nargs="*", default=["small", "put", "large", "merge", "adjacent", "scattered", "merge50", "conflict"])
     parser.add_argument("--bin", default=os.path.join(ROOT, "target", "release", "ifmatch"))
     parser.add_argument("--dir", default=None, help="where the served files and the state store go")
     parser.add_argument("--runs", type=int, default=30, help="runs of the small rows (default 30)")
@@ -341,7 +358,9 @@ def main():
             elif row == "merge":
                 bench.merge(10, 3)
             elif row == "adjacent":
-                bench.merge(10, 3, adjacent=True)
+                bench.merge(10, 3, "adjacent")
+            elif row == "scattered":
+                bench.merge(10, 3, "scattered")
             elif row == "merge50":
                 bench.merge(50, 1)
             elif row == "conflict":
