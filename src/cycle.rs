@@ -111,13 +111,21 @@ pub struct Done {
 /// accepted) is kept there and the error says where.
 pub(crate) async fn run(session: &Session, job: Job, strategy: &mut impl Strategy) -> Result<Done> {
     let kept = strategy.keeps_text().then(|| Kept::new(&job));
-    // An earlier kept copy of the text this run starts from (a run that met a conflict it
-    // could not settle) is written too when this run succeeds, as it is, merged, or as edited
-    // at the prompt. Only hashed when there is such a copy to look for.
-    let started = (kept.is_some()
-        && job.streamed.is_none()
-        && session.store.recovered_edits(&job.key).is_ok_and(|edits| !edits.is_empty()))
-    .then(|| (job.mine.len(), <[u8; 32]>::from(<sha2::Sha256 as sha2::Digest>::digest(&job.mine))));
+    // An earlier kept copy of the text this run starts from, against the base it starts from
+    // (a run that met a conflict it could not settle), is written too when this run succeeds:
+    // as it is, merged, or as edited at the prompt. The same text kept against another base
+    // holds other changes, and stays. Only hashed when there is a kept copy to look for.
+    let started = match &job.base {
+        Some(base)
+            if kept.is_some()
+                && job.streamed.is_none()
+                && session.store.recovered_edits(&job.key).is_ok_and(|edits| !edits.is_empty()) =>
+        {
+            let digest = |bytes: &[u8]| <[u8; 32]>::from(<sha2::Sha256 as sha2::Digest>::digest(bytes));
+            Some(crate::state::Started { len: job.mine.len(), text: digest(&job.mine), base: digest(base) })
+        }
+        _ => None,
+    };
     // Read once: it decides the re-checks before each write and goes into the report.
     let verdict = session.store.origin_verdict(&job.url);
     let unprotected = crate::recheck::unprotected(session, verdict.as_ref());
@@ -149,15 +157,13 @@ pub(crate) async fn run(session: &Session, job: Job, strategy: &mut impl Strateg
             report.write_probe_verdict = verdict;
             if state.kept.is_some() {
                 // This run's kept copy, and any earlier kept copy of the very text just
-                // written or of the text this run started from: resuming one could only undo
-                // what others write from now on.
+                // written or of the text and base this run started from: resuming one could
+                // only undo what others write from now on.
                 let discarded = state
                     .discard()
                     .and_then(|()| session.store.discard_written(&state.job.key, &state.job.mine))
                     .and_then(|()| match &started {
-                        Some((len, digest)) => {
-                            session.store.discard_started_from(&state.job.key, *len, digest)
-                        }
+                        Some(started) => session.store.discard_started_from(&state.job.key, started),
                         None => Ok(()),
                     });
                 if let Err(err) = discarded {

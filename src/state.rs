@@ -77,7 +77,7 @@ pub use base::{BASE_LIMIT_ENV, Base, BaseWriter, DEFAULT_BASE_LIMIT, parse_size}
 pub use copies::CopyBase;
 pub use history::Version;
 pub use origins::{OriginVerdict, origin_of, peek as peek_origin_verdict};
-pub use recovered::{ConflictSides, Keep, Origin};
+pub use recovered::{ConflictSides, Keep, Origin, Started};
 pub use write::{NewBase, Written};
 
 /// The record format version this build reads and writes.

@@ -92,6 +92,14 @@ pub struct Recovered {
     pub origin: Option<Origin>,
 }
 
+/// What a write started from, to find its kept copies by: the text's length and SHA-256, and
+/// the SHA-256 of the base it was written against.
+pub struct Started {
+    pub len: usize,
+    pub text: [u8; 32],
+    pub base: [u8; 32],
+}
+
 impl Store {
     /// Keeps a text in `recovered/` and returns where, or `None` for an empty text (nothing
     /// worth keeping). An identical edit already kept for the resource (same text, base and
@@ -195,19 +203,30 @@ impl Store {
     /// Removes the resource's recovered edits whose text is exactly `written`, now that it is
     /// on the server.
     pub fn discard_written(&self, key: &ResourceKey, written: &[u8]) -> Result<()> {
-        self.discard_where(key, written.len(), |text| text == written)
+        self.discard_where(key, written.len(), |_, text| text == written)
     }
 
-    /// Removes the resource's recovered edits whose text has `len` bytes and the SHA-256
-    /// `digest`: a text a write started from and got onto the server, merged or not.
-    pub fn discard_started_from(&self, key: &ResourceKey, len: usize, digest: &[u8; 32]) -> Result<()> {
-        self.discard_where(key, len, |text| Sha256::digest(text)[..] == digest[..])
+    /// Removes the resource's recovered edits of the text a write started from, kept against
+    /// the base it started from: the write got onto the server, as it was, merged, or as
+    /// edited at the prompt. One kept against another base (or none) stays: against its own
+    /// base the same text holds other changes.
+    pub fn discard_started_from(&self, key: &ResourceKey, started: &Started) -> Result<()> {
+        let digest = |bytes: &[u8]| <[u8; 32]>::from(Sha256::digest(bytes));
+        self.discard_where(key, started.len, |path, text| {
+            digest(text) == started.text
+                && fs::read(sidecar(path, BASE)).is_ok_and(|base| digest(&base) == started.base)
+        })
     }
 
-    fn discard_where(&self, key: &ResourceKey, len: usize, same: impl Fn(&[u8]) -> bool) -> Result<()> {
+    fn discard_where(
+        &self,
+        key: &ResourceKey,
+        len: usize,
+        same: impl Fn(&Path, &[u8]) -> bool,
+    ) -> Result<()> {
         for path in self.recovered_edits(key)? {
             let same = fs::metadata(&path).is_ok_and(|m| m.len() == len as u64)
-                && fs::read(&path).is_ok_and(|text| same(&text));
+                && fs::read(&path).is_ok_and(|text| same(&path, &text));
             if same {
                 self.discard_recovered(&path)?;
             }

@@ -327,6 +327,43 @@ fn a_kept_copy_of_text_later_written_merged_is_removed() {
     assert_eq!(env.recovered(), vec![other], "only the unwritten text is left");
 }
 
+/// The same text kept twice, against two bases: a later write that starts from it against the
+/// second base and succeeds removes that copy only. Against the first base the text holds a
+/// change (a: 1 → 2) that is not on the server, and its conflict was never settled.
+#[test]
+fn a_kept_copy_of_the_same_text_against_another_base_stays() {
+    let env = Env::new();
+    let (server, url) = server_with_doc(Quirks::default());
+    let doc = |a: u32, b: u32| format!("{{\n  \"a\": {a},\n  \"b\": {b}\n}}\n").into_bytes();
+    let file = env.path("doc.json");
+    let file_arg = file.to_str().unwrap();
+    let mine = doc(2, 2);
+    // Against B1 {a:1, b:1}: theirs set a to 5, which collides with mine's 2. Kept.
+    server.put_resource("/doc.json", &doc(1, 1), "application/json");
+    assert_code(&env.run(&["get", &url, "-o", file_arg]), 0);
+    std::fs::write(&file, &mine).unwrap();
+    server.put_resource("/doc.json", &doc(5, 1), "application/json");
+    assert_code(&env.run(&["put", &url, file_arg]), 3);
+    // Against B2 {a:2, b:1}: theirs set b to 3, which collides with mine's 2. Kept again.
+    server.put_resource("/doc.json", &doc(2, 1), "application/json");
+    assert_code(&env.run(&["get", &url, "-o", file_arg, "--force"]), 0);
+    std::fs::write(&file, &mine).unwrap();
+    server.put_resource("/doc.json", &doc(2, 3), "application/json");
+    assert_code(&env.run(&["put", &url, file_arg]), 3);
+    assert_eq!(env.recovered().len(), 2);
+    // Theirs now only set a to 3: against B2 that merges cleanly, and is written.
+    server.put_resource("/doc.json", &doc(3, 1), "application/json");
+    let out = env.run(&["put", &url, file_arg, "--on-conflict", "merge"]);
+    assert_code(&out, 0);
+    assert_eq!(server.body("/doc.json").unwrap(), doc(3, 2));
+    // The copy kept against B1 stays, its base with it.
+    let left = env.recovered();
+    assert_eq!(left.len(), 1, "{}", stderr(&out));
+    assert_eq!(std::fs::read(&left[0]).unwrap(), mine);
+    let base = left[0].with_file_name(format!("{}.base", left[0].file_name().unwrap().to_str().unwrap()));
+    assert_eq!(std::fs::read(base).unwrap(), doc(1, 1));
+}
+
 #[test]
 fn saved_edits_are_findable_after_forget_and_from_a_new_edit() {
     let env = Env::new();
