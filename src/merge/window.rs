@@ -75,14 +75,15 @@ fn anchored(
             entry.1[side] = i;
         }
     }
-    let mut anchors: Vec<[usize; 3]> = Vec::new();
-    for i in 0..count(0) {
-        let (times, at) = seen[line(0, i)];
-        let after = anchors.last().is_none_or(|last| at[1] > last[1] && at[2] > last[2]);
-        if times == [1, 1, 1] && after {
-            anchors.push(at);
-        }
-    }
+    // Lines once in each text, in the base's order; of those, the longest run in mine's order,
+    // and of that, the longest run in theirs' (a line one side moved is no anchor, and does
+    // not cost the ones after it theirs).
+    let unique: Vec<[usize; 3]> = (0..count(0))
+        .map(|i| seen[line(0, i)])
+        .filter(|(times, _)| *times == [1, 1, 1])
+        .map(|(_, at)| at)
+        .collect();
+    let anchors = longest_increasing(&longest_increasing(&unique, 1), 2);
     if anchors.is_empty() {
         return None;
     }
@@ -226,6 +227,32 @@ fn edges_unchanged(base: &[u8], side: &[u8], at_start: bool, at_end: bool) -> bo
     starts && ends
 }
 
+/// The longest subsequence of `items` whose `key`th numbers increase (patience sorting: the
+/// top of each pile, and where each item came from).
+fn longest_increasing(items: &[[usize; 3]], key: usize) -> Vec<[usize; 3]> {
+    // `tops[k]`: the item ending the best run of length k + 1 found so far; `from[i]`: the
+    // item before item i in its run.
+    let mut tops: Vec<usize> = Vec::new();
+    let mut from: Vec<Option<usize>> = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let k = tops.partition_point(|&top| items[top][key] < item[key]);
+        from.push(k.checked_sub(1).map(|k| tops[k]));
+        if k == tops.len() {
+            tops.push(i);
+        } else {
+            tops[k] = i;
+        }
+    }
+    let mut run = Vec::with_capacity(tops.len());
+    let mut at = tops.last().copied();
+    while let Some(i) = at {
+        run.push(items[i]);
+        at = from[i];
+    }
+    run.reverse();
+    run
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -295,6 +322,22 @@ mod tests {
         let got = anchored(&opts, &base, &mine, &theirs).expect("anchors");
         assert!(got.is_err());
         assert_eq!(got, opts.merge_bytes(&base, &mine, &theirs));
+    }
+
+    /// A line one side moved is no anchor: the lines after it still are.
+    #[test]
+    fn a_moved_line_does_not_hold_back_the_anchors_after_it() {
+        let base = distinct(50);
+        let text = String::from_utf8(base.clone()).unwrap();
+        let mine = format!("{}line 0\n", text.replacen("line 0\n", "", 1)).into_bytes();
+        let theirs = text.replace("line 25\n", "theirs\n").into_bytes();
+        let opts = options();
+        let merged = anchored(&opts, &base, &mine, &theirs).expect("anchors");
+        assert_eq!(merged, opts.merge_bytes(&base, &mine, &theirs));
+        assert!(merged.is_ok());
+        let runs = longest_increasing(&[[0, 49, 0], [1, 0, 1], [2, 1, 2], [3, 2, 4], [4, 3, 3]], 1);
+        assert_eq!(runs, vec![[1, 0, 1], [2, 1, 2], [3, 2, 4], [4, 3, 3]]);
+        assert_eq!(longest_increasing(&runs, 2).len(), 3);
     }
 
     /// Lines from a small alphabet, so that runs of equal lines (where diffs can slide) and
