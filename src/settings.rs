@@ -257,7 +257,8 @@ fn refuse_curl_body(request: &RequestArgs) -> Result<()> {
     if let Some(data) = &request.data {
         let put = match data.strip_prefix('@') {
             Some("-") => "to write stdin: `ifmatch put URL -`".to_string(),
-            Some(file) => format!("to write that file: `ifmatch put URL {file}`"),
+            Some(file) if !file.is_empty() => format!("to write that file: `ifmatch put URL {file}`"),
+            Some(_) => "to write a file: `ifmatch put URL FILE`".to_string(),
             None => {
                 "to write a text: `ifmatch put URL FILE`, or pipe it in: `… | ifmatch put URL -`".to_string()
             }
