@@ -10,7 +10,7 @@
 //! which then does the work on trees as before.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 
 use serde_json::Value;
@@ -141,6 +141,9 @@ pub(crate) struct Members<'a> {
     /// Per member: the start and end of its key literal, and of its value.
     spans: Vec<[u32; 4]>,
     index: OnceCell<HashMap<Cow<'a, str>, usize>>,
+    /// Where the last lookup found its key: the next is tried right after it, which is where
+    /// it is when the other object has members this one lacks, or lacks some it has.
+    last: Cell<usize>,
 }
 
 impl<'a> Members<'a> {
@@ -171,7 +174,7 @@ impl<'a> Members<'a> {
             }
         }
         spans.shrink_to_fit();
-        Some(Members { text: s, spans, index: OnceCell::new() })
+        Some(Members { text: s, spans, index: OnceCell::new(), last: Cell::new(0) })
     }
 
     /// [`Members::of`] when `raw` is an object.
@@ -213,13 +216,18 @@ impl<'a> Members<'a> {
     /// Which member has the key written `literal` (in any document), looked for at `hint`
     /// first.
     pub(crate) fn position(&self, literal: &[u8], hint: usize) -> Option<usize> {
-        if hint < self.len() && same_key(self.member(hint).0, literal) {
-            return Some(hint);
-        }
-        let index = self.index.get_or_init(|| {
-            self.iter().enumerate().filter_map(|(i, (key, _))| Some((decode_key(key)?, i))).collect()
+        let next = self.last.get() + 1;
+        let found = [hint, next].into_iter().find(|&i| i < self.len() && same_key(self.member(i).0, literal));
+        let found = found.or_else(|| {
+            let index = self.index.get_or_init(|| {
+                self.iter().enumerate().filter_map(|(i, (key, _))| Some((decode_key(key)?, i))).collect()
+            });
+            index.get(decode_key(literal)?.as_ref()).copied()
         });
-        index.get(decode_key(literal)?.as_ref()).copied()
+        if let Some(i) = found {
+            self.last.set(i);
+        }
+        found
     }
 }
 
