@@ -209,9 +209,13 @@ pub(crate) fn costly(base: &[u8], side: &[u8]) -> bool {
     let (base, side) = (&base[prefix..base.len() - suffix], &side[prefix..side.len() - suffix]);
     let lines = |text: &[u8]| text.split_inclusive(|&c| c == b'\n').count();
     let (n_base, n_side) = (lines(base), lines(side));
-    // Cheap ways out: too few lines to be costly whatever differs.
+    // Cheap ways out: too few lines to be costly whatever differs, or so many more lines in
+    // one text that the ones it adds or removes alone are too many.
     if (n_base + n_side).saturating_mul(n_base + n_side) <= SEARCH_BUDGET {
         return false;
+    }
+    if (n_base + n_side).saturating_mul(n_base.abs_diff(n_side)) > SEARCH_BUDGET {
+        return true;
     }
     let mut counts: HashMap<&[u8], isize> = HashMap::with_capacity(n_base);
     for line in base.split_inclusive(|&c| c == b'\n') {
