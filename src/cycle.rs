@@ -115,17 +115,15 @@ pub(crate) async fn run(session: &Session, job: Job, strategy: &mut impl Strateg
     // (a run that met a conflict it could not settle), is written too when this run succeeds:
     // as it is, merged, or as edited at the prompt. The same text kept against another base
     // holds other changes, and stays. Only hashed when there is a kept copy to look for.
-    let started = match &job.base {
-        Some(base)
-            if kept.is_some()
+    let started = job
+        .base
+        .as_deref()
+        .filter(|_| {
+            kept.is_some()
                 && job.streamed.is_none()
-                && session.store.recovered_edits(&job.key).is_ok_and(|edits| !edits.is_empty()) =>
-        {
-            let digest = |bytes: &[u8]| <[u8; 32]>::from(<sha2::Sha256 as sha2::Digest>::digest(bytes));
-            Some(crate::state::Started { len: job.mine.len(), text: digest(&job.mine), base: digest(base) })
-        }
-        _ => None,
-    };
+                && session.store.recovered_edits(&job.key).is_ok_and(|edits| !edits.is_empty())
+        })
+        .map(|base| crate::state::Started::of(&job.mine, base));
     // Read once: it decides the re-checks before each write and goes into the report.
     let verdict = session.store.origin_verdict(&job.url);
     let unprotected = crate::recheck::unprotected(session, verdict.as_ref());
@@ -159,13 +157,9 @@ pub(crate) async fn run(session: &Session, job: Job, strategy: &mut impl Strateg
                 // This run's kept copy, and any earlier kept copy of the very text just
                 // written or of the text and base this run started from: resuming one could
                 // only undo what others write from now on.
-                let discarded = state
-                    .discard()
-                    .and_then(|()| session.store.discard_written(&state.job.key, &state.job.mine))
-                    .and_then(|()| match &started {
-                        Some(started) => session.store.discard_started_from(&state.job.key, started),
-                        None => Ok(()),
-                    });
+                let discarded = state.discard().and_then(|()| {
+                    session.store.discard_settled(&state.job.key, &state.job.mine, started.as_ref())
+                });
                 if let Err(err) = discarded {
                     session.ui.warn(&format!(
                         "the text was written, but its kept copy could not be removed: {err}"

@@ -92,12 +92,19 @@ pub struct Recovered {
     pub origin: Option<Origin>,
 }
 
-/// What a write started from, to find its kept copies by: the text's length and SHA-256, and
-/// the SHA-256 of the base it was written against.
+/// What a write started from, to find its kept copies by once it succeeds: the text's length
+/// and SHA-256, and the SHA-256 of the base it was written against (digests, so that a large
+/// document is not held twice).
 pub struct Started {
-    pub len: usize,
-    pub text: [u8; 32],
-    pub base: [u8; 32],
+    len: usize,
+    text: [u8; 32],
+    base: [u8; 32],
+}
+
+impl Started {
+    pub fn of(text: &[u8], base: &[u8]) -> Started {
+        Started { len: text.len(), text: Sha256::digest(text).into(), base: Sha256::digest(base).into() }
+    }
 }
 
 impl Store {
@@ -200,34 +207,34 @@ impl Store {
         remove_if_present(&sidecar(path, META))
     }
 
-    /// Removes the resource's recovered edits whose text is exactly `written`, now that it is
-    /// on the server.
-    pub fn discard_written(&self, key: &ResourceKey, written: &[u8]) -> Result<()> {
-        self.discard_where(key, written.len(), |_, text| text == written)
-    }
-
-    /// Removes the resource's recovered edits of the text a write started from, kept against
-    /// the base it started from: the write got onto the server, as it was, merged, or as
-    /// edited at the prompt. One kept against another base (or none) stays: against its own
-    /// base the same text holds other changes.
-    pub fn discard_started_from(&self, key: &ResourceKey, started: &Started) -> Result<()> {
-        let digest = |bytes: &[u8]| <[u8; 32]>::from(Sha256::digest(bytes));
-        self.discard_where(key, started.len, |path, text| {
-            digest(text) == started.text
-                && fs::read(sidecar(path, BASE)).is_ok_and(|base| digest(&base) == started.base)
-        })
-    }
-
-    fn discard_where(
+    /// Removes the resource's recovered edits that a successful write settled: those whose text
+    /// is exactly `written`, now on the server; and, given `started`, those of the text the
+    /// write started from, kept against the base it started from — written as they were,
+    /// merged, or as edited at the prompt. The same text kept against another base (or none)
+    /// stays: against its own base it holds other changes.
+    pub fn discard_settled(
         &self,
         key: &ResourceKey,
-        len: usize,
-        same: impl Fn(&Path, &[u8]) -> bool,
+        written: &[u8],
+        started: Option<&Started>,
     ) -> Result<()> {
         for path in self.recovered_edits(key)? {
-            let same = fs::metadata(&path).is_ok_and(|m| m.len() == len as u64)
-                && fs::read(&path).is_ok_and(|text| same(&path, &text));
-            if same {
+            let Ok(len) = fs::metadata(&path).map(|m| m.len()) else { continue };
+            let started = started.filter(|started| started.len as u64 == len);
+            if len != written.len() as u64 && started.is_none() {
+                continue;
+            }
+            let Ok(text) = fs::read(&path) else { continue };
+            let settled = text == written
+                || started.is_some_and(|started| {
+                    <[u8; 32]>::from(Sha256::digest(&text)) == started.text
+                        && self
+                            .load_recovered(&path)
+                            .ok()
+                            .and_then(|found| found.base)
+                            .is_some_and(|base| <[u8; 32]>::from(Sha256::digest(&base)) == started.base)
+                });
+            if settled {
                 self.discard_recovered(&path)?;
             }
         }
